@@ -1,0 +1,71 @@
+import { ImpactConfigError } from "./config-error.js";
+
+/** https://integrations.impact.com/impact-brand/reference/authentication: every API call goes to this host. */
+export const DEFAULT_BASE_URL = "https://api.impact.com";
+
+export interface ClientOptions {
+  /** The account's SID: the HTTP Basic user name and the `{AccountSID}` of every path. */
+  accountSid: string;
+  /** The account's Auth Token: the HTTP Basic password. Never logged nor put in an error. */
+  authToken: string;
+  /** Origin (and optional path prefix) of the API; defaults to `https://api.impact.com`. */
+  baseUrl?: string;
+  /** A fetch implementation, e.g. one with a proxy or retries; defaults to the global `fetch`. */
+  fetch?: (input: Request) => Promise<Response>;
+  /** Extra headers for every request (a `User-Agent`, say). `Authorization` and `IR-Version` are the client's own. */
+  headers?: Record<string, string>;
+}
+
+export interface ResolvedOptions {
+  accountSid: string;
+  authToken: string;
+  baseUrl: string;
+  headers: Record<string, string>;
+}
+
+const RESERVED_HEADERS = new Set(["authorization", "ir-version"]);
+
+function requireText(value: unknown, option: string, what: string): string {
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new ImpactConfigError(option, `${option} is required: pass ${what}, e.g. from the IMPACT_${option === "accountSid" ? "ACCOUNT_SID" : "AUTH_TOKEN"} environment variable`);
+  }
+  if (value !== value.trim()) throw new ImpactConfigError(option, `${option} has leading or trailing white space`);
+  return value;
+}
+
+function resolveBaseUrl(baseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new ImpactConfigError("baseUrl", `baseUrl must be an absolute http(s) URL, got ${JSON.stringify(baseUrl)}`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ImpactConfigError("baseUrl", `baseUrl must use http or https, got ${url.protocol.slice(0, -1)}`);
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw new ImpactConfigError("baseUrl", "baseUrl must not carry credentials: pass accountSid and authToken instead");
+  }
+  if (url.search !== "" || url.hash !== "") throw new ImpactConfigError("baseUrl", "baseUrl must not have a query or a fragment");
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+/** Checks the options before any request: a missing credential or a bad URL fails here, clearly. */
+export function resolveClientOptions(options: ClientOptions): ResolvedOptions {
+  if (options === null || typeof options !== "object") {
+    throw new ImpactConfigError("options", "createClient needs an options object with accountSid and authToken");
+  }
+  const accountSid = requireText(options.accountSid, "accountSid", "the Account SID");
+  if (accountSid.includes(":")) throw new ImpactConfigError("accountSid", "accountSid must not contain ':' (RFC 7617 §2)");
+  const authToken = requireText(options.authToken, "authToken", "the Auth Token");
+  const headers = { ...options.headers };
+  for (const name of Object.keys(headers)) {
+    if (RESERVED_HEADERS.has(name.toLowerCase())) {
+      throw new ImpactConfigError("headers", `headers must not set ${name}: the client sends it from accountSid/authToken and the package's API version`);
+    }
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== "function") {
+    throw new ImpactConfigError("fetch", "fetch must be a function");
+  }
+  return { accountSid, authToken, baseUrl: resolveBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL), headers };
+}

@@ -1,0 +1,87 @@
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ApiSpec } from "./api-spec.js";
+import { ImpactConfigError } from "./config-error.js";
+import { createImpactClient } from "./create-client.js";
+
+interface TestPaths {
+  "/Jobs/{JobId}": {
+    get: {
+      parameters: { path: { JobId: string } };
+      responses: {
+        200: { headers: Record<string, unknown>; content: { "application/json": { Id: string } } };
+        404: { headers: Record<string, unknown>; content: { "application/json": { Status: "ERROR"; Message: string } } };
+      };
+    };
+  };
+}
+
+const spec: ApiSpec = { api: "partner", apiVersion: "15", title: "Test", sha256: "0".repeat(64), basePath: "/Mediapartners/{AccountSID}" };
+const seen: Array<{ url: string; headers: IncomingHttpHeaders }> = [];
+const server = createServer((request, response) => {
+  seen.push({ url: request.url ?? "", headers: request.headers });
+  const missing = request.url?.endsWith("/missing");
+  response.writeHead(missing ? 404 : 200, { "Content-Type": "application/json" });
+  response.end(JSON.stringify(missing ? { Status: "ERROR", Message: "Job not found" } : { Id: "j1" }));
+});
+let baseUrl = "";
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe("createImpactClient", () => {
+  it("sends credentials, Accept and IR-Version on every request, and the caller's extra headers", async () => {
+    const client = createImpactClient<TestPaths>(spec, { accountSid: "IRsid", authToken: "tok", baseUrl, headers: { "X-Trace": "t1", Accept: "application/xml" } });
+    const { data } = await client.GET("/Jobs/{JobId}", { params: { path: { JobId: "j1" } } });
+    expect(data).toEqual({ Id: "j1" });
+    const { url, headers } = seen.at(-1)!;
+    expect(url).toBe("/Mediapartners/IRsid/Jobs/j1");
+    expect(headers.authorization).toBe(`Basic ${Buffer.from("IRsid:tok").toString("base64")}`);
+    expect(headers["ir-version"]).toBe("15");
+    expect(headers["x-trace"]).toBe("t1");
+    expect(headers.accept).toBe("application/xml");
+  });
+
+  it("returns the API's error envelope as typed data", async () => {
+    const client = createImpactClient<TestPaths>(spec, { accountSid: "IRsid", authToken: "tok", baseUrl });
+    const { data, error, response } = await client.GET("/Jobs/{JobId}", { params: { path: { JobId: "missing" } } });
+    expect(response.status).toBe(404);
+    expect(data).toBeUndefined();
+    expect(error).toEqual({ Status: "ERROR", Message: "Job not found" });
+  });
+
+  it("uses the fetch it is given", async () => {
+    const requested: string[] = [];
+    const client = createImpactClient<TestPaths>(spec, {
+      accountSid: "IRsid",
+      authToken: "tok",
+      baseUrl,
+      fetch: (request) => {
+        requested.push(request.url);
+        return fetch(request);
+      },
+    });
+    await client.GET("/Jobs/{JobId}", { params: { path: { JobId: "j2" } } });
+    expect(requested).toEqual([`${baseUrl}/Mediapartners/IRsid/Jobs/j2`]);
+  });
+
+  it("keeps the token out of the client's JSON and out of its errors", () => {
+    const client = createImpactClient<TestPaths>(spec, { accountSid: "IRsid", authToken: "tok-SECRET", baseUrl });
+    expect(JSON.stringify(client)).not.toContain("tok-SECRET");
+    expect(JSON.stringify(client)).not.toContain(Buffer.from("IRsid:tok-SECRET").toString("base64"));
+    const error = (() => {
+      try {
+        createImpactClient<TestPaths>(spec, { accountSid: "IRsid", authToken: " tok-SECRET ", baseUrl });
+      } catch (caught) {
+        return caught as ImpactConfigError;
+      }
+      throw new Error("expected an ImpactConfigError");
+    })();
+    expect(error).toBeInstanceOf(ImpactConfigError);
+    expect(`${error.message} ${String(error)} ${JSON.stringify(error)}`).not.toContain("tok-SECRET");
+  });
+});

@@ -1,0 +1,37 @@
+import createFetchClient, { type Client } from "openapi-fetch";
+import type { ApiSpec } from "./api-spec.js";
+import { basicAuthorization } from "./basic-auth.js";
+import { resolveClientOptions, type ClientOptions } from "./client-options.js";
+
+/** An openapi-fetch client bound to one account, plus what it was built from. */
+export type ImpactClient<Paths extends {}> = Client<Paths> & {
+  /** The API flavor and version the client's types were generated from. */
+  readonly spec: ApiSpec;
+  /** The account every path is under. */
+  readonly accountSid: string;
+  /** The URL every path is appended to: `baseUrl` + the flavor's base path with the Account SID filled. */
+  readonly accountUrl: string;
+};
+
+/**
+ * Builds the typed client of one flavor. Every request carries HTTP Basic credentials
+ * (https://integrations.impact.com/impact-brand/reference/authentication), `Accept: application/json`
+ * (the API answers XML otherwise: https://integrations.impact.com/impact-brand/reference/responses) and
+ * `IR-Version: <spec.apiVersion>`, so the account's configured default version never silently differs
+ * from the types (https://integrations.impact.com/impact-brand/reference/versioning).
+ */
+export function createImpactClient<Paths extends {}>(spec: ApiSpec, options: ClientOptions): ImpactClient<Paths> {
+  const resolved = resolveClientOptions(options);
+  const accountUrl = `${resolved.baseUrl}${spec.basePath.replace("{AccountSID}", encodeURIComponent(resolved.accountSid))}`;
+  const client = createFetchClient<Paths>({
+    baseUrl: accountUrl,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    headers: {
+      Accept: "application/json",
+      ...resolved.headers,
+      Authorization: basicAuthorization(resolved.accountSid, resolved.authToken),
+      "IR-Version": spec.apiVersion,
+    },
+  });
+  return Object.assign(client, { spec, accountSid: resolved.accountSid, accountUrl });
+}
