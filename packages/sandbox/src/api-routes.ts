@@ -1,0 +1,158 @@
+import type { Fault, Route } from "./faults.js";
+import type { SandboxFlavor } from "./flavors.js";
+import { isTerminal, jobState, requestKey, type ResultFormat, type SandboxJob } from "./job-store.js";
+import type { Reply } from "./reply.js";
+import { createJob, jobResult, type SandboxState } from "./sandbox-state.js";
+import { toWireJob } from "./wire-job.js";
+
+export interface RouteContext {
+  state: SandboxState;
+  flavor: SandboxFlavor;
+  accountSid: string;
+  url: URL;
+  /** Path segments after `/{Accounts}/{AccountSID}`, without a `.json` suffix. */
+  rest: string[];
+  fault: Fault | undefined;
+}
+
+export interface MatchedRoute {
+  route: Exclude<Route, "storage">;
+  jobId?: string;
+  handle: (context: RouteContext) => Reply;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** The error envelope (https://integrations.impact.com/impact-brand/reference/errors). */
+export function errorReply(status: number, message: string, errors?: Array<{ Field: string; Message: string }>): Reply {
+  return { status, json: { Status: "ERROR", Message: message, ...(errors ? { Errors: errors } : {}) } };
+}
+
+function ownJob(context: RouteContext, id: string): SandboxJob | undefined {
+  const job = UUID.test(id) ? context.state.jobs.get(id.toLowerCase()) : undefined;
+  return job && job.accountSid === context.accountSid && job.flavor === context.flavor.id ? job : undefined;
+}
+
+const notFound = (): Reply => errorReply(404, "Job not found. Verify the JobId belongs to a job created by this account.");
+
+function listJobs(context: RouteContext): Reply {
+  const after = context.url.searchParams.get("CreatedAfter");
+  const before = context.url.searchParams.get("CreatedBefore");
+  const pattern = context.flavor.api === "brand" ? DATE_TIME : DATE;
+  const errors = [
+    ...(after !== null && !pattern.test(after) ? [{ Field: "CreatedAfter", Message: "Not a valid date" }] : []),
+    ...(before !== null && !pattern.test(before) ? [{ Field: "CreatedBefore", Message: "Not a valid date" }] : []),
+  ];
+  if (errors.length > 0) return errorReply(400, "Validation Failed", errors);
+  const day = (epochMs: number) => new Date(epochMs).toISOString().slice(0, 10);
+  const now = context.state.clock.now();
+  const jobs = context.state.jobs
+    .all()
+    .filter((job) => job.accountSid === context.accountSid && job.flavor === context.flavor.id)
+    .filter((job) => (after === null || day(job.createdAt) >= after.slice(0, 10)) && (before === null || day(job.createdAt) <= before.slice(0, 10)))
+    .map((job) => toWireJob(context.flavor, job, now));
+  return { status: 200, json: context.flavor.api === "agency" ? jobs : { Jobs: jobs } };
+}
+
+function getJob(context: RouteContext, id: string): Reply {
+  const job = ownJob(context, id);
+  return job ? { status: 200, json: toWireJob(context.flavor, job, context.state.clock.now()) } : notFound();
+}
+
+function downloadJob(context: RouteContext, id: string): Reply {
+  const job = ownJob(context, id);
+  if (!job) return notFound();
+  const { state } = context;
+  const now = state.clock.now();
+  const current = jobState(job, now);
+  if (!isTerminal(current)) return { status: 202, json: toWireJob(context.flavor, job, now) };
+  if (current.status !== "COMPLETED") return errorReply(404, `The job has no result: it is ${current.status}.`);
+  const file = jobResult(job);
+  if (context.url.searchParams.get("Mode") === "Stream") {
+    return { status: 200, raw: { stream: () => file.stream(), length: file.size, contentType: file.contentType } };
+  }
+  const expiresAt = context.fault?.kind === "expired-url" ? now - 1_000 : now + state.signedUrlTtlMs;
+  return { status: 302, headers: { Location: state.signer.sign(state.storageOrigin, job.id, expiresAt) } };
+}
+
+function replayJob(context: RouteContext, id: string): Reply {
+  const job = ownJob(context, id);
+  if (!job) return notFound();
+  const { state } = context;
+  if (!isTerminal(jobState(job, state.clock.now()))) return errorReply(403, "The job is not in a replayable state: it is still QUEUED or RUNNING.");
+  if (!job.replayable) return errorReply(403, "The job is not of a replayable type.");
+  const replay = createJob(state, { ...job, flavor: context.flavor, replayOf: job.id });
+  state.jobs.add(replay);
+  return { status: 200, json: toWireJob(context.flavor, replay, state.clock.now()) };
+}
+
+function queryOf(url: URL): Record<string, string | string[]> {
+  const params: Record<string, string | string[]> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const values = url.searchParams.getAll(key);
+    params[key] = values.length === 1 ? values[0]! : values;
+  }
+  return params;
+}
+
+/** Schedules an export, or returns the job of an identical earlier request. */
+function scheduleExport(context: RouteContext, type: SandboxJob["type"], source: string, programId: string, refuse: (status: number, message: string, errors?: Array<{ Field: string; Message: string }>) => Reply): Reply {
+  const { state, flavor } = context;
+  if (context.fault?.kind === "export-error") return { status: 200, json: { Status: "ERROR", Message: context.fault.message ?? `Not permitted to run ${source} at this time.` } };
+  const params = queryOf(context.url);
+  const format = (params["ResultFormat"] ?? "CSV") as ResultFormat;
+  if (!["CSV", "JSON", "XML"].includes(format as string)) return refuse(400, "Validation Failed", [{ Field: "ResultFormat", Message: "Must be one of CSV, JSON, XML" }]);
+  const key = requestKey(flavor.id, context.accountSid, source, params);
+  const job = state.jobs.byRequest(key) ?? createJob(state, { flavor, accountSid: context.accountSid, type, source, programId, params, resultFormat: format });
+  state.jobs.add(job, key);
+  const base = `/${flavor.segment}/${context.accountSid}/Jobs/${job.id}`;
+  return { status: 200, json: { Status: "QUEUED", QueuedUri: base, ResultUri: `${base}/Download`, ReplayUri: `${base}/Replay` } };
+}
+
+function exportReport(context: RouteContext, reportId: string): Reply {
+  const { flavor, state, url } = context;
+  const refuse = (status: number, message: string, errors?: Array<{ Field: string; Message: string }>): Reply =>
+    flavor.reportErrorsAs200 ? { status: 200, json: { Status: "ERROR", Message: errors ? `${message}: ${errors.map((error) => `${error.Field} ${error.Message}`).join("; ")}` : message } } : errorReply(status, message, errors);
+  if (state.reports && !state.reports.has(reportId)) {
+    return refuse(404, `No report exists with the Id ${reportId}, or the report is not API accessible.`);
+  }
+  const missing = flavor.requiredReportParams.filter((name) => !url.searchParams.get(name));
+  const badDates = ["START_DATE", "END_DATE"].filter((name) => url.searchParams.has(name) && !DATE.test(url.searchParams.get(name)!));
+  const errors = [...missing.map((Field) => ({ Field, Message: "Required" })), ...badDates.map((Field) => ({ Field, Message: "Must be a date, YYYY-MM-DD" }))];
+  if (errors.length > 0) return refuse(400, "Validation Failed", errors);
+  return scheduleExport(context, "ApiReport", reportId, url.searchParams.get("SUBAID") ?? "0", refuse);
+}
+
+function exportClicks(context: RouteContext, programId: string | undefined): Reply {
+  const { url, flavor } = context;
+  const date = url.searchParams.get("Date");
+  if (date !== null && !DATE.test(date)) return errorReply(400, "Validation Failed", [{ Field: "Date", Message: "Must be a date, yyyy-MM-dd" }]);
+  if (flavor.api === "brand" && date !== null && date <= "2024-04-09") return errorReply(400, "Validation Failed", [{ Field: "Date", Message: "Only dates after April 9, 2024 are supported" }]);
+  const program = programId ?? url.searchParams.getAll("ProgramId")[0] ?? "0";
+  return scheduleExport(context, "ClickExport", "clicks", program, errorReply);
+}
+
+/** Matches a method and path (after the account prefix) to a route, or says why not. */
+export function matchRoute(flavor: SandboxFlavor, method: string, rest: string[]): MatchedRoute | { error: Reply } {
+  const [first, second, third, fourth] = rest;
+  const candidates: Array<{ method: string; test: boolean; route: MatchedRoute }> = [
+    { method: "GET", test: rest.length === 1 && first === "Jobs", route: { route: "listJobs", handle: listJobs } },
+    { method: "GET", test: rest.length === 2 && first === "Jobs", route: { route: "getJob", jobId: second!, handle: (context) => getJob(context, second!) } },
+    { method: "GET", test: rest.length === 3 && first === "Jobs" && third === "Download", route: { route: "downloadJob", jobId: second!, handle: (context) => downloadJob(context, second!) } },
+    { method: "PUT", test: rest.length === 3 && first === "Jobs" && third === "Replay", route: { route: "replayJob", jobId: second!, handle: (context) => replayJob(context, second!) } },
+    { method: "GET", test: rest.length === 2 && first === "ReportExport", route: { route: "exportReport", handle: (context) => exportReport(context, second!) } },
+    { method: "GET", test: flavor.clickExport === "account" && rest.length === 1 && first === "ClickExport", route: { route: "exportClicks", handle: (context) => exportClicks(context, undefined) } },
+    {
+      method: "GET",
+      test: flavor.clickExport === "program" && rest.length === 3 && first === "Programs" && third === "ClickExport" && fourth === undefined,
+      route: { route: "exportClicks", handle: (context) => exportClicks(context, second!) },
+    },
+  ];
+  const onPath = candidates.filter((candidate) => candidate.test);
+  const match = onPath.find((candidate) => candidate.method === method);
+  if (match) return match.route;
+  if (onPath.length > 0) return { error: { ...errorReply(405, `Method ${method} is not allowed here.`), headers: { Allow: onPath.map((candidate) => candidate.method).join(", ") } } };
+  return { error: errorReply(404, "The requested resource does not exist.") };
+}
