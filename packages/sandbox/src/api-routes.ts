@@ -82,7 +82,7 @@ function replayJob(context: RouteContext, id: string): Reply {
   if (!job) return notFound();
   const { state } = context;
   if (!isTerminal(jobState(job, state.clock.now()))) return errorReply(403, "The job is not in a replayable state: it is still QUEUED or RUNNING.");
-  if (!job.replayable) return errorReply(403, "The job is not of a replayable type.");
+  if (!job.plan.replayable) return errorReply(403, "The job is not of a replayable type.");
   const replay = createJob(state, { ...job, flavor: context.flavor, replayOf: job.id });
   state.jobs.add(replay);
   return { status: 200, json: toWireJob(context.flavor, replay, state.clock.now()) };

@@ -17,9 +17,11 @@ export interface JobPlan {
   retryMs: number;
   /** Rows in the result file. */
   rows: number;
+  /** Whether the job's type can be replayed (`Replayable`). */
+  replayable: boolean;
 }
 
-export const DEFAULT_PLAN: JobPlan = { queueMs: 500, runMs: 4_500, errors: 0, outcome: "COMPLETED", retryMs: 15 * 60_000, rows: 1_000 };
+export const DEFAULT_PLAN: JobPlan = { queueMs: 500, runMs: 4_500, errors: 0, outcome: "COMPLETED", retryMs: 15 * 60_000, rows: 1_000, replayable: true };
 
 export type JobPhase =
   | { status: "QUEUED" }
@@ -53,6 +55,7 @@ export function resolvePlan(base: JobPlan, change: Partial<JobPlan> = {}): JobPl
     if (!Number.isFinite(plan[key]) || plan[key] < 0) throw new RangeError(`job plan ${key} must be a finite number of 0 or more, got ${plan[key]}`);
   }
   if (!Number.isInteger(plan.errors) || !Number.isInteger(plan.rows)) throw new RangeError("job plan errors and rows must be whole numbers");
+  if (typeof plan.replayable !== "boolean") throw new RangeError("job plan replayable must be true or false");
   if (plan.outcome !== "COMPLETED" && plan.outcome !== "FAILED") throw new RangeError(`job plan outcome must be COMPLETED or FAILED, got ${String(plan.outcome)}`);
   return plan;
 }

@@ -16,7 +16,6 @@ export interface SandboxJob {
   resultFormat: ResultFormat;
   createdAt: number;
   plan: JobPlan;
-  replayable: boolean;
   /** Set by `control.cancel`: only an impact.com administrator can cancel a job. */
   cancelledAt?: number;
   /** The job this one replays. */

@@ -78,6 +78,16 @@ describe("job lifecycle on the manual clock", () => {
     expect(replayed.state.status).toBe("QUEUED");
   });
 
+  it("refuses to replay a job whose type is not replayable", async () => {
+    sandbox.control.planNext({ replayable: false });
+    const id = await exportReport("2026-11-07");
+    sandbox.control.advance(5_000);
+    expect(await job(id)).toMatchObject({ Status: "COMPLETED", Replayable: "false" });
+    const refused = await partner.PUT("/Jobs/{JobId}/Replay", { params: { path: { JobId: id } } });
+    expect(refused.response.status).toBe(403);
+    expect(refused.error).toEqual({ Status: "ERROR", Message: "The job is not of a replayable type." });
+  });
+
   it("runs a 10-minute job in well under a second with a time scale", async () => {
     const fast = await startSandbox({ clock: { timeScale: 6_000 }, job: { queueMs: 0, runMs: 600_000 } });
     try {

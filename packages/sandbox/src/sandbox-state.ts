@@ -46,7 +46,6 @@ export function createJob(state: SandboxState, request: NewJob): SandboxJob {
     resultFormat: request.resultFormat,
     createdAt: state.clock.now(),
     plan,
-    replayable: true,
     ...(request.replayOf ? { replayOf: request.replayOf } : {}),
   };
   return job;

@@ -76,7 +76,7 @@ export function toWireJob(flavor: SandboxFlavor, job: SandboxJob, now: number): 
     StatusMessage: STATUS_MESSAGES[state.status]!,
     RecordsProcessed: String(records),
     PercentageComplete: String(percentage),
-    Replayable: String(job.replayable),
+    Replayable: String(job.plan.replayable),
     ResultUri: `/${flavor.segment}/${job.accountSid}/Jobs/${job.id}/Download`,
   };
 }
