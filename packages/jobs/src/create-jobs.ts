@@ -1,0 +1,153 @@
+import type { ApiSpec, ImpactClient } from "@impactkit/core";
+import type { JobsContext, LooseClient } from "./context.js";
+import { downloadJob, type DownloadOptions, type DownloadResult } from "./download.js";
+import { InvalidArgumentError } from "./errors.js";
+import { exportClicks, exportReport, type JobHandle } from "./export-job.js";
+import { getJob } from "./get-job.js";
+import type { Job } from "./job.js";
+import { validateJobId } from "./job-id.js";
+import { listJobs, type ListOptions } from "./list-jobs.js";
+import { PollEngine } from "./poll-engine.js";
+import { resolvePollPolicy, type PollPolicy } from "./poll-policy.js";
+import { RateGate } from "./rate-limit.js";
+import type { ResultRecord } from "./records.js";
+import { replayJob } from "./replay.js";
+import { resultStream, type ResultOptions } from "./result-stream.js";
+import { decodeResumeToken, encodeResumeToken } from "./resume-token.js";
+import { systemTiming, type Timing } from "./timing.js";
+import type { Logger } from "./transport.js";
+import { waitForJob, type WaitOptions } from "./wait-job.js";
+
+export interface JobsOptions {
+  /** When to check a job: first delay, then capped exponential backoff with jitter (see `DEFAULT_POLL_POLICY`). */
+  policy?: Partial<PollPolicy>;
+  /** Overall deadline of a wait, in ms (default one hour). */
+  timeoutMs?: number;
+  /** Wait through a job's ERROR (impact.com retries it every 15 minutes) instead of failing (default false). */
+  waitThroughError?: boolean;
+  /** Checks in flight at once across every wait of this instance (default 8). */
+  concurrency?: number;
+  /** Transport retries per call after network errors, 429 and 5xx (default 4). */
+  retries?: number;
+  /** Receives retries and undocumented statuses. Never given credentials. */
+  logger?: Logger;
+  /** The fetch for signed storage URLs (default: the global fetch). It never receives API credentials. */
+  storageFetch?: typeof fetch;
+  /** Clock, timers and randomness; injected by tests. */
+  timing?: Timing;
+}
+
+type QueryOf<P, K> = K extends keyof P ? (P[K] extends { get: { parameters: { query?: infer Q } } } ? NonNullable<Q> : never) : never;
+
+/** The query of the flavor's `ReportExport` (partner: `START_DATE` and `END_DATE` are required). */
+export type ReportParams<P> = QueryOf<P, Extract<keyof P, `/ReportExport/${string}`>>;
+
+/** The parameters of the flavor's ClickExport (brand adds `ProgramId`); `never` for agency, which has none. */
+export type ClickParams<P> = "/ClickExport" extends keyof P
+  ? QueryOf<P, "/ClickExport">
+  : "/Programs/{ProgramId}/ClickExport" extends keyof P
+    ? QueryOf<P, "/Programs/{ProgramId}/ClickExport"> & { ProgramId: string | number }
+    : never;
+
+export interface Jobs<P> {
+  /** The flavor of the client. */
+  readonly spec: ApiSpec;
+  /** `GET /Jobs`, normalised; `createdAfter` ≤ `createdBefore`, as `Date` or `YYYY-MM-DD`. */
+  list(options?: ListOptions): Promise<Job[]>;
+  /** `GET /Jobs/{JobId}`, normalised. */
+  get(id: string, options?: { signal?: AbortSignal }): Promise<Job>;
+  /** Resolves with the COMPLETED job; rejects with `JobFailedError`, `JobTimeoutError`, `JobAbortedError`, `ApiError`… */
+  wait(id: string, options?: WaitOptions): Promise<Job>;
+  /** Waits for many jobs on the instance's one scheduler; settles every wait. */
+  waitAll(ids: readonly string[], options?: WaitOptions): Promise<Array<PromiseSettledResult<Job>>>;
+  /** Resumes a wait from a token that `onCheckpoint` gave, in this process or another. */
+  resume(token: string, options?: Omit<WaitOptions, "timeoutMs">): Promise<Job>;
+  /** The job at each change of status or progress, ending with the COMPLETED job. */
+  watch(id: string, options?: Omit<WaitOptions, "onProgress">): AsyncGenerator<Job>;
+  /** Streams the result to a file (temporary file, then atomic rename), resuming broken transfers. */
+  download(id: string, options: DownloadOptions): Promise<DownloadResult>;
+  /** The result as a resumable `ReadableStream`. */
+  stream(id: string, options?: ResultOptions): ReadableStream<Uint8Array>;
+  /** The rows of a CSV or JSON result, in constant memory. */
+  records(id: string, options?: ResultOptions): AsyncGenerator<ResultRecord>;
+  /** Replays a terminal job; resolves with the new job. */
+  replay(id: string, options?: { signal?: AbortSignal }): Promise<Job>;
+  /** Schedules a report export; resolves with the job's handle. */
+  exportReport(reportId: string, params: ReportParams<P>, options?: { signal?: AbortSignal }): Promise<JobHandle>;
+  /** Schedules a click export (partner and brand). */
+  exportClicks(params: ClickParams<P>, options?: { signal?: AbortSignal }): Promise<JobHandle>;
+  /** A Job Completion Event arrived: check the job now instead of at its next backoff. Returns the waits woken. */
+  notify(id: string): number;
+}
+
+function positive(name: string, value: number | undefined, fallback: number, integer: boolean): number {
+  if (value === undefined) return fallback;
+  if (!(value >= (integer ? 1 : 0)) || (integer && !Number.isInteger(value)) || !Number.isFinite(value)) throw new InvalidArgumentError(`${name} must be a ${integer ? "whole number of 1 or more" : "number of 0 or more"}, got ${value}`);
+  return value;
+}
+
+/**
+ * Jobs of one account through a client of `@impactkit/partner-v15`, `@impactkit/agency-v3` or
+ * `@impactkit/brand`. Every wait of the instance shares one scheduler, one timer and one rate budget.
+ */
+export function createJobs<P extends {}>(client: ImpactClient<P>, options: JobsOptions = {}): Jobs<P> {
+  const loose = client as unknown as LooseClient;
+  if (!loose || typeof loose.GET !== "function" || typeof loose.spec?.api !== "string") {
+    throw new InvalidArgumentError("createJobs needs a client made by createClient of @impactkit/partner-v15, @impactkit/agency-v3 or @impactkit/brand");
+  }
+  const timing = options.timing ?? systemTiming;
+  const context: JobsContext = {
+    client: loose,
+    call: { timing, gate: new RateGate(), api: loose.spec.api, retries: positive("retries", options.retries, 4, false), logger: options.logger },
+    engine: new PollEngine(timing, resolvePollPolicy(options.policy), positive("concurrency", options.concurrency, 8, true), options.logger),
+    timeoutMs: positive("timeoutMs", options.timeoutMs, 3_600_000, false),
+    waitThroughError: options.waitThroughError ?? false,
+    storageFetch: options.storageFetch ?? ((input, init) => fetch(input, init)),
+  };
+  const { spec, accountSid } = loose;
+  const encode = (jobId: string) => (checkpoint: { attempt: number; nextAt: number; deadline: number }) =>
+    encodeResumeToken({ api: spec.api, apiVersion: spec.apiVersion, accountSid, jobId, ...checkpoint });
+  const wait = (id: string, waitOptions: WaitOptions = {}) => waitForJob(context, id, waitOptions, undefined, encode(validateJobId(id)));
+
+  return {
+    spec,
+    list: (listOptions) => listJobs(context, listOptions),
+    get: (id, getOptions) => getJob(context, id, getOptions?.signal),
+    wait,
+    waitAll: (ids, waitOptions) => Promise.allSettled(ids.map((id) => wait(id, waitOptions))),
+    async resume(token, resumeOptions = {}) {
+      const state = decodeResumeToken(token);
+      if (state.api !== spec.api || state.apiVersion !== spec.apiVersion || state.accountSid !== accountSid) {
+        throw new InvalidArgumentError(`the token is for ${state.api} v${state.apiVersion} account ${state.accountSid}, not this client's ${spec.api} v${spec.apiVersion} account ${accountSid}`);
+      }
+      return waitForJob(context, state.jobId, resumeOptions, state, encode(state.jobId));
+    },
+    async *watch(id, watchOptions = {}) {
+      const changes: Job[] = [];
+      let wake: (() => void) | undefined;
+      let settled: { job?: Job; error?: unknown } | undefined;
+      wait(id, { ...watchOptions, onProgress: (job) => (changes.push(job), wake?.()) }).then(
+        (job) => ((settled = { job }), wake?.()),
+        (error: unknown) => ((settled = { error }), wake?.()),
+      );
+      for (;;) {
+        while (changes.length > 0) yield changes.shift()!;
+        if (settled) {
+          if ("error" in settled) throw settled.error;
+          return;
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
+    download: (id, downloadOptions) => downloadJob(context, id, downloadOptions),
+    stream: (id, resultOptions) => resultStream(context, id, resultOptions),
+    async *records(id, resultOptions) {
+      const { jobRecords } = await import("./records.js");
+      yield* jobRecords(context, id, resultOptions);
+    },
+    replay: (id, replayOptions) => replayJob(context, id, replayOptions?.signal),
+    exportReport: (reportId, params, exportOptions) => exportReport(context, reportId, params as Record<string, unknown>, exportOptions?.signal),
+    exportClicks: (params, exportOptions) => exportClicks(context, params as Record<string, unknown>, exportOptions?.signal),
+    notify: (id) => context.engine.notify(validateJobId(id)),
+  };
+}

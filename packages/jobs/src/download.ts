@@ -1,0 +1,90 @@
+import { randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { link, rename, rm, stat, unlink } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { JobsContext } from "./context.js";
+import { InvalidArgumentError, JobAbortedError } from "./errors.js";
+import { validateJobId } from "./job-id.js";
+import { resultChunks, type ResultOptions } from "./result-stream.js";
+
+export interface DownloadOptions extends ResultOptions {
+  /** The file to write. Its folder must exist. */
+  to: string;
+  /** Replace an existing file (default: refuse). */
+  overwrite?: boolean;
+}
+
+export interface DownloadResult {
+  path: string;
+  bytes: number;
+}
+
+async function kind(path: string): Promise<"file" | "directory" | "other" | "missing"> {
+  try {
+    const stats = await stat(path);
+    return stats.isFile() ? "file" : stats.isDirectory() ? "directory" : "other";
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "missing";
+    throw error;
+  }
+}
+
+/** Checks the target before any request: a file path in an existing folder, not an existing file unless `overwrite`. */
+async function checkTarget(to: unknown, overwrite: boolean): Promise<string> {
+  if (typeof to !== "string" || to === "") throw new InvalidArgumentError("download needs `to`: the path of the file to write");
+  const path = resolve(to);
+  const folder = await kind(dirname(path));
+  if (folder !== "directory") throw new InvalidArgumentError(`cannot write ${path}: its folder ${dirname(path)} does not exist`);
+  const target = await kind(path);
+  if (target === "directory" || target === "other") throw new InvalidArgumentError(`cannot write ${path}: it is a ${target === "directory" ? "directory" : "special file"}`);
+  if (target === "file" && !overwrite) throw new InvalidArgumentError(`${path} exists; pass overwrite: true to replace it`);
+  return path;
+}
+
+/** Moves `temp` to `path` unless `path` exists: a hard link is atomic; where links are unsupported, check then rename. */
+async function publishWithoutOverwrite(temp: string, path: string): Promise<void> {
+  const appeared = () => new InvalidArgumentError(`${path} appeared during the download; pass overwrite: true to replace it`);
+  try {
+    await link(temp, path);
+    await unlink(temp);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") throw appeared();
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EXDEV") throw error;
+    if ((await kind(path)) !== "missing") throw appeared();
+    await rename(temp, path);
+  }
+}
+
+/**
+ * Streams a job's result to disk in constant memory: into a temporary file beside the target, then an
+ * atomic rename (or, without `overwrite`, a hard link that fails if the target appeared meanwhile).
+ * Whatever happens — a failure, an abort — no partial file is left at the target or beside it.
+ */
+export async function downloadJob(context: JobsContext, id: string, options: DownloadOptions): Promise<DownloadResult> {
+  const jobId = validateJobId(id);
+  const overwrite = options.overwrite ?? false;
+  const path = await checkTarget(options.to, overwrite);
+  const temp = join(dirname(path), `.${basename(path)}.${randomUUID().slice(0, 8)}.part`);
+  let bytes = 0;
+  try {
+    const counted = async function* () {
+      for await (const chunk of resultChunks(context, jobId, options)) {
+        bytes += chunk.length;
+        yield chunk;
+      }
+    };
+    await pipeline(Readable.from(counted()), createWriteStream(temp, { flags: "wx" }), ...(options.signal ? [{ signal: options.signal }] : []));
+    if (overwrite) await rename(temp, path);
+    else {
+      await publishWithoutOverwrite(temp, path);
+    }
+    return { path, bytes };
+  } catch (error) {
+    await rm(temp, { force: true });
+    if (options.signal?.aborted && !(error instanceof JobAbortedError)) throw new JobAbortedError(`Downloading job ${jobId}`, options.signal.reason);
+    throw error;
+  }
+}

@@ -1,0 +1,106 @@
+import type { Job } from "./job.js";
+
+/** The base of every error this package throws. Messages never contain credentials. */
+export class JobsError extends Error {
+  override name = "JobsError";
+}
+
+/** An argument was invalid; nothing was sent. */
+export class InvalidArgumentError extends JobsError {
+  override name = "InvalidArgumentError";
+}
+
+/** The job ended FAILED or CANCELLED, or is in ERROR and the wait was not told to wait through it. */
+export class JobFailedError extends JobsError {
+  override name = "JobFailedError";
+  readonly job: Job;
+  readonly status: string;
+  readonly statusMessage: string | undefined;
+
+  constructor(job: Job) {
+    super(`Job ${job.Id} is ${job.Status}${job.StatusMessage ? `: ${job.StatusMessage}` : ""}`);
+    this.job = job;
+    this.status = job.Status;
+    this.statusMessage = job.StatusMessage;
+  }
+}
+
+/** The deadline passed before the job finished; `job` is the last state seen. */
+export class JobTimeoutError extends JobsError {
+  override name = "JobTimeoutError";
+  readonly job: Job | undefined;
+
+  constructor(jobId: string, timeoutMs: number, job: Job | undefined) {
+    super(`Job ${jobId} did not finish within ${timeoutMs} ms${job ? ` (last status ${job.Status})` : ""}`);
+    this.job = job;
+  }
+}
+
+/** The caller's AbortSignal fired. `name` is "AbortError", as for fetch. */
+export class JobAbortedError extends JobsError {
+  override name = "AbortError";
+  readonly reason: unknown;
+
+  constructor(what: string, reason: unknown) {
+    super(`${what} was aborted`);
+    this.reason = reason;
+  }
+}
+
+/**
+ * The API answered an error status (after the retries it allows). `message` carries the API's own
+ * `Message` from the error envelope (https://integrations.impact.com/impact-brand/reference/errors).
+ */
+export class ApiError extends JobsError {
+  override name = "ApiError";
+  readonly status: number;
+  readonly apiMessage: string | undefined;
+  readonly errors: ReadonlyArray<{ Field?: string; Message?: string }> | undefined;
+
+  constructor(what: string, status: number, body: unknown) {
+    const envelope = typeof body === "object" && body !== null ? (body as { Message?: unknown; Errors?: unknown }) : {};
+    const apiMessage = typeof envelope.Message === "string" ? envelope.Message : undefined;
+    const errors = Array.isArray(envelope.Errors) ? (envelope.Errors as Array<{ Field?: string; Message?: string }>) : undefined;
+    const details = errors?.map((error) => `${error.Field ?? "?"}: ${error.Message ?? "?"}`).join("; ");
+    super(`${what} failed with HTTP ${status}${apiMessage ? `: ${apiMessage}` : ""}${details ? ` (${details})` : ""}`);
+    this.status = status;
+    this.apiMessage = apiMessage;
+    this.errors = errors;
+  }
+}
+
+/** 429 after the retries allowed; `retryAfterMs` is the server's last hint. */
+export class RateLimitError extends ApiError {
+  override name = "RateLimitError";
+  readonly retryAfterMs: number | undefined;
+
+  constructor(what: string, body: unknown, retryAfterMs: number | undefined) {
+    super(what, 429, body);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** The connection failed, or the body was not the JSON it claimed to be, after the retries allowed. */
+export class TransportError extends JobsError {
+  override name = "TransportError";
+
+  constructor(what: string, cause: unknown) {
+    super(`${what} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** An export was refused: the agency API answers HTTP 200 with `{"Status":"ERROR","Message":…}`. */
+export class ExportRefusedError extends JobsError {
+  override name = "ExportRefusedError";
+  readonly apiMessage: string | undefined;
+
+  constructor(what: string, apiMessage: string | undefined) {
+    super(`${what} was refused${apiMessage ? `: ${apiMessage}` : ""}`);
+    this.apiMessage = apiMessage;
+  }
+}
+
+/** A download could not complete: truncated or refused more times than allowed, or the result is gone. */
+export class DownloadError extends JobsError {
+  override name = "DownloadError";
+}

@@ -1,0 +1,51 @@
+import type { JobsContext } from "./context.js";
+import { ExportRefusedError, InvalidArgumentError, TransportError } from "./errors.js";
+import { jobIdFromQueuedUri } from "./job-id.js";
+import { callApi } from "./transport.js";
+
+/** A scheduled export: its job and where to find it. */
+export interface JobHandle {
+  id: string;
+  queuedUri: string;
+  resultUri: string | undefined;
+  replayUri: string | undefined;
+}
+
+async function schedule(context: JobsContext, what: string, path: string, params: Record<string, unknown>, signal: AbortSignal | undefined): Promise<JobHandle> {
+  const { body } = await callApi(context.call, what, (s) => context.client.GET(path, { params, parseAs: "text", signal: s }), signal);
+  const answer = (body ?? {}) as { Status?: unknown; Message?: unknown; QueuedUri?: unknown; ResultUri?: unknown; ReplayUri?: unknown };
+  if (answer.Status === "ERROR") throw new ExportRefusedError(what, typeof answer.Message === "string" ? answer.Message : undefined);
+  if (typeof answer.QueuedUri !== "string") throw new TransportError(what, new TypeError(`no QueuedUri in ${JSON.stringify(body)?.slice(0, 160)}`));
+  return {
+    id: jobIdFromQueuedUri(answer.QueuedUri),
+    queuedUri: answer.QueuedUri,
+    resultUri: typeof answer.ResultUri === "string" ? answer.ResultUri : undefined,
+    replayUri: typeof answer.ReplayUri === "string" ? answer.ReplayUri : undefined,
+  };
+}
+
+/**
+ * `GET /ReportExport/{Id}` schedules a report export. An identical request returns the existing job
+ * (https://integrations.impact.com/impact-brand/reference/schedule-reports-with-reportexport-and-clickexport),
+ * so retrying it is safe. The agency API refuses with HTTP 200 and `Status: "ERROR"`: that is an
+ * `ExportRefusedError`, not a job.
+ */
+export async function exportReport(context: JobsContext, reportId: string, query: Record<string, unknown>, signal?: AbortSignal): Promise<JobHandle> {
+  if (typeof reportId !== "string" || !/^[A-Za-z0-9_.-]+$/.test(reportId)) {
+    throw new InvalidArgumentError(`reportId must be a report Id or handle such as mp_action_listing_fast, got ${JSON.stringify(reportId)}`);
+  }
+  const name = context.client.spec.api === "partner" ? "Id" : "ReportId";
+  return schedule(context, `ReportExport ${reportId}`, `/ReportExport/{${name}}`, { path: { [name]: reportId }, query }, signal);
+}
+
+/** ClickExport: `/ClickExport` (partner) or `/Programs/{ProgramId}/ClickExport` (brand); agency has none. */
+export async function exportClicks(context: JobsContext, params: Record<string, unknown>, signal?: AbortSignal): Promise<JobHandle> {
+  const { api } = context.client.spec;
+  if (api === "partner") return schedule(context, "ClickExport", "/ClickExport", { query: params }, signal);
+  if (api === "brand") {
+    const { ProgramId, ...query } = params;
+    if (typeof ProgramId !== "string" && typeof ProgramId !== "number") throw new InvalidArgumentError("the brand ClickExport needs a ProgramId");
+    return schedule(context, "ClickExport", "/Programs/{ProgramId}/ClickExport", { path: { ProgramId: String(ProgramId) }, query }, signal);
+  }
+  throw new InvalidArgumentError(`the ${api} API has no ClickExport`);
+}

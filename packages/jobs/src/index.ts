@@ -1,0 +1,17 @@
+export { createJobs, type ClickParams, type Jobs, type JobsOptions, type ReportParams } from "./create-jobs.js";
+export type { DownloadOptions, DownloadResult } from "./download.js";
+export { ApiError, DownloadError, ExportRefusedError, InvalidArgumentError, JobAbortedError, JobFailedError, JobsError, JobTimeoutError, RateLimitError, TransportError } from "./errors.js";
+export type { JobHandle } from "./export-job.js";
+export { normaliseJob, type Job, type KnownJobStatus, type KnownJobType } from "./job.js";
+export { jobIdFromQueuedUri, validateJobId } from "./job-id.js";
+export type { ListOptions } from "./list-jobs.js";
+export { PollEngine, type Checkpoint, type EngineWaitOptions, type Observation, type PollTarget } from "./poll-engine.js";
+export { DEFAULT_POLL_POLICY, pollDelay, resolvePollPolicy, type PollPolicy, type ProgressHint } from "./poll-policy.js";
+export { RateGate, readRateLimit, type RateLimitState } from "./rate-limit.js";
+export type { ResultRecord } from "./records.js";
+export type { ResultOptions } from "./result-stream.js";
+export { decodeResumeToken, type ResumeState } from "./resume-token.js";
+export { parseRetryAfter } from "./retry-after.js";
+export { systemTiming, type Timing } from "./timing.js";
+export type { Logger } from "./transport.js";
+export type { WaitOptions } from "./wait-job.js";

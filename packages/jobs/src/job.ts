@@ -1,0 +1,83 @@
+/** Job statuses the docs list (https://integrations.impact.com/impact-brand/reference/jobs-object). */
+export type KnownJobStatus = "QUEUED" | "RUNNING" | "COMPLETED" | "CANCELLED" | "ERROR" | "FAILED";
+/** Job types the docs list; "Additional job types may exist" (seed 001). */
+export type KnownJobType = "DownloadReport" | "ApiReport" | "UploadAds" | "TermModification" | "ClickExport";
+
+const STATUSES: readonly string[] = ["QUEUED", "RUNNING", "COMPLETED", "CANCELLED", "ERROR", "FAILED"];
+
+/**
+ * A Job with wire quirks removed: numbers are numbers, `Replayable` is a boolean, dates are `Date`s or
+ * `undefined` (never ""), `Status` and `Type` are the documented literals or the raw string. `raw` is
+ * the body as received.
+ */
+export interface Job {
+  Id: string;
+  Status: KnownJobStatus | (string & {});
+  Type: KnownJobType | (string & {}) | undefined;
+  StatusMessage: string | undefined;
+  ProgramId: string | undefined;
+  CreatedBy: string | undefined;
+  CreatedDate: Date | undefined;
+  StartedDate: Date | undefined;
+  CompletedDate: Date | undefined;
+  AbandonedDate: Date | undefined;
+  CancelledDate: Date | undefined;
+  FailedDate: Date | undefined;
+  LastProgressUpdateDate: Date | undefined;
+  RecordsProcessed: number | undefined;
+  PercentageComplete: number | undefined;
+  Replayable: boolean | undefined;
+  ResultUri: string | undefined;
+  raw: Readonly<Record<string, unknown>>;
+}
+
+export function isKnownStatus(status: string): status is KnownJobStatus {
+  return STATUSES.includes(status);
+}
+
+const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : typeof value === "number" ? String(value) : undefined);
+
+function count(value: unknown): number | undefined {
+  const number = typeof value === "number" ? value : typeof value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : Number.NaN;
+  return Number.isFinite(number) ? number : undefined;
+}
+
+function flag(value: unknown): boolean | undefined {
+  if (typeof value === "boolean") return value;
+  const lower = typeof value === "string" ? value.trim().toLowerCase() : undefined;
+  return lower === "true" ? true : lower === "false" ? false : undefined;
+}
+
+function date(value: unknown): Date | undefined {
+  if (typeof value !== "string" || value.trim() === "") return undefined;
+  const parsed = new Date(value);
+  return Number.isNaN(parsed.getTime()) ? undefined : parsed;
+}
+
+/** Normalises a Job body of any flavor. Throws when it has no `Id` or `Status`, the two fields waiting needs. */
+export function normaliseJob(body: unknown): Job {
+  const raw = (body !== null && typeof body === "object" && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
+  const id = text(raw["Id"] ?? raw["JobId"]);
+  const status = text(raw["Status"]);
+  if (id === undefined || status === undefined) throw new TypeError(`not a Job: ${JSON.stringify(body)?.slice(0, 200)}`);
+  return {
+    Id: id,
+    Status: status,
+    Type: text(raw["Type"]),
+    StatusMessage: text(raw["StatusMessage"]),
+    ProgramId: text(raw["ProgramId"]),
+    CreatedBy: text(raw["CreatedBy"]),
+    CreatedDate: date(raw["CreatedDate"]),
+    StartedDate: date(raw["StartedDate"]),
+    CompletedDate: date(raw["CompletedDate"]),
+    AbandonedDate: date(raw["AbandonedDate"]),
+    CancelledDate: date(raw["CancelledDate"]),
+    FailedDate: date(raw["FailedDate"]),
+    LastProgressUpdateDate: date(raw["LastProgressUpdateDate"]),
+    RecordsProcessed: count(raw["RecordsProcessed"]),
+    PercentageComplete: count(raw["PercentageComplete"]),
+    Replayable: flag(raw["Replayable"]),
+    ResultUri: text(raw["ResultUri"]),
+    raw,
+  };
+}

@@ -1,0 +1,60 @@
+/** What a response's rate-limit headers say. */
+export interface RateLimitState {
+  limit: number | undefined;
+  remaining: number;
+  /** Epoch ms when the budget is renewed. */
+  resetAt: number;
+}
+
+/** The flavors' header names (https://integrations.impact.com/partner-api-reference/partner-v15/readme/rate-limits, …/impact-brand/reference/rate-limits). */
+const HEADERS = {
+  partner: { limit: "x-ratelimit-limit-hour", remaining: "x-ratelimit-remaining-hour", reset: "ratelimit-reset" },
+  other: { limit: "x-ratelimit-limit", remaining: "x-ratelimit-remaining", reset: "x-ratelimit-reset" },
+};
+
+/** Values above this are read as epoch seconds, below it as seconds from now (brand/agency send either). */
+const EPOCH_THRESHOLD_S = 1_000_000_000;
+
+export function readRateLimit(headers: Headers, api: string, now: number): RateLimitState | undefined {
+  const names = api === "partner" ? HEADERS.partner : HEADERS.other;
+  const remaining = Number(headers.get(names.remaining) ?? Number.NaN);
+  const reset = Number(headers.get(names.reset) ?? Number.NaN);
+  if (!Number.isFinite(remaining) || !Number.isFinite(reset) || reset < 0) return undefined;
+  const limit = Number(headers.get(names.limit) ?? Number.NaN);
+  const resetAt = reset >= EPOCH_THRESHOLD_S ? reset * 1000 : now + reset * 1000;
+  return { limit: Number.isFinite(limit) ? limit : undefined, remaining: Math.max(0, remaining), resetAt };
+}
+
+/**
+ * One request budget shared by every call of a jobs instance. While more than half the budget is left,
+ * requests go straight through; below that they are spaced so that the rest lasts until the reset —
+ * slowing down before the budget is gone, not only after a 429. A 429's `Retry-After` pauses all calls.
+ */
+export class RateGate {
+  #state: RateLimitState | undefined;
+  #nextSlot = 0;
+  #pausedUntil = 0;
+
+  note(state: RateLimitState | undefined): void {
+    if (state) this.#state = state;
+  }
+
+  pause(until: number): void {
+    this.#pausedUntil = Math.max(this.#pausedUntil, until);
+  }
+
+  /** How long the next request should wait, reserving its slot. */
+  reserve(now: number): number {
+    const state = this.#state;
+    let start = Math.max(now, this.#pausedUntil, this.#nextSlot);
+    let gap = 0;
+    if (state && state.resetAt > start) {
+      const halfSpent = state.limit === undefined ? state.remaining < 50 : state.remaining < state.limit / 2;
+      if (state.remaining <= 0) start = state.resetAt;
+      else if (halfSpent) gap = (state.resetAt - start) / state.remaining;
+      state.remaining -= 1;
+    }
+    this.#nextSlot = start + gap;
+    return start - now;
+  }
+}

@@ -1,0 +1,52 @@
+import { Readable } from "node:stream";
+import { JSONParser } from "@streamparser/json";
+import { parse } from "csv-parse";
+import type { JobsContext } from "./context.js";
+import { DownloadError } from "./errors.js";
+import { resultChunks, type ResultOptions } from "./result-stream.js";
+
+export type ResultRecord = Record<string, unknown>;
+
+async function* jsonRecords(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<ResultRecord> {
+  const opening = new TextDecoder().decode(first.subarray(0, 64)).trimStart()[0];
+  const parser = new JSONParser({ paths: [opening === "[" ? "$.*" : "$.*.*"], keepStack: false });
+  const found: ResultRecord[] = [];
+  parser.onValue = ({ value }) => void found.push(value as ResultRecord);
+  for (let chunk: Uint8Array | undefined = first; chunk; ) {
+    parser.write(chunk);
+    yield* found.splice(0);
+    const next = await rest.next();
+    chunk = next.done ? undefined : next.value;
+  }
+  parser.end();
+  yield* found.splice(0);
+}
+
+async function* csvRecords(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<ResultRecord> {
+  const source = Readable.from(
+    (async function* () {
+      yield first;
+      for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+    })(),
+  );
+  yield* source.pipe(parse({ columns: true, bom: true, skip_empty_lines: true })) as AsyncIterable<ResultRecord>;
+}
+
+/**
+ * A job's result as rows, in constant memory: CSV through csv-parse (the header row names the
+ * fields), JSON through a streaming JSON parser (the elements of the top-level array, or of the array
+ * inside the top-level object, such as `{"Records": […]}`). XML results are refused.
+ */
+export async function* jobRecords(context: JobsContext, id: string, options: ResultOptions = {}): AsyncGenerator<ResultRecord> {
+  const chunks = resultChunks(context, id, options);
+  try {
+    let first = await chunks.next();
+    while (!first.done && first.value.length === 0) first = await chunks.next();
+    if (first.done) return;
+    const start = new TextDecoder().decode(first.value.subarray(0, 64)).replace(/^\uFEFF/, "").trimStart()[0];
+    if (start === "<") throw new DownloadError(`job ${id} has an XML result; records() reads CSV and JSON results (use stream() for XML)`);
+    yield* start === "{" || start === "[" ? jsonRecords(first.value, chunks) : csvRecords(first.value, chunks);
+  } finally {
+    await chunks.return(undefined);
+  }
+}

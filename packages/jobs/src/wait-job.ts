@@ -1,0 +1,52 @@
+import type { JobsContext } from "./context.js";
+import { JobFailedError } from "./errors.js";
+import { getJob } from "./get-job.js";
+import { isKnownStatus, type Job } from "./job.js";
+import { validateJobId } from "./job-id.js";
+import type { Checkpoint, Observation, PollTarget } from "./poll-engine.js";
+
+export interface WaitOptions {
+  signal?: AbortSignal;
+  /** Overall deadline, from now; defaults to the instance's `timeoutMs` (an hour). */
+  timeoutMs?: number;
+  /** Called with the job whenever its status, percentage or record count changes. */
+  onProgress?: (job: Job) => void;
+  /** Called after each check with a resume token (no credentials): persist it to resume the wait elsewhere. */
+  onCheckpoint?: (token: string) => void;
+  /**
+   * impact.com retries a job in ERROR every 15 minutes, up to 5 times, then marks it FAILED
+   * (https://integrations.impact.com/impact-brand/reference/retrieve-a-job); the agency docs call ERROR
+   * unrecoverable. By default a wait fails on ERROR; `true` waits through it.
+   */
+  waitThroughError?: boolean;
+}
+
+/** The impact.com Job API as a poll target. */
+export function jobTarget(context: JobsContext, jobId: string, waitThroughError: boolean): PollTarget<Job> {
+  return {
+    key: jobId,
+    async check(signal): Promise<Observation<Job>> {
+      const job = await getJob(context, jobId, signal);
+      const status = job.Status;
+      const phase =
+        status === "COMPLETED" ? "succeeded" : status === "FAILED" || status === "CANCELLED" || (status === "ERROR" && !waitThroughError) ? "failed" : isKnownStatus(status) ? "pending" : "unknown";
+      const started = job.StartedDate?.getTime();
+      const progress = status === "RUNNING" && job.PercentageComplete !== undefined && started !== undefined ? { percent: job.PercentageComplete, runningMs: context.call.timing.now() - started } : undefined;
+      return { phase, value: job, status, progressKey: `${status} ${job.PercentageComplete} ${job.RecordsProcessed}`, ...(progress ? { progress } : {}) };
+    },
+    failure: (job) => new JobFailedError(job),
+  };
+}
+
+/** Waits for a job on the instance's shared engine; resolves with the COMPLETED job. */
+export function waitForJob(context: JobsContext, id: string, options: WaitOptions = {}, resume?: Checkpoint, encode?: (checkpoint: Checkpoint) => string): Promise<Job> {
+  const jobId = validateJobId(id);
+  const { onCheckpoint } = options;
+  return context.engine.wait(jobTarget(context, jobId, options.waitThroughError ?? context.waitThroughError), {
+    timeoutMs: options.timeoutMs ?? context.timeoutMs,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(onCheckpoint && encode ? { onCheckpoint: (checkpoint: Checkpoint) => onCheckpoint(encode(checkpoint)) } : {}),
+    ...(resume ? { resume } : {}),
+  });
+}
