@@ -1,6 +1,10 @@
-import type { ApiSpec } from "@impactkit/core";
-import type { PollEngine } from "./poll-engine.js";
-import type { CallContext } from "./transport.js";
+import type { ApiSpec, ImpactClient } from "@impactkit/core";
+import { InvalidArgumentError } from "./errors.js";
+import { PollEngine } from "./poll-engine.js";
+import { resolvePollPolicy, type PollPolicy } from "./poll-policy.js";
+import { RateGate } from "./rate-limit.js";
+import { systemTiming, type Timing } from "./timing.js";
+import type { CallContext, Logger } from "./transport.js";
 
 /** The shape of an openapi-fetch client that the operations call, whatever its flavor. */
 export interface LooseClient {
@@ -22,4 +26,50 @@ export interface JobsContext {
   waitThroughError: boolean;
   /** The fetch used for signed storage URLs: never the API client's, so no API credential can reach storage. */
   storageFetch: typeof fetch;
+}
+
+export interface JobsOptions {
+  /** When to check a job: first delay, then capped exponential backoff with jitter (see `DEFAULT_POLL_POLICY`). */
+  policy?: Partial<PollPolicy>;
+  /** Overall deadline of a wait, in ms (default one hour). */
+  timeoutMs?: number;
+  /** Wait through a job's ERROR (impact.com retries it every 15 minutes) instead of failing (default false). */
+  waitThroughError?: boolean;
+  /** Checks in flight at once across every wait of this instance (default 8). */
+  concurrency?: number;
+  /** Transport retries per call after network errors, 429 and 5xx (default 4). */
+  retries?: number;
+  /** Receives retries and undocumented statuses. Never given credentials. */
+  logger?: Logger;
+  /** The fetch for signed storage URLs (default: the global fetch). It never receives API credentials. */
+  storageFetch?: typeof fetch;
+  /** Clock, timers and randomness; injected by tests. */
+  timing?: Timing;
+}
+
+function positive(name: string, value: number | undefined, fallback: number, integer: boolean): number {
+  if (value === undefined) return fallback;
+  if (!(value >= (integer ? 1 : 0)) || (integer && !Number.isInteger(value)) || !Number.isFinite(value)) throw new InvalidArgumentError(`${name} must be a ${integer ? "whole number of 1 or more" : "number of 0 or more"}, got ${value}`);
+  return value;
+}
+
+/**
+ * The state the operations share for one client: its rate budget, its poll scheduler (one timer for
+ * every wait) and the options. `createJobs` builds one; the operations can also be imported one by one
+ * (`waitForJob(context, id)`, `downloadJob(context, id, { to })`) so that a bundle carries only those used.
+ */
+export function jobsContext<P extends {}>(client: ImpactClient<P>, options: JobsOptions = {}): JobsContext {
+  const loose = client as unknown as LooseClient;
+  if (!loose || typeof loose.GET !== "function" || typeof loose.spec?.api !== "string") {
+    throw new InvalidArgumentError("createJobs needs a client made by createClient of @impactkit/partner-v15, @impactkit/agency-v3 or @impactkit/brand");
+  }
+  const timing = options.timing ?? systemTiming;
+  return {
+    client: loose,
+    call: { timing, gate: new RateGate(), api: loose.spec.api, retries: positive("retries", options.retries, 4, false), logger: options.logger },
+    engine: new PollEngine(timing, resolvePollPolicy(options.policy), positive("concurrency", options.concurrency, 8, true), options.logger),
+    timeoutMs: positive("timeoutMs", options.timeoutMs, 3_600_000, false),
+    waitThroughError: options.waitThroughError ?? false,
+    storageFetch: options.storageFetch ?? ((input, init) => fetch(input, init)),
+  };
 }

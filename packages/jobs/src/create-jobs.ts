@@ -1,5 +1,5 @@
 import type { ApiSpec, ImpactClient } from "@impactkit/core";
-import type { JobsContext, LooseClient } from "./context.js";
+import { jobsContext, type JobsOptions } from "./context.js";
 import { downloadJob, type DownloadOptions, type DownloadResult } from "./download.js";
 import { InvalidArgumentError } from "./errors.js";
 import { exportClicks, exportReport, type JobHandle } from "./export-job.js";
@@ -7,35 +7,11 @@ import { getJob } from "./get-job.js";
 import type { Job } from "./job.js";
 import { validateJobId } from "./job-id.js";
 import { listJobs, type ListOptions } from "./list-jobs.js";
-import { PollEngine } from "./poll-engine.js";
-import { resolvePollPolicy, type PollPolicy } from "./poll-policy.js";
-import { RateGate } from "./rate-limit.js";
 import type { ResultRecord } from "./records.js";
 import { replayJob } from "./replay.js";
 import { resultStream, type ResultOptions } from "./result-stream.js";
 import { decodeResumeToken, encodeResumeToken } from "./resume-token.js";
-import { systemTiming, type Timing } from "./timing.js";
-import type { Logger } from "./transport.js";
 import { waitForJob, type WaitOptions } from "./wait-job.js";
-
-export interface JobsOptions {
-  /** When to check a job: first delay, then capped exponential backoff with jitter (see `DEFAULT_POLL_POLICY`). */
-  policy?: Partial<PollPolicy>;
-  /** Overall deadline of a wait, in ms (default one hour). */
-  timeoutMs?: number;
-  /** Wait through a job's ERROR (impact.com retries it every 15 minutes) instead of failing (default false). */
-  waitThroughError?: boolean;
-  /** Checks in flight at once across every wait of this instance (default 8). */
-  concurrency?: number;
-  /** Transport retries per call after network errors, 429 and 5xx (default 4). */
-  retries?: number;
-  /** Receives retries and undocumented statuses. Never given credentials. */
-  logger?: Logger;
-  /** The fetch for signed storage URLs (default: the global fetch). It never receives API credentials. */
-  storageFetch?: typeof fetch;
-  /** Clock, timers and randomness; injected by tests. */
-  timing?: Timing;
-}
 
 type QueryOf<P, K> = K extends keyof P ? (P[K] extends { get: { parameters: { query?: infer Q } } } ? NonNullable<Q> : never) : never;
 
@@ -80,31 +56,13 @@ export interface Jobs<P> {
   notify(id: string): number;
 }
 
-function positive(name: string, value: number | undefined, fallback: number, integer: boolean): number {
-  if (value === undefined) return fallback;
-  if (!(value >= (integer ? 1 : 0)) || (integer && !Number.isInteger(value)) || !Number.isFinite(value)) throw new InvalidArgumentError(`${name} must be a ${integer ? "whole number of 1 or more" : "number of 0 or more"}, got ${value}`);
-  return value;
-}
-
 /**
  * Jobs of one account through a client of `@impactkit/partner-v15`, `@impactkit/agency-v3` or
  * `@impactkit/brand`. Every wait of the instance shares one scheduler, one timer and one rate budget.
  */
 export function createJobs<P extends {}>(client: ImpactClient<P>, options: JobsOptions = {}): Jobs<P> {
-  const loose = client as unknown as LooseClient;
-  if (!loose || typeof loose.GET !== "function" || typeof loose.spec?.api !== "string") {
-    throw new InvalidArgumentError("createJobs needs a client made by createClient of @impactkit/partner-v15, @impactkit/agency-v3 or @impactkit/brand");
-  }
-  const timing = options.timing ?? systemTiming;
-  const context: JobsContext = {
-    client: loose,
-    call: { timing, gate: new RateGate(), api: loose.spec.api, retries: positive("retries", options.retries, 4, false), logger: options.logger },
-    engine: new PollEngine(timing, resolvePollPolicy(options.policy), positive("concurrency", options.concurrency, 8, true), options.logger),
-    timeoutMs: positive("timeoutMs", options.timeoutMs, 3_600_000, false),
-    waitThroughError: options.waitThroughError ?? false,
-    storageFetch: options.storageFetch ?? ((input, init) => fetch(input, init)),
-  };
-  const { spec, accountSid } = loose;
+  const context = jobsContext(client, options);
+  const { spec, accountSid } = context.client;
   const encode = (jobId: string) => (checkpoint: { attempt: number; nextAt: number; deadline: number }) =>
     encodeResumeToken({ api: spec.api, apiVersion: spec.apiVersion, accountSid, jobId, ...checkpoint });
   const wait = (id: string, waitOptions: WaitOptions = {}) => waitForJob(context, id, waitOptions, undefined, encode(validateJobId(id)));

@@ -1,17 +1,21 @@
 import { InvalidArgumentError } from "./errors.js";
+import { describeValue } from "./job-id.js";
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** A `Date` or a `YYYY-MM-DD` string as the `YYYY-MM-DD` the list and export endpoints take (UTC). */
 export function toApiDate(value: Date | string, name: string): string {
   if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new InvalidArgumentError(`${name} is an invalid Date`);
+    const year = value.getUTCFullYear();
+    if (Number.isNaN(year)) throw new InvalidArgumentError(`${name} is an invalid Date`);
+    if (year < 0 || year > 9999) throw new InvalidArgumentError(`${name} is not a Date with a YYYY-MM-DD form (years 0000-9999)`);
     return value.toISOString().slice(0, 10);
   }
   const match = typeof value === "string" ? DAY.exec(value) : null;
-  const parsed = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : undefined;
-  if (!match || !parsed || parsed.toISOString().slice(0, 10) !== value) {
-    throw new InvalidArgumentError(`${name} must be a Date or a YYYY-MM-DD date, got ${JSON.stringify(value)}`);
+  const parsed = new Date(0);
+  if (match) parsed.setUTCFullYear(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  if (!match || parsed.toISOString().slice(0, 10) !== value) {
+    throw new InvalidArgumentError(`${name} must be a Date or a YYYY-MM-DD date, got ${describeValue(value)}`);
   }
   return value;
 }

@@ -25,13 +25,14 @@ export class JobFailedError extends JobsError {
   }
 }
 
-/** The deadline passed before the job finished; `job` is the last state seen. */
+/** The deadline passed before the job finished; `job` is the last state seen (a `Job` for impact.com jobs). */
 export class JobTimeoutError extends JobsError {
   override name = "JobTimeoutError";
-  readonly job: Job | undefined;
+  readonly job: unknown;
 
-  constructor(jobId: string, timeoutMs: number, job: Job | undefined) {
-    super(`Job ${jobId} did not finish within ${timeoutMs} ms${job ? ` (last status ${job.Status})` : ""}`);
+  constructor(jobId: string, timeoutMs: number, job: unknown) {
+    const status = (job as { Status?: unknown } | undefined)?.Status;
+    super(`Job ${jobId} did not finish within ${timeoutMs} ms${typeof status === "string" ? ` (last status ${status})` : ""}`);
     this.job = job;
   }
 }

@@ -127,7 +127,7 @@ export class PollEngine {
       let keyed = this.#byKey.get(target.key);
       if (!keyed) this.#byKey.set(target.key, (keyed = new Set()));
       keyed.add(entry);
-      const first = options.resume ? options.resume.nextAt : now + pollDelay(this.#policy, entry.attempt, this.#timing.random);
+      const first = options.resume ? options.resume.nextAt : now + pollDelay(this.#policy, entry.attempt, () => this.#timing.random());
       this.#schedule(entry, Math.min(first, entry.deadline - FINAL_CHECK_LEAD_MS));
     });
   }
@@ -220,7 +220,7 @@ export class PollEngine {
       }
       entry.attempt += 1;
       const now = this.#timing.now();
-      const delay = entry.recheck ? 0 : pollDelay(this.#policy, entry.attempt, this.#timing.random, observation.progress);
+      const delay = entry.recheck ? 0 : pollDelay(this.#policy, entry.attempt, () => this.#timing.random(), observation.progress);
       entry.recheck = false;
       const lastCheck = entry.deadline - FINAL_CHECK_LEAD_MS;
       const nextAt = now + delay < lastCheck ? now + delay : now < lastCheck ? lastCheck : entry.deadline;

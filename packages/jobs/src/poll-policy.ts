@@ -36,12 +36,14 @@ export function pollDelay(policy: PollPolicy, attempt: number, random: () => num
     const remaining = (progress.runningMs * (100 - progress.percent)) / progress.percent;
     delay = Math.min(delay, Math.max(policy.minDelayMs, remaining));
   }
-  return Math.round(delay * (1 - policy.jitter + 2 * policy.jitter * random()));
+  const jittered = Math.round(delay * (1 - policy.jitter + 2 * policy.jitter * random()));
+  return attempt <= 1 ? jittered : Math.max(1, jittered);
 }
 
 /** Checks a policy, filling what is not given from the defaults. */
 export function resolvePollPolicy(change: Partial<PollPolicy> = {}): PollPolicy {
-  const policy = { ...DEFAULT_POLL_POLICY, ...change };
+  const given = Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined));
+  const policy: PollPolicy = { ...DEFAULT_POLL_POLICY, ...given };
   if (!(policy.firstDelayMs >= 0 && policy.minDelayMs > 0 && policy.maxDelayMs >= policy.minDelayMs && policy.factor >= 1 && policy.jitter >= 0 && policy.jitter < 1)) {
     throw new RangeError(`invalid poll policy ${JSON.stringify(policy)}: need firstDelayMs ≥ 0, 0 < minDelayMs ≤ maxDelayMs, factor ≥ 1, 0 ≤ jitter < 1`);
   }

@@ -15,12 +15,18 @@ const HEADERS = {
 /** Values above this are read as epoch seconds, below it as seconds from now (brand/agency send either). */
 const EPOCH_THRESHOLD_S = 1_000_000_000;
 
+/** A header as a number; absent, empty or not a number is NaN. */
+function numeric(headers: Headers, name: string): number {
+  const value = headers.get(name)?.trim();
+  return value ? Number(value) : Number.NaN;
+}
+
 export function readRateLimit(headers: Headers, api: string, now: number): RateLimitState | undefined {
   const names = api === "partner" ? HEADERS.partner : HEADERS.other;
-  const remaining = Number(headers.get(names.remaining) ?? Number.NaN);
-  const reset = Number(headers.get(names.reset) ?? Number.NaN);
+  const remaining = numeric(headers, names.remaining);
+  const reset = numeric(headers, names.reset);
   if (!Number.isFinite(remaining) || !Number.isFinite(reset) || reset < 0) return undefined;
-  const limit = Number(headers.get(names.limit) ?? Number.NaN);
+  const limit = numeric(headers, names.limit);
   const resetAt = reset >= EPOCH_THRESHOLD_S ? reset * 1000 : now + reset * 1000;
   return { limit: Number.isFinite(limit) ? limit : undefined, remaining: Math.max(0, remaining), resetAt };
 }

@@ -13,12 +13,12 @@ async function* jsonRecords(first: Uint8Array, rest: AsyncIterator<Uint8Array>):
   const found: ResultRecord[] = [];
   parser.onValue = ({ value }) => void found.push(value as ResultRecord);
   for (let chunk: Uint8Array | undefined = first; chunk; ) {
-    parser.write(chunk);
+    if (!parser.isEnded) parser.write(chunk);
     yield* found.splice(0);
     const next = await rest.next();
     chunk = next.done ? undefined : next.value;
   }
-  parser.end();
+  if (!parser.isEnded) parser.end();
   yield* found.splice(0);
 }
 

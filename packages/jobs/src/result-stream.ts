@@ -93,7 +93,7 @@ export function resultChunks(context: JobsContext, id: string, options: ResultOp
     const fail = async (reason: string): Promise<void> => {
       failures += 1;
       if (failures > maxAttempts) throw new DownloadError(`Downloading job ${jobId} failed ${failures} times; last: ${reason}`);
-      await sleep(timing, retryBackoff(failures - 1, timing.random), options.signal).catch(() => {
+      await sleep(timing, retryBackoff(failures - 1, () => timing.random()), options.signal).catch(() => {
         throw new JobAbortedError(`Downloading job ${jobId}`, options.signal?.reason);
       });
     };

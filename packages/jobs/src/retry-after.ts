@@ -1,6 +1,26 @@
 /** The range a server's wait hint is clamped to: at least 0, at most an hour. */
 export const MAX_RETRY_AFTER_MS = 3_600_000;
 
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const IMF_FIXDATE = /^[A-Za-z]{3}, (\d{2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+const RFC850 = /^[A-Za-z]+, (\d{2})-([A-Za-z]{3})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+const ASCTIME = /^[A-Za-z]{3} ([A-Za-z]{3}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/;
+
+/** An HTTP-date in any of its three forms (RFC 9110 §5.6.7), always UTC, as epoch ms. */
+export function parseHttpDate(value: string): number | undefined {
+  let parts: [string, string, string, string, string, string] | undefined;
+  let match = IMF_FIXDATE.exec(value);
+  if (match) parts = [match[3]!, match[2]!, match[1]!, match[4]!, match[5]!, match[6]!];
+  else if ((match = RFC850.exec(value))) parts = [String(Number(match[3]) + (Number(match[3]) < 70 ? 2000 : 1900)), match[2]!, match[1]!, match[4]!, match[5]!, match[6]!];
+  else if ((match = ASCTIME.exec(value))) parts = [match[6]!, match[1]!, match[2]!, match[3]!, match[4]!, match[5]!];
+  if (!parts) return undefined;
+  const month = MONTHS.indexOf(parts[1].toLowerCase());
+  if (month === -1) return undefined;
+  const [year, , day, hour, minute, second] = parts.map(Number) as [number, number, number, number, number, number];
+  const time = Date.UTC(year, month, day, hour, minute, second);
+  return new Date(time).getUTCDate() === day && hour < 24 && minute < 60 && second < 61 ? time : undefined;
+}
+
 /**
  * `Retry-After` as a delay in ms: delay-seconds or an HTTP-date (RFC 9110 §10.2.3), clamped to
  * [0, maxMs]. `undefined` when absent or unreadable.
@@ -11,8 +31,8 @@ export function parseRetryAfter(value: string | null | undefined, now: number, m
   let ms: number;
   if (/^\d+(\.\d+)?$/.test(trimmed)) ms = Number(trimmed) * 1000;
   else {
-    const date = Date.parse(trimmed);
-    if (Number.isNaN(date) || !/[a-z]/i.test(trimmed)) return undefined;
+    const date = parseHttpDate(trimmed);
+    if (date === undefined) return undefined;
     ms = date - now;
   }
   return Math.min(Math.max(0, ms), maxMs);

@@ -1,17 +1,32 @@
-import { createClient as agencyClient } from "@impactkit/agency-v3";
-import { createClient as brandClient } from "@impactkit/brand";
-import { createClient as partnerClient } from "@impactkit/partner-v15";
+import { createClient as agencyClient, type Client as AgencyClient } from "@impactkit/agency-v3";
+import { createClient as brandClient, type Client as BrandClient } from "@impactkit/brand";
+import { createClient as partnerClient, type Client as PartnerClient } from "@impactkit/partner-v15";
 import { DEFAULT_ACCOUNT, type Sandbox } from "@impactkit/sandbox";
 import type { Timing } from "./timing.js";
 
 /** The three flavor clients, pointed at a sandbox. */
-export function clientsFor(sandbox: Sandbox, extraHeaders: Record<string, string> = {}) {
+export function clientsFor(sandbox: Sandbox, extraHeaders: Record<string, string> = {}): { partner: PartnerClient; agency: AgencyClient; brand: BrandClient } {
   const options = { ...DEFAULT_ACCOUNT, baseUrl: sandbox.url, headers: extraHeaders };
   return { partner: partnerClient(options), agency: agencyClient(options), brand: brandClient(options) };
 }
 
+/**
+ * Real timers, but in the sandbox's time: `scale` sandbox milliseconds pass per real millisecond, so the
+ * default poll policy, Retry-After and deadlines all run at the sandbox's pace.
+ */
+export function scaledTiming(sandbox: Sandbox, scale: number): Timing {
+  return {
+    now: () => sandbox.control.clock.now(),
+    random: () => Math.random(),
+    setTimer(run, ms) {
+      const timer = setTimeout(run, Math.max(0, ms) / scale);
+      return () => clearTimeout(timer);
+    },
+  };
+}
+
 /** A fast poll policy for end-to-end tests against a sandbox whose clock runs 1,000 times faster. */
-export const FAST_POLICY = { firstDelayMs: 5, minDelayMs: 2, maxDelayMs: 20, factor: 1.5, jitter: 0.1 };
+export const FAST_POLICY: { firstDelayMs: number; minDelayMs: number; maxDelayMs: number; factor: number; jitter: number } = { firstDelayMs: 5, minDelayMs: 2, maxDelayMs: 20, factor: 1.5, jitter: 0.1 };
 
 /**
  * Virtual time: timers fire only when the test advances the clock, in order, so timing logic is exact

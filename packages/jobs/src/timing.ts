@@ -27,14 +27,16 @@ export const systemTiming: Timing = {
 export function sleep(timing: Timing, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
+    let cancel: (() => void) | undefined;
     const onAbort = () => {
-      cancel();
+      cancel?.();
       reject(signal!.reason);
     };
-    const cancel = timing.setTimer(() => {
+    signal?.addEventListener("abort", onAbort, { once: true });
+    cancel = timing.setTimer(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    if (signal?.aborted) cancel();
   });
 }

@@ -80,13 +80,13 @@ export async function callApi(context: CallContext, what: string, call: RawCall,
         throw response.status === 429 ? new RateLimitError(what, body, retryAfter) : new ApiError(what, response.status, body);
       }
       context.logger?.warn(`${what}: HTTP ${response.status}, retrying`, { attempt: attempt + 1, retryAfterMs: retryAfter });
-      await sleep(timing, Math.max(retryAfter ?? 0, retryBackoff(attempt, timing.random)), signal);
+      await sleep(timing, Math.max(retryAfter ?? 0, retryBackoff(attempt, () => timing.random())), signal);
     } catch (error) {
       if (signal?.aborted) throw new JobAbortedError(what, signal.reason);
       if (error instanceof ApiError) throw error;
       if (mode === "unsafe" || attempt >= context.retries) throw new TransportError(what, error);
       context.logger?.warn(`${what}: ${(error as Error).message}, retrying`, { attempt: attempt + 1 });
-      await sleep(timing, retryBackoff(attempt, timing.random), signal).catch(() => {
+      await sleep(timing, retryBackoff(attempt, () => timing.random()), signal).catch(() => {
         throw new JobAbortedError(what, signal?.reason);
       });
     }

@@ -1,0 +1,141 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startSandbox, type Sandbox } from "@impactkit/sandbox";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createJobs } from "./create-jobs.js";
+import { DownloadError, InvalidArgumentError, JobAbortedError } from "./errors.js";
+import { clientsFor, scaledTiming } from "./test-support.js";
+
+const SCALE = 1_000;
+const SECRET = "custom-credential-9f2c";
+let sandbox: Sandbox;
+let dir: string;
+let jobId: string;
+
+const jobs = () => createJobs(clientsFor(sandbox, { "X-Api-Key": SECRET }).brand, { timing: scaledTiming(sandbox, SCALE) });
+/** The error a promise rejects with. */
+const rejection = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => Promise.reject(new Error("expected a rejection")), (error: unknown) => error);
+const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ clock: { timeScale: SCALE }, job: { queueMs: 0, runMs: 2_000, rows: 60_000 } });
+  jobId = (await jobs().exportReport("4222", {})).id;
+});
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "impactkit-download-"));
+  sandbox.control.clearFaults();
+  sandbox.control.clearRequests();
+});
+afterAll(async () => {
+  expect(sandbox.control.violations()).toEqual([]);
+  await sandbox.close();
+});
+
+/** Nothing but the expected files in the download folder: no partial or temporary file. */
+const filesIn = () => readdirSync(dir).sort();
+
+describe("download", () => {
+  it("waits through 202 and fetches the signed URL itself, without the API credentials or custom headers", async () => {
+    sandbox.control.planNext({ runMs: 30_000 });
+    const fresh = await jobs().exportReport("4222", { SUBAID: 5 });
+    const target = join(dir, "result.csv");
+    await jobs().download(fresh.id, { to: target });
+    expect(sha256(target)).toBe((await sandbox.control.result(fresh.id)).sha256);
+    const api = sandbox.control.requests("api").filter((request) => request.path.endsWith("/Download"));
+    expect(api.map((request) => request.status)).toContain(202);
+    const storage = sandbox.control.requests("storage");
+    expect(storage.length).toBeGreaterThan(0);
+    for (const request of storage) {
+      expect(Object.keys(request.headers)).not.toContain("authorization");
+      expect(Object.keys(request.headers)).not.toContain("x-api-key");
+      expect(JSON.stringify(request)).not.toContain(SECRET);
+    }
+    expect(filesIn()).toEqual(["result.csv"]);
+  });
+
+  it("resumes a truncated transfer with Range from where it broke", async () => {
+    sandbox.control.inject({ route: "storage", fault: { kind: "truncate", fraction: 0.4 } });
+    const target = join(dir, "resumed.csv");
+    const result = await jobs().download(jobId, { to: target });
+    const truth = await sandbox.control.result(jobId);
+    expect(result.bytes).toBe(truth.size);
+    expect(sha256(target)).toBe(truth.sha256);
+    const storage = sandbox.control.requests("storage");
+    expect(storage).toHaveLength(2);
+    expect(storage[0]!.fault).toBe("truncate");
+    expect(storage[1]!.headers["range"]).toBe(`bytes=${Math.floor(truth.size * 0.4)}-`);
+    expect(storage[1]!.status).toBe(206);
+  });
+
+  it("asks for a fresh URL when the signed one has expired", async () => {
+    sandbox.control.inject({ route: "downloadJob", fault: { kind: "expired-url" } });
+    const target = join(dir, "fresh.csv");
+    await jobs().download(jobId, { to: target });
+    expect(sha256(target)).toBe((await sandbox.control.result(jobId)).sha256);
+    expect(sandbox.control.requests("storage").map((request) => request.status)).toEqual([403, 200]);
+  });
+
+  it("restarts a Mode=Stream transfer that cannot resume, skipping the bytes already delivered", async () => {
+    sandbox.control.inject({ route: "downloadJob", fault: { kind: "truncate", fraction: 0.5 } });
+    const target = join(dir, "streamed.csv");
+    await jobs().download(jobId, { to: target, mode: "stream" });
+    expect(sha256(target)).toBe((await sandbox.control.result(jobId)).sha256);
+    expect(sandbox.control.requests("storage")).toEqual([]);
+  });
+
+  it("retries storage errors and resets", async () => {
+    sandbox.control.inject({ route: "storage", fault: { kind: "status", status: 503 } });
+    sandbox.control.inject({ route: "storage", fault: { kind: "reset" } });
+    const target = join(dir, "retried.csv");
+    await jobs().download(jobId, { to: target });
+    expect(sha256(target)).toBe((await sandbox.control.result(jobId)).sha256);
+  });
+
+  it("gives up after maxAttempts with a DownloadError and leaves no file behind", async () => {
+    sandbox.control.inject({ route: "storage", fault: { kind: "truncate", fraction: 0.3 }, times: 10 });
+    const target = join(dir, "never.csv");
+    const error = await rejection(jobs().download(jobId, { to: target, maxAttempts: 2 }));
+    expect(error).toBeInstanceOf(DownloadError);
+    expect((error as Error).message).toMatch(/failed 3 times; last: (transfer broke after \d+ bytes|truncated at \d+ of \d+ bytes)/);
+    expect(filesIn()).toEqual([]);
+  });
+
+  it("stops at once on abort and leaves no file behind", async () => {
+    sandbox.control.inject({ route: "storage", fault: { kind: "slow", bytesPerSecond: 20_000 } });
+    const controller = new AbortController();
+    const target = join(dir, "aborted.csv");
+    const download = jobs().download(jobId, { to: target, signal: controller.signal, onProgress: (bytes) => bytes > 4_000 && controller.abort(new Error("stop")) });
+    await expect(download).rejects.toBeInstanceOf(JobAbortedError);
+    expect(filesIn()).toEqual([]);
+  });
+
+  it("refuses a bad target before any request, losing nothing", async () => {
+    writeFileSync(join(dir, "existing.csv"), "keep me");
+    mkdirSync(join(dir, "folder"));
+    const cases: Array<[string, RegExp]> = [
+      [join(dir, "existing.csv"), /exists; pass overwrite: true to replace it/],
+      [join(dir, "folder"), /it is a directory/],
+      [join(dir, "missing", "x.csv"), /its folder .* does not exist/],
+      ["", /download needs `to`/],
+    ];
+    for (const [to, message] of cases) {
+      const error = await rejection(jobs().download(jobId, { to }));
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect((error as Error).message).toMatch(message);
+    }
+    await expect(jobs().download("../x", { to: join(dir, "x.csv") })).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(sandbox.control.requests()).toEqual([]);
+    expect(readFileSync(join(dir, "existing.csv"), "utf8")).toBe("keep me");
+    expect(filesIn()).toEqual(["existing.csv", "folder"]);
+  });
+
+  it("replaces an existing file only with overwrite: true", async () => {
+    const target = join(dir, "replace.csv");
+    writeFileSync(target, "old");
+    await jobs().download(jobId, { to: target, overwrite: true });
+    expect(sha256(target)).toBe((await sandbox.control.result(jobId)).sha256);
+    expect(filesIn()).toEqual(["replace.csv"]);
+  });
+});

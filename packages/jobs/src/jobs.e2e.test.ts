@@ -1,0 +1,192 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_ACCOUNT, startSandbox, type Sandbox } from "@impactkit/sandbox";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { JobsOptions } from "./context.js";
+import { createJobs, type Jobs } from "./create-jobs.js";
+import { ExportRefusedError, InvalidArgumentError, JobFailedError, JobTimeoutError } from "./errors.js";
+import type { Job } from "./job.js";
+import { decodeResumeToken } from "./resume-token.js";
+import { clientsFor, scaledTiming } from "./test-support.js";
+
+const SCALE = 1_000;
+let sandbox: Sandbox;
+let dir: string;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ clock: { timeScale: SCALE }, job: { queueMs: 1_000, runMs: 6_000, rows: 250 } });
+  dir = mkdtempSync(join(tmpdir(), "impactkit-jobs-"));
+});
+afterAll(async () => {
+  expect(sandbox.control.violations()).toEqual([]);
+  await sandbox.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
+type Flavor = "partner" | "agency" | "brand";
+const partnerJobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).partner, { timing: scaledTiming(sandbox, SCALE), ...options });
+const agencyJobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).agency, { timing: scaledTiming(sandbox, SCALE), ...options });
+const brandJobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).brand, { timing: scaledTiming(sandbox, SCALE), ...options });
+/** The operations every flavor shares. */
+const jobsFor = (flavor: Flavor, options: JobsOptions = {}): Jobs<{}> => ({ partner: partnerJobs, agency: agencyJobs, brand: brandJobs })[flavor](options) as unknown as Jobs<{}>;
+
+async function exportFor(flavor: Flavor, day: string, format: "CSV" | "JSON" = "CSV") {
+  if (flavor === "partner") return partnerJobs().exportReport("mp_action_listing_fast", { START_DATE: day, END_DATE: day, ResultFormat: format });
+  if (flavor === "agency") return agencyJobs().exportReport("att_adv_performance_by_day_pm_only", { START_DATE: day, END_DATE: day, ResultFormat: format });
+  return brandJobs().exportReport("4222", { StartDate: `${day}T00:00:00Z`, ResultFormat: format });
+}
+
+/** The error a promise rejects with. */
+const rejection = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => Promise.reject(new Error("expected a rejection")), (error: unknown) => error);
+
+describe.each(["partner", "agency", "brand"] as const)("%s, end to end against the sandbox", (flavor) => {
+  it("exports, waits with progress, and hands back a normalised job", async () => {
+    const jobs = jobsFor(flavor);
+    const handle = await exportFor(flavor, "2026-11-01");
+    expect(handle.queuedUri).toMatch(new RegExp(`/Jobs/${handle.id}$`));
+    const seen: Job[] = [];
+    const job = await jobs.wait(handle.id, { onProgress: (update) => seen.push(update) });
+    expect(job).toMatchObject({ Id: handle.id, Status: "COMPLETED", Type: "ApiReport", PercentageComplete: 100, RecordsProcessed: 250, Replayable: true });
+    expect(job.CompletedDate).toBeInstanceOf(Date);
+    expect(job.AbandonedDate).toBeUndefined();
+    expect(job.raw["RecordsProcessed"]).toBe("250");
+    expect(seen.at(-1)!.Status).toBe("COMPLETED");
+    const percentages = seen.map((update) => update.PercentageComplete!);
+    expect(percentages).toEqual([...percentages].sort((a, b) => a - b));
+    expect(await jobs.get(handle.id)).toMatchObject({ Id: handle.id, Status: "COMPLETED" });
+  });
+
+  it("downloads, streams and reads records that match the sandbox's result byte for byte", async () => {
+    const jobs = jobsFor(flavor);
+    const handle = await exportFor(flavor, "2026-11-02", "JSON");
+    const target = join(dir, `${flavor}.json`);
+    const progress: number[] = [];
+    const result = await jobs.download(handle.id, { to: target, onProgress: (bytes) => progress.push(bytes) });
+    const truth = await sandbox.control.result(handle.id);
+    expect(result).toEqual({ path: target, bytes: truth.size });
+    expect(sha256(readFileSync(target))).toBe(truth.sha256);
+    expect(progress.at(-1)).toBe(truth.size);
+    const streamed = new Uint8Array(await new Response(jobs.stream(handle.id, { mode: "stream" })).arrayBuffer());
+    expect(sha256(streamed)).toBe(truth.sha256);
+    const records = [];
+    for await (const record of jobs.records(handle.id)) records.push(record);
+    expect(records).toHaveLength(250);
+    expect(records[0]).toMatchObject({ ActionId: "0000000000", EventDate: "2026-11-02" });
+  });
+
+  it("lists jobs by creation day, replays a job, and watches it to the end", async () => {
+    const jobs = jobsFor(flavor);
+    const handle = await exportFor(flavor, "2026-11-03");
+    const today = new Date(sandbox.control.clock.now());
+    const listed = await jobs.list({ createdAfter: today, createdBefore: today.toISOString().slice(0, 10) });
+    expect(listed.map((job) => job.Id)).toContain(handle.id);
+    expect(listed.every((job) => job.CreatedDate instanceof Date)).toBe(true);
+    await jobs.wait(handle.id);
+    sandbox.control.planNext({ runMs: 60_000 });
+    const replayed = await jobs.replay(handle.id);
+    expect(replayed.Id).not.toBe(handle.id);
+    expect(replayed.Status).toBe("QUEUED");
+    const statuses: string[] = [];
+    for await (const update of jobs.watch(replayed.Id)) statuses.push(update.Status);
+    expect(statuses[0]).toMatch(/QUEUED|RUNNING/);
+    expect(statuses.at(-1)).toBe("COMPLETED");
+  });
+});
+
+describe("exports", () => {
+  it("schedules click exports for partner and brand", async () => {
+    const partner = await partnerJobs().exportClicks({ Date: "2026-11-24", ProgramId: ["12"] });
+    expect(sandbox.control.job(partner.id).job).toMatchObject({ type: "ClickExport", programId: "12" });
+    const brand = await brandJobs().exportClicks({ ProgramId: 777, Date: "2026-11-24" });
+    expect(sandbox.control.job(brand.id).job).toMatchObject({ type: "ClickExport", programId: "777" });
+  });
+
+  it("rejects an agency ReportExport refused with HTTP 200 and Status ERROR as ExportRefusedError", async () => {
+    const refused = agencyJobs().exportReport("no_such_report", {});
+    await expect(refused).rejects.toBeInstanceOf(ExportRefusedError);
+    await expect(refused).rejects.toThrow("ReportExport no_such_report was refused: No report exists with the Id no_such_report, or the report is not API accessible.");
+  });
+
+  it("validates the report id and refuses ClickExport on the agency API before any request", async () => {
+    sandbox.control.clearRequests();
+    await expect(partnerJobs().exportReport("../Jobs", { START_DATE: "2026-11-01", END_DATE: "2026-11-01" })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(agencyJobs().exportClicks({} as never)).rejects.toThrow("the agency API has no ClickExport");
+    expect(sandbox.control.requests()).toEqual([]);
+  });
+});
+
+describe("terminal states", () => {
+  it("rejects FAILED and CANCELLED jobs with JobFailedError carrying the job and its message", async () => {
+    sandbox.control.planNext({ outcome: "FAILED" });
+    const failed = await exportFor("partner", "2026-11-04");
+    const error = (await rejection(jobsFor("partner").wait(failed.id))) as JobFailedError;
+    expect(error).toBeInstanceOf(JobFailedError);
+    expect(error).toMatchObject({ status: "FAILED", statusMessage: "Job failed after repeated errors", job: { Id: failed.id } });
+    const cancelled = await exportFor("brand", "2026-11-05");
+    sandbox.control.cancel(cancelled.id);
+    await expect(jobsFor("brand").wait(cancelled.id)).rejects.toMatchObject({ name: "JobFailedError", status: "CANCELLED" });
+  });
+
+  it("fails on ERROR by default, and waits through it (the 15-minute retries) when asked", async () => {
+    sandbox.control.planNext({ errors: 1, retryMs: 60_000 });
+    const flaky = await exportFor("partner", "2026-11-06");
+    await expect(jobsFor("partner").wait(flaky.id)).rejects.toMatchObject({ name: "JobFailedError", status: "ERROR" });
+    await expect(jobsFor("partner", { waitThroughError: true }).wait(flaky.id)).resolves.toMatchObject({ Status: "COMPLETED" });
+  });
+
+  it("times out at the deadline with the last state seen", async () => {
+    sandbox.control.planNext({ runMs: 600_000 });
+    const slow = await exportFor("agency", "2026-11-07");
+    const error = (await rejection(jobsFor("agency").wait(slow.id, { timeoutMs: 20_000 }))) as JobTimeoutError;
+    expect(error).toBeInstanceOf(JobTimeoutError);
+    expect((error.job as Job).Status).toBe("RUNNING");
+  });
+});
+
+describe("resume, notify and many waits", () => {
+  it("resumes a wait in another instance from a token that holds no credential", async () => {
+    sandbox.control.planNext({ runMs: 30_000 });
+    const handle = await exportFor("brand", "2026-11-08");
+    const controller = new AbortController();
+    let token = "";
+    const first = jobsFor("brand").wait(handle.id, { signal: controller.signal, onCheckpoint: (next) => ((token = next), controller.abort()) });
+    await expect(first).rejects.toMatchObject({ name: "AbortError" });
+    expect(token.length).toBeLessThan(300);
+    const state = decodeResumeToken(token);
+    expect(state).toMatchObject({ api: "brand", apiVersion: "14", accountSid: DEFAULT_ACCOUNT.accountSid, jobId: handle.id, attempt: 2 });
+    const decoded = Buffer.from(token, "base64url").toString();
+    expect(decoded).not.toContain(DEFAULT_ACCOUNT.authToken);
+    expect(token).not.toContain(Buffer.from(`${DEFAULT_ACCOUNT.accountSid}:${DEFAULT_ACCOUNT.authToken}`).toString("base64"));
+    await expect(jobsFor("brand").resume(token)).resolves.toMatchObject({ Id: handle.id, Status: "COMPLETED" });
+    await expect(jobsFor("partner").resume(token)).rejects.toThrow("the token is for brand v14 account IRSANDBOX0001, not this client's partner v15 account IRSANDBOX0001");
+  });
+
+  it("checks at once on notify (a Job Completion Event) instead of sleeping out the backoff", async () => {
+    const jobs = jobsFor("partner", { policy: { firstDelayMs: 3_600_000 } });
+    const handle = await exportFor("partner", "2026-11-09");
+    const done = jobs.wait(handle.id);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(jobs.notify(handle.id)).toBe(1);
+    await expect(done).resolves.toMatchObject({ Status: "COMPLETED" });
+  });
+
+  it("keeps waiting through an undocumented Status, reporting it once to the logger", async () => {
+    const warnings: string[] = [];
+    const handle = await exportFor("partner", "2026-11-10");
+    sandbox.control.inject({ route: "getJob", jobId: handle.id, fault: { kind: "unknown-status", status: "PAUSED" }, times: 2 });
+    const done = await jobsFor("partner", { logger: { warn: (message: string) => warnings.push(message) } }).wait(handle.id);
+    expect(done.Status).toBe("COMPLETED");
+    expect(warnings).toEqual([`Job ${handle.id} has an undocumented status "PAUSED"; waiting on with backoff`]);
+  });
+
+  it("waits for many jobs on one instance", async () => {
+    const jobs = jobsFor("partner", { concurrency: 4 });
+    const handles = await Promise.all(Array.from({ length: 40 }, (_, index) => exportFor("partner", `2026-10-${String(index % 28 + 1).padStart(2, "0")}`)));
+    const ids = [...new Set(handles.map((handle) => handle.id))];
+    const results = await jobs.waitAll(ids);
+    expect(results.every((result) => result.status === "fulfilled" && result.value.Status === "COMPLETED")).toBe(true);
+  });
+});

@@ -1,0 +1,200 @@
+import { describe, expect, it } from "vitest";
+import { JobAbortedError, JobTimeoutError } from "./errors.js";
+import { PollEngine, type Observation, type PollTarget } from "./poll-engine.js";
+import { resolvePollPolicy } from "./poll-policy.js";
+import { VirtualTiming } from "./test-support.js";
+
+const policy = resolvePollPolicy({ firstDelayMs: 4_000, minDelayMs: 1_000, maxDelayMs: 8_000, factor: 2, jitter: 0 });
+
+interface Script {
+  target: PollTarget<string>;
+  /** When each check started (virtual ms from the start). */
+  checks: number[];
+  signals: AbortSignal[];
+}
+
+/** A job whose checks answer `phases` in turn (the last one repeats); a check takes `latencyMs` of virtual time. */
+function scripted(timing: VirtualTiming, phases: Array<Observation<string>["phase"] | string>, latencyMs = 0): Script {
+  const start = timing.now();
+  const checks: number[] = [];
+  const signals: AbortSignal[] = [];
+  let index = 0;
+  return {
+    checks,
+    signals,
+    target: {
+      key: "job-1",
+      async check(signal) {
+        checks.push(timing.now() - start);
+        signals.push(signal);
+        const status = phases[Math.min(index, phases.length - 1)]!;
+        index += 1;
+        if (latencyMs > 0) {
+          await new Promise<void>((resolve, reject) => {
+            const cancel = timing.setTimer(resolve, latencyMs);
+            signal.addEventListener("abort", () => (cancel(), reject(signal.reason)));
+          });
+        }
+        const phase = (["pending", "succeeded", "failed"] as const).find((known) => known === status) ?? "unknown";
+        return { phase, value: `${status}#${index}`, status, progressKey: status };
+      },
+      failure: (value) => new Error(`failed: ${value}`),
+    },
+  };
+}
+
+describe("PollEngine", () => {
+  it("checks after the first delay, then backs off exponentially to the cap, and resolves on success", async () => {
+    const timing = new VirtualTiming();
+    const engine = new PollEngine(timing, policy, 4, undefined);
+    const script = scripted(timing, ["pending", "pending", "pending", "pending", "pending", "succeeded"]);
+    const done = engine.wait(script.target, { timeoutMs: 600_000 });
+    await timing.advance(60_000);
+    await expect(done).resolves.toBe("succeeded#6");
+    expect(script.checks).toEqual([4_000, 5_000, 7_000, 11_000, 19_000, 27_000]);
+    expect(timing.pending).toBe(0);
+  });
+
+  it("rejects with the target's failure", async () => {
+    const timing = new VirtualTiming();
+    const engine = new PollEngine(timing, policy, 4, undefined);
+    const outcome = expect(engine.wait(scripted(timing, ["pending", "failed"]).target, { timeoutMs: 600_000 })).rejects.toThrow("failed: failed#2");
+    await timing.advance(10_000);
+    await outcome;
+  });
+
+  it("reports progress only when it changes", async () => {
+    const timing = new VirtualTiming();
+    const engine = new PollEngine(timing, policy, 4, undefined);
+    const seen: string[] = [];
+    const done = engine.wait(scripted(timing, ["pending", "pending", "running", "running", "succeeded"]).target, { timeoutMs: 600_000, onProgress: (value) => seen.push(value) });
+    await timing.advance(60_000);
+    await done;
+    expect(seen).toEqual(["pending#1", "running#3", "succeeded#5"]);
+  });
+
+  it("keeps polling an unknown status with backoff (never a hot loop), warning once", async () => {
+    const timing = new VirtualTiming();
+    const warnings: string[] = [];
+    const engine = new PollEngine(timing, policy, 4, { warn: (message) => warnings.push(message) });
+    const script = scripted(timing, ["PAUSED", "PAUSED", "PAUSED", "succeeded"]);
+    const done = engine.wait(script.target, { timeoutMs: 600_000 });
+    await timing.advance(60_000);
+    await expect(done).resolves.toBe("succeeded#4");
+    expect(script.checks).toEqual([4_000, 5_000, 7_000, 11_000]);
+    expect(warnings).toEqual(['Job job-1 has an undocumented status "PAUSED"; waiting on with backoff']);
+  });
+
+  it("makes its last check before the deadline and then times out, never past it", async () => {
+    const timing = new VirtualTiming();
+    const engine = new PollEngine(timing, policy, 4, undefined);
+    const script = scripted(timing, ["pending"]);
+    const done = engine.wait(script.target, { timeoutMs: 20_000 });
+    const outcome = done.catch((error: unknown) => ({ error, at: timing.now() }));
+    await timing.advance(60_000);
+    const { error, at } = (await outcome) as { error: JobTimeoutError; at: number };
+    expect(error).toBeInstanceOf(JobTimeoutError);
+    expect(error.message).toBe("Job job-1 did not finish within 20000 ms");
+    expect(error.job).toBe("pending#5");
+    expect(at - 1_000_000).toBe(20_000);
+    expect(script.checks).toEqual([4_000, 5_000, 7_000, 11_000, 19_000]);
+  });
+
+  it("aborts a check still in flight at the deadline", async () => {
+    const timing = new VirtualTiming();
+    const engine = new PollEngine(timing, policy, 4, undefined);
+    const script = scripted(timing, ["pending"], 30_000);
+    const done = engine.wait(script.target, { timeoutMs: 10_000 });
+    const outcome = done.catch((error: unknown) => error);
+    await timing.advance(60_000);
+    expect(await outcome).toBeInstanceOf(JobTimeoutError);
+    expect(script.signals[0]!.aborted).toBe(true);
+  });
+
+  it("stops the wait and the in-flight check at once when the caller aborts", async () => {
+    const timing = new VirtualTiming();
+    const engine = new PollEngine(timing, policy, 4, undefined);
+    const script = scripted(timing, ["pending"], 5_000);
+    const controller = new AbortController();
+    const done = engine.wait(script.target, { timeoutMs: 600_000, signal: controller.signal });
+    const outcome = done.catch((error: unknown) => error);
+    await timing.advance(6_000);
+    expect(script.checks).toEqual([4_000]);
+    controller.abort(new Error("user"));
+    const error = (await outcome) as JobAbortedError;
+    expect(error.name).toBe("AbortError");
+    expect(error.reason).toEqual(new Error("user"));
+    expect(script.signals[0]!.aborted).toBe(true);
+    await timing.advance(600_000);
+    expect(script.checks).toEqual([4_000]);
+    expect(engine.size).toBe(0);
+  });
+
+  it("rejects at once when the signal is already aborted", async () => {
+    const engine = new PollEngine(new VirtualTiming(), policy, 4, undefined);
+    await expect(engine.wait(scripted(new VirtualTiming(), ["pending"]).target, { timeoutMs: 1_000, signal: AbortSignal.abort() })).rejects.toBeInstanceOf(JobAbortedError);
+  });
+
+  it("checks at once on notify instead of sleeping out the backoff", async () => {
+    const timing = new VirtualTiming();
+    const engine = new PollEngine(timing, policy, 4, undefined);
+    const script = scripted(timing, ["pending", "succeeded"]);
+    const done = engine.wait(script.target, { timeoutMs: 600_000 });
+    await timing.advance(4_000);
+    await timing.advance(300);
+    expect(engine.notify("job-1")).toBe(1);
+    expect(engine.notify("another")).toBe(0);
+    await timing.advance(0);
+    await expect(done).resolves.toBe("succeeded#2");
+    expect(script.checks).toEqual([4_000, 4_300]);
+  });
+
+  it("hands out checkpoints and resumes from one with its attempt and deadline", async () => {
+    const timing = new VirtualTiming();
+    const engine = new PollEngine(timing, policy, 4, undefined);
+    const checkpoints: Array<{ attempt: number; nextAt: number; deadline: number }> = [];
+    const first = engine.wait(scripted(timing, ["pending"]).target, { timeoutMs: 600_000, onCheckpoint: (checkpoint) => checkpoints.push(checkpoint) });
+    first.catch(() => undefined);
+    await timing.advance(6_500);
+    expect(checkpoints).toEqual([
+      { attempt: 2, nextAt: 1_005_000, deadline: 1_600_000 },
+      { attempt: 3, nextAt: 1_007_000, deadline: 1_600_000 },
+    ]);
+    const other = new PollEngine(timing, policy, 4, undefined);
+    const script = scripted(timing, ["pending", "succeeded"]);
+    const resumed = other.wait(script.target, { timeoutMs: 1, resume: checkpoints[1]! });
+    await timing.advance(60_000);
+    await expect(resumed).resolves.toBe("succeeded#2");
+    expect(script.checks).toEqual([500, 4_500]);
+  });
+
+  it("runs thousands of waits on one timer, with at most `concurrency` checks in flight", async () => {
+    const timing = new VirtualTiming();
+    const engine = new PollEngine(timing, resolvePollPolicy({ ...policy, jitter: 0.2 }), 3, undefined);
+    let inFlight = 0;
+    let peak = 0;
+    const target = (key: string): PollTarget<string> => {
+      let checks = 0;
+      return {
+        key,
+        async check() {
+          inFlight += 1;
+          peak = Math.max(peak, inFlight);
+          await Promise.resolve();
+          inFlight -= 1;
+          checks += 1;
+          return { phase: checks >= 3 ? "succeeded" : "pending", value: key, status: "x", progressKey: String(checks) };
+        },
+        failure: () => new Error("no"),
+      };
+    };
+    const waits = Array.from({ length: 2_000 }, (_, index) => engine.wait(target(`j${index}`), { timeoutMs: 600_000 }));
+    expect(timing.pending).toBe(1);
+    for (let step = 0; step < 20_000 && engine.size > 0; step += 1) {
+      expect(timing.pending).toBeLessThanOrEqual(1);
+      await timing.step();
+    }
+    expect((await Promise.all(waits)).length).toBe(2_000);
+    expect(peak).toBe(3);
+  });
+});

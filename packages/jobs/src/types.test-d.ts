@@ -1,0 +1,52 @@
+import { createClient as agencyClient } from "@impactkit/agency-v3";
+import { createClient as brandClient } from "@impactkit/brand";
+import { createClient as partnerClient } from "@impactkit/partner-v15";
+import { describe, expectTypeOf, test } from "vitest";
+import { createJobs, type ClickParams, type Jobs, type ReportParams } from "./create-jobs.js";
+import type { Job, KnownJobStatus } from "./job.js";
+
+const options = { accountSid: "IR1", authToken: "t" };
+const partner = createJobs(partnerClient(options));
+const agency = createJobs(agencyClient(options));
+const brand = createJobs(brandClient(options));
+
+describe("createJobs is typed by the flavor of its client", () => {
+  test("a normalised Job: literals with a raw fallback, numbers, booleans and Dates", async () => {
+    const job = await partner.wait("d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f");
+    expectTypeOf(job).toEqualTypeOf<Job>();
+    expectTypeOf<"COMPLETED">().toExtend<Job["Status"]>();
+    expectTypeOf<KnownJobStatus>().toExtend<Job["Status"]>();
+    expectTypeOf(job.PercentageComplete).toEqualTypeOf<number | undefined>();
+    expectTypeOf(job.Replayable).toEqualTypeOf<boolean | undefined>();
+    expectTypeOf(job.CompletedDate).toEqualTypeOf<Date | undefined>();
+  });
+
+  test("partner ReportExport requires START_DATE and END_DATE", async () => {
+    await partner.exportReport("mp_action_listing_fast", { START_DATE: "2026-11-01", END_DATE: "2026-11-24", ResultFormat: "JSON" });
+    // @ts-expect-error END_DATE is required
+    await partner.exportReport("mp_action_listing_fast", { START_DATE: "2026-11-01" });
+    // @ts-expect-error ResultFormat is CSV, JSON or XML
+    await partner.exportReport("mp_action_listing_fast", { START_DATE: "2026-11-01", END_DATE: "2026-11-24", ResultFormat: "PDF" });
+    expectTypeOf<ReportParams<import("@impactkit/partner-v15").paths>["START_DATE"]>().toEqualTypeOf<string>();
+  });
+
+  test("brand ReportExport takes its own parameters; agency's are optional", async () => {
+    await brand.exportReport("4222", { SUBAID: 1234, StartDate: "2026-11-01T00:00:00Z" });
+    await agency.exportReport("att_adv_performance_by_day_pm_only", {});
+  });
+
+  test("ClickExport: partner's query, brand's ProgramId, none for agency", async () => {
+    await partner.exportClicks({ Date: "2026-11-24", ProgramId: ["1"] });
+    await brand.exportClicks({ ProgramId: 1234, Date: "2026-11-24" });
+    // @ts-expect-error the brand ClickExport needs a ProgramId
+    await brand.exportClicks({ Date: "2026-11-24" });
+    expectTypeOf<ClickParams<import("@impactkit/agency-v3").paths>>().toEqualTypeOf<never>();
+    // @ts-expect-error the agency API has no ClickExport
+    await agency.exportClicks({ Date: "2026-11-24" });
+  });
+
+  test("the instance keeps the client's paths", () => {
+    expectTypeOf(partner).toEqualTypeOf<Jobs<import("@impactkit/partner-v15").paths>>();
+    expectTypeOf(agency.spec.apiVersion).toEqualTypeOf<string>();
+  });
+});
