@@ -1,0 +1,167 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startSandbox, type Sandbox } from "@impactkit/sandbox";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { impactkit, start, type Run } from "./test-support.js";
+
+const TOKEN = "tok-7Hq2-secret-9Zx";
+const SID = "IRCLITEST01";
+const BASIC = Buffer.from(`${SID}:${TOKEN}`).toString("base64");
+let sandbox: Sandbox;
+let dir: string;
+const runs: Run[] = [];
+
+const env = (api = "partner-v15") => ({ IMPACT_ACCOUNT_SID: SID, IMPACT_AUTH_TOKEN: TOKEN, IMPACT_API: api, IMPACT_BASE_URL: sandbox.url });
+async function cli(args: string[], environment: Record<string, string> = env()): Promise<Run> {
+  const run = await impactkit(args, environment);
+  runs.push(run);
+  return run;
+}
+const json = (run: Run) => JSON.parse(run.stdout) as Record<string, any>;
+const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ accounts: [{ accountSid: SID, authToken: TOKEN }], clock: { timeScale: 1_000 }, job: { queueMs: 0, runMs: 1_000, rows: 500 } });
+});
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "impactkit-cli-"));
+  sandbox.control.clearFaults();
+});
+afterAll(async () => {
+  for (const run of runs) {
+    expect(run.stdout + run.stderr).not.toContain(TOKEN);
+    expect(run.stdout + run.stderr).not.toContain(BASIC);
+  }
+  expect(sandbox.control.violations()).toEqual([]);
+  await sandbox.close();
+});
+
+async function exportReport(extra: string[] = []): Promise<string> {
+  const run = await cli(["export", "report", "mp_action_listing_fast", "-p", "START_DATE=2026-11-01", "-p", "END_DATE=2026-11-02", "--json", ...extra]);
+  expect(run.code).toBe(0);
+  return json(run)["jobId"] as string;
+}
+
+describe("impactkit against the sandbox", () => {
+  it("exports a report, waits, downloads, and prints one JSON document", async () => {
+    const run = await cli(["export", "report", "mp_action_listing_fast", "-p", "START_DATE=2026-11-03", "-p", "END_DATE=2026-11-03", "--format", "json", "-o", join(dir, "r.json"), "--first-check", "10ms", "--json", "--verbose"]);
+    expect(run.code).toBe(0);
+    const result = json(run);
+    expect(result["job"]).toMatchObject({ Id: result["jobId"], Status: "COMPLETED", RecordsProcessed: 500, PercentageComplete: 100, Replayable: true });
+    expect(result["download"]).toEqual({ path: join(dir, "r.json"), bytes: (await sandbox.control.result(result["jobId"])).size });
+    expect(sha256(join(dir, "r.json"))).toBe((await sandbox.control.result(result["jobId"])).sha256);
+    expect(run.stderr).toMatch(/→ api GET http:\/\/127\.0\.0\.1:\d+\/Mediapartners\/IRCLITEST01\/ReportExport\/mp_action_listing_fast/);
+    expect(run.stderr).toMatch(/→ storage GET http:\/\/127\.0\.0\.1:\d+\/results\/[0-9a-f-]+\n/);
+    expect(run.stderr).not.toContain("signature=");
+  });
+
+  it("jobs list, get, wait, download and replay, in JSON and for people", async () => {
+    const id = await exportReport();
+    const list = await cli(["jobs", "list", "--created-after", "2026-01-01", "--json"]);
+    expect(json(list)["jobs"].map((job: { Id: string }) => job.Id)).toContain(id);
+    expect((await cli(["jobs", "list"])).stdout).toMatch(/^ID\s+TYPE\s+STATUS\s+DONE\s+RECORDS\s+CREATED\n/);
+    expect(json(await cli(["jobs", "get", id, "--json"]))["job"]).toMatchObject({ Id: id, Type: "ApiReport" });
+    expect((await cli(["jobs", "get", id])).stdout).toMatch(new RegExp(`^Id         ${id}\\nType       ApiReport\\n`));
+    const waited = await cli(["jobs", "wait", id, "--first-check", "10ms"]);
+    expect(waited.stdout).toMatch(new RegExp(`Job ${id} COMPLETED: 500 records in \\d+\\.\\d s\\n$`));
+    const downloaded = await cli(["jobs", "download", id, "-o", join(dir, "a.csv"), "--json"]);
+    expect(json(downloaded)).toMatchObject({ jobId: id, path: join(dir, "a.csv") });
+    expect(sha256(join(dir, "a.csv"))).toBe((await sandbox.control.result(id)).sha256);
+    const again = await cli(["jobs", "download", id, "-o", join(dir, "a.csv"), "--stream", "--overwrite"]);
+    expect(again.stdout).toMatch(/Saved .*a\.csv \(\d+(\.\d)? KiB\)\n$/);
+    const replay = json(await cli(["jobs", "replay", id, "--json"]));
+    expect(replay["replayOf"]).toBe(id);
+    expect(replay["job"]["Id"]).not.toBe(id);
+  });
+
+  it("exports clicks for partner and brand", async () => {
+    const partner = json(await cli(["export", "clicks", "--date", "2026-11-24", "--program-id", "12", "--json"]));
+    expect(sandbox.control.job(partner["jobId"]).job).toMatchObject({ type: "ClickExport", programId: "12" });
+    const brand = json(await cli(["export", "clicks", "--program-id", "777", "-p", "MediaId=1", "-p", "MediaId=2", "--json"], env("brand")));
+    expect(sandbox.control.job(brand["jobId"]).job).toMatchObject({ type: "ClickExport", programId: "777", params: { MediaId: ["1", "2"] } });
+  });
+
+  it("answers every command's --help with examples", async () => {
+    for (const command of [[], ["jobs", "list"], ["jobs", "get"], ["jobs", "wait"], ["jobs", "download"], ["jobs", "replay"], ["export", "report"], ["export", "clicks"], ["demo"]]) {
+      const run = await cli([...command, "--help"]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("Usage: impactkit");
+      expect(run.stdout).toMatch(/Examples?:\n {2}impactkit /);
+    }
+    expect((await cli(["--help"])).stdout).toContain("130  interrupted (Ctrl-C); no partial file is left");
+  });
+});
+
+describe("exit codes", () => {
+  it("2: usage errors, found before any request", async () => {
+    sandbox.control.clearRequests();
+    const cases: Array<[string[], Record<string, string>, RegExp]> = [
+      [["jobs", "get", "../x"], env(), /JobId must be a UUID/],
+      [["jobs", "list", "--no-such-flag"], env(), /unknown option '--no-such-flag'/],
+      [["jobs", "list"], { ...env(), IMPACT_API: "" }, /--api is required/],
+      [["jobs", "list", "--api", "partner-v16"], env(), /argument 'partner-v16' is invalid/],
+      [["jobs", "list"], { ...env(), IMPACT_AUTH_TOKEN: "" }, /credentials are required/],
+      [["jobs", "list", "--created-after", "2026-11-30", "--created-before", "2026-11-01"], env(), /createdAfter \(2026-11-30\) is later than createdBefore \(2026-11-01\)/],
+      [["jobs", "wait", "d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f", "--timeout", "soon"], env(), /--timeout takes a duration/],
+      [["export", "report", "x", "-p", "oops"], env(), /--param takes KEY=VALUE/],
+      [["jobs", "download", "d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f", "-o", join(tmpdir(), "missing-folder-x", "f.csv")], env(), /does not exist/],
+    ];
+    for (const [args, environment, message] of cases) {
+      const run = await cli(args, environment);
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.stderr).toMatch(message);
+    }
+    expect(sandbox.control.requests()).toEqual([]);
+  });
+
+  it("3: the API refuses the credentials", async () => {
+    const run = await cli(["jobs", "list"], { ...env(), IMPACT_AUTH_TOKEN: "wrong-token-123" });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toBe("impactkit: GET /Jobs failed with HTTP 401: Unauthorized. Check that your Account SID and Auth Token are correct.\n");
+    expect(run.stdout + run.stderr).not.toContain("wrong-token-123");
+  });
+
+  it("4: the job failed; 5: the deadline passed", async () => {
+    sandbox.control.planNext({ outcome: "FAILED" });
+    const failed = await exportReport(["-p", "SUBAID=4"]);
+    const run = await cli(["jobs", "wait", failed, "--first-check", "10ms", "--json"]);
+    expect(run.code).toBe(4);
+    expect(JSON.parse(run.stderr)).toEqual({ error: `Job ${failed} is FAILED: Job failed after repeated errors` });
+    sandbox.control.planNext({ runMs: 3_600_000_000 });
+    const slow = await exportReport(["-p", "SUBAID=5"]);
+    const timedOut = await cli(["jobs", "wait", slow, "--timeout", "1200ms", "--first-check", "10ms"]);
+    expect(timedOut.code).toBe(5);
+    expect(timedOut.stderr).toMatch(new RegExp(`Job ${slow} did not finish within 1200 ms \\(last status RUNNING\\)`));
+  });
+
+  it("130: Ctrl-C during a download stops it and leaves no file", async () => {
+    const id = await exportReport(["-p", "SUBAID=6"]);
+    sandbox.control.inject({ route: "storage", fault: { kind: "slow", bytesPerSecond: 2_000 } });
+    const target = join(dir, "interrupted.csv");
+    const { child, done, output } = start(["jobs", "download", id, "-o", target], env());
+    for (let waited = 0; !output().includes("downloading") && waited < 200; waited += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(output()).toContain("downloading");
+    child.kill("SIGINT");
+    const run = await done;
+    runs.push(run);
+    expect(run.code).toBe(130);
+    expect(run.stderr).toBe("impactkit: interrupted\n");
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe("impactkit demo", () => {
+  it("runs the whole flow for each flavor against its embedded sandbox and exits 0", async () => {
+    const run = await impactkit(["demo", "--rows", "2000", "--output-dir", dir, "--json"], { PATH: process.env["PATH"] ?? "" });
+    expect(run.code).toBe(0);
+    const reports = json(run)["reports"] as Array<{ api: string; rows: number; bytes: number; sha256: string; path: string }>;
+    expect(reports.map((report) => report.api)).toEqual(["partner-v15", "agency-v3", "brand"]);
+    for (const report of reports) {
+      expect(report.rows).toBe(2000);
+      expect(sha256(report.path)).toBe(report.sha256);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

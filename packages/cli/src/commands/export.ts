@@ -1,0 +1,98 @@
+import type { Command } from "commander";
+import type { JobHandle, Jobs } from "@impactkit/jobs";
+import { type CommandContext, type GlobalOptions, openJobs } from "../context.js";
+import { parseDuration } from "../duration.js";
+import { jobJson } from "../job-view.js";
+import { parseParams } from "../params.js";
+import { byteProgress, formatBytes, jobProgress } from "../progress.js";
+
+interface ExportOptions {
+  param: string[];
+  format?: string;
+  wait?: boolean;
+  output?: string;
+  overwrite?: boolean;
+  timeout: string;
+  firstCheck: string;
+}
+
+function exportOptions(command: Command): Command {
+  return command
+    .option("-p, --param <key=value>", "a report or click filter (repeatable; a repeated key becomes a list)", (value: string, previous: string[]) => [...previous, value], [])
+    .option("--format <format>", "result format: CSV, JSON or XML")
+    .option("--wait", "wait until the job is COMPLETED")
+    .option("-o, --output <file>", "wait, then download the result to this file")
+    .option("--overwrite", "replace the --output file if it exists")
+    .option("--timeout <duration>", "give up waiting after this long", "1h")
+    .option("--first-check <duration>", "when to check the job first (later checks back off from 1s to 30s)", "4s");
+}
+
+function settingsOf(options: ExportOptions): { timeoutMs: number; policy: { firstDelayMs: number } } {
+  return { timeoutMs: parseDuration(options.timeout, "--timeout"), policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
+}
+
+/** After scheduling: optionally wait and download, then print the outcome. */
+async function finish(jobs: Jobs<{}>, handle: JobHandle, options: ExportOptions, context: CommandContext): Promise<void> {
+  const summary: Record<string, unknown> = { jobId: handle.id, queuedUri: handle.queuedUri, resultUri: handle.resultUri ?? null };
+  const lines = [`Scheduled job ${handle.id}`];
+  if (options.wait || options.output) {
+    const progress = jobProgress(context.output, "waiting");
+    try {
+      const job = await jobs.wait(handle.id, { signal: context.signal, onProgress: (update) => progress.update(update) });
+      summary["job"] = jobJson(job);
+      lines.push(`Job ${job.Id} COMPLETED: ${job.RecordsProcessed ?? 0} records`);
+    } finally {
+      progress.stop();
+    }
+  }
+  if (options.output) {
+    const progress = byteProgress(context.output, "downloading");
+    try {
+      const result = await jobs.download(handle.id, { to: options.output, overwrite: options.overwrite ?? false, signal: context.signal, onProgress: (bytes, total) => progress.update({ bytes, total }) });
+      summary["download"] = { path: result.path, bytes: result.bytes };
+      lines.push(`Saved ${result.path} (${formatBytes(result.bytes)})`);
+    } finally {
+      progress.stop();
+    }
+  }
+  context.output.result(lines.join("\n"), summary);
+}
+
+/** `impactkit export report|clicks`. */
+export function exportCommands(program: Command, globals: () => GlobalOptions, context: CommandContext): void {
+  const exports = program.command("export").description("schedule report and click exports");
+
+  exportOptions(
+    exports
+      .command("report <reportId>")
+      .description("schedule a ReportExport job")
+      .addHelpText(
+        "after",
+        "\nExamples:\n  impactkit export report mp_action_listing_fast --api partner-v15 -p START_DATE=2026-11-01 -p END_DATE=2026-11-24 -o actions.csv\n  impactkit export report att_adv_performance_by_day_pm_only --api agency-v3 --wait --json",
+      ),
+  ).action(async (reportId: string, options: ExportOptions) => {
+    const jobs = openJobs(globals(), context, settingsOf(options));
+    const params = { ...parseParams(options.param), ...(options.format ? { ResultFormat: options.format.toUpperCase() } : {}) };
+    const handle = await jobs.exportReport(reportId, params as never, { signal: context.signal });
+    await finish(jobs, handle, options, context);
+  });
+
+  exportOptions(
+    exports
+      .command("clicks")
+      .description("schedule a ClickExport job (partner; brand with --program-id)")
+      .option("--program-id <id>", "the program (brand: required)")
+      .option("--date <date>", "the day of the clicks (YYYY-MM-DD); default today")
+      .addHelpText("after", "\nExamples:\n  impactkit export clicks --api partner-v15 --date 2026-11-24 -o clicks.csv\n  impactkit export clicks --api brand --program-id 1234 --date 2026-11-24 --wait"),
+  ).action(async (options: ExportOptions & { programId?: string; date?: string }) => {
+    const jobs = openJobs(globals(), context, settingsOf(options));
+    const params = {
+      ...parseParams(options.param),
+      ...(options.format ? { ResultFormat: options.format.toUpperCase() } : {}),
+      ...(options.date ? { Date: options.date } : {}),
+      ...(options.programId ? { ProgramId: jobs.spec.api === "brand" ? options.programId : [options.programId] } : {}),
+    };
+    const handle = await jobs.exportClicks(params as never, { signal: context.signal });
+    await finish(jobs, handle, options, context);
+  });
+}

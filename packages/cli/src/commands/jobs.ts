@@ -1,0 +1,94 @@
+import type { Command } from "commander";
+import { type CommandContext, type GlobalOptions, openJobs } from "../context.js";
+import { parseDuration } from "../duration.js";
+import { jobJson, jobsTable, jobText } from "../job-view.js";
+import { byteProgress, formatBytes, jobProgress } from "../progress.js";
+
+type Globals = () => GlobalOptions;
+
+/** `impactkit jobs list|get|wait|download|replay`. */
+export function jobsCommands(program: Command, globals: Globals, context: CommandContext): void {
+  const jobs = program.command("jobs").description("list, inspect, wait for, download and replay jobs");
+
+  jobs
+    .command("list")
+    .description("list the account's jobs")
+    .option("--created-after <date>", "jobs created on or after this day (YYYY-MM-DD)")
+    .option("--created-before <date>", "jobs created on or before this day (YYYY-MM-DD)")
+    .addHelpText("after", "\nExamples:\n  impactkit jobs list --api partner-v15\n  impactkit jobs list --api brand --created-after 2026-11-01 --json")
+    .action(async (options: { createdAfter?: string; createdBefore?: string }) => {
+      const list = await openJobs(globals(), context).list({ createdAfter: options.createdAfter, createdBefore: options.createdBefore, signal: context.signal });
+      context.output.result(jobsTable(list), { jobs: list.map(jobJson) });
+    });
+
+  jobs
+    .command("get <jobId>")
+    .description("show one job")
+    .addHelpText("after", "\nExample:\n  impactkit jobs get d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f --api agency-v3")
+    .action(async (jobId: string) => {
+      const job = await openJobs(globals(), context).get(jobId, { signal: context.signal });
+      context.output.result(jobText(job), { job: jobJson(job) });
+    });
+
+  jobs
+    .command("wait <jobId>")
+    .description("wait until the job is COMPLETED (exit 4 if it fails, 5 on timeout)")
+    .option("--timeout <duration>", "give up after this long (90s, 30m, 2h)", "1h")
+    .option("--first-check <duration>", "when to check the job first (later checks back off from 1s to 30s)", "4s")
+    .option("--through-error", "wait through ERROR (impact.com retries it every 15 minutes) instead of failing")
+    .addHelpText("after", "\nExamples:\n  impactkit jobs wait 18edc7d5-6d1f-4c36-9a8c-8c3b5f1c2d11 --api partner-v15\n  impactkit jobs wait $JOB --api brand --timeout 10m --json")
+    .action(async (jobId: string, options: { timeout: string; firstCheck: string; throughError?: boolean }) => {
+      const started = performance.now();
+      const progress = jobProgress(context.output, "waiting");
+      try {
+        const settings = { timeoutMs: parseDuration(options.timeout, "--timeout"), waitThroughError: options.throughError ?? false, policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
+        const job = await openJobs(globals(), context, settings).wait(jobId, {
+          signal: context.signal,
+          onProgress: (update) => progress.update(update),
+        });
+        progress.stop();
+        const elapsedMs = Math.round(performance.now() - started);
+        context.output.result(`Job ${job.Id} COMPLETED: ${job.RecordsProcessed ?? 0} records in ${(elapsedMs / 1000).toFixed(1)} s`, { job: jobJson(job), elapsedMs });
+      } finally {
+        progress.stop();
+      }
+    });
+
+  jobs
+    .command("download <jobId>")
+    .description("download the job's result to a file (waits for the job first)")
+    .requiredOption("-o, --output <file>", "the file to write (its folder must exist)")
+    .option("--overwrite", "replace the file if it exists")
+    .option("--stream", "ask for the bytes directly (Mode=Stream) instead of following the signed URL")
+    .option("--timeout <duration>", "give up waiting for the job after this long", "1h")
+    .option("--first-check <duration>", "when to check an unfinished job first", "4s")
+    .addHelpText("after", "\nExamples:\n  impactkit jobs download $JOB --api partner-v15 -o actions.csv\n  impactkit jobs download $JOB --api agency-v3 -o report.json --overwrite --json")
+    .action(async (jobId: string, options: { output: string; overwrite?: boolean; stream?: boolean; timeout: string; firstCheck: string }) => {
+      const started = performance.now();
+      const progress = byteProgress(context.output, "downloading");
+      try {
+        const settings = { timeoutMs: parseDuration(options.timeout, "--timeout"), policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
+        const result = await openJobs(globals(), context, settings).download(jobId, {
+          to: options.output,
+          overwrite: options.overwrite ?? false,
+          mode: options.stream ? "stream" : "redirect",
+          signal: context.signal,
+          onProgress: (bytes, total) => progress.update({ bytes, total }),
+        });
+        progress.stop();
+        const elapsedMs = Math.round(performance.now() - started);
+        context.output.result(`Saved ${result.path} (${formatBytes(result.bytes)})`, { jobId, path: result.path, bytes: result.bytes, elapsedMs });
+      } finally {
+        progress.stop();
+      }
+    });
+
+  jobs
+    .command("replay <jobId>")
+    .description("run a finished job again with the same parameters")
+    .addHelpText("after", "\nExample:\n  impactkit jobs replay $JOB --api brand")
+    .action(async (jobId: string) => {
+      const job = await openJobs(globals(), context).replay(jobId, { signal: context.signal });
+      context.output.result(`Replayed ${jobId} as job ${job.Id} (${job.Status})`, { replayOf: jobId, job: jobJson(job) });
+    });
+}

@@ -1,0 +1,58 @@
+import type { Jobs, Logger } from "@impactkit/jobs";
+import { EXIT, UsageError } from "./exit-codes.js";
+import { APIS, jobsFor } from "./flavors.js";
+import type { Output } from "./output.js";
+
+/** The options every command shares. */
+export interface GlobalOptions {
+  api?: string;
+  accountSid?: string;
+  authToken?: string;
+  baseUrl?: string;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+export interface CommandContext {
+  output: Output;
+  env: NodeJS.ProcessEnv;
+  /** Aborted by Ctrl-C: stops the request in flight and any wait or download. */
+  signal: AbortSignal;
+}
+
+/** A fetch that logs each request's method, origin and path (never its query or headers) with --verbose. */
+function loggingFetch(output: Output, what: string): typeof fetch {
+  return async (input, init) => {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    const started = performance.now();
+    output.debug(`→ ${what} ${request.method} ${url.origin}${url.pathname}`);
+    const response = await fetch(request);
+    output.debug(`← ${what} ${response.status} ${url.pathname} (${Math.round(performance.now() - started)} ms)`);
+    return response;
+  };
+}
+
+/**
+ * The jobs of the account given by IMPACT_ACCOUNT_SID / IMPACT_AUTH_TOKEN (or the flags, as a fallback),
+ * through the flavor chosen with --api (or IMPACT_API). The token is registered as a secret: it is
+ * masked wherever it could be printed.
+ */
+export function openJobs(options: GlobalOptions, context: CommandContext, extra: { timeoutMs?: number; waitThroughError?: boolean; policy?: { firstDelayMs: number } } = {}): Jobs<{}> {
+  const api = options.api ?? context.env["IMPACT_API"];
+  if (!api) throw new UsageError(`--api is required (${APIS.join(", ")}), or set IMPACT_API`);
+  const accountSid = context.env["IMPACT_ACCOUNT_SID"] || options.accountSid;
+  const authToken = context.env["IMPACT_AUTH_TOKEN"] || options.authToken;
+  if (!accountSid || !authToken) throw new UsageError("credentials are required: set IMPACT_ACCOUNT_SID and IMPACT_AUTH_TOKEN (or pass --account-sid and --auth-token)");
+  context.output.addSecret(authToken);
+  context.output.addSecret(Buffer.from(`${accountSid}:${authToken}`).toString("base64"));
+  const baseUrl = options.baseUrl ?? context.env["IMPACT_BASE_URL"];
+  const logger: Logger = { warn: (message) => context.output.debug(`! ${message}`) };
+  return jobsFor(
+    api,
+    { accountSid, authToken, ...(baseUrl ? { baseUrl } : {}), fetch: loggingFetch(context.output, "api") },
+    { logger, storageFetch: loggingFetch(context.output, "storage"), ...extra },
+  );
+}
+
+export { EXIT };

@@ -1,0 +1,36 @@
+import { ApiError, InvalidArgumentError, JobFailedError, JobTimeoutError } from "@impactkit/jobs";
+import { ImpactConfigError } from "@impactkit/partner-v15";
+
+/** The exit codes of `impactkit`, distinct per kind of outcome (documented in --help and the README). */
+export const EXIT = {
+  ok: 0,
+  /** An unexpected failure: the API, the network or the disk. */
+  error: 1,
+  /** Bad flags or arguments, or missing credentials: nothing was sent. */
+  usage: 2,
+  /** The API refused the credentials (401) or their scope (403). */
+  auth: 3,
+  /** The job ended FAILED or CANCELLED (or ERROR, unless --through-error). */
+  jobFailed: 4,
+  /** The wait's deadline passed. */
+  timeout: 5,
+  /** Interrupted (Ctrl-C): 128 + SIGINT. */
+  aborted: 130,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** The exit code an error stands for. */
+export function exitCodeOf(error: unknown): ExitCode {
+  if (error instanceof Error && error.name === "AbortError") return EXIT.aborted;
+  if (error instanceof InvalidArgumentError || error instanceof ImpactConfigError || (error instanceof Error && error.name === "UsageError")) return EXIT.usage;
+  if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return EXIT.auth;
+  if (error instanceof JobFailedError) return EXIT.jobFailed;
+  if (error instanceof JobTimeoutError) return EXIT.timeout;
+  return EXIT.error;
+}
+
+/** A usage error found by the CLI itself (a flag's value). */
+export class UsageError extends Error {
+  override name = "UsageError";
+}

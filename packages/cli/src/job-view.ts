@@ -1,0 +1,32 @@
+import type { Job } from "@impactkit/jobs";
+
+/** A job as the CLI prints it with --json: the normalised fields, dates as ISO 8601, no raw body. */
+export function jobJson(job: Job): Record<string, unknown> {
+  const { raw: _raw, ...fields } = job;
+  return Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, value instanceof Date ? value.toISOString() : (value ?? null)]));
+}
+
+const when = (date: Date | undefined) => (date ? date.toISOString().replace(".000Z", "Z") : "-");
+
+/** A job as a few aligned lines for people. */
+export function jobText(job: Job): string {
+  const rows: Array<[string, string]> = [
+    ["Id", job.Id],
+    ["Type", job.Type ?? "-"],
+    ["Status", job.StatusMessage ? `${job.Status} (${job.StatusMessage})` : job.Status],
+    ["Progress", `${job.PercentageComplete ?? 0}% (${job.RecordsProcessed ?? 0} records)`],
+    ["Created", when(job.CreatedDate)],
+    ["Started", when(job.StartedDate)],
+    ["Completed", when(job.CompletedDate)],
+    ["Replayable", job.Replayable === undefined ? "-" : job.Replayable ? "yes" : "no"],
+  ];
+  return rows.map(([name, value]) => `${name.padEnd(11)}${value}`).join("\n");
+}
+
+/** Jobs as a table for people. */
+export function jobsTable(jobs: readonly Job[]): string {
+  if (jobs.length === 0) return "No jobs.";
+  const rows = [["ID", "TYPE", "STATUS", "DONE", "RECORDS", "CREATED"], ...jobs.map((job) => [job.Id, job.Type ?? "-", job.Status, `${job.PercentageComplete ?? 0}%`, String(job.RecordsProcessed ?? 0), when(job.CreatedDate)])];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd()).join("\n");
+}

@@ -1,0 +1,73 @@
+import { Command, CommanderError, Option } from "commander";
+import { demoCommand } from "./commands/demo.js";
+import { exportCommands } from "./commands/export.js";
+import { jobsCommands } from "./commands/jobs.js";
+import type { CommandContext, GlobalOptions } from "./context.js";
+import { EXIT, exitCodeOf } from "./exit-codes.js";
+import { APIS } from "./flavors.js";
+import { createOutput } from "./output.js";
+
+const EXIT_HELP = `
+Credentials come from IMPACT_ACCOUNT_SID and IMPACT_AUTH_TOKEN (the flags are a fallback); the token is
+never printed. IMPACT_API and IMPACT_BASE_URL stand in for --api and --base-url.
+
+Exit codes:
+  0    success
+  1    an API, network or disk error
+  2    usage error: bad flags or arguments, or missing credentials (nothing was sent)
+  3    the API refused the credentials (401) or their scope (403)
+  4    the job ended FAILED or CANCELLED (or ERROR, unless --through-error)
+  5    timed out waiting for the job
+  130  interrupted (Ctrl-C); no partial file is left
+
+Examples:
+  impactkit demo
+  export IMPACT_ACCOUNT_SID=IR... IMPACT_AUTH_TOKEN=...
+  impactkit export report mp_action_listing_fast --api partner-v15 -p START_DATE=2026-11-01 -p END_DATE=2026-11-24 -o actions.csv
+  impactkit jobs list --api brand --json
+`;
+
+export interface RunIO {
+  stdout: NodeJS.WriteStream | NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+}
+
+/** Runs `impactkit` with `argv` (without the node and script paths); resolves with the exit code. */
+export async function run(argv: readonly string[], io: RunIO): Promise<number> {
+  const json = argv.includes("--json");
+  const output = createOutput({ json, verbose: argv.includes("--verbose") || argv.includes("-v"), stdout: io.stdout as NodeJS.WriteStream, stderr: io.stderr as NodeJS.WriteStream });
+  const context: CommandContext = { output, env: io.env, signal: io.signal };
+  const program = new Command("impactkit")
+    .description("Export, wait for, download and replay impact.com jobs (Partner v15, Agency v3, Brand).")
+    .addOption(new Option("--api <api>", "the API flavor").choices(APIS))
+    .option("--account-sid <sid>", "the Account SID (prefer IMPACT_ACCOUNT_SID)")
+    .option("--auth-token <token>", "the Auth Token (prefer IMPACT_AUTH_TOKEN: flags show in the process list)")
+    .option("--base-url <url>", "the API origin, e.g. a sandbox or a proxy (default https://api.impact.com)")
+    .option("--json", "print one JSON document per command")
+    .option("-v, --verbose", "log each request (method and path, never credentials) to stderr")
+    .addHelpText("after", EXIT_HELP)
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+      outputError: (text, write) => write(text),
+    });
+  const globals = () => program.opts<GlobalOptions>();
+  jobsCommands(program, globals, context);
+  exportCommands(program, globals, context);
+  demoCommand(program, context);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 || error.code === "commander.helpDisplayed" || error.code === "commander.version" ? EXIT.ok : EXIT.usage;
+    }
+    const code = exitCodeOf(error);
+    output.error(code === EXIT.aborted ? "interrupted" : error instanceof Error ? error.message : String(error));
+    return code;
+  }
+}

@@ -1,0 +1,75 @@
+import { SingleBar } from "cli-progress";
+import type { Job } from "@impactkit/jobs";
+import type { Output } from "./output.js";
+
+export interface Progress<T> {
+  update(value: T): void;
+  stop(): void;
+}
+
+const number = new Intl.NumberFormat("en-US");
+
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** Job progress: a bar (percent, records) on a terminal, a line per change otherwise, nothing with --json. */
+export function jobProgress(output: Output, label: string): Progress<Job> {
+  if (output.json) return { update: () => undefined, stop: () => undefined };
+  if (!output.tty) {
+    let last = "";
+    return {
+      update(job) {
+        const line = `${label} ${job.Status} ${job.PercentageComplete ?? 0}% ${number.format(job.RecordsProcessed ?? 0)} records`;
+        if (line !== last) output.info((last = line));
+      },
+      stop: () => undefined,
+    };
+  }
+  const bar = new SingleBar({ format: `${label} {status} [{bar}] {percentage}% | {records} records`, stream: output.stdout as NodeJS.WriteStream, hideCursor: true, clearOnComplete: false });
+  bar.start(100, 0, { status: "QUEUED", records: "0" });
+  return {
+    update: (job) => bar.update(job.PercentageComplete ?? 0, { status: job.Status, records: number.format(job.RecordsProcessed ?? 0) }),
+    stop: () => bar.stop(),
+  };
+}
+
+/** Download progress: bytes, rate and ETA on a terminal; a line every 10 % otherwise; nothing with --json. */
+export function byteProgress(output: Output, label: string, now: () => number = () => performance.now()): Progress<{ bytes: number; total: number | undefined }> {
+  if (output.json) return { update: () => undefined, stop: () => undefined };
+  const started = now();
+  const rate = (bytes: number) => `${formatBytes(bytes / Math.max(0.001, (now() - started) / 1000))}/s`;
+  if (!output.tty) {
+    let reported = -1;
+    return {
+      update({ bytes, total }) {
+        const tenth = total ? Math.floor((bytes / total) * 10) : -1;
+        if (tenth > reported) {
+          reported = tenth;
+          output.info(`${label} ${formatBytes(bytes)}${total ? ` of ${formatBytes(total)} (${tenth * 10}%)` : ""} at ${rate(bytes)}`);
+        }
+      },
+      stop: () => undefined,
+    };
+  }
+  const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | {done} of {size} | {rate} | ETA {eta_formatted}`, stream: output.stdout as NodeJS.WriteStream, hideCursor: true, etaBuffer: 50 });
+  let shown = false;
+  return {
+    update({ bytes, total }) {
+      if (!shown) {
+        bar.start(total ?? bytes, 0, { done: "0 B", size: total ? formatBytes(total) : "?", rate: "" });
+        shown = true;
+      }
+      if (total === undefined) bar.setTotal(Math.max(bytes, 1));
+      bar.update(bytes, { done: formatBytes(bytes), rate: rate(bytes) });
+    },
+    stop: () => shown && bar.stop(),
+  };
+}
