@@ -20,7 +20,7 @@ describe("generatePackage", () => {
     expect(files.get(`${dir}/src/generated/spec.ts`)!.split("\n")[0]).toBe(header);
     const packageJson = JSON.parse(files.get(`${dir}/package.json`)!);
     expect(packageJson.name).toBe(flavor.package);
-    expect(packageJson.impactkit).toEqual({ api: flavor.api, apiVersion: flavor.apiVersion, title: flavor.title, sha256: sha256(specText) });
+    expect(packageJson.impactkit).toEqual({ api: flavor.api, apiVersion: flavor.apiVersion, title: flavor.title, specSha256: sha256(specText) });
     expect(packageJson.version).toBe(JSON.parse(readFileSync(join(REPO_ROOT, dir, "package.json"), "utf8")).version);
     expect(files.get(`${dir}/README.md`)).toContain(`npm install ${flavor.package}`);
     expect(files.get(`${dir}/src/index.ts`)).toContain(`IR-Version: ${flavor.apiVersion}`);

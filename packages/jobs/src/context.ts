@@ -47,9 +47,11 @@ export interface JobsOptions {
   timing?: Timing;
 }
 
-function positive(name: string, value: number | undefined, fallback: number, integer: boolean): number {
+/** The option `name`, checked, or `fallback` when it is not given. */
+function positive(options: JobsOptions, name: "retries" | "concurrency" | "timeoutMs", fallback: number, integer: boolean): number {
+  const value = options[name];
   if (value === undefined) return fallback;
-  if (!(value >= (integer ? 1 : 0)) || (integer && !Number.isInteger(value)) || !Number.isFinite(value)) throw new InvalidArgumentError(`${name} must be a ${integer ? "whole number of 1 or more" : "number of 0 or more"}, got ${value}`);
+  if (!(integer ? Number.isInteger(value) && value >= 1 : Number.isFinite(value) && value >= 0)) throw new InvalidArgumentError(`${name} must be a ${integer ? "whole number of 1 or more" : "number of 0 or more"}, got ${value}`);
   return value;
 }
 
@@ -66,9 +68,9 @@ export function jobsContext<P extends {}>(client: ImpactClient<P>, options: Jobs
   const timing = options.timing ?? systemTiming;
   return {
     client: loose,
-    call: { timing, gate: new RateGate(), api: loose.spec.api, retries: positive("retries", options.retries, 4, false), logger: options.logger },
-    engine: new PollEngine(timing, resolvePollPolicy(options.policy), positive("concurrency", options.concurrency, 8, true), options.logger),
-    timeoutMs: positive("timeoutMs", options.timeoutMs, 3_600_000, false),
+    call: { timing, gate: new RateGate(), api: loose.spec.api, retries: positive(options, "retries", 4, false), logger: options.logger },
+    engine: new PollEngine(timing, resolvePollPolicy(options.policy), positive(options, "concurrency", 8, true), options.logger),
+    timeoutMs: positive(options, "timeoutMs", 3_600_000, false),
     waitThroughError: options.waitThroughError ?? false,
     storageFetch: options.storageFetch ?? ((input, init) => fetch(input, init)),
   };

@@ -21,10 +21,10 @@ export interface DownloadResult {
   bytes: number;
 }
 
-async function kind(path: string): Promise<"file" | "directory" | "other" | "missing"> {
+async function kind(path: string): Promise<"file" | "directory" | "special file" | "missing"> {
   try {
     const stats = await stat(path);
-    return stats.isFile() ? "file" : stats.isDirectory() ? "directory" : "other";
+    return stats.isFile() ? "file" : stats.isDirectory() ? "directory" : "special file";
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return "missing";
     throw error;
@@ -32,13 +32,12 @@ async function kind(path: string): Promise<"file" | "directory" | "other" | "mis
 }
 
 /** Checks the target before any request: a file path in an existing folder, not an existing file unless `overwrite`. */
-async function checkTarget(to: unknown, overwrite: boolean): Promise<string> {
+async function checkTarget(to: unknown, overwrite: boolean | undefined): Promise<string> {
   if (typeof to !== "string" || to === "") throw new InvalidArgumentError("download needs `to`: the path of the file to write");
   const path = resolve(to);
-  const folder = await kind(dirname(path));
-  if (folder !== "directory") throw new InvalidArgumentError(`cannot write ${path}: its folder ${dirname(path)} does not exist`);
+  if ((await kind(dirname(path))) !== "directory") throw new InvalidArgumentError(`cannot write ${path}: its folder ${dirname(path)} does not exist`);
   const target = await kind(path);
-  if (target === "directory" || target === "other") throw new InvalidArgumentError(`cannot write ${path}: it is a ${target === "directory" ? "directory" : "special file"}`);
+  if (target === "directory" || target === "special file") throw new InvalidArgumentError(`cannot write ${path}: it is a ${target}`);
   if (target === "file" && !overwrite) throw new InvalidArgumentError(`${path} exists; pass overwrite: true to replace it`);
   return path;
 }
@@ -65,26 +64,17 @@ async function publishWithoutOverwrite(temp: string, path: string): Promise<void
  */
 export async function downloadJob(context: JobsContext, id: string, options: DownloadOptions): Promise<DownloadResult> {
   const jobId = validateJobId(id);
-  const overwrite = options.overwrite ?? false;
+  const { overwrite, signal } = options;
   const path = await checkTarget(options.to, overwrite);
   const temp = join(dirname(path), `.${basename(path)}.${randomUUID().slice(0, 8)}.part`);
-  let bytes = 0;
   try {
-    const counted = async function* () {
-      for await (const chunk of resultChunks(context, jobId, options)) {
-        bytes += chunk.length;
-        yield chunk;
-      }
-    };
-    await pipeline(Readable.from(counted()), createWriteStream(temp, { flags: "wx" }), ...(options.signal ? [{ signal: options.signal }] : []));
-    if (overwrite) await rename(temp, path);
-    else {
-      await publishWithoutOverwrite(temp, path);
-    }
-    return { path, bytes };
+    const file = createWriteStream(temp, { flags: "wx" });
+    await pipeline(Readable.from(resultChunks(context, jobId, options)), file, { signal });
+    await (overwrite ? rename : publishWithoutOverwrite)(temp, path);
+    return { path, bytes: file.bytesWritten };
   } catch (error) {
     await rm(temp, { force: true });
-    if (options.signal?.aborted && !(error instanceof JobAbortedError)) throw new JobAbortedError(`Downloading job ${jobId}`, options.signal.reason);
+    if (signal?.aborted && !(error instanceof JobAbortedError)) throw new JobAbortedError(`Downloading job ${jobId}`, signal.reason);
     throw error;
   }
 }

@@ -1,5 +1,8 @@
 import type { Job } from "./job.js";
 
+// The errors' fields are `declare`d and set in their constructors, so that no separate (undefined)
+// class-field definition is emitted before the assignment.
+
 /** The base of every error this package throws. Messages never contain credentials. */
 export class JobsError extends Error {
   override name = "JobsError";
@@ -13,9 +16,9 @@ export class InvalidArgumentError extends JobsError {
 /** The job ended FAILED or CANCELLED, or is in ERROR and the wait was not told to wait through it. */
 export class JobFailedError extends JobsError {
   override name = "JobFailedError";
-  readonly job: Job;
-  readonly status: string;
-  readonly statusMessage: string | undefined;
+  declare readonly job: Job;
+  declare readonly status: string;
+  declare readonly statusMessage: string | undefined;
 
   constructor(job: Job) {
     super(`Job ${job.Id} is ${job.Status}${job.StatusMessage ? `: ${job.StatusMessage}` : ""}`);
@@ -28,7 +31,7 @@ export class JobFailedError extends JobsError {
 /** The deadline passed before the job finished; `job` is the last state seen (a `Job` for impact.com jobs). */
 export class JobTimeoutError extends JobsError {
   override name = "JobTimeoutError";
-  readonly job: unknown;
+  declare readonly job: unknown;
 
   constructor(jobId: string, timeoutMs: number, job: unknown) {
     const status = (job as { Status?: unknown } | undefined)?.Status;
@@ -40,7 +43,7 @@ export class JobTimeoutError extends JobsError {
 /** The caller's AbortSignal fired. `name` is "AbortError", as for fetch. */
 export class JobAbortedError extends JobsError {
   override name = "AbortError";
-  readonly reason: unknown;
+  declare readonly reason: unknown;
 
   constructor(what: string, reason: unknown) {
     super(`${what} was aborted`);
@@ -54,12 +57,12 @@ export class JobAbortedError extends JobsError {
  */
 export class ApiError extends JobsError {
   override name = "ApiError";
-  readonly status: number;
-  readonly apiMessage: string | undefined;
-  readonly errors: ReadonlyArray<{ Field?: string; Message?: string }> | undefined;
+  declare readonly status: number;
+  declare readonly apiMessage: string | undefined;
+  declare readonly errors: ReadonlyArray<{ Field?: string; Message?: string }> | undefined;
 
   constructor(what: string, status: number, body: unknown) {
-    const envelope = typeof body === "object" && body !== null ? (body as { Message?: unknown; Errors?: unknown }) : {};
+    const envelope = (body ?? {}) as { Message?: unknown; Errors?: unknown };
     const apiMessage = typeof envelope.Message === "string" ? envelope.Message : undefined;
     const errors = Array.isArray(envelope.Errors) ? (envelope.Errors as Array<{ Field?: string; Message?: string }>) : undefined;
     const details = errors?.map((error) => `${error.Field ?? "?"}: ${error.Message ?? "?"}`).join("; ");
@@ -73,7 +76,7 @@ export class ApiError extends JobsError {
 /** 429 after the retries allowed; `retryAfterMs` is the server's last hint. */
 export class RateLimitError extends ApiError {
   override name = "RateLimitError";
-  readonly retryAfterMs: number | undefined;
+  declare readonly retryAfterMs: number | undefined;
 
   constructor(what: string, body: unknown, retryAfterMs: number | undefined) {
     super(what, 429, body);
@@ -93,7 +96,7 @@ export class TransportError extends JobsError {
 /** An export was refused: the agency API answers HTTP 200 with `{"Status":"ERROR","Message":…}`. */
 export class ExportRefusedError extends JobsError {
   override name = "ExportRefusedError";
-  readonly apiMessage: string | undefined;
+  declare readonly apiMessage: string | undefined;
 
   constructor(what: string, apiMessage: string | undefined) {
     super(`${what} was refused${apiMessage ? `: ${apiMessage}` : ""}`);

@@ -8,7 +8,7 @@ export function describeValue(value: unknown): string {
   try {
     text = JSON.stringify(value);
   } catch {
-    text = undefined;
+    // A bigint or a circular value: String() below.
   }
   return (text ?? String(value)).slice(0, 80);
 }

@@ -54,30 +54,33 @@ function date(value: unknown): Date | undefined {
   return Number.isNaN(parsed.getTime()) ? undefined : parsed;
 }
 
+/** The fields after `Id` and `Status`, in order, each with how its wire value is read. */
+const FIELDS: Readonly<Partial<Record<keyof Job, (value: unknown) => unknown>>> = {
+  Type: text,
+  StatusMessage: text,
+  ProgramId: text,
+  CreatedBy: text,
+  CreatedDate: date,
+  StartedDate: date,
+  CompletedDate: date,
+  AbandonedDate: date,
+  CancelledDate: date,
+  FailedDate: date,
+  LastProgressUpdateDate: date,
+  RecordsProcessed: count,
+  PercentageComplete: count,
+  Replayable: flag,
+  ResultUri: text,
+};
+
 /** Normalises a Job body of any flavor. Throws when it has no `Id` or `Status`, the two fields waiting needs. */
 export function normaliseJob(body: unknown): Job {
   const raw = (body !== null && typeof body === "object" && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
   const id = text(raw["Id"] ?? raw["JobId"]);
   const status = text(raw["Status"]);
   if (id === undefined || status === undefined) throw new TypeError(`not a Job: ${JSON.stringify(body)?.slice(0, 200)}`);
-  return {
-    Id: id,
-    Status: status,
-    Type: text(raw["Type"]),
-    StatusMessage: text(raw["StatusMessage"]),
-    ProgramId: text(raw["ProgramId"]),
-    CreatedBy: text(raw["CreatedBy"]),
-    CreatedDate: date(raw["CreatedDate"]),
-    StartedDate: date(raw["StartedDate"]),
-    CompletedDate: date(raw["CompletedDate"]),
-    AbandonedDate: date(raw["AbandonedDate"]),
-    CancelledDate: date(raw["CancelledDate"]),
-    FailedDate: date(raw["FailedDate"]),
-    LastProgressUpdateDate: date(raw["LastProgressUpdateDate"]),
-    RecordsProcessed: count(raw["RecordsProcessed"]),
-    PercentageComplete: count(raw["PercentageComplete"]),
-    Replayable: flag(raw["Replayable"]),
-    ResultUri: text(raw["ResultUri"]),
-    raw,
-  };
+  const job: Record<string, unknown> = { Id: id, Status: status };
+  for (const [name, read] of Object.entries(FIELDS)) job[name] = read(raw[name]);
+  job["raw"] = raw;
+  return job as unknown as Job;
 }

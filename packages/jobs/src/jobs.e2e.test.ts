@@ -125,6 +125,7 @@ describe("terminal states", () => {
     const error = (await rejection(jobsFor("partner").wait(failed.id))) as JobFailedError;
     expect(error).toBeInstanceOf(JobFailedError);
     expect(error).toMatchObject({ status: "FAILED", statusMessage: "Job failed after repeated errors", job: { Id: failed.id } });
+    sandbox.control.planNext({ runMs: 600_000 });
     const cancelled = await exportFor("brand", "2026-11-05");
     sandbox.control.cancel(cancelled.id);
     await expect(jobsFor("brand").wait(cancelled.id)).rejects.toMatchObject({ name: "JobFailedError", status: "CANCELLED" });

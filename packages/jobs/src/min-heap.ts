@@ -2,10 +2,6 @@
 export class MinHeap<T extends { at: number }> {
   readonly #items: T[] = [];
 
-  get size(): number {
-    return this.#items.length;
-  }
-
   peek(): T | undefined {
     return this.#items[0];
   }
@@ -29,10 +25,8 @@ export class MinHeap<T extends { at: number }> {
     const last = items.pop();
     if (items.length > 0 && last) {
       let index = 0;
-      for (;;) {
-        const left = 2 * index + 1;
-        if (left >= items.length) break;
-        const child = left + 1 < items.length && items[left + 1]!.at < items[left]!.at ? left + 1 : left;
+      for (let child = 1; child < items.length; child = 2 * index + 1) {
+        if (child + 1 < items.length && items[child + 1]!.at < items[child]!.at) child += 1;
         if (items[child]!.at >= last.at) break;
         items[index] = items[child]!;
         index = child;

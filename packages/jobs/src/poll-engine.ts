@@ -46,15 +46,16 @@ interface Entry<T> {
   options: EngineWaitOptions<T>;
   attempt: number;
   deadline: number;
-  last: T | undefined;
-  progressKey: string | undefined;
+  last?: T;
+  progressKey?: string;
   unknownReported: Set<string>;
-  state: "waiting" | "ready" | "checking" | "done";
-  /** Bumped whenever the entry is rescheduled, so that stale heap items are skipped. */
-  generation: number;
-  recheck: boolean;
+  /** Unset until the entry is first scheduled. */
+  state?: "waiting" | "ready" | "checking" | "done";
+  /** Its current heap item: rescheduling replaces it and finishing clears it, so that stale items are skipped. */
+  scheduled?: Scheduled;
+  recheck?: boolean;
+  /** Aborted when the wait ends: stops the check in flight and removes the listener on the caller's signal. */
   controller: AbortController;
-  detach: () => void;
   resolve: (value: T) => void;
   reject: (error: unknown) => void;
 }
@@ -62,7 +63,6 @@ interface Entry<T> {
 interface Scheduled {
   at: number;
   entry: Entry<any>;
-  generation: number;
 }
 
 /** The last check happens this long before the deadline, so that it can answer in time. */
@@ -81,8 +81,8 @@ export class PollEngine {
   readonly #ready: Entry<any>[] = [];
   readonly #byKey = new Map<string, Set<Entry<any>>>();
   #inFlight = 0;
-  #cancelTimer: (() => void) | undefined;
-  #timerAt = Number.POSITIVE_INFINITY;
+  /** The one armed timer: when it fires and how to cancel it. */
+  #timer: { at: number; cancel: () => void } | undefined;
 
   constructor(timing: Timing, policy: PollPolicy, concurrency: number, logger: Logger | undefined) {
     this.#timing = timing;
@@ -101,33 +101,26 @@ export class PollEngine {
   wait<T>(target: PollTarget<T>, options: EngineWaitOptions<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const now = this.#timing.now();
+      const { signal, resume } = options;
       const entry: Entry<T> = {
         target,
         options,
-        attempt: options.resume?.attempt ?? 1,
-        deadline: options.resume?.deadline ?? now + options.timeoutMs,
-        last: undefined,
-        progressKey: undefined,
+        attempt: resume?.attempt ?? 1,
+        deadline: resume?.deadline ?? now + options.timeoutMs,
         unknownReported: new Set(),
-        state: "waiting",
-        generation: 0,
-        recheck: false,
         controller: new AbortController(),
-        detach: () => undefined,
         resolve,
         reject,
       };
-      const { signal } = options;
-      if (signal?.aborted) return reject(new JobAbortedError(`Waiting for job ${target.key}`, signal.reason));
       if (signal) {
         const onAbort = () => this.#finish(entry, new JobAbortedError(`Waiting for job ${target.key}`, signal.reason));
-        signal.addEventListener("abort", onAbort, { once: true });
-        entry.detach = () => signal.removeEventListener("abort", onAbort);
+        if (signal.aborted) return onAbort();
+        signal.addEventListener("abort", onAbort, { once: true, signal: entry.controller.signal });
       }
       let keyed = this.#byKey.get(target.key);
       if (!keyed) this.#byKey.set(target.key, (keyed = new Set()));
       keyed.add(entry);
-      const first = options.resume ? options.resume.nextAt : now + pollDelay(this.#policy, entry.attempt, () => this.#timing.random());
+      const first = resume ? resume.nextAt : now + pollDelay(this.#policy, entry.attempt, () => this.#timing.random());
       this.#schedule(entry, Math.min(first, entry.deadline - FINAL_CHECK_LEAD_MS));
     });
   }
@@ -144,43 +137,36 @@ export class PollEngine {
     return entries.size;
   }
 
-  #schedule(entry: Entry<any>, at: number): void {
-    entry.state = "waiting";
-    entry.generation += 1;
-    this.#heap.push({ at, entry, generation: entry.generation });
+  /** Puts the entry in `state` with a heap item due `at`: its next check, or the deadline of the check in flight. */
+  #schedule(entry: Entry<any>, at: number, state: "waiting" | "checking" = "waiting"): void {
+    entry.state = state;
+    entry.scheduled = { at, entry };
+    this.#heap.push(entry.scheduled);
     this.#arm();
   }
 
+  /** The earliest heap item still current (its entry's `scheduled`); drops stale ones. */
+  #peek(): Scheduled | undefined {
+    let top;
+    while ((top = this.#heap.peek()) && top.entry.scheduled !== top) this.#heap.pop();
+    return top;
+  }
+
   #arm(): void {
-    let top = this.#heap.peek();
-    while (top && (top.generation !== top.entry.generation || top.entry.state === "done")) {
-      this.#heap.pop();
-      top = this.#heap.peek();
-    }
-    if (!top) {
-      this.#cancelTimer?.();
-      this.#cancelTimer = undefined;
-      this.#timerAt = Number.POSITIVE_INFINITY;
-      return;
-    }
-    if (top.at === this.#timerAt && this.#cancelTimer) return;
-    this.#cancelTimer?.();
-    this.#timerAt = top.at;
-    this.#cancelTimer = this.#timing.setTimer(() => this.#fire(), top.at - this.#timing.now());
+    const top = this.#peek();
+    if (this.#timer?.at === top?.at) return;
+    this.#timer?.cancel();
+    this.#timer = top && { at: top.at, cancel: this.#timing.setTimer(() => this.#fire(), top.at - this.#timing.now()) };
   }
 
   #fire(): void {
-    this.#cancelTimer = undefined;
-    this.#timerAt = Number.POSITIVE_INFINITY;
+    this.#timer = undefined;
     const now = this.#timing.now();
-    for (let top = this.#heap.peek(); top && top.at <= now; top = this.#heap.peek()) {
+    for (let top = this.#peek(); top && top.at <= now; top = this.#peek()) {
       this.#heap.pop();
-      const { entry, generation } = top;
-      if (generation !== entry.generation || entry.state === "done") continue;
-      if (entry.state === "checking") {
-        this.#finish(entry, new JobTimeoutError(entry.target.key, entry.options.timeoutMs, entry.last));
-        entry.controller.abort(new Error("deadline"));
-      } else if (now >= entry.deadline) {
+      const { entry } = top;
+      // A check still in flight at the deadline is aborted by `#finish`.
+      if (entry.state === "checking" || now >= entry.deadline) {
         this.#finish(entry, new JobTimeoutError(entry.target.key, entry.options.timeoutMs, entry.last));
       } else {
         entry.state = "ready";
@@ -199,24 +185,22 @@ export class PollEngine {
   }
 
   async #check<T>(entry: Entry<T>): Promise<void> {
-    entry.state = "checking";
-    entry.generation += 1;
-    this.#heap.push({ at: entry.deadline, entry, generation: entry.generation });
-    this.#arm();
+    this.#schedule(entry, entry.deadline, "checking");
     this.#inFlight += 1;
     try {
       const observation = await entry.target.check(entry.controller.signal);
       if (entry.state !== "checking") return;
-      entry.last = observation.value;
+      const { phase, value, status } = observation;
+      entry.last = value;
       if (observation.progressKey !== entry.progressKey) {
         entry.progressKey = observation.progressKey;
-        entry.options.onProgress?.(observation.value);
+        entry.options.onProgress?.(value);
       }
-      if (observation.phase === "succeeded") return this.#finish(entry, undefined, observation.value);
-      if (observation.phase === "failed") return this.#finish(entry, entry.target.failure(observation.value));
-      if (observation.phase === "unknown" && !entry.unknownReported.has(observation.status)) {
-        entry.unknownReported.add(observation.status);
-        this.#logger?.warn(`Job ${entry.target.key} has an undocumented status ${JSON.stringify(observation.status)}; waiting on with backoff`, { status: observation.status });
+      if (phase === "succeeded") return this.#finish(entry, undefined, value);
+      if (phase === "failed") return this.#finish(entry, entry.target.failure(value));
+      if (phase === "unknown" && !entry.unknownReported.has(status)) {
+        entry.unknownReported.add(status);
+        this.#logger?.warn(`Job ${entry.target.key} has an undocumented status ${JSON.stringify(status)}; waiting on with backoff`, { status });
       }
       entry.attempt += 1;
       const now = this.#timing.now();
@@ -227,7 +211,8 @@ export class PollEngine {
       entry.options.onCheckpoint?.({ attempt: entry.attempt, nextAt, deadline: entry.deadline });
       this.#schedule(entry, nextAt);
     } catch (error) {
-      if (entry.state === "checking") this.#finish(entry, error);
+      // Ignored by `#finish` when the wait is already over.
+      this.#finish(entry, error);
     } finally {
       this.#inFlight -= 1;
       this.#drain();
@@ -237,8 +222,7 @@ export class PollEngine {
   #finish<T>(entry: Entry<T>, error: unknown, value?: T): void {
     if (entry.state === "done") return;
     entry.state = "done";
-    entry.generation += 1;
-    entry.detach();
+    entry.scheduled = undefined;
     entry.controller.abort(error ?? new Error("finished"));
     const keyed = this.#byKey.get(entry.target.key);
     keyed?.delete(entry);

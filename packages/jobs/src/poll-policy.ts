@@ -42,10 +42,10 @@ export function pollDelay(policy: PollPolicy, attempt: number, random: () => num
 
 /** Checks a policy, filling what is not given from the defaults. */
 export function resolvePollPolicy(change: Partial<PollPolicy> = {}): PollPolicy {
-  const given = Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined));
-  const policy: PollPolicy = { ...DEFAULT_POLL_POLICY, ...given };
+  const policy: PollPolicy = { ...DEFAULT_POLL_POLICY };
+  for (const [key, value] of Object.entries(change)) if (value !== undefined) policy[key as keyof PollPolicy] = value;
   if (!(policy.firstDelayMs >= 0 && policy.minDelayMs > 0 && policy.maxDelayMs >= policy.minDelayMs && policy.factor >= 1 && policy.jitter >= 0 && policy.jitter < 1)) {
-    throw new RangeError(`invalid poll policy ${JSON.stringify(policy)}: need firstDelayMs ≥ 0, 0 < minDelayMs ≤ maxDelayMs, factor ≥ 1, 0 ≤ jitter < 1`);
+    throw new RangeError(`invalid poll policy ${JSON.stringify(policy)}: need firstDelayMs >= 0, 0 < minDelayMs <= maxDelayMs, factor >= 1, 0 <= jitter < 1`);
   }
   return policy;
 }

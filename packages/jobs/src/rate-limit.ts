@@ -6,12 +6,6 @@ export interface RateLimitState {
   resetAt: number;
 }
 
-/** The flavors' header names (https://integrations.impact.com/partner-api-reference/partner-v15/readme/rate-limits, …/impact-brand/reference/rate-limits). */
-const HEADERS = {
-  partner: { limit: "x-ratelimit-limit-hour", remaining: "x-ratelimit-remaining-hour", reset: "ratelimit-reset" },
-  other: { limit: "x-ratelimit-limit", remaining: "x-ratelimit-remaining", reset: "x-ratelimit-reset" },
-};
-
 /** Values above this are read as epoch seconds, below it as seconds from now (brand/agency send either). */
 const EPOCH_THRESHOLD_S = 1_000_000_000;
 
@@ -21,12 +15,18 @@ function numeric(headers: Headers, name: string): number {
   return value ? Number(value) : Number.NaN;
 }
 
+/**
+ * The flavor's rate-limit headers: partner sends `X-RateLimit-Limit-hour`, `X-RateLimit-Remaining-hour` and
+ * `RateLimit-Reset` (https://integrations.impact.com/partner-api-reference/partner-v15/readme/rate-limits),
+ * brand and agency the same without `-hour` and with `X-RateLimit-Reset` (…/impact-brand/reference/rate-limits).
+ */
 export function readRateLimit(headers: Headers, api: string, now: number): RateLimitState | undefined {
-  const names = api === "partner" ? HEADERS.partner : HEADERS.other;
-  const remaining = numeric(headers, names.remaining);
-  const reset = numeric(headers, names.reset);
+  const partner = api === "partner";
+  const suffix = partner ? "-hour" : "";
+  const remaining = numeric(headers, `x-ratelimit-remaining${suffix}`);
+  const reset = numeric(headers, partner ? "ratelimit-reset" : "x-ratelimit-reset");
   if (!Number.isFinite(remaining) || !Number.isFinite(reset) || reset < 0) return undefined;
-  const limit = numeric(headers, names.limit);
+  const limit = numeric(headers, `x-ratelimit-limit${suffix}`);
   const resetAt = reset >= EPOCH_THRESHOLD_S ? reset * 1000 : now + reset * 1000;
   return { limit: Number.isFinite(limit) ? limit : undefined, remaining: Math.max(0, remaining), resetAt };
 }

@@ -1,8 +1,7 @@
 import type { JobsContext } from "./context.js";
 import { DownloadError, JobAbortedError } from "./errors.js";
 import { validateJobId } from "./job-id.js";
-import { callApi, discard, retryBackoff } from "./transport.js";
-import { sleep } from "./timing.js";
+import { backOff, callApi, discard } from "./transport.js";
 import { waitForJob, type WaitOptions } from "./wait-job.js";
 
 export interface ResultOptions {
@@ -21,46 +20,35 @@ export interface ResultOptions {
   onProgress?: (bytes: number, total: number | undefined) => void;
 }
 
-interface Source {
-  response: Response;
-  /** Whether it came from a signed URL (a 403 there means: get a fresh URL). */
-  signed: boolean;
-}
-
-/** `GET …/Download` until it gives the result: 202 waits for the job, 302 is followed by hand, 200 is the bytes. */
-async function open(context: JobsContext, jobId: string, options: ResultOptions, offset: number): Promise<Source> {
+/**
+ * `GET …/Download` until it gives the result: 202 waits for the job, 302 is followed by hand (the signed
+ * storage URL's response is returned whatever its status), 200 is the bytes.
+ */
+async function open(context: JobsContext, jobId: string, options: ResultOptions, offset: number): Promise<Response> {
   const what = `GET /Jobs/${jobId}/Download`;
+  const { signal } = options;
   for (;;) {
     const { response } = await callApi(
       context.call,
       what,
-      (signal) =>
+      (callSignal) =>
         context.client.GET("/Jobs/{JobId}/Download", {
           params: { path: { JobId: jobId }, query: options.mode === "stream" ? { Mode: "Stream" } : {} },
           parseAs: "stream",
           redirect: "manual",
-          signal,
+          signal: callSignal,
         }),
-      options.signal,
+      signal,
     );
-    if (response.status === 202) {
-      await discard(response);
-      await waitForJob(context, jobId, { ...options.wait, ...(options.signal ? { signal: options.signal } : {}) });
-      continue;
-    }
+    const { status } = response;
     const location = response.headers.get("location");
-    if (response.status >= 300 && response.status < 400 && location) {
-      await discard(response);
-      const storage = await context.storageFetch(new URL(location, context.client.accountUrl), {
-        headers: offset > 0 ? { Range: `bytes=${offset}-` } : {},
-        redirect: "follow",
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-      return { response: storage, signed: true };
-    }
-    if (response.status === 200 && response.body) return { response, signed: false };
+    if (status === 200 && response.body) return response;
     await discard(response);
-    throw new DownloadError(`${what} answered HTTP ${response.status} without a result`);
+    if (status === 202) await waitForJob(context, jobId, { ...options.wait, ...(signal ? { signal } : {}) });
+    else if (status >= 300 && status < 400 && location) {
+      const headers: Record<string, string> = offset > 0 ? { Range: `bytes=${offset}-` } : {};
+      return context.storageFetch(new URL(location, context.client.accountUrl), { headers, redirect: "follow", signal });
+    } else throw new DownloadError(`${what} answered HTTP ${status} without a result`);
   }
 }
 
@@ -85,61 +73,59 @@ function totalOf(response: Response): number | undefined {
 export function resultChunks(context: JobsContext, id: string, options: ResultOptions = {}): AsyncGenerator<Uint8Array> {
   const jobId = validateJobId(id);
   const maxAttempts = options.maxAttempts ?? 5;
-  const { timing } = context.call;
+  const { signal } = options;
+  const what = `Downloading job ${jobId}`;
+  const aborted = () => new JobAbortedError(what, signal?.reason);
   return (async function* () {
     let delivered = 0;
     let total: number | undefined;
     let failures = 0;
+    /** Counts a failed transfer and backs off before the next, or gives up. */
     const fail = async (reason: string): Promise<void> => {
       failures += 1;
-      if (failures > maxAttempts) throw new DownloadError(`Downloading job ${jobId} failed ${failures} times; last: ${reason}`);
-      await sleep(timing, retryBackoff(failures - 1, () => timing.random()), options.signal).catch(() => {
-        throw new JobAbortedError(`Downloading job ${jobId}`, options.signal?.reason);
-      });
+      if (failures > maxAttempts) throw new DownloadError(`${what} failed ${failures} times; last: ${reason}`);
+      await backOff(context.call.timing, failures - 1, what, signal);
     };
     for (;;) {
-      let source: Source;
+      let response: Response;
       try {
-        source = await open(context, jobId, options, delivered);
+        response = await open(context, jobId, options, delivered);
       } catch (error) {
-        if (options.signal?.aborted) throw new JobAbortedError(`Downloading job ${jobId}`, options.signal.reason);
-        if (error instanceof TypeError) {
-          await fail(`storage unreachable: ${error.message}`);
-          continue;
-        }
-        throw error;
-      }
-      const { response } = source;
-      if (!response.ok || !response.body) {
-        await discard(response);
-        const retryable = (source.signed && response.status === 403) || response.status === 429 || response.status >= 500;
-        if (!retryable) throw new DownloadError(`Downloading job ${jobId}: the ${source.signed ? "storage URL" : "API"} answered HTTP ${response.status}`);
-        await fail(`HTTP ${response.status}${source.signed && response.status === 403 ? " (signed URL expired or refused)" : ""}`);
+        if (signal?.aborted) throw aborted();
+        // fetch rejects with a TypeError when storage cannot be reached.
+        if (!(error instanceof TypeError)) throw error;
+        await fail(`storage unreachable: ${error.message}`);
         continue;
       }
-      let skip = 0;
-      if (delivered > 0 && !(response.status === 206 && rangeStart(response) === delivered)) skip = delivered;
+      // Only the signed storage URL answers so: the API's errors are ApiErrors, and its 200 has a body.
+      if (!response.ok || !response.body) {
+        await discard(response);
+        const expired = response.status === 403;
+        if (!expired && response.status !== 429 && response.status < 500) throw new DownloadError(`${what}: the storage URL answered HTTP ${response.status}`);
+        await fail(`HTTP ${response.status}${expired ? " (signed URL expired or refused)" : ""}`);
+        continue;
+      }
+      let skip = response.status === 206 && rangeStart(response) === delivered ? 0 : delivered;
       total ??= totalOf(response);
       try {
-        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-          let part = chunk;
+        for await (let chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
           if (skip > 0) {
-            const dropped = Math.min(skip, part.length);
+            const dropped = Math.min(skip, chunk.length);
             skip -= dropped;
-            part = part.subarray(dropped);
-            if (part.length === 0) continue;
+            chunk = chunk.subarray(dropped);
+            if (chunk.length === 0) continue;
           }
-          delivered += part.length;
+          delivered += chunk.length;
           options.onProgress?.(delivered, total);
-          yield part;
+          yield chunk;
         }
       } catch (error) {
-        if (options.signal?.aborted) throw new JobAbortedError(`Downloading job ${jobId}`, options.signal.reason);
+        if (signal?.aborted) throw aborted();
         await fail(`transfer broke after ${delivered} bytes: ${(error as Error).message}`);
         continue;
       }
       if (total === undefined || delivered === total) return;
-      if (delivered > total) throw new DownloadError(`Downloading job ${jobId}: received ${delivered} bytes, more than the ${total} announced`);
+      if (delivered > total) throw new DownloadError(`${what}: received ${delivered} bytes, more than the ${total} announced`);
       await fail(`truncated at ${delivered} of ${total} bytes`);
     }
   })();

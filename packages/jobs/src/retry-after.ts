@@ -8,17 +8,17 @@ const ASCTIME = /^[A-Za-z]{3} ([A-Za-z]{3}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2
 
 /** An HTTP-date in any of its three forms (RFC 9110 §5.6.7), always UTC, as epoch ms. */
 export function parseHttpDate(value: string): number | undefined {
-  let parts: [string, string, string, string, string, string] | undefined;
-  let match = IMF_FIXDATE.exec(value);
-  if (match) parts = [match[3]!, match[2]!, match[1]!, match[4]!, match[5]!, match[6]!];
-  else if ((match = RFC850.exec(value))) parts = [String(Number(match[3]) + (Number(match[3]) < 70 ? 2000 : 1900)), match[2]!, match[1]!, match[4]!, match[5]!, match[6]!];
-  else if ((match = ASCTIME.exec(value))) parts = [match[6]!, match[1]!, match[2]!, match[3]!, match[4]!, match[5]!];
+  const rfc = IMF_FIXDATE.exec(value) ?? RFC850.exec(value);
+  const asctime = ASCTIME.exec(value);
+  // Day, month, year, hour, minute, second.
+  const parts = rfc ? rfc.slice(1) : asctime && [asctime[2]!, asctime[1]!, asctime[6]!, ...asctime.slice(3, 6)];
   if (!parts) return undefined;
-  const month = MONTHS.indexOf(parts[1].toLowerCase());
-  if (month === -1) return undefined;
-  const [year, , day, hour, minute, second] = parts.map(Number) as [number, number, number, number, number, number];
+  const month = MONTHS.indexOf(parts[1]!.toLowerCase());
+  let [day, , year, hour, minute, second] = parts.map(Number) as [number, number, number, number, number, number];
+  // RFC 850's two-digit year.
+  if (parts[2]!.length === 2) year += year < 70 ? 2000 : 1900;
   const time = Date.UTC(year, month, day, hour, minute, second);
-  return new Date(time).getUTCDate() === day && hour < 24 && minute < 60 && second < 61 ? time : undefined;
+  return month !== -1 && new Date(time).getUTCDate() === day && hour < 24 && minute < 60 && second < 61 ? time : undefined;
 }
 
 /**

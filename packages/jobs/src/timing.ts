@@ -27,16 +27,14 @@ export const systemTiming: Timing = {
 export function sleep(timing: Timing, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    let cancel: (() => void) | undefined;
-    const onAbort = () => {
-      cancel?.();
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-    cancel = timing.setTimer(() => {
+    const cancel = timing.setTimer(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
-    if (signal?.aborted) cancel();
+    const onAbort = () => {
+      cancel();
+      reject(signal!.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -32,9 +32,9 @@ export interface CallResult {
  */
 export type RetryMode = "idempotent" | "unsafe";
 
-/** Lets go of a body that will not be read. */
+/** Lets go of a body that will not be read (cancelling one already read is a harmless no-op or rejection). */
 export async function discard(response: Response): Promise<void> {
-  if (!response.bodyUsed) await response.body?.cancel().catch(() => undefined);
+  await response.body?.cancel().catch(() => undefined);
 }
 
 /** Full-jitter exponential backoff between transport retries: random · min(500 ms · 2^n, 20 s). */
@@ -42,8 +42,20 @@ export function retryBackoff(attempt: number, random: () => number): number {
   return Math.round(random() * Math.min(500 * 2 ** attempt, 20_000));
 }
 
+/**
+ * Sleeps before the retry after failed attempt `attempt` (0 is the first): `retryBackoff`, but at least
+ * `minMs`. An abort rejects with a `JobAbortedError` naming `what`.
+ */
+export async function backOff(timing: Timing, attempt: number, what: string, signal: AbortSignal | undefined, minMs = 0): Promise<void> {
+  await sleep(timing, Math.max(minMs, retryBackoff(attempt, () => timing.random())), signal).catch(() => {
+    throw new JobAbortedError(what, signal?.reason);
+  });
+}
+
+/** A text body as JSON (`undefined` when empty); a body that is not text (a stream) as it is. */
 function parseBody(response: Response, text: unknown): unknown {
-  if (typeof text !== "string" || text === "") return undefined;
+  if (typeof text !== "string") return text;
+  if (text === "") return undefined;
   const type = response.headers.get("content-type") ?? "";
   if (!/json/i.test(type)) throw new SyntaxError(`expected JSON, got ${type || "no Content-Type"}`);
   return JSON.parse(text);
@@ -58,37 +70,32 @@ export async function callApi(context: CallContext, what: string, call: RawCall,
   const { timing, gate } = context;
   for (let attempt = 0; ; attempt += 1) {
     const wait = gate.reserve(timing.now());
+    /** The least wait before the retry: the server's `Retry-After`, if it sent one with a retryable status. */
+    let minMs = 0;
     try {
       if (wait > 0) await sleep(timing, wait, signal);
       const { data, error, response } = await call(signal);
-      gate.note(readRateLimit(response.headers, context.api, timing.now()));
-      const retryAfter = parseRetryAfter(response.headers.get("retry-after"), timing.now());
-      if (response.status < 400) {
-        const body = typeof data === "string" ? parseBody(response, data) : data;
-        return { body, response };
+      const { status, headers } = response;
+      gate.note(readRateLimit(headers, context.api, timing.now()));
+      const retryAfter = parseRetryAfter(headers.get("retry-after"), timing.now());
+      if (status < 400) return { body: parseBody(response, data), response };
+      let body: unknown;
+      try {
+        body = parseBody(response, error);
+      } catch {
+        // An unreadable error body: the error is reported without it.
       }
-      const body = (() => {
-        try {
-          return typeof error === "string" ? parseBody(response, error) : error;
-        } catch {
-          return undefined;
-        }
-      })();
-      const retryable = response.status === 429 || response.status === 503 || (mode === "idempotent" && response.status >= 500);
-      if (response.status === 429 && retryAfter !== undefined) gate.pause(timing.now() + retryAfter);
-      if (!retryable || attempt >= context.retries) {
-        throw response.status === 429 ? new RateLimitError(what, body, retryAfter) : new ApiError(what, response.status, body);
-      }
-      context.logger?.warn(`${what}: HTTP ${response.status}, retrying`, { attempt: attempt + 1, retryAfterMs: retryAfter });
-      await sleep(timing, Math.max(retryAfter ?? 0, retryBackoff(attempt, () => timing.random())), signal);
+      const retryable = status === 429 || status === 503 || (mode === "idempotent" && status >= 500);
+      if (status === 429 && retryAfter !== undefined) gate.pause(timing.now() + retryAfter);
+      if (!retryable || attempt >= context.retries) throw status === 429 ? new RateLimitError(what, body, retryAfter) : new ApiError(what, status, body);
+      context.logger?.warn(`${what}: HTTP ${status}, retrying`, { attempt: attempt + 1, retryAfterMs: retryAfter });
+      minMs = retryAfter ?? 0;
     } catch (error) {
       if (signal?.aborted) throw new JobAbortedError(what, signal.reason);
       if (error instanceof ApiError) throw error;
       if (mode === "unsafe" || attempt >= context.retries) throw new TransportError(what, error);
       context.logger?.warn(`${what}: ${(error as Error).message}, retrying`, { attempt: attempt + 1 });
-      await sleep(timing, retryBackoff(attempt, () => timing.random()), signal).catch(() => {
-        throw new JobAbortedError(what, signal?.reason);
-      });
     }
+    await backOff(timing, attempt, what, signal, minMs);
   }
 }

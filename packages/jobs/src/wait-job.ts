@@ -27,12 +27,11 @@ export function jobTarget(context: JobsContext, jobId: string, waitThroughError:
     key: jobId,
     async check(signal): Promise<Observation<Job>> {
       const job = await getJob(context, jobId, signal);
-      const status = job.Status;
+      const { Status: status, PercentageComplete: percent, StartedDate: started } = job;
       const phase =
         status === "COMPLETED" ? "succeeded" : status === "FAILED" || status === "CANCELLED" || (status === "ERROR" && !waitThroughError) ? "failed" : isKnownStatus(status) ? "pending" : "unknown";
-      const started = job.StartedDate?.getTime();
-      const progress = status === "RUNNING" && job.PercentageComplete !== undefined && started !== undefined ? { percent: job.PercentageComplete, runningMs: context.call.timing.now() - started } : undefined;
-      return { phase, value: job, status, progressKey: `${status} ${job.PercentageComplete} ${job.RecordsProcessed}`, ...(progress ? { progress } : {}) };
+      const progress = status === "RUNNING" && percent !== undefined && started ? { percent, runningMs: context.call.timing.now() - started.getTime() } : undefined;
+      return { phase, value: job, status, progressKey: `${status} ${percent} ${job.RecordsProcessed}`, progress };
     },
     failure: (job) => new JobFailedError(job),
   };
@@ -43,10 +42,9 @@ export function waitForJob(context: JobsContext, id: string, options: WaitOption
   const jobId = validateJobId(id);
   const { onCheckpoint } = options;
   return context.engine.wait(jobTarget(context, jobId, options.waitThroughError ?? context.waitThroughError), {
+    ...options,
     timeoutMs: options.timeoutMs ?? context.timeoutMs,
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    ...(onCheckpoint && encode ? { onCheckpoint: (checkpoint: Checkpoint) => onCheckpoint(encode(checkpoint)) } : {}),
-    ...(resume ? { resume } : {}),
+    onCheckpoint: onCheckpoint && encode && ((checkpoint) => onCheckpoint(encode(checkpoint))),
+    resume,
   });
 }

@@ -11,7 +11,7 @@ describe("close()", () => {
     sandbox.control.inject({ route: "listJobs", fault: { kind: "stall", ms: 60_000 } });
     sandbox.control.inject({ route: "listJobs", fault: { kind: "stall" } });
     const stalled = [fetch(`${sandbox.url}/Agencies/IRSANDBOX0001/Jobs`, { headers }), fetch(`${sandbox.url}/Agencies/IRSANDBOX0001/Jobs`, { headers })];
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let waited = 0; sandbox.control.requests("api").length < 2 && waited < 400; waited += 1) await new Promise((resolve) => setTimeout(resolve, 25));
     expect(sandbox.control.requests("api")).toHaveLength(2);
     await sandbox.close();
     const outcomes = await Promise.allSettled(stalled);

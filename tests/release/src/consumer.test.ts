@@ -1,0 +1,108 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { publishedPackages, REPO } from "./packages.js";
+
+/**
+ * A fresh project installs the packed tarballs (as npm would from the registry), type-checks a program
+ * that uses every flavor and jobs under both module resolutions users pick, and runs it against the
+ * sandbox on the machine's Node.js 20 and on Node.js 24.
+ */
+const PROGRAM = `import { createClient as agency } from "@impactkit/agency-v3";
+import { createClient as brand } from "@impactkit/brand";
+import { createClient as partner, SPEC } from "@impactkit/partner-v15";
+import { createJobs, type Job } from "@impactkit/jobs";
+import { DEFAULT_ACCOUNT, startSandbox } from "@impactkit/sandbox";
+import { mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const sandbox = await startSandbox({ clock: { timeScale: 1000 }, job: { queueMs: 0, runMs: 1000, rows: 100 } });
+const options = { ...DEFAULT_ACCOUNT, baseUrl: sandbox.url };
+const policy = { firstDelayMs: 5, minDelayMs: 5, maxDelayMs: 20 };
+const dir = mkdtempSync(join(tmpdir(), "consumer-"));
+const results: Array<{ api: string; status: string; bytes: number }> = [];
+try {
+  const partnerJobs = createJobs(partner(options), { policy });
+  const exports = [
+    { api: "partner", jobs: partnerJobs, handle: await partnerJobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-11-01", END_DATE: "2026-11-02" }) },
+  ];
+  const agencyJobs = createJobs(agency(options), { policy });
+  exports.push({ api: "agency", jobs: agencyJobs as never, handle: await agencyJobs.exportReport("att_adv_performance_by_day_pm_only", {}) });
+  const brandJobs = createJobs(brand(options), { policy });
+  exports.push({ api: "brand", jobs: brandJobs as never, handle: await brandJobs.exportClicks({ ProgramId: 7, Date: "2026-11-24" }) });
+  for (const { api, jobs, handle } of exports) {
+    const job: Job = await jobs.wait(handle.id);
+    const file = join(dir, api + ".csv");
+    await jobs.download(handle.id, { to: file });
+    results.push({ api, status: job.Status, bytes: statSync(file).size });
+  }
+} finally {
+  await sandbox.close();
+}
+console.log(JSON.stringify({ node: process.version, apiVersion: SPEC.apiVersion, results }));
+`;
+
+function sh(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+  return execFileSync(command, args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024, timeout: 180_000, killSignal: "SIGKILL" });
+}
+
+/** `npm install`, bounded: a stalled registry connection is retried once instead of hanging the suite. */
+function npmInstall(args: string[], cwd: string): void {
+  const command = ["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefer-offline", "--fetch-timeout=30000", "--fetch-retries=2", ...args];
+  try {
+    sh("npm", command, cwd);
+  } catch {
+    sh("npm", command, cwd);
+  }
+}
+
+/** The machine's own Node.js: the first `node` on PATH outside node_modules (the one CI and users have). */
+function systemNode(): string {
+  const paths = (process.env["PATH"] ?? "").split(delimiter).filter((entry) => !entry.includes("node_modules"));
+  return sh("sh", ["-c", "command -v node"], REPO, { ...process.env, PATH: paths.join(delimiter) }).trim();
+}
+
+let project: string;
+
+beforeAll(() => {
+  project = mkdtempSync(join(tmpdir(), "impactkit-consumer-"));
+  const tarballs = join(project, "tarballs");
+  mkdirSync(tarballs);
+  const dependencies: Record<string, string> = {};
+  for (const pkg of publishedPackages()) {
+    sh("pnpm", ["pack", "--pack-destination", tarballs], pkg.dir);
+    const file = readdirSync(tarballs).find((name) => name.startsWith(`${pkg.name.slice(1).replace("/", "-")}-${pkg.version}`))!;
+    dependencies[pkg.name] = `file:./tarballs/${file}`;
+  }
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module", dependencies, overrides: dependencies }, null, 2));
+  npmInstall(["--ignore-scripts"], project);
+  writeFileSync(join(project, "main.ts"), PROGRAM);
+  const base = { strict: true, target: "es2022", lib: ["es2023", "dom"], types: ["node"], skipLibCheck: false, outDir: "dist", rootDir: "." };
+  writeFileSync(join(project, "tsconfig.node16.json"), JSON.stringify({ compilerOptions: { ...base, module: "node16", moduleResolution: "node16" }, files: ["main.ts"] }));
+  writeFileSync(join(project, "tsconfig.bundler.json"), JSON.stringify({ compilerOptions: { ...base, module: "esnext", moduleResolution: "bundler", noEmit: true }, files: ["main.ts"] }));
+  npmInstall(["--no-save", "@types/node@20.19.43"], project);
+});
+afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+const TSC = join(REPO, "node_modules", "typescript", "bin", "tsc");
+
+describe("a fresh project installing the packed tarballs", () => {
+  it.each([["node16"], ["bundler"]])("type-checks under moduleResolution %s", (resolution) => {
+    expect(sh(process.execPath, [TSC, "-p", `tsconfig.${resolution}.json`], project)).toBe("");
+  });
+
+  it.each([
+    ["the machine's Node.js 20", () => systemNode(), /^v20\./],
+    ["Node.js 24", () => process.execPath, /^v24\./],
+  ])("runs against the sandbox on %s", (_name, node, version) => {
+    sh(process.execPath, [TSC, "-p", "tsconfig.node16.json"], project);
+    const result = JSON.parse(sh(node(), [join(project, "dist", "main.js")], project).trim()) as { node: string; apiVersion: string; results: Array<{ api: string; status: string; bytes: number }> };
+    expect(result.node).toMatch(version);
+    expect(result.apiVersion).toBe("15");
+    expect(result.results.map((entry) => [entry.api, entry.status])).toEqual([["partner", "COMPLETED"], ["agency", "COMPLETED"], ["brand", "COMPLETED"]]);
+    expect(result.results.every((entry) => entry.bytes > 100 * 40)).toBe(true);
+  });
+});
