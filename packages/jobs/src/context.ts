@@ -39,6 +39,8 @@ export interface JobsOptions {
   concurrency?: number;
   /** Transport retries per call after network errors, 429 and 5xx (default 4). */
   retries?: number;
+  /** How long one request may wait for its response before it is given up and retried (default 60 s). */
+  requestTimeoutMs?: number;
   /** Receives retries and undocumented statuses. Never given credentials. */
   logger?: Logger;
   /** The fetch for signed storage URLs (default: the global fetch). It never receives API credentials. */
@@ -48,7 +50,7 @@ export interface JobsOptions {
 }
 
 /** The option `name`, checked, or `fallback` when it is not given. */
-function positive(options: JobsOptions, name: "retries" | "concurrency" | "timeoutMs", fallback: number, integer: boolean): number {
+function positive(options: JobsOptions, name: "retries" | "concurrency" | "timeoutMs" | "requestTimeoutMs", fallback: number, integer: boolean): number {
   const value = options[name];
   if (value === undefined) return fallback;
   if (!(integer ? Number.isInteger(value) && value >= 1 : Number.isFinite(value) && value >= 0)) throw new InvalidArgumentError(`${name} must be a ${integer ? "whole number of 1 or more" : "number of 0 or more"}, got ${value}`);
@@ -68,7 +70,14 @@ export function jobsContext<P extends {}>(client: ImpactClient<P>, options: Jobs
   const timing = options.timing ?? systemTiming;
   return {
     client: loose,
-    call: { timing, gate: new RateGate(), api: loose.spec.api, retries: positive(options, "retries", 4, false), logger: options.logger },
+    call: {
+      timing,
+      gate: new RateGate(),
+      api: loose.spec.api,
+      retries: positive(options, "retries", 4, false),
+      requestTimeoutMs: positive(options, "requestTimeoutMs", 60_000, false),
+      logger: options.logger,
+    },
     engine: new PollEngine(timing, resolvePollPolicy(options.policy), positive(options, "concurrency", 8, true), options.logger),
     timeoutMs: positive(options, "timeoutMs", 3_600_000, false),
     waitThroughError: options.waitThroughError ?? false,

@@ -85,7 +85,7 @@ describe.each(["partner", "agency", "brand"] as const)("%s, end to end against t
     expect(listed.map((job) => job.Id)).toContain(handle.id);
     expect(listed.every((job) => job.CreatedDate instanceof Date)).toBe(true);
     await jobs.wait(handle.id);
-    sandbox.control.planNext({ runMs: 60_000 });
+    sandbox.control.planNext({ runMs: 1_000_000 });
     const replayed = await jobs.replay(handle.id);
     expect(replayed.Id).not.toBe(handle.id);
     expect(replayed.Status).toBe("QUEUED");

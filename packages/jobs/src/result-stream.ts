@@ -1,7 +1,7 @@
 import type { JobsContext } from "./context.js";
 import { DownloadError, JobAbortedError } from "./errors.js";
 import { validateJobId } from "./job-id.js";
-import { backOff, callApi, discard } from "./transport.js";
+import { attemptSignal, backOff, callApi, discard } from "./transport.js";
 import { waitForJob, type WaitOptions } from "./wait-job.js";
 
 export interface ResultOptions {
@@ -47,7 +47,12 @@ async function open(context: JobsContext, jobId: string, options: ResultOptions,
     if (status === 202) await waitForJob(context, jobId, { ...options.wait, ...(signal ? { signal } : {}) });
     else if (status >= 300 && status < 400 && location) {
       const headers: Record<string, string> = offset > 0 ? { Range: `bytes=${offset}-` } : {};
-      return context.storageFetch(new URL(location, context.client.accountUrl), { headers, redirect: "follow", signal });
+      const attempt = attemptSignal(context.call.timing, context.call.requestTimeoutMs, signal);
+      try {
+        return await context.storageFetch(new URL(location, context.client.accountUrl), { headers, redirect: "follow", signal: attempt.signal });
+      } finally {
+        attempt.end();
+      }
     } else throw new DownloadError(`${what} answered HTTP ${status} without a result`);
   }
 }
@@ -92,9 +97,9 @@ export function resultChunks(context: JobsContext, id: string, options: ResultOp
         response = await open(context, jobId, options, delivered);
       } catch (error) {
         if (signal?.aborted) throw aborted();
-        // fetch rejects with a TypeError when storage cannot be reached.
-        if (!(error instanceof TypeError)) throw error;
-        await fail(`storage unreachable: ${error.message}`);
+        // fetch rejects with a TypeError when storage cannot be reached, a TimeoutError when it does not answer.
+        if (!(error instanceof TypeError) && (error as Error).name !== "TimeoutError") throw error;
+        await fail(`storage unreachable: ${(error as Error).message}`);
         continue;
       }
       // Only the signed storage URL answers so: the API's errors are ApiErrors, and its 200 has a body.

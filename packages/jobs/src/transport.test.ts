@@ -10,12 +10,16 @@ let sandbox: Sandbox;
 let jobId: string;
 let slept: number[];
 
+/** Request timeouts are set this long, so that the jumping clock never fires them. */
+const NEVER = 1e9;
+
 /** Time that jumps: every sleep advances the sandbox's manual clock at once, so waits are exact and instant. */
 function jumpingTiming(): Timing {
   return {
     now: () => sandbox.control.clock.now(),
     random: () => 0.5,
     setTimer(run, ms) {
+      if (ms >= NEVER) return () => undefined;
       slept.push(ms);
       const immediate = setImmediate(() => {
         sandbox.control.advance(Math.max(0, ms));
@@ -26,7 +30,7 @@ function jumpingTiming(): Timing {
   };
 }
 
-const jobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).partner, { timing: jumpingTiming(), ...options });
+const jobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).partner, { timing: jumpingTiming(), requestTimeoutMs: NEVER, ...options });
 const apiCalls = () => sandbox.control.requests("api");
 /** The error a promise rejects with. */
 const rejection = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => Promise.reject(new Error("expected a rejection")), (error: unknown) => error);
@@ -82,10 +86,10 @@ describe("transport retries beneath every call", () => {
     const missing = "00000000-0000-4000-8000-000000000000";
     const error = (await rejection(jobs().get(missing))) as ApiError;
     expect(error).toMatchObject({ name: "ApiError", status: 404, apiMessage: "Job not found. Verify the JobId belongs to a job created by this account." });
-    const wrong = createJobs(clientsFor(sandbox).partner, { timing: jumpingTiming() });
+    const wrong = createJobs(clientsFor(sandbox).partner, { timing: jumpingTiming(), requestTimeoutMs: NEVER });
     const unauthorised = createJobs(
       (await import("@impactkit/partner-v15")).createClient({ accountSid: "IRSANDBOX0001", authToken: "wrong-token", baseUrl: sandbox.url }),
-      { timing: jumpingTiming() },
+      { timing: jumpingTiming(), requestTimeoutMs: NEVER },
     );
     await expect(unauthorised.get(jobId)).rejects.toMatchObject({ status: 401 });
     expect(apiCalls()).toHaveLength(2);
@@ -119,14 +123,26 @@ describe("transport retries beneath every call", () => {
       now: () => Date.now(),
       random: () => 0.99,
       setTimer(_run, ms) {
+        if (ms >= NEVER) return () => undefined;
         slept.push(ms);
         setImmediate(() => controller.abort(new Error("stop")));
         return () => undefined;
       },
     };
-    const error = await rejection(createJobs(clientsFor(sandbox).partner, { timing: slow }).get(jobId, { signal: controller.signal }));
+    const error = await rejection(createJobs(clientsFor(sandbox).partner, { timing: slow, requestTimeoutMs: NEVER }).get(jobId, { signal: controller.signal }));
     expect(error).toBeInstanceOf(JobAbortedError);
     expect(apiCalls()).toHaveLength(1);
+  });
+
+  it("gives up on a stalled response after requestTimeoutMs and retries it", async () => {
+    sandbox.control.inject({ route: "getJob", fault: { kind: "stall" } });
+    const real = createJobs(clientsFor(sandbox).partner, { requestTimeoutMs: 150 });
+    await expect(real.get(jobId)).resolves.toMatchObject({ Id: jobId });
+    expect(apiCalls()).toHaveLength(2);
+    sandbox.control.inject({ route: "getJob", fault: { kind: "stall" }, times: 2 });
+    const error = await rejection(createJobs(clientsFor(sandbox).partner, { requestTimeoutMs: 100, retries: 1 }).get(jobId));
+    expect(error).toBeInstanceOf(TransportError);
+    expect((error as Error).message).toBe(`GET /Jobs/${jobId} failed: no response within 100 ms`);
   });
 
   it("slows down before the rate budget is gone, without hitting 429", async () => {

@@ -11,6 +11,8 @@ export interface CallContext {
   api: string;
   /** Retries of one call after the first attempt. */
   retries: number;
+  /** How long one attempt may wait for its response before it is given up (and retried). */
+  requestTimeoutMs: number;
   logger: Logger | undefined;
 }
 
@@ -52,6 +54,25 @@ export async function backOff(timing: Timing, attempt: number, what: string, sig
   });
 }
 
+/**
+ * The signal of one attempt: it aborts with the caller's signal, or after `ms` (by the injected timing) with
+ * a `TimeoutError`, so that a stalled response cannot hang a call. `end()` releases the timer and listener.
+ */
+export function attemptSignal(timing: Timing, ms: number, signal: AbortSignal | undefined): { signal: AbortSignal; end: () => void } {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal!.reason);
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener("abort", onAbort, { once: true, signal: controller.signal });
+  const cancel = timing.setTimer(() => controller.abort(new DOMException(`no response within ${ms} ms`, "TimeoutError")), ms);
+  return {
+    signal: controller.signal,
+    end() {
+      cancel();
+      signal?.removeEventListener("abort", onAbort);
+    },
+  };
+}
+
 /** A text body as JSON (`undefined` when empty); a body that is not text (a stream) as it is. */
 function parseBody(response: Response, text: unknown): unknown {
   if (typeof text !== "string") return text;
@@ -72,9 +93,13 @@ export async function callApi(context: CallContext, what: string, call: RawCall,
     const wait = gate.reserve(timing.now());
     /** The least wait before the retry: the server's `Retry-After`, if it sent one with a retryable status. */
     let minMs = 0;
+    let attemptTimeout: ReturnType<typeof attemptSignal> | undefined;
     try {
       if (wait > 0) await sleep(timing, wait, signal);
-      const { data, error, response } = await call(signal);
+      attemptTimeout = attemptSignal(timing, context.requestTimeoutMs, signal);
+      const { data, error, response } = await call(attemptTimeout.signal).catch((error: unknown) => {
+        throw attemptTimeout!.signal.aborted && !signal?.aborted ? attemptTimeout!.signal.reason : error;
+      });
       const { status, headers } = response;
       gate.note(readRateLimit(headers, context.api, timing.now()));
       const retryAfter = parseRetryAfter(headers.get("retry-after"), timing.now());
@@ -95,6 +120,8 @@ export async function callApi(context: CallContext, what: string, call: RawCall,
       if (error instanceof ApiError) throw error;
       if (mode === "unsafe" || attempt >= context.retries) throw new TransportError(what, error);
       context.logger?.warn(`${what}: ${(error as Error).message}, retrying`, { attempt: attempt + 1 });
+    } finally {
+      attemptTimeout?.end();
     }
     await backOff(timing, attempt, what, signal, minMs);
   }

@@ -59,7 +59,7 @@ export function createZendeskJobs(options: ZendeskOptions): {
   const timing = options.timing ?? systemTiming;
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
   const base = options.baseUrl.replace(/\/+$/, "");
-  const call: CallContext = { timing, gate: new RateGate(), api: "zendesk", retries: options.retries ?? 4, logger: options.logger };
+  const call: CallContext = { timing, gate: new RateGate(), api: "zendesk", retries: options.retries ?? 4, requestTimeoutMs: 60_000, logger: options.logger };
   const engine = new PollEngine(timing, resolvePollPolicy({ firstDelayMs: 1_000, ...options.policy }), 8, options.logger);
 
   async function get(id: string, signal?: AbortSignal): Promise<ZendeskJobStatus> {

@@ -47,6 +47,7 @@ describe("fault injection", () => {
     expect(response.status).toBe(429);
     expect(response.headers.get("retry-after")).toBe("7");
     expect(response.headers.get("x-ratelimit-remaining-hour")).toBe("0");
+    expect(response.headers.get("ratelimit-reset")).toBe("7");
   });
 
   it("resets the connection", async () => {

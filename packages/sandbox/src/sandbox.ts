@@ -201,8 +201,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (!rate.allowed) reply = { ...errorReply(429, "Rate limit exceeded."), headers: rate.headers };
     else if (fault?.kind === "status") reply = { ...errorReply(fault.status, "The server encountered an error. Retry with exponential backoff."), headers: rate.headers };
     else if (fault?.kind === "rate-limit") {
+      // As in the docs' example 429, the budget renews when Retry-After says (RateLimit-Reset: 700, Retry-After: 700).
       const names = flavor.rateLimitHeaders;
-      reply = { ...errorReply(429, "Rate limit exceeded."), headers: { ...rate.headers, [names.remaining]: "0", "Retry-After": String(fault.retryAfterSeconds ?? 1) } };
+      const seconds = fault.retryAfterSeconds ?? 1;
+      const reset = flavor.api === "partner" || limiter.options.resetFormat === "seconds" ? seconds : Math.floor(clock.now() / 1000) + seconds;
+      reply = { ...errorReply(429, "Rate limit exceeded."), headers: { ...rate.headers, [names.remaining]: "0", [names.reset]: String(reset), "Retry-After": String(seconds) } };
     } else {
       const context: RouteContext = { state, flavor, accountSid, url, rest, fault };
       reply = matched.handle(context);
