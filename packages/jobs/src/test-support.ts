@@ -25,6 +25,12 @@ export function scaledTiming(sandbox: Sandbox, scale: number): Timing {
   };
 }
 
+/**
+ * With sandbox time 1,000× faster than real time, the default 60 s request timeout is 60 real ms, which a
+ * loaded machine exceeds; end-to-end tests give requests 10 real seconds.
+ */
+export const SLOW_MACHINE_MS = 10_000_000;
+
 /** A fast poll policy for end-to-end tests against a sandbox whose clock runs 1,000 times faster. */
 export const FAST_POLICY: { firstDelayMs: number; minDelayMs: number; maxDelayMs: number; factor: number; jitter: number } = { firstDelayMs: 5, minDelayMs: 2, maxDelayMs: 20, factor: 1.5, jitter: 0.1 };
 
