@@ -6,25 +6,25 @@ const fixed = (value: number) => (): number => value;
 const policy = DEFAULT_POLL_POLICY;
 
 describe("DEFAULT_POLL_POLICY", () => {
-  it("waits 4 s first, then 1 s growing by 1.6 up to 30 s, with 20 % jitter", () => {
-    expect(DEFAULT_POLL_POLICY).toEqual({ firstDelayMs: 4_000, minDelayMs: 1_000, maxDelayMs: 30_000, factor: 1.6, jitter: 0.2 });
+  it("waits 6 s first, then 1 s growing by 1.6 up to 30 s, with 20 % jitter", () => {
+    expect(DEFAULT_POLL_POLICY).toEqual({ firstDelayMs: 6_000, minDelayMs: 1_000, maxDelayMs: 30_000, factor: 1.6, jitter: 0.2 });
   });
 });
 
 describe("pollDelay", () => {
   it.each([
-    [0, 3_200],
-    [0.25, 3_600],
-    [0.5, 4_000],
-    [0.75, 4_400],
-    [0.999_999, 4_800],
+    [0, 4_800],
+    [0.25, 5_400],
+    [0.5, 6_000],
+    [0.75, 6_600],
+    [0.999_999, 7_200],
   ])("waits firstDelayMs before the first check, jittered by random %d", (random, expected) => {
     expect(pollDelay(policy, 1, fixed(random))).toBe(expected);
   });
 
   it("treats attempt 0 and below as the first check", () => {
-    expect(pollDelay(policy, 0, fixed(0.5))).toBe(4_000);
-    expect(pollDelay(policy, -3, fixed(0.5))).toBe(4_000);
+    expect(pollDelay(policy, 0, fixed(0.5))).toBe(6_000);
+    expect(pollDelay(policy, -3, fixed(0.5))).toBe(6_000);
   });
 
   it.each([
@@ -74,18 +74,16 @@ describe("pollDelay", () => {
     expect([2, 3, 10, 100].map((attempt) => pollDelay(flat, attempt, fixed(0.5)))).toEqual([1_000, 1_000, 1_000, 1_000]);
   });
 
-  it("shortens the delay to the estimated time left", () => {
-    expect(pollDelay(policy, 10, fixed(0.5), { percent: 50, runningMs: 6_000 })).toBe(6_000);
-    expect(pollDelay(policy, 10, fixed(0.5), { percent: 75, runningMs: 9_000 })).toBe(3_000);
+  it("aims just after the estimated end (5 % past it), jittered only later", () => {
+    expect(pollDelay(policy, 10, fixed(0.5), { percent: 50, runningMs: 6_000 })).toBe(6_930);
+    expect(pollDelay(policy, 10, fixed(0.5), { percent: 75, runningMs: 9_000 })).toBe(3_465);
+    expect(pollDelay(policy, 10, fixed(0), { percent: 50, runningMs: 6_000 })).toBe(6_300);
+    expect(pollDelay(policy, 10, fixed(0.999_999), { percent: 50, runningMs: 6_000 })).toBe(7_560);
   });
 
-  it("jitters the shortened delay", () => {
-    expect(pollDelay(policy, 10, fixed(0), { percent: 50, runningMs: 6_000 })).toBe(4_800);
-  });
-
-  it("never shortens below minDelayMs", () => {
-    expect(pollDelay(policy, 10, fixed(0.5), { percent: 90, runningMs: 900 })).toBe(1_000);
-    expect(pollDelay(policy, 10, fixed(0), { percent: 99, runningMs: 10 })).toBe(800);
+  it("never aims below minDelayMs", () => {
+    expect(pollDelay(policy, 10, fixed(0.5), { percent: 90, runningMs: 900 })).toBe(1_100);
+    expect(pollDelay(policy, 10, fixed(0), { percent: 99, runningMs: 10 })).toBe(1_000);
   });
 
   it("never lengthens the delay", () => {
@@ -94,7 +92,7 @@ describe("pollDelay", () => {
   });
 
   it("shortens the first delay too", () => {
-    expect(pollDelay(policy, 1, fixed(0.5), { percent: 50, runningMs: 2_000 })).toBe(2_000);
+    expect(pollDelay(policy, 1, fixed(0.5), { percent: 50, runningMs: 2_000 })).toBe(2_310);
   });
 
   it.each([
@@ -125,7 +123,7 @@ describe("resolvePollPolicy", () => {
 
   it("does not change the defaults", () => {
     resolvePollPolicy({ firstDelayMs: 10 });
-    expect(DEFAULT_POLL_POLICY.firstDelayMs).toBe(4_000);
+    expect(DEFAULT_POLL_POLICY.firstDelayMs).toBe(6_000);
   });
 
   it("accepts the edges of the valid ranges", () => {

@@ -1,8 +1,9 @@
 /**
  * When to check a job next. impact.com's jobs average around 5 seconds with a queue-dependent long tail
- * (https://integrations.impact.com/brand-api-reference/reference/jobs), so the first check waits for a
- * typical job to finish, later checks come quickly at first and back off exponentially to a cap, and
- * every delay is jittered so that many waits do not poll in lock-step.
+ * (https://integrations.impact.com/brand-api-reference/reference/jobs), so the first check waits until
+ * a typical job is done, later checks come quickly at first and back off exponentially to a cap, and
+ * every delay is jittered so that many waits do not poll in lock-step. The defaults are the ones that
+ * met every target of the poll-policy benchmark (docs/benchmarks.md).
  */
 export interface PollPolicy {
   /** Delay before the first check. */
@@ -15,7 +16,10 @@ export interface PollPolicy {
   jitter: number;
 }
 
-export const DEFAULT_POLL_POLICY: PollPolicy = { firstDelayMs: 4_000, minDelayMs: 1_000, maxDelayMs: 30_000, factor: 1.6, jitter: 0.2 };
+export const DEFAULT_POLL_POLICY: PollPolicy = { firstDelayMs: 6_000, minDelayMs: 1_000, maxDelayMs: 30_000, factor: 1.6, jitter: 0.2 };
+
+/** A check aimed at the estimated end goes this much after it, so that it does not arrive just before. */
+const AIM_PAST_END = 1.05;
 
 /** What the last check said about progress, to aim the next check at the expected end. */
 export interface ProgressHint {
@@ -26,18 +30,21 @@ export interface ProgressHint {
 }
 
 /**
- * The delay before check number `attempt` (1 is the first). With a progress hint the delay is at most
- * the estimated time left (but at least `minDelayMs`), so a long job is checked near its end rather than
- * up to `maxDelayMs` after it.
+ * The delay before check number `attempt` (1 is the first): the backoff, jittered both ways. With a
+ * progress hint, the check is aimed just after the estimated end (elapsed × remaining / done, at least
+ * `minDelayMs`, jittered only later, never earlier) when that comes sooner, so a long job is checked
+ * near its end rather than up to `maxDelayMs` after it, and a short one does not get a check just early.
  */
 export function pollDelay(policy: PollPolicy, attempt: number, random: () => number, progress?: ProgressHint): number {
-  let delay = attempt <= 1 ? policy.firstDelayMs : Math.min(policy.maxDelayMs, policy.minDelayMs * policy.factor ** (attempt - 2));
+  const backoff = attempt <= 1 ? policy.firstDelayMs : Math.min(policy.maxDelayMs, policy.minDelayMs * policy.factor ** (attempt - 2));
+  const draw = random();
+  let delay = backoff * (1 - policy.jitter + 2 * policy.jitter * draw);
   if (progress && progress.percent > 0 && progress.percent < 100 && progress.runningMs > 0) {
     const remaining = (progress.runningMs * (100 - progress.percent)) / progress.percent;
-    delay = Math.min(delay, Math.max(policy.minDelayMs, remaining));
+    delay = Math.min(delay, Math.max(policy.minDelayMs, remaining * AIM_PAST_END) * (1 + policy.jitter * draw));
   }
-  const jittered = Math.round(delay * (1 - policy.jitter + 2 * policy.jitter * random()));
-  return attempt <= 1 ? jittered : Math.max(1, jittered);
+  const rounded = Math.round(delay);
+  return attempt <= 1 ? rounded : Math.max(1, rounded);
 }
 
 /** Checks a policy, filling what is not given from the defaults. */

@@ -24,7 +24,7 @@ function exportOptions(command: Command): Command {
     .option("-o, --output <file>", "wait, then download the result to this file")
     .option("--overwrite", "replace the --output file if it exists")
     .option("--timeout <duration>", "give up waiting after this long", "1h")
-    .option("--first-check <duration>", "when to check the job first (later checks back off from 1s to 30s)", "4s");
+    .option("--first-check <duration>", "when to check the job first (later checks back off from 1s to 30s)", "6s");
 }
 
 function settingsOf(options: ExportOptions): { timeoutMs: number; policy: { firstDelayMs: number } } {

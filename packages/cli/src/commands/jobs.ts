@@ -34,7 +34,7 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
     .command("wait <jobId>")
     .description("wait until the job is COMPLETED (exit 4 if it fails, 5 on timeout)")
     .option("--timeout <duration>", "give up after this long (90s, 30m, 2h)", "1h")
-    .option("--first-check <duration>", "when to check the job first (later checks back off from 1s to 30s)", "4s")
+    .option("--first-check <duration>", "when to check the job first (later checks back off from 1s to 30s)", "6s")
     .option("--through-error", "wait through ERROR (impact.com retries it every 15 minutes) instead of failing")
     .addHelpText("after", "\nExamples:\n  impactkit jobs wait 18edc7d5-6d1f-4c36-9a8c-8c3b5f1c2d11 --api partner-v15\n  impactkit jobs wait $JOB --api brand --timeout 10m --json")
     .action(async (jobId: string, options: { timeout: string; firstCheck: string; throughError?: boolean }) => {
@@ -61,7 +61,7 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
     .option("--overwrite", "replace the file if it exists")
     .option("--stream", "ask for the bytes directly (Mode=Stream) instead of following the signed URL")
     .option("--timeout <duration>", "give up waiting for the job after this long", "1h")
-    .option("--first-check <duration>", "when to check an unfinished job first", "4s")
+    .option("--first-check <duration>", "when to check an unfinished job first", "6s")
     .addHelpText("after", "\nExamples:\n  impactkit jobs download $JOB --api partner-v15 -o actions.csv\n  impactkit jobs download $JOB --api agency-v3 -o report.json --overwrite --json")
     .action(async (jobId: string, options: { output: string; overwrite?: boolean; stream?: boolean; timeout: string; firstCheck: string }) => {
       const started = performance.now();

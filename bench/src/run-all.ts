@@ -1,0 +1,52 @@
+import { writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { bundleBench, renderBundle } from "./bundle-bench.ts";
+import { downloadBench, renderDownload } from "./download-bench.ts";
+import { overheadBench, renderOverhead } from "./overhead-bench.ts";
+import { pollPolicyBench, renderPollPolicy } from "./poll-policy-bench.ts";
+import { renderScale, scaleBench } from "./scale-bench.ts";
+import { renderTypecheck, typecheckBench } from "./typecheck-bench.ts";
+
+/** The sizes of a full run (`pnpm bench`) and of the smoke run that keeps the benchmarks working. */
+export const FULL = { jobs: 10_000, downloadMiB: [256, 1024], downloadRuns: 3, waits: 10_000, calls: 10_000 };
+export const SMOKE = { jobs: 300, downloadMiB: [4], downloadRuns: 1, waits: 200, calls: 300 };
+
+export function machine(): string {
+  const cpu = cpus();
+  return `${cpu.length} CPU (${cpu[0]?.model.trim() ?? "unknown"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version}, ${process.platform} ${process.arch}`;
+}
+
+/** Runs every benchmark, prints each table, and returns the Markdown of docs/benchmarks.md. */
+export async function runAll(sizes: typeof FULL, log: (text: string) => void = () => undefined): Promise<string> {
+  const sections: Array<[string, string, string]> = [];
+  const add = (title: string, what: string, body: string) => {
+    sections.push([title, what, body]);
+    log(`\n## ${title}\n\n${body}\n`);
+  };
+  add("1. Poll policy", "Virtual time, no sockets: the same simulated jobs polled by each policy; detection delay is the time from completion to the poll that sees it.", renderPollPolicy(pollPolicyBench(sizes.jobs), sizes.jobs));
+  add("2. Download", "A report in a sandbox in another process, fetched through the 302 and its signed storage URL.", renderDownload(await downloadBench(sizes.downloadMiB, sizes.downloadRuns)));
+  add("3. Scale", "Concurrent waits on one `createJobs` instance against a sandbox in another process.", renderScale(await scaleBench(sizes.waits)));
+  add("4. Overhead", "`GET /Jobs/{JobId}` through the generated client against raw `fetch`.", renderOverhead(await overheadBench(sizes.calls)));
+  add("5. Type-check cost", "`tsc --noEmit --extendedDiagnostics` (TypeScript 7) of a consumer against an empty one.", renderTypecheck(await typecheckBench()));
+  add("6. Bundle size", "size-limit (rolldown, brotli), `packages/jobs/.size-limit.json`.", renderBundle(await bundleBench()));
+  return [
+    "# Benchmarks",
+    "",
+    `Produced by \`pnpm bench\` (bench/src/run-all.ts) on ${machine()}. Speeds are ratios against a baseline measured in the same run; nothing here is asserted in tests (\`pnpm test\` runs a small smoke version only).`,
+    "",
+    ...sections.flatMap(([title, what, body]) => [`## ${title}`, "", what, "", body, ""]),
+  ].join("\n");
+}
+
+const isMain = process.argv[1] && import.meta.filename === process.argv[1];
+if (isMain) {
+  const { values } = parseArgs({ options: { smoke: { type: "boolean", default: false } } });
+  console.log(`Machine: ${machine()}`);
+  const markdown = await runAll(values.smoke ? SMOKE : FULL, (text) => console.log(text));
+  if (!values.smoke) {
+    writeFileSync(join(import.meta.dirname, "..", "..", "docs", "benchmarks.md"), markdown);
+    console.log("Wrote docs/benchmarks.md");
+  }
+}

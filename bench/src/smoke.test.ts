@@ -1,0 +1,14 @@
+import { describe, expect, it } from "vitest";
+import { runAll, SMOKE } from "./run-all.ts";
+
+describe("benchmarks (smoke: tiny sizes, no timing asserted)", () => {
+  it("every benchmark runs and reports its table", async () => {
+    const markdown = await runAll(SMOKE);
+    for (const title of ["1. Poll policy", "2. Download", "3. Scale", "4. Overhead", "5. Type-check cost", "6. Bundle size"]) expect(markdown).toContain(`## ${title}`);
+    expect(markdown).toMatch(/\| impactkit \(default\) \| \d+ \| \d+ \|/);
+    expect(markdown).toMatch(/\| 4 MiB \| 4,194,\d{3} \|/);
+    expect(markdown).toMatch(/\| 200 \| 200 \|/);
+    expect(markdown).toMatch(/\| all three flavors \+ jobs \| [\d.]+ s \| [\d,]+ \|/);
+    expect(markdown).toMatch(/\| wait \+ download, with a flavor client and openapi-fetch \| [\d.]+ kB \| 8.7 kB \(within\) \|/);
+  });
+});
