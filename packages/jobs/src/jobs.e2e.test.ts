@@ -139,9 +139,9 @@ describe("terminal states", () => {
   });
 
   it("times out at the deadline with the last state seen", async () => {
-    sandbox.control.planNext({ runMs: 600_000 });
+    sandbox.control.planNext({ runMs: 600_000_000 });
     const slow = await exportFor("agency", "2026-11-07");
-    const error = (await rejection(jobsFor("agency").wait(slow.id, { timeoutMs: 20_000 }))) as JobTimeoutError;
+    const error = (await rejection(jobsFor("agency").wait(slow.id, { timeoutMs: 2_000_000 }))) as JobTimeoutError;
     expect(error).toBeInstanceOf(JobTimeoutError);
     expect((error.job as Job).Status).toBe("RUNNING");
   });
