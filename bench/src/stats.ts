@@ -1,3 +1,5 @@
+import { mulberry32 } from "@impactkit/sandbox";
+
 /** The q-quantile (0–1) of numbers, by nearest rank. */
 export function quantile(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -8,17 +10,8 @@ export function mean(values: readonly number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
-/** A seeded pseudo-random generator (mulberry32). */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded pseudo-random generator: the sandbox's, so that runs repeat. */
+export const seeded: (seed: number) => () => number = mulberry32;
 
 /** A log-normal sample by Box–Muller. */
 export function logNormal(random: () => number, median: number, sigma: number): number {

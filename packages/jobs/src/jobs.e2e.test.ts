@@ -9,7 +9,7 @@ import { createJobs, type Jobs } from "./create-jobs.js";
 import { ExportRefusedError, InvalidArgumentError, JobFailedError, JobTimeoutError } from "./errors.js";
 import type { Job } from "./job.js";
 import { decodeResumeToken } from "./resume-token.js";
-import { clientsFor, scaledTiming, SLOW_MACHINE_MS } from "./test-support.js";
+import { clientsFor, SLOW_MACHINE_MS } from "./test-support.js";
 
 const SCALE = 1_000;
 let sandbox: Sandbox;
@@ -27,9 +27,9 @@ afterAll(async () => {
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
 type Flavor = "partner" | "agency" | "brand";
-const partnerJobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).partner, { timing: scaledTiming(sandbox, SCALE), requestTimeoutMs: SLOW_MACHINE_MS, timeoutMs: 86_400_000, ...options });
-const agencyJobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).agency, { timing: scaledTiming(sandbox, SCALE), requestTimeoutMs: SLOW_MACHINE_MS, timeoutMs: 86_400_000, ...options });
-const brandJobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).brand, { timing: scaledTiming(sandbox, SCALE), requestTimeoutMs: SLOW_MACHINE_MS, timeoutMs: 86_400_000, ...options });
+const partnerJobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).partner, { timing: sandbox.control.timers(), requestTimeoutMs: SLOW_MACHINE_MS, timeoutMs: 86_400_000, ...options });
+const agencyJobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).agency, { timing: sandbox.control.timers(), requestTimeoutMs: SLOW_MACHINE_MS, timeoutMs: 86_400_000, ...options });
+const brandJobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).brand, { timing: sandbox.control.timers(), requestTimeoutMs: SLOW_MACHINE_MS, timeoutMs: 86_400_000, ...options });
 /** The operations every flavor shares. */
 const jobsFor = (flavor: Flavor, options: JobsOptions = {}): Jobs<{}> => ({ partner: partnerJobs, agency: agencyJobs, brand: brandJobs })[flavor](options) as unknown as Jobs<{}>;
 

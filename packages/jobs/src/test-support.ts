@@ -11,21 +11,6 @@ export function clientsFor(sandbox: Sandbox, extraHeaders: Record<string, string
 }
 
 /**
- * Real timers, but in the sandbox's time: `scale` sandbox milliseconds pass per real millisecond, so the
- * default poll policy, Retry-After and deadlines all run at the sandbox's pace.
- */
-export function scaledTiming(sandbox: Sandbox, scale: number): Timing {
-  return {
-    now: () => sandbox.control.clock.now(),
-    random: () => Math.random(),
-    setTimer(run, ms) {
-      const timer = setTimeout(run, Math.max(0, ms) / scale);
-      return () => clearTimeout(timer);
-    },
-  };
-}
-
-/**
  * With sandbox time 1,000× faster than real time, the default 60 s request timeout is 60 real ms, which a
  * loaded machine exceeds; end-to-end tests give requests 10 real seconds.
  */

@@ -49,4 +49,31 @@ export class ScaledClock implements Clock {
   now(): number {
     return this.#origin + (this.#realNow() - this.#realOrigin) * this.#scale;
   }
+
+  /** Sandbox milliseconds per real millisecond. */
+  get scale(): number {
+    return this.#scale;
+  }
+}
+
+/** Time, timers and randomness in the shape `@impactkit/jobs` takes as `timing`. */
+export interface ClockTimers {
+  now(): number;
+  random(): number;
+  setTimer(run: () => void, ms: number): () => void;
+}
+
+/**
+ * Real timers that follow a scaled clock: `ms` of sandbox time pass in `ms / scale` real milliseconds,
+ * so a client's poll policy, Retry-After and deadlines run at the sandbox's pace.
+ */
+export function followClock(clock: ScaledClock): ClockTimers {
+  return {
+    now: () => clock.now(),
+    random: () => Math.random(),
+    setTimer(run, ms) {
+      const timer = setTimeout(run, Math.max(0, ms) / clock.scale);
+      return () => clearTimeout(timer);
+    },
+  };
 }

@@ -1,5 +1,6 @@
-export { ManualClock, ScaledClock, type Clock } from "./clock.js";
+export { followClock, ManualClock, ScaledClock, type Clock, type ClockTimers } from "./clock.js";
 export { ROUTES, type Fault, type FaultKind, type RandomFaults, type Route, type ScriptedFault } from "./faults.js";
+export { mulberry32 } from "./prng.js";
 export { FLAVORS, type FlavorId, type SandboxFlavor } from "./flavors.js";
 export { DEFAULT_PLAN, type JobPlan } from "./job-plan.js";
 export type { JobState, SandboxJob } from "./job-store.js";

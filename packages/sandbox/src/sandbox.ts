@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { matchRoute, errorReply, type RouteContext } from "./api-routes.js";
-import { ManualClock, ScaledClock, type Clock } from "./clock.js";
+import { followClock, ManualClock, ScaledClock, type Clock, type ClockTimers } from "./clock.js";
 import { FaultPlan, type Fault, type RandomFaults, type ScriptedFault } from "./faults.js";
 import { FLAVORS, flavorBySegment, loadSpecDocument, type FlavorId } from "./flavors.js";
 import { DEFAULT_PLAN, resolvePlan, type JobPlan } from "./job-plan.js";
@@ -68,6 +68,11 @@ export interface SandboxControl {
   readonly clock: Clock;
   /** Moves a manual clock forward. */
   advance(ms: number): void;
+  /**
+   * Timers that follow a scaled clock (`clock: { timeScale }`), to pass to `createJobs({ timing })` so that
+   * the client waits in sandbox time.
+   */
+  timers(): ClockTimers;
   addAccount(account: SandboxAccount): void;
   /** The plan of the next job created (queued: each call plans one more job). */
   planNext(plan: Partial<JobPlan>): void;
@@ -285,6 +290,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     advance(ms) {
       if (!(clock instanceof ManualClock)) throw new Error('advance needs the manual clock: startSandbox({ clock: "manual" })');
       clock.advance(ms);
+    },
+    timers() {
+      if (!(clock instanceof ScaledClock)) throw new Error("timers() needs a scaled clock: startSandbox({ clock: { timeScale } })");
+      return followClock(clock);
     },
     addAccount: (account) => void accounts.push(account),
     planNext: (plan) => void state.nextPlans.push(resolvePlan(state.defaultPlan, plan)),

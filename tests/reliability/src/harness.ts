@@ -1,6 +1,6 @@
 import { createClient as agencyClient } from "@impactkit/agency-v3";
 import { createClient as brandClient } from "@impactkit/brand";
-import { createJobs, type Jobs, type JobsOptions, type Timing } from "@impactkit/jobs";
+import { createJobs, type Jobs, type JobsOptions } from "@impactkit/jobs";
 import { createClient as partnerClient } from "@impactkit/partner-v15";
 import { startSandbox, type Sandbox, type SandboxOptions } from "@impactkit/sandbox";
 
@@ -16,24 +16,12 @@ export function startReliabilitySandbox(options: SandboxOptions = {}): Promise<S
   return startSandbox({ accounts: [ACCOUNT], clock: { timeScale: SCALE }, job: { queueMs: 0, runMs: 2_000, rows: 2_000 }, ...options });
 }
 
-/** Real timers in the sandbox's time: the default policy, Retry-After and deadlines run at its pace. */
-export function sandboxTiming(sandbox: Sandbox): Timing {
-  return {
-    now: () => sandbox.control.clock.now(),
-    random: () => Math.random(),
-    setTimer(run, ms) {
-      const timer = setTimeout(run, Math.max(0, ms) / SCALE);
-      return () => clearTimeout(timer);
-    },
-  };
-}
-
 /** The jobs of the reliability account in one flavor, with a custom credential header on the client. */
 export function jobsOf(sandbox: Sandbox, flavor: FlavorName, options: JobsOptions = {}): Jobs<{}> {
   const clientOptions = { ...ACCOUNT, baseUrl: sandbox.url, headers: { [CUSTOM_HEADER.name]: CUSTOM_HEADER.value } };
   // Sandbox time runs 1,000× faster than real time: a day of sandbox time (86 s real) as the deadline, so that a
   // loaded machine cannot reach it, and a stalled response given up after 1 s real.
-  const jobsOptions: JobsOptions = { timing: sandboxTiming(sandbox), timeoutMs: 86_400_000, requestTimeoutMs: 1_000_000, ...options };
+  const jobsOptions: JobsOptions = { timing: sandbox.control.timers(), timeoutMs: 86_400_000, requestTimeoutMs: 1_000_000, ...options };
   const client = flavor === "partner" ? partnerClient(clientOptions) : flavor === "agency" ? agencyClient(clientOptions) : brandClient(clientOptions);
   return createJobs(client as never, jobsOptions) as Jobs<{}>;
 }

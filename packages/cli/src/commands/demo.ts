@@ -4,24 +4,11 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import type { Timing } from "@impactkit/jobs";
-import { DEFAULT_ACCOUNT, startSandbox, type Sandbox } from "@impactkit/sandbox";
+import { DEFAULT_ACCOUNT, startSandbox } from "@impactkit/sandbox";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../exit-codes.js";
 import { jobsFor } from "../flavors.js";
 import { byteProgress, formatBytes, jobProgress } from "../progress.js";
-
-/** Real timers running in the sandbox's time, so the default poll policy plays out at the sandbox's speed. */
-function sandboxTiming(sandbox: Sandbox, scale: number): Timing {
-  return {
-    now: () => sandbox.control.clock.now(),
-    random: () => Math.random(),
-    setTimer(run, ms) {
-      const timer = setTimeout(run, Math.max(0, ms) / scale);
-      return () => clearTimeout(timer);
-    },
-  };
-}
 
 async function digest(path: string): Promise<{ sha256: string; rows: number }> {
   const hash = createHash("sha256");
@@ -61,7 +48,7 @@ export function demoCommand(program: Command, context: CommandContext): void {
       try {
         for (const { api, report, params } of EXPORTS) {
           const started = performance.now();
-          const jobs = jobsFor(api, { ...DEFAULT_ACCOUNT, baseUrl: sandbox.url }, { timing: sandboxTiming(sandbox, scale) });
+          const jobs = jobsFor(api, { ...DEFAULT_ACCOUNT, baseUrl: sandbox.url }, { timing: sandbox.control.timers() });
           const handle = await jobs.exportReport(report, params as never, { signal: context.signal });
           output.info(`${api}: ReportExport ${report} → job ${handle.id}`);
           const waiting = jobProgress(output, `${api} waiting`);
