@@ -1,4 +1,4 @@
-import createFetchClient, { type Client } from "openapi-fetch";
+import createFetchClient, { createQuerySerializer, type Client } from "openapi-fetch";
 import type { ApiSpec } from "./api-spec.js";
 import { basicAuthorization } from "./basic-auth.js";
 import { resolveClientOptions, type ClientOptions } from "./client-options.js";
@@ -25,6 +25,9 @@ export function createImpactClient<Paths extends {}>(spec: ApiSpec, options: Cli
   const accountUrl = `${resolved.baseUrl}${spec.basePath.replace("{AccountSID}", encodeURIComponent(resolved.accountSid))}`;
   const client = createFetchClient<Paths>({
     baseUrl: accountUrl,
+    // One serializer for the client's life (openapi-fetch builds one per request when given none): the
+    // default form/explode style, which the repeatable ClickExport filters use.
+    querySerializer: createQuerySerializer(),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     headers: {
       Accept: "application/json",
