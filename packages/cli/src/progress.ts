@@ -1,5 +1,5 @@
 import { SingleBar } from "cli-progress";
-import type { Job } from "@impactkit/jobs";
+import type { DownloadOptions, DownloadResult, Job, Jobs, WaitOptions } from "@impactkit/jobs";
 import type { Output } from "./output.js";
 
 export interface Progress<T> {
@@ -72,4 +72,24 @@ export function byteProgress(output: Output, label: string, now: () => number = 
     },
     stop: () => shown && bar.stop(),
   };
+}
+
+/** `jobs.wait` with a job progress bar, stopped before the caller prints its result. */
+export async function waitShowing(jobs: Jobs<{}>, id: string, output: Output, label: string, options: WaitOptions): Promise<Job> {
+  const progress = jobProgress(output, label);
+  try {
+    return await jobs.wait(id, { ...options, onProgress: (job) => progress.update(job) });
+  } finally {
+    progress.stop();
+  }
+}
+
+/** `jobs.download` with a byte progress bar, stopped before the caller prints its result. */
+export async function downloadShowing(jobs: Jobs<{}>, id: string, output: Output, label: string, options: DownloadOptions): Promise<DownloadResult> {
+  const progress = byteProgress(output, label);
+  try {
+    return await jobs.download(id, { ...options, onProgress: (bytes, total) => progress.update({ bytes, total }) });
+  } finally {
+    progress.stop();
+  }
 }

@@ -1,20 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { thrown } from "./test-support.js";
 import { toApiDate, toApiRange } from "./dates.js";
 import { InvalidArgumentError } from "./errors.js";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-function thrown(run: () => unknown): Error {
-  let result: unknown;
-  try {
-    result = run();
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw new Error(`threw a non-Error: ${String(error)}`);
-  }
-  throw new Error(`did not throw, returned ${JSON.stringify(result)}`);
-}
 
 describe("toApiDate", () => {
   it("formats a Date as its UTC day", () => {

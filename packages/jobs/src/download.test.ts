@@ -6,7 +6,7 @@ import { startSandbox, type Sandbox } from "@impactkit/sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createJobs } from "./create-jobs.js";
 import { DownloadError, InvalidArgumentError, JobAbortedError } from "./errors.js";
-import { clientsFor, SLOW_MACHINE_MS } from "./test-support.js";
+import { clientsFor, rejection, SLOW_MACHINE_MS } from "./test-support.js";
 
 const SCALE = 1_000;
 const SECRET = "custom-credential-9f2c";
@@ -15,8 +15,6 @@ let dir: string;
 let jobId: string;
 
 const jobs = () => createJobs(clientsFor(sandbox, { "X-Api-Key": SECRET }).brand, { timing: sandbox.control.timers(), requestTimeoutMs: SLOW_MACHINE_MS, timeoutMs: 86_400_000 });
-/** The error a promise rejects with. */
-const rejection = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => Promise.reject(new Error("expected a rejection")), (error: unknown) => error);
 const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
 beforeAll(async () => {

@@ -1,20 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { thrown } from "./test-support.js";
 import { InvalidArgumentError, JobsError } from "./errors.js";
 import { jobIdFromQueuedUri, validateJobId } from "./job-id.js";
 
 const UUID = "d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f";
-
-function thrown(run: () => unknown): Error {
-  let result: unknown;
-  try {
-    result = run();
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw new Error(`threw a non-Error: ${String(error)}`);
-  }
-  throw new Error(`did not throw, returned ${JSON.stringify(result)}`);
-}
 
 describe("validateJobId", () => {
   it("accepts a lower-case UUID unchanged", () => {

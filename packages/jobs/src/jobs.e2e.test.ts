@@ -6,10 +6,10 @@ import { DEFAULT_ACCOUNT, startSandbox, type Sandbox } from "@impactkit/sandbox"
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobsOptions } from "./context.js";
 import { createJobs, type Jobs } from "./create-jobs.js";
-import { ExportRefusedError, InvalidArgumentError, JobFailedError, JobTimeoutError } from "./errors.js";
+import { DownloadError, ExportRefusedError, InvalidArgumentError, JobFailedError, JobTimeoutError } from "./errors.js";
 import type { Job } from "./job.js";
 import { decodeResumeToken } from "./resume-token.js";
-import { clientsFor, SLOW_MACHINE_MS } from "./test-support.js";
+import { clientsFor, rejection, SLOW_MACHINE_MS } from "./test-support.js";
 
 const SCALE = 1_000;
 let sandbox: Sandbox;
@@ -33,14 +33,12 @@ const brandJobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).
 /** The operations every flavor shares. */
 const jobsFor = (flavor: Flavor, options: JobsOptions = {}): Jobs<{}> => ({ partner: partnerJobs, agency: agencyJobs, brand: brandJobs })[flavor](options) as unknown as Jobs<{}>;
 
-async function exportFor(flavor: Flavor, day: string, format: "CSV" | "JSON" = "CSV") {
+async function exportFor(flavor: Flavor, day: string, format: "CSV" | "JSON" | "XML" = "CSV") {
   if (flavor === "partner") return partnerJobs().exportReport("mp_action_listing_fast", { START_DATE: day, END_DATE: day, ResultFormat: format });
   if (flavor === "agency") return agencyJobs().exportReport("att_adv_performance_by_day_pm_only", { START_DATE: day, END_DATE: day, ResultFormat: format });
   return brandJobs().exportReport("4222", { StartDate: `${day}T00:00:00Z`, ResultFormat: format });
 }
 
-/** The error a promise rejects with. */
-const rejection = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => Promise.reject(new Error("expected a rejection")), (error: unknown) => error);
 
 describe.each(["partner", "agency", "brand"] as const)("%s, end to end against the sandbox", (flavor) => {
   it("exports, waits with progress, and hands back a normalised job", async () => {
@@ -75,6 +73,22 @@ describe.each(["partner", "agency", "brand"] as const)("%s, end to end against t
     for await (const record of jobs.records(handle.id)) records.push(record);
     expect(records).toHaveLength(250);
     expect(records[0]).toMatchObject({ ActionId: "0000000000", EventDate: "2026-11-02" });
+  });
+
+  it("reads the rows of a CSV result, and refuses an XML one for records()", async () => {
+    const jobs = jobsFor(flavor);
+    const csv = await exportFor(flavor, "2026-11-11", "CSV");
+    const rows = [];
+    for await (const row of jobs.records(csv.id)) rows.push(row);
+    expect(rows).toHaveLength(250);
+    expect(Object.keys(rows[0]!)).toEqual(["ActionId", "EventDate", "ProgramId", "Clicks", "Amount"]);
+    expect(rows[249]).toMatchObject({ ActionId: "0000000249" });
+    const xml = await exportFor(flavor, "2026-11-12", "XML");
+    const error = await rejection((async () => {
+      for await (const row of jobs.records(xml.id)) expect(row).toBeUndefined();
+    })());
+    expect(error).toBeInstanceOf(DownloadError);
+    expect((error as Error).message).toBe(`job ${xml.id} has an XML result; records() reads CSV and JSON results (use stream() for XML)`);
   });
 
   it("lists jobs by creation day, replays a job, and watches it to the end", async () => {

@@ -4,7 +4,7 @@ import type { JobsOptions } from "./context.js";
 import { createJobs } from "./create-jobs.js";
 import { ApiError, JobAbortedError, RateLimitError, TransportError } from "./errors.js";
 import type { Timing } from "./timing.js";
-import { clientsFor } from "./test-support.js";
+import { clientsFor, rejection } from "./test-support.js";
 
 let sandbox: Sandbox;
 let jobId: string;
@@ -32,8 +32,6 @@ function jumpingTiming(): Timing {
 
 const jobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).partner, { timing: jumpingTiming(), requestTimeoutMs: NEVER, ...options });
 const apiCalls = () => sandbox.control.requests("api");
-/** The error a promise rejects with. */
-const rejection = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => Promise.reject(new Error("expected a rejection")), (error: unknown) => error);
 
 beforeAll(async () => {
   sandbox = await startSandbox({ clock: "manual", job: { queueMs: 0, runMs: 10_000 } });

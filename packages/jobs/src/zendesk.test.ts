@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { ApiError, JobsError, JobTimeoutError } from "./errors.js";
 import type { Checkpoint } from "./poll-engine.js";
-import { VirtualTiming } from "./test-support.js";
+import { rejection, VirtualTiming } from "./test-support.js";
 import { systemTiming, type Timing } from "./timing.js";
 import type { Logger } from "./transport.js";
 import { createZendeskJobs, ZendeskJobFailedError, type ZendeskJobStatus } from "./zendesk.js";
@@ -111,16 +111,6 @@ async function until(condition: () => boolean, what: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
   throw new Error(`timed out waiting for ${what}`);
-}
-
-/** Resolves with the rejection of `promise`, failing if it resolves. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    (value) => {
-      throw new Error(`expected a rejection, got ${JSON.stringify(value)}`);
-    },
-    (error: unknown) => error,
-  );
 }
 
 const queued = (progress: number | null, total: number | null): Step => ({ job: { job_type: "Bulk Update Tickets", status: "queued", progress, total, message: null, results: null } });

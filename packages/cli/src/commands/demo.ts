@@ -8,7 +8,7 @@ import { DEFAULT_ACCOUNT, startSandbox } from "@impactkit/sandbox";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../exit-codes.js";
 import { jobsFor } from "../flavors.js";
-import { byteProgress, formatBytes, jobProgress } from "../progress.js";
+import { downloadShowing, formatBytes, waitShowing } from "../progress.js";
 
 async function digest(path: string): Promise<{ sha256: string; rows: number }> {
   const hash = createHash("sha256");
@@ -51,13 +51,9 @@ export function demoCommand(program: Command, context: CommandContext): void {
           const jobs = jobsFor(api, { ...DEFAULT_ACCOUNT, baseUrl: sandbox.url }, { timing: sandbox.control.timers() });
           const handle = await jobs.exportReport(report, params as never, { signal: context.signal });
           output.info(`${api}: ReportExport ${report} → job ${handle.id}`);
-          const waiting = jobProgress(output, `${api} waiting`);
-          const job = await jobs.wait(handle.id, { signal: context.signal, onProgress: (update) => waiting.update(update) }).finally(() => waiting.stop());
-          const downloading = byteProgress(output, `${api} downloading`);
+          const job = await waitShowing(jobs, handle.id, output, `${api} waiting`, { signal: context.signal });
           const target = join(dir, `${api}-${report}.csv`);
-          const result = await jobs
-            .download(handle.id, { to: target, overwrite: true, signal: context.signal, onProgress: (bytes, total) => downloading.update({ bytes, total }) })
-            .finally(() => downloading.stop());
+          const result = await downloadShowing(jobs, handle.id, output, `${api} downloading`, { to: target, overwrite: true, signal: context.signal });
           const { sha256, rows: counted } = await digest(result.path);
           summary.push({ api, jobId: job.Id, status: job.Status, rows: counted, bytes: result.bytes, sha256, path: result.path, elapsedMs: Math.round(performance.now() - started) });
         }

@@ -4,7 +4,7 @@ import { type CommandContext, type GlobalOptions, openJobs } from "../context.js
 import { parseDuration } from "../duration.js";
 import { jobJson } from "../job-view.js";
 import { parseParams } from "../params.js";
-import { byteProgress, formatBytes, jobProgress } from "../progress.js";
+import { downloadShowing, formatBytes, waitShowing } from "../progress.js";
 
 interface ExportOptions {
   param: string[];
@@ -36,24 +36,14 @@ async function finish(jobs: Jobs<{}>, handle: JobHandle, options: ExportOptions,
   const summary: Record<string, unknown> = { jobId: handle.id, queuedUri: handle.queuedUri, resultUri: handle.resultUri ?? null };
   const lines = [`Scheduled job ${handle.id}`];
   if (options.wait || options.output) {
-    const progress = jobProgress(context.output, "waiting");
-    try {
-      const job = await jobs.wait(handle.id, { signal: context.signal, onProgress: (update) => progress.update(update) });
-      summary["job"] = jobJson(job);
-      lines.push(`Job ${job.Id} COMPLETED: ${job.RecordsProcessed ?? 0} records`);
-    } finally {
-      progress.stop();
-    }
+    const job = await waitShowing(jobs, handle.id, context.output, "waiting", { signal: context.signal });
+    summary["job"] = jobJson(job);
+    lines.push(`Job ${job.Id} COMPLETED: ${job.RecordsProcessed ?? 0} records`);
   }
   if (options.output) {
-    const progress = byteProgress(context.output, "downloading");
-    try {
-      const result = await jobs.download(handle.id, { to: options.output, overwrite: options.overwrite ?? false, signal: context.signal, onProgress: (bytes, total) => progress.update({ bytes, total }) });
-      summary["download"] = { path: result.path, bytes: result.bytes };
-      lines.push(`Saved ${result.path} (${formatBytes(result.bytes)})`);
-    } finally {
-      progress.stop();
-    }
+    const result = await downloadShowing(jobs, handle.id, context.output, "downloading", { to: options.output, overwrite: options.overwrite ?? false, signal: context.signal });
+    summary["download"] = { path: result.path, bytes: result.bytes };
+    lines.push(`Saved ${result.path} (${formatBytes(result.bytes)})`);
   }
   context.output.result(lines.join("\n"), summary);
 }

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { type CommandContext, type GlobalOptions, openJobs } from "../context.js";
 import { parseDuration } from "../duration.js";
 import { jobJson, jobsTable, jobText } from "../job-view.js";
-import { byteProgress, formatBytes, jobProgress } from "../progress.js";
+import { downloadShowing, formatBytes, waitShowing } from "../progress.js";
 
 type Globals = () => GlobalOptions;
 
@@ -39,19 +39,10 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
     .addHelpText("after", "\nExamples:\n  impactkit jobs wait 18edc7d5-6d1f-4c36-9a8c-8c3b5f1c2d11 --api partner-v15\n  impactkit jobs wait $JOB --api brand --timeout 10m --json")
     .action(async (jobId: string, options: { timeout: string; firstCheck: string; throughError?: boolean }) => {
       const started = performance.now();
-      const progress = jobProgress(context.output, "waiting");
-      try {
-        const settings = { timeoutMs: parseDuration(options.timeout, "--timeout"), waitThroughError: options.throughError ?? false, policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
-        const job = await openJobs(globals(), context, settings).wait(jobId, {
-          signal: context.signal,
-          onProgress: (update) => progress.update(update),
-        });
-        progress.stop();
-        const elapsedMs = Math.round(performance.now() - started);
-        context.output.result(`Job ${job.Id} COMPLETED: ${job.RecordsProcessed ?? 0} records in ${(elapsedMs / 1000).toFixed(1)} s`, { job: jobJson(job), elapsedMs });
-      } finally {
-        progress.stop();
-      }
+      const settings = { timeoutMs: parseDuration(options.timeout, "--timeout"), waitThroughError: options.throughError ?? false, policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
+      const job = await waitShowing(openJobs(globals(), context, settings), jobId, context.output, "waiting", { signal: context.signal });
+      const elapsedMs = Math.round(performance.now() - started);
+      context.output.result(`Job ${job.Id} COMPLETED: ${job.RecordsProcessed ?? 0} records in ${(elapsedMs / 1000).toFixed(1)} s`, { job: jobJson(job), elapsedMs });
     });
 
   jobs
@@ -65,22 +56,15 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
     .addHelpText("after", "\nExamples:\n  impactkit jobs download $JOB --api partner-v15 -o actions.csv\n  impactkit jobs download $JOB --api agency-v3 -o report.json --overwrite --json")
     .action(async (jobId: string, options: { output: string; overwrite?: boolean; stream?: boolean; timeout: string; firstCheck: string }) => {
       const started = performance.now();
-      const progress = byteProgress(context.output, "downloading");
-      try {
-        const settings = { timeoutMs: parseDuration(options.timeout, "--timeout"), policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
-        const result = await openJobs(globals(), context, settings).download(jobId, {
-          to: options.output,
-          overwrite: options.overwrite ?? false,
-          mode: options.stream ? "stream" : "redirect",
-          signal: context.signal,
-          onProgress: (bytes, total) => progress.update({ bytes, total }),
-        });
-        progress.stop();
-        const elapsedMs = Math.round(performance.now() - started);
-        context.output.result(`Saved ${result.path} (${formatBytes(result.bytes)})`, { jobId, path: result.path, bytes: result.bytes, elapsedMs });
-      } finally {
-        progress.stop();
-      }
+      const settings = { timeoutMs: parseDuration(options.timeout, "--timeout"), policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
+      const result = await downloadShowing(openJobs(globals(), context, settings), jobId, context.output, "downloading", {
+        to: options.output,
+        overwrite: options.overwrite ?? false,
+        mode: options.stream ? "stream" : "redirect",
+        signal: context.signal,
+      });
+      const elapsedMs = Math.round(performance.now() - started);
+      context.output.result(`Saved ${result.path} (${formatBytes(result.bytes)})`, { jobId, path: result.path, bytes: result.bytes, elapsedMs });
     });
 
   jobs
