@@ -145,13 +145,6 @@ describe("terminal states", () => {
     await expect(jobsFor("brand").wait(cancelled.id)).rejects.toMatchObject({ name: "JobFailedError", status: "CANCELLED" });
   });
 
-  it("fails on ERROR by default, and waits through it (the 15-minute retries) when asked", async () => {
-    sandbox.control.planNext({ errors: 1, retryMs: 60_000 });
-    const flaky = await exportFor("partner", "2026-11-06");
-    await expect(jobsFor("partner").wait(flaky.id)).rejects.toMatchObject({ name: "JobFailedError", status: "ERROR" });
-    await expect(jobsFor("partner", { waitThroughError: true }).wait(flaky.id)).resolves.toMatchObject({ Status: "COMPLETED" });
-  });
-
   it("times out at the deadline with the last state seen", async () => {
     sandbox.control.planNext({ runMs: 600_000_000 });
     const slow = await exportFor("agency", "2026-11-07");
@@ -161,33 +154,7 @@ describe("terminal states", () => {
   });
 });
 
-describe("resume, notify and many waits", () => {
-  it("resumes a wait in another instance from a token that holds no credential", async () => {
-    sandbox.control.planNext({ runMs: 30_000 });
-    const handle = await exportFor("brand", "2026-11-08");
-    const controller = new AbortController();
-    let token = "";
-    const first = jobsFor("brand").wait(handle.id, { signal: controller.signal, onCheckpoint: (next) => ((token = next), controller.abort()) });
-    await expect(first).rejects.toMatchObject({ name: "AbortError" });
-    expect(token.length).toBeLessThan(300);
-    const state = decodeResumeToken(token);
-    expect(state).toMatchObject({ api: "brand", apiVersion: "14", accountSid: DEFAULT_ACCOUNT.accountSid, jobId: handle.id, attempt: 2 });
-    const decoded = Buffer.from(token, "base64url").toString();
-    expect(decoded).not.toContain(DEFAULT_ACCOUNT.authToken);
-    expect(token).not.toContain(Buffer.from(`${DEFAULT_ACCOUNT.accountSid}:${DEFAULT_ACCOUNT.authToken}`).toString("base64"));
-    await expect(jobsFor("brand").resume(token)).resolves.toMatchObject({ Id: handle.id, Status: "COMPLETED" });
-    await expect(jobsFor("partner").resume(token)).rejects.toThrow("the token is for brand v14 account IRSANDBOX0001, not this client's partner v15 account IRSANDBOX0001");
-  });
-
-  it("checks at once on notify (a Job Completion Event) instead of sleeping out the backoff", async () => {
-    const jobs = jobsFor("partner", { policy: { firstDelayMs: 3_600_000 } });
-    const handle = await exportFor("partner", "2026-11-09");
-    const done = jobs.wait(handle.id);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(jobs.notify(handle.id)).toBe(1);
-    await expect(done).resolves.toMatchObject({ Status: "COMPLETED" });
-  });
-
+describe("unknown statuses and many waits", () => {
   it("keeps waiting through an undocumented Status, reporting it once to the logger", async () => {
     const warnings: string[] = [];
     const handle = await exportFor("partner", "2026-11-10");
@@ -203,5 +170,72 @@ describe("resume, notify and many waits", () => {
     const ids = [...new Set(handles.map((handle) => handle.id))];
     const results = await jobs.waitAll(ids);
     expect(results.every((result) => result.status === "fulfilled" && result.value.Status === "COMPLETED")).toBe(true);
+  });
+});
+
+/**
+ * Where what a wait sees depends on when it checks, the sandbox runs on its manual clock and the client's
+ * timers on the same clock: each check happens when the test fires it, so no machine is too slow for them.
+ */
+describe("on the sandbox's manual clock: ERROR windows, resume and notify", () => {
+  let manual: Sandbox;
+  beforeAll(async () => {
+    manual = await startSandbox({ clock: "manual", job: { queueMs: 1_000, runMs: 6_000, rows: 250 } });
+  });
+  afterAll(async () => {
+    expect(manual.control.violations()).toEqual([]);
+    await manual.close();
+  });
+  const manualOptions = (options: JobsOptions): JobsOptions => ({ timing: manual.control.timers(), timeoutMs: 86_400_000, ...options });
+  const partnerOn = (options: JobsOptions = {}) => createJobs(clientsFor(manual).partner, manualOptions(options));
+  const brandOn = (options: JobsOptions = {}) => createJobs(clientsFor(manual).brand, manualOptions(options));
+  const exportPartner = (day: string) => partnerOn().exportReport("mp_action_listing_fast", { START_DATE: day, END_DATE: day });
+
+  it("fails on ERROR by default, and waits through it (the 15-minute retries) when asked", async () => {
+    manual.control.planNext({ errors: 1, retryMs: 60_000 });
+    const flaky = await exportPartner("2026-11-06");
+    manual.control.advance(7_000);
+    const failing = partnerOn().wait(flaky.id);
+    await manual.control.runNextTimer();
+    await expect(failing).rejects.toMatchObject({ name: "JobFailedError", status: "ERROR" });
+    let checked!: () => void;
+    const firstCheck = new Promise<void>((resolve) => (checked = resolve));
+    const seen: string[] = [];
+    const patient = partnerOn({ waitThroughError: true }).wait(flaky.id, { onProgress: (job) => seen.push(job.Status), onCheckpoint: () => checked() });
+    await manual.control.runNextTimer();
+    await firstCheck;
+    expect(seen).toEqual(["ERROR"]);
+    manual.control.advance(66_000);
+    await expect(patient).resolves.toMatchObject({ Status: "COMPLETED" });
+  });
+
+  it("resumes a wait in another instance from a token that holds no credential", async () => {
+    manual.control.planNext({ runMs: 30_000 });
+    const handle = await brandOn().exportReport("4222", { StartDate: "2026-11-08T00:00:00Z" });
+    const controller = new AbortController();
+    let token = "";
+    const first = brandOn().wait(handle.id, { signal: controller.signal, onCheckpoint: (next) => ((token = next), controller.abort()) });
+    await manual.control.runNextTimer();
+    await expect(first).rejects.toMatchObject({ name: "AbortError" });
+    expect(manual.control.job(handle.id).state.status).toBe("RUNNING");
+    expect(token.length).toBeLessThan(300);
+    const state = decodeResumeToken(token);
+    expect(state).toMatchObject({ api: "brand", apiVersion: "14", accountSid: DEFAULT_ACCOUNT.accountSid, jobId: handle.id, attempt: 2 });
+    const decoded = Buffer.from(token, "base64url").toString();
+    expect(decoded).not.toContain(DEFAULT_ACCOUNT.authToken);
+    expect(token).not.toContain(Buffer.from(`${DEFAULT_ACCOUNT.accountSid}:${DEFAULT_ACCOUNT.authToken}`).toString("base64"));
+    manual.control.advance(60_000);
+    await expect(brandOn().resume(token)).resolves.toMatchObject({ Id: handle.id, Status: "COMPLETED" });
+    await expect(partnerOn().resume(token)).rejects.toThrow("the token is for brand v14 account IRSANDBOX0001, not this client's partner v15 account IRSANDBOX0001");
+  });
+
+  it("checks at once on notify (a Job Completion Event) instead of sleeping out the backoff", async () => {
+    const jobs = partnerOn({ policy: { firstDelayMs: 3_600_000 } });
+    const handle = await exportPartner("2026-11-09");
+    manual.control.advance(7_000);
+    const done = jobs.wait(handle.id);
+    await manual.control.nextTimer();
+    expect(jobs.notify(handle.id)).toBe(1);
+    await expect(done).resolves.toMatchObject({ Status: "COMPLETED" });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { followClock, ManualClock, ScaledClock } from "./clock.js";
+import { followClock, ManualClock, manualTimers, ScaledClock } from "./clock.js";
 
 describe("clocks", () => {
   it("a scaled clock runs `scale` times faster, and its timers follow it", async () => {
@@ -24,5 +24,43 @@ describe("clocks", () => {
     expect(clock.now()).toBe(5);
     expect(() => clock.advance(-1)).toThrow(RangeError);
     expect(() => clock.set(1)).toThrow("never moves backward");
+  });
+
+  it("manual timers fire in order as the clock passes them, and never by themselves", async () => {
+    const clock = new ManualClock(0);
+    const timers = manualTimers(clock);
+    const fired: Array<[string, number]> = [];
+    timers.setTimer(() => fired.push(["late", clock.now()]), 300);
+    timers.setTimer(() => fired.push(["early", clock.now()]), 100);
+    const cancel = timers.setTimer(() => fired.push(["cancelled", clock.now()]), 200);
+    cancel();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fired).toEqual([]);
+    expect(clock.pending).toBe(2);
+    clock.advance(250);
+    expect(fired).toEqual([["early", 250]]);
+    clock.advance(100);
+    expect(fired).toEqual([["early", 250], ["late", 350]]);
+    timers.setTimer(() => fired.push(["second", clock.now()]), 20);
+    timers.setTimer(() => fired.push(["first", clock.now()]), 10);
+    clock.advance(30);
+    expect(fired.slice(2)).toEqual([["first", 380], ["second", 380]]);
+    expect(clock.pending).toBe(0);
+  });
+
+  it("a manual timer already due fires without the clock moving", async () => {
+    const clock = new ManualClock(10);
+    await new Promise<void>((resolve) => clock.setTimer(resolve, 0));
+    expect(clock.now()).toBe(10);
+  });
+
+  it("runNextTimer waits for a timer to be armed, then moves the clock to it and fires it", async () => {
+    const clock = new ManualClock(0);
+    let fired = false;
+    const next = clock.runNextTimer();
+    setImmediate(() => clock.setTimer(() => (fired = true), 6_000));
+    await expect(next).resolves.toBe(6_000);
+    expect(fired).toBe(true);
+    expect(clock.now()).toBe(6_000);
   });
 });

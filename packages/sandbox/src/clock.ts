@@ -3,9 +3,21 @@ export interface Clock {
   now(): number;
 }
 
-/** A clock that moves only when told to: tests advance it and observe exact states. */
+interface ManualTimer {
+  at: number;
+  id: number;
+  run: () => void;
+}
+
+/**
+ * A clock that moves only when told to: tests advance it and observe exact states. Its timers fire when
+ * the clock reaches them, never by the wall clock, so a loaded machine cannot reorder what a test sees.
+ */
 export class ManualClock implements Clock {
   #now: number;
+  #ids = 0;
+  readonly #timers: ManualTimer[] = [];
+  readonly #armed = new Set<() => void>();
 
   constructor(start: number = Date.UTC(2026, 10, 25, 12, 0, 0)) {
     this.#now = start;
@@ -15,16 +27,70 @@ export class ManualClock implements Clock {
     return this.#now;
   }
 
-  /** Moves time forward by `ms` (never backward). */
+  /** Moves time forward by `ms` (never backward), then fires the timers it passed, in order. */
   advance(ms: number): void {
     if (!(ms >= 0)) throw new RangeError(`advance takes a duration of 0 ms or more, got ${ms}`);
-    this.#now += ms;
+    this.set(this.#now + ms);
   }
 
-  /** Jumps to an absolute time, which must not be in the past. */
+  /**
+   * Jumps to an absolute time, which must not be in the past, then fires the timers it passed, in order.
+   * They see the new time, as real timers that fire late do; a timer one of them arms counts from it.
+   */
   set(epochMs: number): void {
     if (epochMs < this.#now) throw new RangeError("the manual clock never moves backward");
     this.#now = epochMs;
+    const due = this.#timers.filter((timer) => timer.at <= epochMs).sort((a, b) => a.at - b.at || a.id - b.id);
+    for (const timer of due) {
+      const index = this.#timers.indexOf(timer);
+      if (index === -1) continue;
+      this.#timers.splice(index, 1);
+      timer.run();
+    }
+  }
+
+  /**
+   * Runs `run` when the clock reaches `ms` from now. A timer already due (`ms` ≤ 0) fires on the next turn
+   * of the event loop, as time need not move for it.
+   */
+  setTimer(run: () => void, ms: number): () => void {
+    const timer = { at: this.#now + Math.max(0, ms), id: (this.#ids += 1), run };
+    this.#timers.push(timer);
+    const cancel = () => {
+      const index = this.#timers.indexOf(timer);
+      if (index !== -1) this.#timers.splice(index, 1);
+    };
+    if (ms <= 0) {
+      setImmediate(() => {
+        if (!this.#timers.includes(timer)) return;
+        cancel();
+        run();
+      });
+    }
+    for (const wake of this.#armed) wake();
+    this.#armed.clear();
+    return cancel;
+  }
+
+  /** How many timers are waiting for the clock. */
+  get pending(): number {
+    return this.#timers.length;
+  }
+
+  /**
+   * Waits until a timer is armed (now, if one is), then moves the clock to the soonest one and fires it:
+   * the next thing a waiting client does, whatever the machine's speed. Resolves to the time it fired at.
+   */
+  async runNextTimer(): Promise<number> {
+    const at = await this.nextTimer();
+    this.set(at);
+    return at;
+  }
+
+  /** Waits until a timer is armed (now, if one is) and resolves to the time the soonest one is due. */
+  async nextTimer(): Promise<number> {
+    while (this.#timers.length === 0) await new Promise<void>((resolve) => this.#armed.add(resolve));
+    return Math.max(this.#now, Math.min(...this.#timers.map((timer) => timer.at)));
   }
 }
 
@@ -61,6 +127,11 @@ export interface ClockTimers {
   now(): number;
   random(): number;
   setTimer(run: () => void, ms: number): () => void;
+}
+
+/** Timers on a manual clock: they fire only as the clock is moved (see `ManualClock.runNextTimer`). */
+export function manualTimers(clock: ManualClock): ClockTimers {
+  return { now: () => clock.now(), random: () => Math.random(), setTimer: (run, ms) => clock.setTimer(run, ms) };
 }
 
 /**

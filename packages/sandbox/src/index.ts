@@ -1,4 +1,4 @@
-export { followClock, ManualClock, ScaledClock, type Clock, type ClockTimers } from "./clock.js";
+export { followClock, ManualClock, manualTimers, ScaledClock, type Clock, type ClockTimers } from "./clock.js";
 export { ROUTES, type Fault, type FaultKind, type RandomFaults, type Route, type ScriptedFault } from "./faults.js";
 export { mulberry32 } from "./prng.js";
 export { FLAVORS, type FlavorId, type SandboxFlavor } from "./flavors.js";

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { matchRoute, errorReply, type RouteContext } from "./api-routes.js";
-import { followClock, ManualClock, ScaledClock, type Clock, type ClockTimers } from "./clock.js";
+import { followClock, ManualClock, manualTimers, ScaledClock, type Clock, type ClockTimers } from "./clock.js";
 import { FaultPlan, type Fault, type RandomFaults, type ScriptedFault } from "./faults.js";
 import { FLAVORS, flavorBySegment, loadSpecDocument, type FlavorId } from "./flavors.js";
 import { DEFAULT_PLAN, resolvePlan, type JobPlan } from "./job-plan.js";
@@ -69,10 +69,17 @@ export interface SandboxControl {
   /** Moves a manual clock forward. */
   advance(ms: number): void;
   /**
-   * Timers that follow a scaled clock (`clock: { timeScale }`), to pass to `createJobs({ timing })` so that
-   * the client waits in sandbox time.
+   * Timers that follow the sandbox's clock, to pass to `createJobs({ timing })` so that the client waits in
+   * sandbox time: with a scaled clock they run at its pace; with the manual clock they fire only as it moves.
    */
   timers(): ClockTimers;
+  /**
+   * Manual clock: waits until a client has armed a timer, moves the clock to the soonest one and fires it;
+   * resolves to the sandbox time it fired at. A test steps a wait check by check with it, on any machine.
+   */
+  runNextTimer(): Promise<number>;
+  /** Manual clock: waits until a client has armed a timer and resolves to when the soonest one is due, firing nothing. */
+  nextTimer(): Promise<number>;
   addAccount(account: SandboxAccount): void;
   /** The plan of the next job created (queued: each call plans one more job). */
   planNext(plan: Partial<JobPlan>): void;
@@ -292,8 +299,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       clock.advance(ms);
     },
     timers() {
-      if (!(clock instanceof ScaledClock)) throw new Error("timers() needs a scaled clock: startSandbox({ clock: { timeScale } })");
+      if (clock instanceof ManualClock) return manualTimers(clock);
+      if (!(clock instanceof ScaledClock)) throw new Error('timers() needs the manual clock or a scaled one: startSandbox({ clock: "manual" }) or { clock: { timeScale } }');
       return followClock(clock);
+    },
+    runNextTimer() {
+      if (!(clock instanceof ManualClock)) throw new Error('runNextTimer needs the manual clock: startSandbox({ clock: "manual" })');
+      return clock.runNextTimer();
+    },
+    nextTimer() {
+      if (!(clock instanceof ManualClock)) throw new Error('nextTimer needs the manual clock: startSandbox({ clock: "manual" })');
+      return clock.nextTimer();
     },
     addAccount: (account) => void accounts.push(account),
     planNext: (plan) => void state.nextPlans.push(resolvePlan(state.defaultPlan, plan)),

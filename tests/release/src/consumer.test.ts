@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkRegistry, onShellPath, packageManager } from "./package-manager.js";
 import { publishedPackages, REPO } from "./packages.js";
 
 /**
@@ -45,45 +46,32 @@ try {
 console.log(JSON.stringify({ node: process.version, apiVersion: SPEC.apiVersion, results }));
 `;
 
-function sh(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
-  return execFileSync(command, args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024, timeout: 180_000, killSignal: "SIGKILL" });
+function sh(command: string, args: string[], cwd: string): string {
+  return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024, timeout: 120_000, killSignal: "SIGKILL" });
 }
 
-/** `npm install`, bounded: a stalled registry connection is retried once instead of hanging the suite. */
-function npmInstall(args: string[], cwd: string): void {
-  const command = ["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefer-offline", "--fetch-timeout=30000", "--fetch-retries=2", ...args];
-  try {
-    sh("npm", command, cwd);
-  } catch {
-    sh("npm", command, cwd);
-  }
-}
-
-/** The machine's own Node.js: the first `node` on PATH outside node_modules (the one CI and users have). */
-function systemNode(): string {
-  const paths = (process.env["PATH"] ?? "").split(delimiter).filter((entry) => !entry.includes("node_modules"));
-  return sh("sh", ["-c", "command -v node"], REPO, { ...process.env, PATH: paths.join(delimiter) }).trim();
-}
+/** The types a user of Node.js 20 installs beside the packages. */
+const TYPES_NODE = "20.19.43";
 
 let project: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   project = mkdtempSync(join(tmpdir(), "impactkit-consumer-"));
   const tarballs = join(project, "tarballs");
   mkdirSync(tarballs);
   const dependencies: Record<string, string> = {};
   for (const pkg of publishedPackages()) {
-    sh("pnpm", ["pack", "--pack-destination", tarballs], pkg.dir);
+    await packageManager("pnpm", ["pack", "--pack-destination", tarballs], { cwd: pkg.dir, timeoutMs: 60_000 });
     const file = readdirSync(tarballs).find((name) => name.startsWith(`${pkg.name.slice(1).replace("/", "-")}-${pkg.version}`))!;
     dependencies[pkg.name] = `file:./tarballs/${file}`;
   }
-  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module", dependencies, overrides: dependencies }, null, 2));
-  npmInstall(["--ignore-scripts"], project);
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module", dependencies, devDependencies: { "@types/node": TYPES_NODE }, overrides: dependencies }, null, 2));
+  await checkRegistry(project);
+  await packageManager("npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error", "--prefer-offline", "--fetch-timeout=30000", "--fetch-retries=1"], { cwd: project, timeoutMs: 150_000 });
   writeFileSync(join(project, "main.ts"), PROGRAM);
   const base = { strict: true, target: "es2022", lib: ["es2023", "dom"], types: ["node"], skipLibCheck: false, outDir: "dist", rootDir: "." };
   writeFileSync(join(project, "tsconfig.node16.json"), JSON.stringify({ compilerOptions: { ...base, module: "node16", moduleResolution: "node16" }, files: ["main.ts"] }));
   writeFileSync(join(project, "tsconfig.bundler.json"), JSON.stringify({ compilerOptions: { ...base, module: "esnext", moduleResolution: "bundler", noEmit: true }, files: ["main.ts"] }));
-  npmInstall(["--no-save", "@types/node@20.19.43"], project);
 });
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
@@ -95,7 +83,7 @@ describe("a fresh project installing the packed tarballs", () => {
   });
 
   it.each([
-    ["the machine's Node.js 20", () => systemNode(), /^v20\./],
+    ["the machine's Node.js 20", () => onShellPath("node"), /^v20\./],
     ["Node.js 24", () => process.execPath, /^v24\./],
   ])("runs against the sandbox on %s", (_name, node, version) => {
     sh(process.execPath, [TSC, "-p", "tsconfig.node16.json"], project);
