@@ -28,8 +28,12 @@ async function kind(path: string): Promise<"file" | "directory" | "special file"
   }
 }
 
-/** Checks the target before any request: a file path in an existing folder, not an existing file unless `overwrite`. */
-async function checkTarget(to: unknown, overwrite: boolean | undefined): Promise<string> {
+/**
+ * Checks a download target before any request: a file path in an existing folder, not an existing file
+ * unless `overwrite`. Resolves to the absolute path; rejects with an `InvalidArgumentError` saying why not.
+ * `download()` runs it first; callers that schedule an export before downloading run it before that.
+ */
+export async function checkDownloadTarget(to: unknown, overwrite: boolean | undefined): Promise<string> {
   if (typeof to !== "string" || to === "") throw new InvalidArgumentError("download needs `to`: the path of the file to write");
   const path = resolve(to);
   if ((await kind(dirname(path))) !== "directory") throw new InvalidArgumentError(`cannot write ${path}: its folder ${dirname(path)} does not exist`);
@@ -71,7 +75,7 @@ async function writeAll(file: FileHandle, chunks: Uint8Array[], size: number): P
 export async function downloadJob(context: JobsContext, id: string, options: DownloadOptions): Promise<DownloadResult> {
   const jobId = validateJobId(id);
   const { overwrite, signal } = options;
-  const path = await checkTarget(options.to, overwrite);
+  const path = await checkDownloadTarget(options.to, overwrite);
   const temp = join(dirname(path), `.${basename(path)}.${randomUUID().slice(0, 8)}.part`);
   let bytes = 0;
   try {
