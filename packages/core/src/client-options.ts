@@ -33,7 +33,13 @@ function requireText(value: unknown, option: string, what: string): string {
   return value;
 }
 
-function resolveBaseUrl(baseUrl: string): string {
+/**
+ * An API origin (and optional path prefix) as given by a user, checked: absolute http(s), no userinfo
+ * (RFC 3986 §3.2.1: credentials go in headers, never in a URL that is logged), no query or fragment.
+ * Returns it without a trailing slash. Every client of the project validates its base URL with it.
+ */
+export function validateBaseUrl(baseUrl: unknown): string {
+  if (typeof baseUrl !== "string") throw new ImpactConfigError("baseUrl", `baseUrl must be an absolute http(s) URL, got ${JSON.stringify(baseUrl) ?? String(baseUrl)}`);
   let url: URL;
   try {
     url = new URL(baseUrl);
@@ -67,5 +73,5 @@ export function resolveClientOptions(options: ClientOptions): ResolvedOptions {
   if (options.fetch !== undefined && typeof options.fetch !== "function") {
     throw new ImpactConfigError("fetch", "fetch must be a function");
   }
-  return { accountSid, authToken, baseUrl: resolveBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL), headers };
+  return { accountSid, authToken, baseUrl: validateBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL), headers };
 }

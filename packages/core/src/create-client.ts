@@ -18,13 +18,18 @@ export type ImpactClient<Paths extends {}> = Client<Paths> & {
  * (https://integrations.impact.com/impact-brand/reference/authentication), `Accept: application/json`
  * (the API answers XML otherwise: https://integrations.impact.com/impact-brand/reference/responses) and
  * `IR-Version: <spec.apiVersion>`, so the account's configured default version never silently differs
- * from the types (https://integrations.impact.com/impact-brand/reference/versioning).
+ * from the types (https://integrations.impact.com/impact-brand/reference/versioning). Redirects are
+ * not followed (`redirect: "manual"`): a 3xx comes back as the response, so that the credentials and
+ * custom headers never reach another origin (the Fetch standard keeps them on a cross-origin redirect).
  */
 export function createImpactClient<Paths extends {}>(spec: ApiSpec, options: ClientOptions): ImpactClient<Paths> {
   const resolved = resolveClientOptions(options);
   const accountUrl = `${resolved.baseUrl}${spec.basePath.replace("{AccountSID}", encodeURIComponent(resolved.accountSid))}`;
   const client = createFetchClient<Paths>({
     baseUrl: accountUrl,
+    // The Jobs API redirects only Download (to its signed storage URL), and a followed redirect would carry
+    // these headers to whatever origin it names: redirects are returned to the caller, never followed.
+    redirect: "manual",
     // One serializer for the client's life (openapi-fetch builds one per request when given none): the
     // default form/explode style, which the repeatable ClickExport filters use.
     querySerializer: createQuerySerializer(),

@@ -1,5 +1,5 @@
 export type { ApiSpec } from "./api-spec.js";
 export { basicAuthorization } from "./basic-auth.js";
-export { DEFAULT_BASE_URL, resolveClientOptions, type ClientOptions, type ResolvedOptions } from "./client-options.js";
+export { DEFAULT_BASE_URL, resolveClientOptions, validateBaseUrl, type ClientOptions, type ResolvedOptions } from "./client-options.js";
 export { ImpactConfigError } from "./config-error.js";
 export { createImpactClient, type ImpactClient } from "./create-client.js";

@@ -4,7 +4,7 @@ import { PollEngine } from "./poll-engine.js";
 import { resolvePollPolicy, type PollPolicy } from "./poll-policy.js";
 import { RateGate } from "./rate-limit.js";
 import { systemTiming, type Timing } from "./timing.js";
-import type { CallContext, Logger } from "./transport.js";
+import { rateLimitHint, type CallContext, type Logger } from "./transport.js";
 
 /** The shape of an openapi-fetch client that the operations call, whatever its flavor. */
 export interface LooseClient {
@@ -41,6 +41,16 @@ export interface JobsOptions {
   retries?: number;
   /** How long one request may wait for its response before it is given up and retried (default 60 s). */
   requestTimeoutMs?: number;
+  /**
+   * How long a response body (a download, `Mode=Stream`) may send no byte before the transfer is given up
+   * and resumed (default 30 s).
+   */
+  idleTimeoutMs?: number;
+  /**
+   * The longest a call waits for the account's hourly rate limit to reset; a longer wait fails at once with
+   * a `RateLimitWaitError` (default: no cap — waits over 5 s are logged as they start).
+   */
+  maxRateLimitWaitMs?: number;
   /** Receives retries and undocumented statuses. Never given credentials. */
   logger?: Logger;
   /** The fetch for signed storage URLs (default: the global fetch). It never receives API credentials. */
@@ -49,11 +59,23 @@ export interface JobsOptions {
   timing?: Timing;
 }
 
+type NumericOption = "retries" | "concurrency" | "timeoutMs" | "requestTimeoutMs" | "idleTimeoutMs" | "maxRateLimitWaitMs";
+
+/** What each numeric option accepts: a duration must be above 0 (a 0 ms timeout could never be met). */
+const ACCEPTS: Record<NumericOption, { test: (value: number) => boolean; says: string }> = {
+  retries: { test: (value) => Number.isInteger(value) && value >= 0, says: "a whole number of 0 or more" },
+  concurrency: { test: (value) => Number.isInteger(value) && value >= 1, says: "a whole number of 1 or more" },
+  timeoutMs: { test: (value) => Number.isFinite(value) && value > 0, says: "a number of milliseconds above 0" },
+  requestTimeoutMs: { test: (value) => Number.isFinite(value) && value > 0, says: "a number of milliseconds above 0" },
+  idleTimeoutMs: { test: (value) => Number.isFinite(value) && value > 0, says: "a number of milliseconds above 0" },
+  maxRateLimitWaitMs: { test: (value) => value >= 0, says: "a number of milliseconds of 0 or more (Infinity for no cap)" },
+};
+
 /** The option `name`, checked, or `fallback` when it is not given. */
-function positive(options: JobsOptions, name: "retries" | "concurrency" | "timeoutMs" | "requestTimeoutMs", fallback: number, integer: boolean): number {
+function numeric(options: JobsOptions, name: NumericOption, fallback: number): number {
   const value = options[name];
   if (value === undefined) return fallback;
-  if (!(integer ? Number.isInteger(value) && value >= 1 : Number.isFinite(value) && value >= 0)) throw new InvalidArgumentError(`${name} must be a ${integer ? "whole number of 1 or more" : "number of 0 or more"}, got ${value}`);
+  if (typeof value !== "number" || !ACCEPTS[name].test(value)) throw new InvalidArgumentError(`${name} must be ${ACCEPTS[name].says}, got ${JSON.stringify(value) ?? String(value)}`);
   return value;
 }
 
@@ -68,18 +90,21 @@ export function jobsContext<P extends {}>(client: ImpactClient<P>, options: Jobs
     throw new InvalidArgumentError("createJobs needs a client made by createClient of @impactkit/partner-v15, @impactkit/agency-v3 or @impactkit/brand");
   }
   const timing = options.timing ?? systemTiming;
+  const call: CallContext = {
+    timing,
+    gate: new RateGate(),
+    api: loose.spec.api,
+    retries: numeric(options, "retries", 4),
+    requestTimeoutMs: numeric(options, "requestTimeoutMs", 60_000),
+    idleTimeoutMs: numeric(options, "idleTimeoutMs", 30_000),
+    maxRateLimitWaitMs: numeric(options, "maxRateLimitWaitMs", Number.POSITIVE_INFINITY),
+    logger: options.logger,
+  };
   return {
     client: loose,
-    call: {
-      timing,
-      gate: new RateGate(),
-      api: loose.spec.api,
-      retries: positive(options, "retries", 4, false),
-      requestTimeoutMs: positive(options, "requestTimeoutMs", 60_000, false),
-      logger: options.logger,
-    },
-    engine: new PollEngine(timing, resolvePollPolicy(options.policy), positive(options, "concurrency", 8, true), options.logger),
-    timeoutMs: positive(options, "timeoutMs", 3_600_000, false),
+    call,
+    engine: new PollEngine(timing, resolvePollPolicy(options.policy), numeric(options, "concurrency", 8), options.logger, () => rateLimitHint(call)),
+    timeoutMs: numeric(options, "timeoutMs", 3_600_000),
     waitThroughError: options.waitThroughError ?? false,
     storageFetch: options.storageFetch ?? ((input, init) => fetch(input, init)),
   };

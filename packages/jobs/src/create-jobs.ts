@@ -10,7 +10,7 @@ import { listJobs, type ListOptions } from "./list-jobs.js";
 import type { ResultRecord } from "./records.js";
 import { replayJob } from "./replay.js";
 import { resultStream, type ResultOptions } from "./result-stream.js";
-import { decodeResumeToken, encodeResumeToken } from "./resume-token.js";
+import { checkResumeTimes, decodeResumeToken, encodeResumeToken } from "./resume-token.js";
 import { waitForJob, type WaitOptions } from "./wait-job.js";
 
 type QueryOf<P, K> = K extends keyof P ? (P[K] extends { get: { parameters: { query?: infer Q } } } ? NonNullable<Q> : never) : never;
@@ -74,7 +74,7 @@ export function createJobs<P extends {}>(client: ImpactClient<P>, options: JobsO
     wait,
     waitAll: (ids, waitOptions) => Promise.allSettled(ids.map((id) => wait(id, waitOptions))),
     async resume(token, resumeOptions = {}) {
-      const state = decodeResumeToken(token);
+      const state = checkResumeTimes(decodeResumeToken(token), context.call.timing.now());
       if (state.api !== spec.api || state.apiVersion !== spec.apiVersion || state.accountSid !== accountSid) {
         throw new InvalidArgumentError(`the token is for ${state.api} v${state.apiVersion} account ${state.accountSid}, not this client's ${spec.api} v${spec.apiVersion} account ${accountSid}`);
       }
@@ -84,17 +84,24 @@ export function createJobs<P extends {}>(client: ImpactClient<P>, options: JobsO
       const changes: Job[] = [];
       let wake: (() => void) | undefined;
       let settled: { job?: Job; error?: unknown } | undefined;
-      wait(id, { ...watchOptions, onProgress: (job) => (changes.push(job), wake?.()) }).then(
+      // Leaving the loop (`break`, `return`, an exception in its body) ends the wait: no poll outlives its reader.
+      const stop = new AbortController();
+      const signal = watchOptions.signal ? AbortSignal.any([watchOptions.signal, stop.signal]) : stop.signal;
+      wait(id, { ...watchOptions, signal, onProgress: (job) => (changes.push(job), wake?.()) }).then(
         (job) => ((settled = { job }), wake?.()),
         (error: unknown) => ((settled = { error }), wake?.()),
       );
-      for (;;) {
-        while (changes.length > 0) yield changes.shift()!;
-        if (settled) {
-          if ("error" in settled) throw settled.error;
-          return;
+      try {
+        for (;;) {
+          while (changes.length > 0) yield changes.shift()!;
+          if (settled) {
+            if ("error" in settled) throw settled.error;
+            return;
+          }
+          await new Promise<void>((resolve) => (wake = resolve));
         }
-        await new Promise<void>((resolve) => (wake = resolve));
+      } finally {
+        stop.abort(new DOMException("the watch loop was left", "AbortError"));
       }
     },
     download: (id, downloadOptions) => downloadJob(context, id, downloadOptions),

@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
-import { link, open, rename, rm, stat, unlink, type FileHandle } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { createHash } from "node:crypto";
+import { link, lstat, open, rename, rm, stat, unlink, type FileHandle } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import type { JobsContext } from "./context.js";
-import { InvalidArgumentError, JobAbortedError } from "./errors.js";
+import { DownloadError, InvalidArgumentError, JobAbortedError } from "./errors.js";
 import { validateJobId } from "./job-id.js";
 import { resultChunks, type ResultOptions } from "./result-stream.js";
 
@@ -18,13 +18,13 @@ export interface DownloadResult {
   bytes: number;
 }
 
-async function kind(path: string): Promise<"file" | "directory" | "special file" | "missing"> {
+async function kind(path: string): Promise<"file" | "directory" | "special file" | "dangling link" | "missing"> {
   try {
     const stats = await stat(path);
     return stats.isFile() ? "file" : stats.isDirectory() ? "directory" : "special file";
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "missing";
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    return (await lstat(path).catch(() => undefined))?.isSymbolicLink() ? "dangling link" : "missing";
   }
 }
 
@@ -39,6 +39,7 @@ export async function checkDownloadTarget(to: unknown, overwrite: boolean | unde
   if ((await kind(dirname(path))) !== "directory") throw new InvalidArgumentError(`cannot write ${path}: its folder ${dirname(path)} does not exist`);
   const target = await kind(path);
   if (target === "directory" || target === "special file") throw new InvalidArgumentError(`cannot write ${path}: it is a ${target}`);
+  if (target === "dangling link") throw new InvalidArgumentError(`cannot write ${path}: it is a symbolic link to a file that does not exist`);
   if (target === "file" && !overwrite) throw new InvalidArgumentError(`${path} exists; pass overwrite: true to replace it`);
   return path;
 }
@@ -61,48 +62,72 @@ async function publishWithoutOverwrite(temp: string, path: string): Promise<void
 /** Chunks are written in batches of this many bytes: one system call per MiB rather than per network read. */
 const WRITE_BATCH = 1 << 20;
 
-/** Writes every byte of `chunks` (writev may write fewer than asked; the rest follows). */
-async function writeAll(file: FileHandle, chunks: Uint8Array[], size: number): Promise<void> {
-  const { bytesWritten } = await file.writev(chunks);
-  if (bytesWritten < size) await file.writeFile(Buffer.concat(chunks, size).subarray(bytesWritten));
+/** Writes every byte of `chunks` at `position` (writev may write fewer than asked; the rest follows). */
+async function writeAll(file: FileHandle, chunks: Uint8Array[], size: number, position: number): Promise<void> {
+  const { bytesWritten } = await file.writev(chunks, position);
+  if (bytesWritten < size) await file.write(Buffer.concat(chunks, size).subarray(bytesWritten), 0, size - bytesWritten, position + bytesWritten);
+}
+
+/**
+ * The temporary file of a download of `jobId` to `path`: beside the target, hidden, and named after
+ * both (a hash, so that any legal target name still fits the 255-byte limit), so that a rerun of the
+ * same download finds a stale one left by a killed process and removes it.
+ */
+export function tempPathFor(path: string, jobId: string): string {
+  return join(dirname(path), `.impactkit-${createHash("sha256").update(`${jobId}\0${path}`).digest("hex").slice(0, 16)}.part`);
+}
+
+/** A file-system failure as a `DownloadError` that names the path and says what happened. */
+function diskError(error: unknown, path: string): unknown {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const says: Record<string, string> = { ENOSPC: "no space left on the device", EDQUOT: "the disk quota is exceeded", EACCES: "permission denied", EROFS: "the file system is read-only", EFBIG: "the file is too large for the file system", ENAMETOOLONG: "the name is too long" };
+  if (typeof code !== "string" || !(code in says)) return error;
+  return new DownloadError(`cannot write ${path}: ${says[code]} (${code})`, { cause: error, code });
 }
 
 /**
  * Streams a job's result to disk in constant memory: into a temporary file beside the target, then an
  * atomic rename (or, without `overwrite`, a hard link that fails if the target appeared meanwhile).
- * Whatever happens — a failure, an abort — no partial file is left at the target or beside it.
+ * Whatever happens — a failure, an abort, an exception from `onProgress` — no partial file is left at
+ * the target or beside it, and the published file has exactly the size the server announced.
  */
 export async function downloadJob(context: JobsContext, id: string, options: DownloadOptions): Promise<DownloadResult> {
   const jobId = validateJobId(id);
   const { overwrite, signal } = options;
   const path = await checkDownloadTarget(options.to, overwrite);
-  const temp = join(dirname(path), `.${basename(path)}.${randomUUID().slice(0, 8)}.part`);
-  let bytes = 0;
+  const temp = tempPathFor(path, jobId);
+  await rm(temp, { force: true });
+  let written = 0;
+  let batch: Uint8Array[] = [];
+  let size = 0;
   try {
-    const file = await open(temp, "wx");
+    const file = await open(temp, "wx").catch((error: unknown) => Promise.reject(diskError(error, temp)));
     try {
-      let batch: Uint8Array[] = [];
-      let size = 0;
-      for await (const chunk of resultChunks(context, jobId, options)) {
+      const restart = async () => {
+        [batch, size, written] = [[], 0, 0];
+        await file.truncate(0);
+      };
+      for await (const chunk of resultChunks(context, jobId, options, restart)) {
         if (signal?.aborted) throw new JobAbortedError(`Downloading job ${jobId}`, signal.reason);
         batch.push(chunk);
         size += chunk.length;
         if (size >= WRITE_BATCH) {
-          await writeAll(file, batch, size);
-          bytes += size;
+          await writeAll(file, batch, size, written);
+          written += size;
           [batch, size] = [[], 0];
         }
       }
-      await writeAll(file, batch, size);
-      bytes += size;
+      await writeAll(file, batch, size, written);
+      written += size;
+      await file.sync();
     } finally {
       await file.close();
     }
     await (overwrite ? rename : publishWithoutOverwrite)(temp, path);
-    return { path, bytes };
+    return { path, bytes: written };
   } catch (error) {
     await rm(temp, { force: true });
     if (signal?.aborted && !(error instanceof JobAbortedError)) throw new JobAbortedError(`Downloading job ${jobId}`, signal.reason);
-    throw error;
+    throw diskError(error, path);
   }
 }

@@ -1,4 +1,5 @@
 import type { Job } from "./job.js";
+import { redact, safeCause } from "./redact.js";
 
 // The errors' fields are `declare`d and set in their constructors, so that no separate (undefined)
 // class-field definition is emitted before the assignment.
@@ -21,10 +22,11 @@ export class JobFailedError extends JobsError {
   declare readonly statusMessage: string | undefined;
 
   constructor(job: Job) {
-    super(`Job ${job.Id} is ${job.Status}${job.StatusMessage ? `: ${job.StatusMessage}` : ""}`);
+    const statusMessage = job.StatusMessage === undefined ? undefined : redact(job.StatusMessage);
+    super(`Job ${job.Id} is ${job.Status}${statusMessage ? `: ${statusMessage}` : ""}`);
     this.job = job;
     this.status = job.Status;
-    this.statusMessage = job.StatusMessage;
+    this.statusMessage = statusMessage;
   }
 }
 
@@ -33,9 +35,9 @@ export class JobTimeoutError extends JobsError {
   override name = "JobTimeoutError";
   declare readonly job: unknown;
 
-  constructor(jobId: string, timeoutMs: number, job: unknown) {
+  constructor(jobId: string, timeoutMs: number, job: unknown, why?: string) {
     const status = (job as { Status?: unknown } | undefined)?.Status;
-    super(`Job ${jobId} did not finish within ${timeoutMs} ms${typeof status === "string" ? ` (last status ${status})` : ""}`);
+    super(`Job ${jobId} did not finish within ${timeoutMs} ms${typeof status === "string" ? ` (last status ${status})` : ""}${why ? `; ${why}` : ""}`);
     this.job = job;
   }
 }
@@ -51,46 +53,120 @@ export class JobAbortedError extends JobsError {
   }
 }
 
+/** What an API error keeps of the response: for support tickets and logs, never a credential. */
+export interface ResponseContext {
+  /** Response headers (lower-case names); `set-cookie` is left out. */
+  headers: Readonly<Record<string, string>>;
+  /** The server's request id, from the first of `x-request-id`, `request-id`, `x-amzn-requestid`, `cf-ray` it sent. */
+  requestId: string | undefined;
+}
+
+const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-amzn-requestid", "cf-ray"];
+
+/** The headers and request id of a response, for an error. */
+export function responseContext(headers: Headers | undefined): ResponseContext {
+  const kept: Record<string, string> = {};
+  headers?.forEach((value, name) => {
+    if (name !== "set-cookie") kept[name] = redact(value);
+  });
+  return { headers: kept, requestId: REQUEST_ID_HEADERS.map((name) => kept[name]).find((value) => value !== undefined) };
+}
+
 /**
  * The API answered an error status (after the retries it allows). `message` carries the API's own
- * `Message` from the error envelope (https://integrations.impact.com/impact-brand/reference/errors).
+ * `Message` from the error envelope (https://integrations.impact.com/impact-brand/reference/errors);
+ * `headers` and `requestId` are the response's, for a support request.
  */
 export class ApiError extends JobsError {
   override name = "ApiError";
   declare readonly status: number;
   declare readonly apiMessage: string | undefined;
   declare readonly errors: ReadonlyArray<{ Field?: string; Message?: string }> | undefined;
+  declare readonly headers: Readonly<Record<string, string>>;
+  declare readonly requestId: string | undefined;
 
-  constructor(what: string, status: number, body: unknown) {
-    const envelope = (body ?? {}) as { Message?: unknown; Errors?: unknown };
-    const apiMessage = typeof envelope.Message === "string" ? envelope.Message : undefined;
-    const errors = Array.isArray(envelope.Errors) ? (envelope.Errors as Array<{ Field?: string; Message?: string }>) : undefined;
+  constructor(what: string, status: number, body: unknown, response: ResponseContext = responseContext(undefined)) {
+    const envelope = (body !== null && typeof body === "object" ? body : {}) as { Message?: unknown; Errors?: unknown };
+    const apiMessage = typeof envelope.Message === "string" ? redact(envelope.Message) : undefined;
+    const errors = Array.isArray(envelope.Errors)
+      ? (envelope.Errors as Array<{ Field?: unknown; Message?: unknown }>).map((error) => ({
+          ...(typeof error?.Field === "string" ? { Field: redact(error.Field) } : {}),
+          ...(typeof error?.Message === "string" ? { Message: redact(error.Message) } : {}),
+        }))
+      : undefined;
     const details = errors?.map((error) => `${error.Field ?? "?"}: ${error.Message ?? "?"}`).join("; ");
-    super(`${what} failed with HTTP ${status}${apiMessage ? `: ${apiMessage}` : ""}${details ? ` (${details})` : ""}`);
+    super(`${what} failed with HTTP ${status}${apiMessage ? `: ${apiMessage}` : ""}${details ? ` (${details})` : ""}${response.requestId ? ` [request ${response.requestId}]` : ""}`);
     this.status = status;
     this.apiMessage = apiMessage;
     this.errors = errors;
+    this.headers = response.headers;
+    this.requestId = response.requestId;
   }
 }
 
-/** 429 after the retries allowed; `retryAfterMs` is the server's last hint. */
+/** 429 after the retries allowed, or a rate-limit wait longer than allowed; `retryAfterMs` is the server's last hint. */
 export class RateLimitError extends ApiError {
   override name = "RateLimitError";
   declare readonly retryAfterMs: number | undefined;
 
-  constructor(what: string, body: unknown, retryAfterMs: number | undefined) {
-    super(what, 429, body);
+  constructor(what: string, body: unknown, retryAfterMs: number | undefined, response?: ResponseContext) {
+    super(what, 429, body, response);
     this.retryAfterMs = retryAfterMs;
   }
 }
 
-/** The connection failed, or the body was not the JSON it claimed to be, after the retries allowed. */
+/** A call would have to wait longer than `maxRateLimitWaitMs` for the account's rate limit to reset. */
+export class RateLimitWaitError extends JobsError {
+  override name = "RateLimitWaitError";
+  declare readonly waitMs: number;
+  /** Epoch ms of the reset. */
+  declare readonly resetAt: number;
+
+  constructor(what: string, waitMs: number, resetAt: number, maxWaitMs: number) {
+    super(`${what} would wait ${Math.ceil(waitMs / 1000)} s for the hourly rate limit to reset at ${new Date(resetAt).toISOString()}, more than maxRateLimitWaitMs (${maxWaitMs} ms)`);
+    this.waitMs = waitMs;
+    this.resetAt = resetAt;
+  }
+}
+
+/**
+ * The exchange with a server failed below the API's own answers, after the retries allowed. Its
+ * subclasses say how: `ConnectionError` (no connection, or it dropped), `RequestTimeoutError` (no answer
+ * or no bytes in time) and `ProtocolError` (an answer that breaks the contract). `cause` is the lower
+ * layer's error with URLs' userinfo and queries removed.
+ */
 export class TransportError extends JobsError {
   override name = "TransportError";
 
-  constructor(what: string, cause: unknown) {
-    super(`${what} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  constructor(what: string, cause: unknown, detail?: string) {
+    const safe = safeCause(cause);
+    super(`${what} failed: ${detail ?? (safe instanceof Error ? causeText(safe) : String(safe))}`, { cause: safe });
   }
+}
+
+/** The connection could not be made, or broke. */
+export class ConnectionError extends TransportError {
+  override name = "ConnectionError";
+}
+
+/** No response, or no bytes of a body, within the time allowed (`requestTimeoutMs`, `idleTimeoutMs`). */
+export class RequestTimeoutError extends ConnectionError {
+  override name = "RequestTimeoutError";
+}
+
+/**
+ * An answer that breaks the contract: a body of the wrong shape, a redirect where the API has none, a
+ * storage URL that is not https. Not retried when retrying cannot help (a refused redirect).
+ */
+export class ProtocolError extends TransportError {
+  override name = "ProtocolError";
+}
+
+/** A lower-layer error's message with the code of its cause (`fetch failed (ECONNREFUSED)`), redacted. */
+function causeText(error: Error): string {
+  const inner = error.cause as { code?: unknown; message?: unknown } | undefined;
+  const code = (error as { code?: unknown }).code ?? inner?.code;
+  return typeof code === "string" && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
 }
 
 /** An export was refused: the agency API answers HTTP 200 with `{"Status":"ERROR","Message":…}`. */
@@ -99,12 +175,22 @@ export class ExportRefusedError extends JobsError {
   declare readonly apiMessage: string | undefined;
 
   constructor(what: string, apiMessage: string | undefined) {
-    super(`${what} was refused${apiMessage ? `: ${apiMessage}` : ""}`);
-    this.apiMessage = apiMessage;
+    const message = apiMessage === undefined ? undefined : redact(apiMessage);
+    super(`${what} was refused${message ? `: ${message}` : ""}`);
+    this.apiMessage = message;
   }
 }
 
-/** A download could not complete: truncated or refused more times than allowed, or the result is gone. */
+/**
+ * A download could not complete: truncated or refused more times than allowed, the result is gone or
+ * changed under a stream, or the file could not be written (`code` is then the system's, e.g. `ENOSPC`).
+ */
 export class DownloadError extends JobsError {
   override name = "DownloadError";
+  declare readonly code: string | undefined;
+
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(redact(message), options?.cause === undefined ? undefined : { cause: safeCause(options.cause) });
+    this.code = options?.code;
+  }
 }

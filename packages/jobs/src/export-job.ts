@@ -1,5 +1,5 @@
 import type { JobsContext } from "./context.js";
-import { ExportRefusedError, InvalidArgumentError, TransportError } from "./errors.js";
+import { ExportRefusedError, InvalidArgumentError } from "./errors.js";
 import { jobIdFromQueuedUri } from "./job-id.js";
 import { callApi } from "./transport.js";
 
@@ -11,11 +11,25 @@ export interface JobHandle {
   replayUri: string | undefined;
 }
 
+interface ExportAnswer {
+  Status?: unknown;
+  Message?: unknown;
+  QueuedUri?: unknown;
+  ResultUri?: unknown;
+  ReplayUri?: unknown;
+}
+
+/** An export's 200: a refusal (`Status: "ERROR"`) or a scheduled job with its `QueuedUri`; anything else is malformed. */
+function exportAnswer(body: unknown): ExportAnswer & ({ Status: "ERROR" } | { QueuedUri: string }) {
+  const answer = (body !== null && typeof body === "object" && !Array.isArray(body) ? body : {}) as ExportAnswer;
+  if (typeof answer.Status === "string" && answer.Status.toUpperCase() === "ERROR") return { ...answer, Status: "ERROR" };
+  if (typeof answer.QueuedUri !== "string") throw new TypeError(`no QueuedUri in ${JSON.stringify(body)?.slice(0, 160)}`);
+  return answer as ExportAnswer & { QueuedUri: string };
+}
+
 async function schedule(context: JobsContext, what: string, path: string, params: Record<string, unknown>, signal: AbortSignal | undefined): Promise<JobHandle> {
-  const { body } = await callApi(context.call, what, (s) => context.client.GET(path, { params, parseAs: "text", signal: s }), signal);
-  const answer = (body ?? {}) as { Status?: unknown; Message?: unknown; QueuedUri?: unknown; ResultUri?: unknown; ReplayUri?: unknown };
-  if (answer.Status === "ERROR") throw new ExportRefusedError(what, typeof answer.Message === "string" ? answer.Message : undefined);
-  if (typeof answer.QueuedUri !== "string") throw new TransportError(what, new TypeError(`no QueuedUri in ${JSON.stringify(body)?.slice(0, 160)}`));
+  const { body: answer } = await callApi(context.call, what, (s) => context.client.GET(path, { params, parseAs: "text", signal: s }), signal, { read: exportAnswer });
+  if (!("QueuedUri" in answer) || typeof answer.QueuedUri !== "string") throw new ExportRefusedError(what, typeof answer.Message === "string" ? answer.Message : undefined);
   return {
     id: jobIdFromQueuedUri(answer.QueuedUri),
     queuedUri: answer.QueuedUri,

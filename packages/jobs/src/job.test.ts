@@ -104,8 +104,14 @@ describe("normaliseJob", () => {
     expect(job.Type).toBe("SomeFutureJob");
   });
 
-  it("does not change the case of Status", () => {
-    expect(normaliseJob({ Id: ID, Status: "completed" }).Status).toBe("completed");
+  it("reads a documented Status in any case, and keeps an undocumented one as sent", () => {
+    expect(normaliseJob({ Id: ID, Status: "completed" }).Status).toBe("COMPLETED");
+    expect(normaliseJob({ Id: ID, Status: "Running" }).Status).toBe("RUNNING");
+    expect(normaliseJob({ Id: ID, Status: "Paused" }).Status).toBe("Paused");
+  });
+
+  it("clamps PercentageComplete to 0–100", () => {
+    expect([normaliseJob({ Id: ID, Status: "RUNNING", PercentageComplete: "150" }), normaliseJob({ Id: ID, Status: "RUNNING", PercentageComplete: -5 })].map((job) => job.PercentageComplete)).toEqual([100, 0]);
   });
 
   it("reads text fields and turns numbers into text", () => {

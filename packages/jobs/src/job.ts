@@ -42,6 +42,12 @@ function count(value: unknown): number | undefined {
   return Number.isFinite(number) ? number : undefined;
 }
 
+/** A percentage, clamped to 0–100 (a server's 150 or −5 is still progress, not a number to show). */
+function percentage(value: unknown): number | undefined {
+  const number = count(value);
+  return number === undefined ? undefined : Math.min(100, Math.max(0, number));
+}
+
 function flag(value: unknown): boolean | undefined {
   if (typeof value === "boolean") return value;
   const lower = typeof value === "string" ? value.trim().toLowerCase() : undefined;
@@ -68,7 +74,7 @@ const FIELDS: Readonly<Partial<Record<keyof Job, (value: unknown) => unknown>>> 
   FailedDate: date,
   LastProgressUpdateDate: date,
   RecordsProcessed: count,
-  PercentageComplete: count,
+  PercentageComplete: percentage,
   Replayable: flag,
   ResultUri: text,
 };
@@ -77,8 +83,9 @@ const FIELDS: Readonly<Partial<Record<keyof Job, (value: unknown) => unknown>>> 
 export function normaliseJob(body: unknown): Job {
   const raw = (body !== null && typeof body === "object" && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
   const id = text(raw["Id"] ?? raw["JobId"]);
-  const status = text(raw["Status"]);
-  if (id === undefined || status === undefined) throw new TypeError(`not a Job: ${JSON.stringify(body)?.slice(0, 200)}`);
+  const wireStatus = text(raw["Status"]);
+  if (id === undefined || wireStatus === undefined) throw new TypeError(`not a Job: ${JSON.stringify(body)?.slice(0, 200)}`);
+  const status = isKnownStatus(wireStatus.toUpperCase()) ? wireStatus.toUpperCase() : wireStatus;
   const job: Record<string, unknown> = { Id: id, Status: status };
   for (const [name, read] of Object.entries(FIELDS)) job[name] = read(raw[name]);
   job["raw"] = raw;

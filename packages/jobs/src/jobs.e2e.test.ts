@@ -200,7 +200,9 @@ describe("on the sandbox's manual clock: what a wait sees, check by check", () =
     let checked!: () => void;
     const firstCheck = new Promise<void>((resolve) => (checked = resolve));
     const seen: string[] = [];
-    const patient = partnerOn({ waitThroughError: true }).wait(flaky.id, { onProgress: (job) => seen.push(job.Status), onCheckpoint: () => checked() });
+    const tokens: string[] = [];
+    const onCheckpoint = (token: string) => tokens.push(token) === 2 && checked();
+    const patient = partnerOn({ waitThroughError: true }).wait(flaky.id, { onProgress: (job) => seen.push(job.Status), onCheckpoint });
     await manual.control.runNextTimer();
     await firstCheck;
     expect(seen).toEqual(["ERROR"]);
@@ -212,10 +214,12 @@ describe("on the sandbox's manual clock: what a wait sees, check by check", () =
     manual.control.planNext({ runMs: 30_000 });
     const handle = await brandOn().exportReport("4222", { StartDate: "2026-11-08T00:00:00Z" });
     const controller = new AbortController();
-    let token = "";
-    const first = brandOn().wait(handle.id, { signal: controller.signal, onCheckpoint: (next) => ((token = next), controller.abort()) });
+    const tokens: string[] = [];
+    const first = brandOn().wait(handle.id, { signal: controller.signal, onCheckpoint: (next) => tokens.push(next) === 2 && controller.abort() });
+    expect(decodeResumeToken(tokens[0]!)).toMatchObject({ jobId: handle.id, attempt: 1, nextAt: manual.control.clock.now() });
     await manual.control.runNextTimer();
     await expect(first).rejects.toMatchObject({ name: "AbortError" });
+    const token = tokens[1]!;
     expect(manual.control.job(handle.id).state.status).toBe("RUNNING");
     expect(token.length).toBeLessThan(300);
     const state = decodeResumeToken(token);

@@ -37,6 +37,7 @@ export interface EngineWaitOptions<T> {
   /** Overall deadline from now; ignored when resuming (the checkpoint has one). */
   timeoutMs: number;
   onProgress?: (value: T) => void;
+  /** Called after every check that leaves the job unfinished: where to resume the wait. */
   onCheckpoint?: (checkpoint: Checkpoint) => void;
   resume?: Checkpoint;
 }
@@ -77,6 +78,7 @@ export class PollEngine {
   readonly #policy: PollPolicy;
   readonly #concurrency: number;
   readonly #logger: Logger | undefined;
+  readonly #why: () => string | undefined;
   readonly #heap = new MinHeap<Scheduled>();
   readonly #ready: Entry<any>[] = [];
   readonly #byKey = new Map<string, Set<Entry<any>>>();
@@ -84,11 +86,13 @@ export class PollEngine {
   /** The one armed timer: when it fires and how to cancel it. */
   #timer: { at: number; cancel: () => void } | undefined;
 
-  constructor(timing: Timing, policy: PollPolicy, concurrency: number, logger: Logger | undefined) {
+  /** `why` says what holds the waits back when one times out (the rate limit's reset, say). */
+  constructor(timing: Timing, policy: PollPolicy, concurrency: number, logger: Logger | undefined, why: () => string | undefined = () => undefined) {
     this.#timing = timing;
     this.#policy = policy;
     this.#concurrency = concurrency;
     this.#logger = logger;
+    this.#why = why;
   }
 
   /** Waits in flight (scheduled, queued or being checked). */
@@ -167,7 +171,7 @@ export class PollEngine {
       const { entry } = top;
       // A check still in flight at the deadline is aborted by `#finish`.
       if (entry.state === "checking" || now >= entry.deadline) {
-        this.#finish(entry, new JobTimeoutError(entry.target.key, entry.options.timeoutMs, entry.last));
+        this.#finish(entry, new JobTimeoutError(entry.target.key, entry.options.timeoutMs, entry.last, this.#why()));
       } else {
         entry.state = "ready";
         this.#ready.push(entry);

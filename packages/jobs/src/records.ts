@@ -29,7 +29,10 @@ async function* csvRecords(first: Uint8Array, rest: AsyncIterator<Uint8Array>): 
       for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
     })(),
   );
-  yield* source.pipe(parse({ columns: true, bom: true, skip_empty_lines: true })) as AsyncIterable<ResultRecord>;
+  const parser = parse({ columns: true, bom: true, skip_empty_lines: true });
+  // `pipe` does not forward a source's error: without this, an abort or a failed transfer would hang the reader.
+  source.once("error", (error) => parser.destroy(error));
+  yield* source.pipe(parser) as AsyncIterable<ResultRecord>;
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { JobsContext } from "./context.js";
-import type { Job } from "./job.js";
-import { jobFrom } from "./get-job.js";
+import { normaliseJob, type Job } from "./job.js";
 import { validateJobId } from "./job-id.js";
 import { callApi } from "./transport.js";
 
@@ -12,6 +11,6 @@ import { callApi } from "./transport.js";
 export async function replayJob(context: JobsContext, id: string, signal?: AbortSignal): Promise<Job> {
   const jobId = validateJobId(id);
   const what = `PUT /Jobs/${jobId}/Replay`;
-  const { body } = await callApi(context.call, what, (s) => context.client.PUT("/Jobs/{JobId}/Replay", { params: { path: { JobId: jobId } }, parseAs: "text", signal: s }), signal, "unsafe");
-  return jobFrom(what, body);
+  const { body } = await callApi(context.call, what, (s) => context.client.PUT("/Jobs/{JobId}/Replay", { params: { path: { JobId: jobId } }, parseAs: "text", signal: s }), signal, { mode: "unsafe", read: normaliseJob });
+  return body;
 }

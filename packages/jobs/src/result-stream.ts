@@ -1,7 +1,10 @@
 import type { JobsContext } from "./context.js";
-import { DownloadError, JobAbortedError } from "./errors.js";
+import { DownloadError, JobAbortedError, JobsError, JobTimeoutError, ProtocolError } from "./errors.js";
 import { validateJobId } from "./job-id.js";
-import { attemptSignal, backOff, callApi, discard } from "./transport.js";
+import { readWithin } from "./read-within.js";
+import { storageUrl } from "./storage-url.js";
+import { sleep } from "./timing.js";
+import { backOff, callApi, discard, retryBackoff } from "./transport.js";
 import { waitForJob, type WaitOptions } from "./wait-job.js";
 
 export interface ResultOptions {
@@ -14,47 +17,32 @@ export interface ResultOptions {
   mode?: "redirect" | "stream";
   /** How many times a truncated, refused or failed transfer is resumed (default 5). */
   maxAttempts?: number;
-  /** How to wait while Download answers 202 (the job is not finished). */
+  /**
+   * How to wait while Download answers 202 (the job is not finished). Its `timeoutMs` (default the
+   * instance's) is one deadline for the whole call, however many 202s come.
+   */
   wait?: WaitOptions;
-  /** Bytes received so far and the total, when known. */
+  /** Bytes received so far and the total, when known. An exception it throws ends the transfer and reaches the caller. */
   onProgress?: (bytes: number, total: number | undefined) => void;
 }
 
-/**
- * `GET …/Download` until it gives the result: 202 waits for the job, 302 is followed by hand (the signed
- * storage URL's response is returned whatever its status), 200 is the bytes.
- */
-async function open(context: JobsContext, jobId: string, options: ResultOptions, offset: number): Promise<Response> {
-  const what = `GET /Jobs/${jobId}/Download`;
-  const { signal } = options;
-  for (;;) {
-    const { response } = await callApi(
-      context.call,
-      what,
-      (callSignal) =>
-        context.client.GET("/Jobs/{JobId}/Download", {
-          params: { path: { JobId: jobId }, query: options.mode === "stream" ? { Mode: "Stream" } : {} },
-          parseAs: "stream",
-          redirect: "manual",
-          signal: callSignal,
-        }),
-      signal,
-    );
-    const { status } = response;
-    const location = response.headers.get("location");
-    if (status === 200 && response.body) return response;
-    await discard(response);
-    if (status === 202) await waitForJob(context, jobId, { ...options.wait, ...(signal ? { signal } : {}) });
-    else if (status >= 300 && status < 400 && location) {
-      const headers: Record<string, string> = offset > 0 ? { Range: `bytes=${offset}-` } : {};
-      const attempt = attemptSignal(context.call.timing, context.call.requestTimeoutMs, signal);
-      try {
-        return await context.storageFetch(new URL(location, context.client.accountUrl), { headers, redirect: "follow", signal: attempt.signal });
-      } finally {
-        attempt.end();
-      }
-    } else throw new DownloadError(`${what} answered HTTP ${status} without a result`);
-  }
+/** Called when the result must be read again from byte 0; resolves when the bytes delivered so far are dropped. */
+export type Restart = (reason: string) => Promise<void>;
+
+/** How many redirects of the storage origin are followed (each one checked by `storageUrl`). */
+const MAX_STORAGE_REDIRECTS = 5;
+
+/** What identifies one version of the stored object, for `If-Range` (RFC 9110 §13.1.5): a strong ETag, else Last-Modified. */
+function validatorOf(response: Response): string | undefined {
+  const etag = response.headers.get("etag");
+  if (etag && !etag.startsWith("W/")) return etag;
+  return response.headers.get("last-modified") ?? undefined;
+}
+
+/** Whether the body is sent in a content coding (RFC 9110 §8.4): its offsets are not the result's. */
+function encoded(response: Response): boolean {
+  const coding = response.headers.get("content-encoding")?.trim().toLowerCase();
+  return coding !== undefined && coding !== "" && coding !== "identity";
 }
 
 function rangeStart(response: Response): number | undefined {
@@ -62,76 +50,194 @@ function rangeStart(response: Response): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** The size of the whole result as the server announces it: a Content-Range's total, or an identity 200's length. */
 function totalOf(response: Response): number | undefined {
   const range = /\/(\d+)$/.exec(response.headers.get("content-range") ?? "");
   if (range) return Number(range[1]);
   const length = response.headers.get("content-length");
-  return response.status === 200 && length !== null ? Number(length) : undefined;
+  return response.status === 200 && length !== null && !encoded(response) ? Number(length) : undefined;
+}
+
+/** Where the transfer stands between attempts. */
+interface Position {
+  delivered: number;
+  /** The validator of the version being read, once known. */
+  validator: string | undefined;
 }
 
 /**
- * The result of a job as a stream that survives its transfer: a truncated body (fewer bytes than its
- * Content-Length), a dropped connection or an expired signed URL gets a fresh URL and resumes with
- * `Range` (RFC 9110 §14.2) where the byte position left off; when the server ignores the range, the
- * transfer restarts and the bytes already delivered are skipped. The consumer sees each byte once.
+ * Fetches the signed storage URL with no API credential and no custom header, asking for the bytes as
+ * they are stored (`Accept-Encoding: identity`) and, when resuming, for the rest of the same version
+ * (`Range` with `If-Range`). Redirects of the storage origin are followed by hand, each one checked.
  */
-export function resultChunks(context: JobsContext, id: string, options: ResultOptions = {}): AsyncGenerator<Uint8Array> {
+async function fetchStorage(context: JobsContext, what: string, location: string, position: Position, signal: AbortSignal): Promise<Response> {
+  const headers: Record<string, string> = { "Accept-Encoding": "identity" };
+  if (position.delivered > 0 && position.validator) Object.assign(headers, { Range: `bytes=${position.delivered}-`, "If-Range": position.validator });
+  let url = storageUrl(what, location, context.client.accountUrl);
+  for (let hops = 0; ; hops += 1) {
+    const response = await context.storageFetch(url, { headers, redirect: "manual", signal });
+    const next = response.headers.get("location");
+    if (response.status < 300 || response.status >= 400 || !next) return response;
+    await discard(response);
+    if (hops >= MAX_STORAGE_REDIRECTS) throw new ProtocolError(what, undefined, `the storage URL redirected more than ${MAX_STORAGE_REDIRECTS} times`);
+    url = storageUrl(what, next, url.href);
+  }
+}
+
+/**
+ * `GET …/Download` until it gives the result: 202 waits for the job (one deadline for the whole call),
+ * 302 is followed by hand to the storage URL, 200 is the bytes (`Mode=Stream`). A 202 after the job
+ * says COMPLETED backs off before asking again. The returned body is still under `signal`.
+ */
+async function open(context: JobsContext, jobId: string, options: ResultOptions, position: Position, deadline: number, signal: AbortSignal): Promise<Response> {
+  const what = `GET /Jobs/${jobId}/Download`;
+  const { timing } = context.call;
+  for (let early = 0; ; early += 1) {
+    const { response } = await callApi(
+      context.call,
+      what,
+      (callSignal) =>
+        context.client.GET("/Jobs/{JobId}/Download", {
+          params: { path: { JobId: jobId }, query: options.mode === "stream" ? { Mode: "Stream" } : {} },
+          parseAs: "stream",
+          signal: callSignal,
+        }),
+      signal,
+      { redirects: "return" },
+    );
+    const { status } = response;
+    if (status === 200 && response.body) return response;
+    await discard(response);
+    const location = response.headers.get("location");
+    if (status >= 300 && status < 400 && location) {
+      const headers = new AbortController();
+      const cancelTimeout = timing.setTimer(() => headers.abort(new DOMException(`no response within ${context.call.requestTimeoutMs} ms`, "TimeoutError")), context.call.requestTimeoutMs);
+      try {
+        return await fetchStorage(context, what, location, position, AbortSignal.any([headers.signal, signal]));
+      } catch (error) {
+        throw headers.signal.aborted && !signal.aborted ? headers.signal.reason : error;
+      } finally {
+        cancelTimeout();
+      }
+    }
+    if (status !== 202) throw new DownloadError(`${what} answered HTTP ${status} without a result`);
+    const timeoutMs = options.wait?.timeoutMs ?? context.timeoutMs;
+    /** After a wait found the job COMPLETED, a 202 is the API's lag: said so when the deadline passes. */
+    const lagging = (job?: unknown) => new JobTimeoutError(jobId, timeoutMs, job, "the job is COMPLETED but Download still answered 202");
+    if (deadline - timing.now() <= 0) throw lagging();
+    if (early > 0) await sleep(timing, Math.min(retryBackoff(early - 1, () => timing.random()), deadline - timing.now()), signal);
+    try {
+      await waitForJob(context, jobId, { ...options.wait, signal, timeoutMs: Math.max(1, deadline - timing.now()) });
+    } catch (error) {
+      throw early > 0 && error instanceof JobTimeoutError ? lagging(error.job) : error;
+    }
+  }
+}
+
+/**
+ * The result of a job as chunks, resumed across broken transfers. A truncated body (fewer bytes than
+ * announced), a dropped connection, a body that sends nothing for `idleTimeoutMs`, or an expired signed
+ * URL gets a fresh URL and resumes with `Range` + `If-Range` (RFC 9110 §14.2, §13.1.5) where it left
+ * off — only ever within one version of the stored object. When the object changed, the server ignores
+ * the range with no way to tell the version, or the body came in a content coding, the result is read
+ * again from byte 0: `restart` drops what was delivered (a download truncates its file); without it
+ * (a stream whose consumer already has bytes) that is a `DownloadError`. The consumer sees each byte of
+ * one version once; an abort stops any phase at once.
+ */
+export function resultChunks(context: JobsContext, id: string, options: ResultOptions = {}, restart?: Restart): AsyncGenerator<Uint8Array> {
   const jobId = validateJobId(id);
   const maxAttempts = options.maxAttempts ?? 5;
-  const { signal } = options;
   const what = `Downloading job ${jobId}`;
-  const aborted = () => new JobAbortedError(what, signal?.reason);
+  const { timing, idleTimeoutMs } = context.call;
   return (async function* () {
-    let delivered = 0;
+    const controller = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+    const aborted = () => new JobAbortedError(what, options.signal?.reason);
+    const deadline = timing.now() + (options.wait?.timeoutMs ?? context.timeoutMs);
+    const position: Position = { delivered: 0, validator: undefined };
     let total: number | undefined;
     let failures = 0;
     /** Counts a failed transfer and backs off before the next, or gives up. */
     const fail = async (reason: string): Promise<void> => {
       failures += 1;
       if (failures > maxAttempts) throw new DownloadError(`${what} failed ${failures} times; last: ${reason}`);
-      await backOff(context.call.timing, failures - 1, what, signal);
+      await backOff(timing, failures - 1, what, signal);
     };
-    for (;;) {
-      let response: Response;
-      try {
-        response = await open(context, jobId, options, delivered);
-      } catch (error) {
-        if (signal?.aborted) throw aborted();
-        // fetch rejects with a TypeError when storage cannot be reached, a TimeoutError when it does not answer.
-        if (!(error instanceof TypeError) && (error as Error).name !== "TimeoutError") throw error;
-        await fail(`storage unreachable: ${(error as Error).message}`);
-        continue;
+    /** Starts over from byte 0 of the version now served. */
+    const startOver = async (reason: string): Promise<void> => {
+      if (position.delivered > 0) {
+        if (!restart) throw new DownloadError(`${what}: ${reason}, and a stream cannot take back the ${position.delivered} bytes it delivered; read it again`);
+        await restart(reason);
       }
-      // Only the signed storage URL answers so: the API's errors are ApiErrors, and its 200 has a body.
-      if (!response.ok || !response.body) {
-        await discard(response);
-        const expired = response.status === 403;
-        if (!expired && response.status !== 429 && response.status < 500) throw new DownloadError(`${what}: the storage URL answered HTTP ${response.status}`);
-        await fail(`HTTP ${response.status}${expired ? " (signed URL expired or refused)" : ""}`);
-        continue;
-      }
-      let skip = response.status === 206 && rangeStart(response) === delivered ? 0 : delivered;
-      total ??= totalOf(response);
-      try {
-        for await (let chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-          if (skip > 0) {
-            const dropped = Math.min(skip, chunk.length);
-            skip -= dropped;
-            chunk = chunk.subarray(dropped);
-            if (chunk.length === 0) continue;
-          }
-          delivered += chunk.length;
-          options.onProgress?.(delivered, total);
-          yield chunk;
+      position.delivered = 0;
+      total = undefined;
+    };
+    try {
+      for (;;) {
+        let response: Response;
+        try {
+          response = await open(context, jobId, options, position, deadline, signal);
+        } catch (error) {
+          if (options.signal?.aborted) throw aborted();
+          // fetch rejects with a TypeError when storage cannot be reached, a TimeoutError when it does not answer.
+          if (error instanceof JobsError || !(error instanceof TypeError || (error as Error).name === "TimeoutError")) throw error;
+          await fail(`storage unreachable: ${(error as Error).message}`);
+          continue;
         }
-      } catch (error) {
-        if (signal?.aborted) throw aborted();
-        await fail(`transfer broke after ${delivered} bytes: ${(error as Error).message}`);
-        continue;
+        // Only the signed storage URL answers so: the API's errors are ApiErrors, and its 200 has a body.
+        if (!response.ok || !response.body) {
+          await discard(response);
+          const expired = response.status === 403;
+          if (!expired && response.status !== 429 && response.status < 500) throw new DownloadError(`${what}: the storage URL answered HTTP ${response.status}`);
+          await fail(`HTTP ${response.status}${expired ? " (signed URL expired or refused)" : ""}`);
+          continue;
+        }
+        const validator = validatorOf(response);
+        let skip = 0;
+        if (position.delivered > 0) {
+          const resumed = response.status === 206 && rangeStart(response) === position.delivered && !encoded(response) && (validator === undefined || validator === position.validator);
+          const sameVersion = response.status === 200 && validator !== undefined && validator === position.validator && !encoded(response) && totalOf(response) === total;
+          if (sameVersion) skip = position.delivered;
+          else if (!resumed) await startOver(response.status === 200 && validator !== position.validator ? "the stored result changed during the transfer" : "the transfer could not be resumed where it broke");
+        }
+        position.validator = validator;
+        total ??= totalOf(response);
+        const reader = response.body.getReader();
+        let broken: string | undefined;
+        try {
+          for (;;) {
+            let read: ReadableStreamReadResult<Uint8Array>;
+            try {
+              read = await readWithin(reader, timing, idleTimeoutMs, signal);
+            } catch (error) {
+              if (options.signal?.aborted) throw aborted();
+              broken = `transfer broke after ${position.delivered} bytes: ${(error as Error).message}`;
+              break;
+            }
+            if (read.done) break;
+            let chunk = read.value;
+            if (skip > 0) {
+              const dropped = Math.min(skip, chunk.length);
+              skip -= dropped;
+              chunk = chunk.subarray(dropped);
+              if (chunk.length === 0) continue;
+            }
+            position.delivered += chunk.length;
+            if (total !== undefined && position.delivered > total) throw new DownloadError(`${what}: received ${position.delivered} bytes, more than the ${total} announced`);
+            options.onProgress?.(position.delivered, total);
+            yield chunk;
+          }
+        } finally {
+          await reader.cancel().catch(() => undefined);
+        }
+        if (broken === undefined && (total === undefined || position.delivered === total)) return;
+        broken ??= `truncated at ${position.delivered} of ${total} bytes`;
+        if (encoded(response)) await startOver("the body came in a content coding, which cannot be resumed by range");
+        else if (!position.validator) await startOver("the server sent no ETag or Last-Modified to resume against");
+        await fail(broken);
       }
-      if (total === undefined || delivered === total) return;
-      if (delivered > total) throw new DownloadError(`${what}: received ${delivered} bytes, more than the ${total} announced`);
-      await fail(`truncated at ${delivered} of ${total} bytes`);
+    } finally {
+      controller.abort();
     }
   })();
 }

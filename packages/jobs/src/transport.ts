@@ -1,4 +1,5 @@
-import { ApiError, JobAbortedError, RateLimitError, TransportError } from "./errors.js";
+import { ApiError, ConnectionError, JobAbortedError, JobsError, ProtocolError, RateLimitError, RateLimitWaitError, RequestTimeoutError, responseContext, type TransportError } from "./errors.js";
+import { safeUrl } from "./redact.js";
 import { readRateLimit, type RateGate } from "./rate-limit.js";
 import { parseRetryAfter } from "./retry-after.js";
 import { sleep, type Timing } from "./timing.js";
@@ -13,7 +14,13 @@ export interface CallContext {
   retries: number;
   /** How long one attempt may wait for its response before it is given up (and retried). */
   requestTimeoutMs: number;
+  /** How long a body may send no byte before the transfer is given up (and resumed). */
+  idleTimeoutMs: number;
+  /** The longest wait for the rate limit's reset a call accepts; a longer one is a `RateLimitWaitError`. */
+  maxRateLimitWaitMs: number;
   logger: Logger | undefined;
+  /** Epoch ms until which a call is waiting for the rate limit to reset, while one is: for the timeout error. */
+  rateLimitedUntil?: number | undefined;
 }
 
 /** Where the package reports what it did not expect. Never given credentials. */
@@ -73,29 +80,94 @@ export function attemptSignal(timing: Timing, ms: number, signal: AbortSignal | 
   };
 }
 
+/** Rate-limit waits longer than this are logged as they start: a silent hour looks like a hang. */
+export const LOGGED_RATE_LIMIT_WAIT_MS = 5_000;
+
+/**
+ * Sleeps `ms` before a request, for the account's rate limit (the budget is spent or spaced out until its
+ * reset: https://integrations.impact.com/impact-brand/reference/rate-limits). A long wait is logged with
+ * its reason and end; one longer than `maxRateLimitWaitMs` is refused with a `RateLimitWaitError`.
+ */
+export async function rateLimitWait(context: CallContext, what: string, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  const until = context.timing.now() + ms;
+  if (ms > context.maxRateLimitWaitMs) throw new RateLimitWaitError(what, ms, until, context.maxRateLimitWaitMs);
+  if (ms > LOGGED_RATE_LIMIT_WAIT_MS) context.logger?.warn(`${what}: waiting ${Math.ceil(ms / 1000)} s for the hourly rate limit to reset at ${new Date(until).toISOString()}`, { waitMs: ms });
+  context.rateLimitedUntil = Math.max(context.rateLimitedUntil ?? 0, until);
+  try {
+    await sleep(context.timing, ms, signal);
+  } finally {
+    if (context.rateLimitedUntil <= context.timing.now()) context.rateLimitedUntil = undefined;
+  }
+}
+
+/** Why a wait is late, when the rate limit holds it: for `JobTimeoutError`. */
+export function rateLimitHint(context: CallContext): string | undefined {
+  const until = context.rateLimitedUntil;
+  return until !== undefined && until > context.timing.now() ? `waiting for the hourly rate limit to reset at ${new Date(until).toISOString()}` : undefined;
+}
+
 /** A text body as JSON (`undefined` when empty); a body that is not text (a stream) as it is. */
 function parseBody(response: Response, text: unknown): unknown {
   if (typeof text !== "string") return text;
   if (text === "") return undefined;
   const type = response.headers.get("content-type") ?? "";
-  if (!/json/i.test(type)) throw new SyntaxError(`expected JSON, got ${type || "no Content-Type"}`);
-  return JSON.parse(text);
+  if (!/json/i.test(type)) throw new Malformed(`expected JSON, got ${type || "no Content-Type"}`, true);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Malformed(`the body is not valid JSON (${(error as Error).message})`, true);
+  }
+}
+
+/** An answer that breaks the contract, found within an attempt: it becomes a `ProtocolError` naming the call. */
+class Malformed extends Error {
+  readonly retryable: boolean;
+
+  constructor(detail: string, retryable: boolean) {
+    super(detail);
+    this.retryable = retryable;
+  }
+}
+
+export interface CallOptions<T> {
+  /** How the call is retried (default `"idempotent"`). */
+  mode?: RetryMode;
+  /**
+   * `"refuse"` (default): a 3xx is a `ProtocolError` — the Jobs API redirects nowhere but Download, and a
+   * redirect elsewhere must not receive the request's headers nor stand in for its answer. `"return"`:
+   * the 3xx response is the result (Download's 302 to the signed storage URL).
+   */
+  redirects?: "refuse" | "return";
+  /**
+   * Reads a 2xx body; throwing marks the answer as malformed, which is retried like unreadable JSON
+   * (a 200 whose body is `null`, `[]` or a string is no Job).
+   */
+  read?: (body: unknown) => T;
+}
+
+/** Why an attempt failed, as the error a caller sees once retries are spent. */
+function transportFailure(what: string, error: unknown): TransportError {
+  if (error instanceof Malformed) return new ProtocolError(what, undefined, error.message);
+  if ((error as Error | undefined)?.name === "TimeoutError") return new RequestTimeoutError(what, error);
+  return new ConnectionError(what, error);
 }
 
 /**
  * Runs one API call under the shared rate gate, retrying transient failures within a bounded budget;
  * honours `Retry-After` (pausing every call of the instance) and reads the flavor's rate-limit headers.
- * Other 4xx are not retried. The call must use `parseAs: "text"` (or a stream for 2xx/3xx).
+ * Other 4xx are not retried. The call must use `parseAs: "text"` (or a stream for 2xx/3xx) and
+ * `redirect: "manual"` (the flavor clients set it).
  */
-export async function callApi(context: CallContext, what: string, call: RawCall, signal: AbortSignal | undefined, mode: RetryMode = "idempotent"): Promise<CallResult> {
+export async function callApi<T = unknown>(context: CallContext, what: string, call: RawCall, signal: AbortSignal | undefined, options: CallOptions<T> = {}): Promise<{ body: T; response: Response }> {
   const { timing, gate } = context;
+  const mode = options.mode ?? "idempotent";
   for (let attempt = 0; ; attempt += 1) {
     const wait = gate.reserve(timing.now());
     /** The least wait before the retry: the server's `Retry-After`, if it sent one with a retryable status. */
     let minMs = 0;
     let attemptTimeout: ReturnType<typeof attemptSignal> | undefined;
     try {
-      if (wait > 0) await sleep(timing, wait, signal);
+      if (wait > 0) await rateLimitWait(context, what, wait, signal);
       attemptTimeout = attemptSignal(timing, context.requestTimeoutMs, signal);
       const { data, error, response } = await call(attemptTimeout.signal).catch((error: unknown) => {
         throw attemptTimeout!.signal.aborted && !signal?.aborted ? attemptTimeout!.signal.reason : error;
@@ -103,7 +175,21 @@ export async function callApi(context: CallContext, what: string, call: RawCall,
       const { status, headers } = response;
       gate.note(readRateLimit(headers, context.api, timing.now()));
       const retryAfter = parseRetryAfter(headers.get("retry-after"), timing.now());
-      if (status < 400) return { body: parseBody(response, data), response };
+      if (status >= 300 && status < 400) {
+        if (options.redirects === "return") return { body: undefined as T, response };
+        await discard(response);
+        const location = headers.get("location");
+        throw new Malformed(`the API answered HTTP ${status}${location ? ` to ${safeUrl(location)}` : ""}; the Jobs API redirects only Download, so it was not followed`, false);
+      }
+      if (status < 300) {
+        const body = parseBody(response, data);
+        if (!options.read) return { body: body as T, response };
+        try {
+          return { body: options.read(body), response };
+        } catch (error) {
+          throw new Malformed((error as Error).message, true);
+        }
+      }
       let body: unknown;
       try {
         body = parseBody(response, error);
@@ -112,14 +198,15 @@ export async function callApi(context: CallContext, what: string, call: RawCall,
       }
       const retryable = status === 429 || status === 503 || (mode === "idempotent" && status >= 500);
       if (status === 429 && retryAfter !== undefined) gate.pause(timing.now() + retryAfter);
-      if (!retryable || attempt >= context.retries) throw status === 429 ? new RateLimitError(what, body, retryAfter) : new ApiError(what, status, body);
+      if (!retryable || attempt >= context.retries) throw status === 429 ? new RateLimitError(what, body, retryAfter, responseContext(headers)) : new ApiError(what, status, body, responseContext(headers));
       context.logger?.warn(`${what}: HTTP ${status}, retrying`, { attempt: attempt + 1, retryAfterMs: retryAfter });
       minMs = retryAfter ?? 0;
     } catch (error) {
       if (signal?.aborted) throw new JobAbortedError(what, signal.reason);
-      if (error instanceof ApiError) throw error;
-      if (mode === "unsafe" || attempt >= context.retries) throw new TransportError(what, error);
-      context.logger?.warn(`${what}: ${(error as Error).message}, retrying`, { attempt: attempt + 1 });
+      if (error instanceof JobsError) throw error;
+      const failure = transportFailure(what, error);
+      if ((error instanceof Malformed && !error.retryable) || mode === "unsafe" || attempt >= context.retries) throw failure;
+      context.logger?.warn(`${failure.message}; retrying`, { attempt: attempt + 1 });
     } finally {
       attemptTimeout?.end();
     }

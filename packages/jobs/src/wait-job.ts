@@ -11,7 +11,10 @@ export interface WaitOptions {
   timeoutMs?: number;
   /** Called with the job whenever its status, percentage or record count changes. */
   onProgress?: (job: Job) => void;
-  /** Called after each check with a resume token (no credentials): persist it to resume the wait elsewhere. */
+  /**
+   * Called with a resume token (no credentials) when the wait starts and after every check, the one that
+   * finds the job finished included: persist it to resume the wait elsewhere.
+   */
   onCheckpoint?: (token: string) => void;
   /**
    * impact.com retries a job in ERROR every 15 minutes, up to 5 times, then marks it FAILED
@@ -37,14 +40,27 @@ export function jobTarget(context: JobsContext, jobId: string, waitThroughError:
   };
 }
 
-/** Waits for a job on the instance's shared engine; resolves with the COMPLETED job. */
+/**
+ * Waits for a job on the instance's shared engine; resolves with the COMPLETED job. With `encode`, the
+ * caller's `onCheckpoint` gets a token when the wait starts (resuming it checks at once), after every
+ * check, and when the wait ends with the job finished (resuming it finds the job finished at once).
+ */
 export function waitForJob(context: JobsContext, id: string, options: WaitOptions = {}, resume?: Checkpoint, encode?: (checkpoint: Checkpoint) => string): Promise<Job> {
   const jobId = validateJobId(id);
   const { onCheckpoint } = options;
-  return context.engine.wait(jobTarget(context, jobId, options.waitThroughError ?? context.waitThroughError), {
-    ...options,
-    timeoutMs: options.timeoutMs ?? context.timeoutMs,
-    onCheckpoint: onCheckpoint && encode && ((checkpoint) => onCheckpoint(encode(checkpoint))),
-    resume,
-  });
+  const timeoutMs = options.timeoutMs ?? context.timeoutMs;
+  const now = context.call.timing.now();
+  let last: Checkpoint = resume ?? { attempt: 1, nextAt: now, deadline: now + timeoutMs };
+  const hand = onCheckpoint && encode && ((checkpoint: Checkpoint) => onCheckpoint(encode((last = checkpoint))));
+  hand?.(last);
+  const waiting = context.engine.wait(jobTarget(context, jobId, options.waitThroughError ?? context.waitThroughError), { ...options, timeoutMs, onCheckpoint: hand, resume });
+  if (!hand) return waiting;
+  const finished = () => hand({ attempt: last.attempt + 1, nextAt: context.call.timing.now(), deadline: last.deadline });
+  return waiting.then(
+    (job) => (finished(), job),
+    (error: unknown) => {
+      if (error instanceof JobFailedError) finished();
+      throw error;
+    },
+  );
 }

@@ -1,4 +1,5 @@
-import { JobsError } from "./errors.js";
+import { validateBaseUrl } from "@impactkit/core";
+import { InvalidArgumentError, JobsError } from "./errors.js";
 import { PollEngine, type Checkpoint, type Observation, type PollTarget } from "./poll-engine.js";
 import { resolvePollPolicy, type PollPolicy } from "./poll-policy.js";
 import { RateGate } from "./rate-limit.js";
@@ -45,6 +46,22 @@ export interface ZendeskOptions {
   timing?: Timing;
 }
 
+/** The base URL checked as every client of the project checks it (no userinfo, query or fragment). */
+function zendeskBaseUrl(baseUrl: unknown): string {
+  try {
+    return validateBaseUrl(baseUrl);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+/** The `job_status` of a 200; a body without one (`{}`, `null`) is malformed and retried. */
+function jobStatus(body: unknown): ZendeskJobStatus {
+  const status = body !== null && typeof body === "object" ? (body as { job_status?: unknown }).job_status : undefined;
+  if (status === null || typeof status !== "object" || typeof (status as ZendeskJobStatus).id !== "string") throw new TypeError(`no job_status in ${JSON.stringify(body)?.slice(0, 120)}`);
+  return status as ZendeskJobStatus;
+}
+
 const PHASES: Record<string, Observation<ZendeskJobStatus>["phase"]> = { queued: "pending", working: "pending", completed: "succeeded", failed: "failed", killed: "failed" };
 
 /**
@@ -58,8 +75,9 @@ export function createZendeskJobs(options: ZendeskOptions): {
 } {
   const timing = options.timing ?? systemTiming;
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
-  const base = options.baseUrl.replace(/\/+$/, "");
-  const call: CallContext = { timing, gate: new RateGate(), api: "zendesk", retries: options.retries ?? 4, requestTimeoutMs: 60_000, logger: options.logger };
+  const base = zendeskBaseUrl(options?.baseUrl);
+  if (typeof options.authorization !== "string" || options.authorization.trim() === "") throw new InvalidArgumentError("createZendeskJobs needs `authorization`: the Authorization header value");
+  const call: CallContext = { timing, gate: new RateGate(), api: "zendesk", retries: options.retries ?? 4, requestTimeoutMs: 60_000, idleTimeoutMs: 30_000, maxRateLimitWaitMs: Number.POSITIVE_INFINITY, logger: options.logger };
   const engine = new PollEngine(timing, resolvePollPolicy({ firstDelayMs: 1_000, ...options.policy }), 8, options.logger);
 
   async function get(id: string, signal?: AbortSignal): Promise<ZendeskJobStatus> {
@@ -73,15 +91,16 @@ export function createZendeskJobs(options: ZendeskOptions): {
         return response.ok ? { data: text, response } : { error: text, response };
       },
       signal,
+      { read: jobStatus },
     );
-    return (body as { job_status: ZendeskJobStatus }).job_status;
+    return body;
   }
 
   const target = (id: string): PollTarget<ZendeskJobStatus> => ({
     key: id,
     async check(signal) {
       const job = await get(id, signal);
-      const status = job.status ?? "";
+      const status = (job.status ?? "").toLowerCase();
       const percent = job.total ? ((job.progress ?? 0) / job.total) * 100 : undefined;
       return { phase: PHASES[status] ?? "unknown", value: job, status, progressKey: `${status} ${job.progress} ${job.total}`, ...(percent !== undefined ? { progress: { percent, runningMs: 0 } } : {}) };
     },

@@ -47,7 +47,7 @@ export function routeFor(fault: Fault, operation: Operation): Route | undefined 
 }
 
 export interface Expectation {
-  outcome: "ok" | "n/a" | "ApiError" | "TransportError" | "ExportRefusedError";
+  outcome: "ok" | "n/a" | "ApiError" | "ConnectionError" | "RequestTimeoutError" | "ProtocolError" | "ExportRefusedError";
   why: string;
 }
 
@@ -60,7 +60,8 @@ export function expectation(fault: Fault, operation: Operation): Expectation {
     if ((fault.kind === "status" && fault.status === 503) || fault.kind === "rate-limit") return { outcome: "ok", why: "429 and 503 say the Replay was not processed: retried" };
     if (fault.kind === "unknown-status") return { outcome: "ok", why: "the replayed job is returned with its raw Status" };
     if (fault.kind === "status") return { outcome: "ApiError", why: "a Replay creates a job: not retried after a 5xx that may have processed it" };
-    return { outcome: "TransportError", why: "a Replay creates a job: not retried after an unreadable or missing response" };
+    const outcome = fault.kind === "stall" ? "RequestTimeoutError" : fault.kind === "malformed-json" || fault.kind === "xml" ? "ProtocolError" : "ConnectionError";
+    return { outcome, why: "a Replay creates a job: not retried after an unreadable or missing response" };
   }
   if (route === "storage") return { outcome: "ok", why: "the transfer is retried or resumed with Range" };
   if (fault.kind === "expired-url") return { outcome: "ok", why: "a fresh signed URL is requested" };
