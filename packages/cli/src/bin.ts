@@ -1,9 +1,10 @@
 #!/usr/bin/env node
+import { PartialFiles } from "./partial-files.js";
 import { run } from "./program.js";
+import { handleShutdown } from "./shutdown.js";
 
 const controller = new AbortController();
-process.once("SIGINT", () => {
-  controller.abort(new Error("interrupted"));
-  process.once("SIGINT", () => process.exit(130));
-});
-process.exitCode = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal });
+const partials = new PartialFiles();
+const exitCode = handleShutdown(process, controller, partials);
+const code = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal, partials });
+process.exitCode = exitCode(code);

@@ -2,6 +2,7 @@ import type { Jobs, Logger } from "@impactkit/jobs";
 import { EXIT, UsageError } from "./exit-codes.js";
 import { APIS, jobsFor } from "./flavors.js";
 import type { Output } from "./output.js";
+import type { PartialFiles } from "./partial-files.js";
 
 /** The options every command shares. */
 export interface GlobalOptions {
@@ -16,16 +17,22 @@ export interface GlobalOptions {
 export interface CommandContext {
   output: Output;
   env: NodeJS.ProcessEnv;
-  /** Aborted by Ctrl-C: stops the request in flight and any wait or download. */
+  /** Aborted by a signal or a closed pipe (its reason an `Interruption`): stops the request in flight and any wait or download. */
   signal: AbortSignal;
+  /** The temporary files of the downloads in flight, for an exit that cannot wait for their cleanup. */
+  partials: PartialFiles;
+  /** How many requests the command has sent: a usage error (exit 2) says none was. */
+  requests: { sent: number };
 }
 
-/** A fetch that logs each request's method, origin and path (never its query or headers) with --verbose. */
-function loggingFetch(output: Output, what: string): typeof fetch {
+/** A fetch that counts each request and logs its method, origin and path (never its query or headers) with --verbose. */
+function loggingFetch(context: CommandContext, what: string): typeof fetch {
+  const { output } = context;
   return async (input, init) => {
     const request = new Request(input, init);
     const url = new URL(request.url);
     const started = performance.now();
+    context.requests.sent += 1;
     output.debug(`→ ${what} ${request.method} ${url.origin}${url.pathname}`);
     const response = await fetch(request);
     output.debug(`← ${what} ${response.status} ${url.pathname} (${Math.round(performance.now() - started)} ms)`);
@@ -50,8 +57,8 @@ export function openJobs(options: GlobalOptions, context: CommandContext, extra:
   const logger: Logger = { warn: (message) => context.output.debug(`! ${message}`) };
   return jobsFor(
     api,
-    { accountSid, authToken, ...(baseUrl ? { baseUrl } : {}), fetch: loggingFetch(context.output, "api") },
-    { logger, storageFetch: loggingFetch(context.output, "storage"), ...extra },
+    { accountSid, authToken, ...(baseUrl ? { baseUrl } : {}), fetch: loggingFetch(context, "api") },
+    { logger, storageFetch: loggingFetch(context, "storage"), ...extra },
   );
 }
 

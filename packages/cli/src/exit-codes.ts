@@ -14,8 +14,18 @@ export const EXIT = {
   jobFailed: 4,
   /** The wait's deadline passed. */
   timeout: 5,
-  /** Interrupted (Ctrl-C): 128 + SIGINT. */
+  /**
+   * Stopped by a signal or a closed pipe: 128 + the signal's number, the status a shell reports for a
+   * process the signal killed (POSIX Shell Command Language §2.8.2, "Exit Status for Commands").
+   * SIGHUP (1): the terminal went away.
+   */
+  hangup: 129,
+  /** Interrupted (Ctrl-C): 128 + SIGINT (2). */
   aborted: 130,
+  /** stdout or stderr was closed by its reader (EPIPE, which comes with SIGPIPE (13) by default; write(2)). */
+  closedPipe: 141,
+  /** Asked to stop: 128 + SIGTERM (15). */
+  terminated: 143,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -1,4 +1,5 @@
 import type { Job } from "@impactkit/jobs";
+import { terminalLine } from "./terminal-text.js";
 
 /** A job as the CLI prints it with --json: the normalised fields, dates as ISO 8601, no raw body. */
 export function jobJson(job: Job): Record<string, unknown> {
@@ -9,7 +10,7 @@ export function jobJson(job: Job): Record<string, unknown> {
 const when = (date: Date | undefined) => (date ? date.toISOString().replace(".000Z", "Z") : "-");
 
 /** A job as a few aligned lines for people. */
-export function jobText(job: Job): string {
+export function jobText(job: Job): string[] {
   const rows: Array<[string, string]> = [
     ["Id", job.Id],
     ["Type", job.Type ?? "-"],
@@ -20,13 +21,16 @@ export function jobText(job: Job): string {
     ["Completed", when(job.CompletedDate)],
     ["Replayable", job.Replayable === undefined ? "-" : job.Replayable ? "yes" : "no"],
   ];
-  return rows.map(([name, value]) => `${name.padEnd(11)}${value}`).join("\n");
+  return rows.map(([name, value]) => `${name.padEnd(11)}${value}`);
 }
 
-/** Jobs as a table for people. */
-export function jobsTable(jobs: readonly Job[]): string {
-  if (jobs.length === 0) return "No jobs.";
-  const rows = [["ID", "TYPE", "STATUS", "DONE", "RECORDS", "CREATED"], ...jobs.map((job) => [job.Id, job.Type ?? "-", job.Status, `${job.PercentageComplete ?? 0}%`, String(job.RecordsProcessed ?? 0), when(job.CreatedDate)])];
+/** Jobs as the lines of a table for people; the server's cells are cleaned (`terminalLine`) before they are measured, so the columns line up. */
+export function jobsTable(jobs: readonly Job[]): string[] {
+  if (jobs.length === 0) return ["No jobs."];
+  const rows = [
+    ["ID", "TYPE", "STATUS", "DONE", "RECORDS", "CREATED"],
+    ...jobs.map((job) => [job.Id, job.Type ?? "-", job.Status, `${job.PercentageComplete ?? 0}%`, String(job.RecordsProcessed ?? 0), when(job.CreatedDate)].map(terminalLine)),
+  ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd()).join("\n");
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd());
 }

@@ -1,14 +1,21 @@
 import type { Writable } from "node:stream";
+import { terminalJson, terminalLine } from "./terminal-text.js";
 
-/** Where a command writes: stdout for results (one JSON document with --json), stderr for errors and logs. */
+/**
+ * Where a command writes: stdout for results (one JSON document with --json), stderr for errors and logs.
+ * Everything goes through here, so nothing reaches the terminal raw: each line of text is cleaned by
+ * `terminalLine` (the only line breaks are those between the lines a command gives), and JSON keeps every
+ * value but escapes what a terminal would act on (`terminalJson`). Secrets are masked after cleaning, so
+ * control characters cannot split one up to get it through.
+ */
 export interface Output {
   readonly json: boolean;
   readonly verbose: boolean;
   /** Whether stdout is a terminal (progress bars) or not (plain lines). */
   readonly tty: boolean;
   readonly stdout: Writable;
-  /** The command's result: `human` as text, or `data` as the one JSON document. */
-  result(human: string, data: unknown): void;
+  /** The command's result: `lines` of text for people, or `data` as the one JSON document. */
+  result(lines: readonly string[], data: unknown): void;
   /** A line of progress or information for people (not with --json). */
   info(line: string): void;
   /** A --verbose line, on stderr. */
@@ -20,18 +27,25 @@ export interface Output {
 
 export function createOutput(options: { json: boolean; verbose: boolean; stdout: NodeJS.WriteStream | Writable; stderr: Writable }): Output {
   const secrets: string[] = [];
-  const redact = (text: string) => secrets.reduce((clean, secret) => clean.split(secret).join("***"), text);
-  const out = (text: string) => options.stdout.write(redact(text));
-  const err = (text: string) => options.stderr.write(redact(text));
+  const mask = (text: string) => secrets.reduce((clean, secret) => clean.split(secret).join("***"), text);
+  const line = (text: string) => `${mask(terminalLine(text))}\n`;
+  /** A JSON string value with its secrets masked, also where control characters split one up (they are dropped then). */
+  const value = (text: string) => {
+    const shown = terminalLine(text);
+    return mask(shown) === shown ? mask(text) : mask(shown);
+  };
+  const json = (data: unknown, indent?: number) => `${mask(terminalJson(JSON.stringify(data, (_key, field: unknown) => (typeof field === "string" ? value(field) : field), indent)))}\n`;
+  const out = (text: string) => void options.stdout.write(text);
+  const err = (text: string) => void options.stderr.write(text);
   return {
     json: options.json,
     verbose: options.verbose,
     tty: Boolean((options.stdout as NodeJS.WriteStream).isTTY),
     stdout: options.stdout,
-    result: (human, data) => out(options.json ? `${JSON.stringify(data, null, 2)}\n` : `${human}\n`),
-    info: (line) => void (options.json || out(`${line}\n`)),
-    debug: (line) => void (options.verbose && err(`${line}\n`)),
-    error: (message) => void err(options.json ? `${JSON.stringify({ error: message })}\n` : `impactkit: ${message}\n`),
+    result: (lines, data) => out(options.json ? json(data, 2) : lines.map(line).join("")),
+    info: (text) => void (options.json || out(line(text))),
+    debug: (text) => void (options.verbose && err(line(text))),
+    error: (message) => err(options.json ? json({ error: message }) : line(`impactkit: ${message}`)),
     addSecret: (secret) => void (secret.length >= 4 && secrets.push(secret)),
   };
 }

@@ -5,7 +5,9 @@ import { jobsCommands } from "./commands/jobs.js";
 import type { CommandContext, GlobalOptions } from "./context.js";
 import { EXIT, exitCodeOf } from "./exit-codes.js";
 import { APIS } from "./flavors.js";
+import { Interruption } from "./interruption.js";
 import { createOutput } from "./output.js";
+import { PartialFiles } from "./partial-files.js";
 
 const EXIT_HELP = `
 Credentials come from IMPACT_ACCOUNT_SID and IMPACT_AUTH_TOKEN (the flags are a fallback); the token is
@@ -18,7 +20,10 @@ Exit codes:
   3    the API refused the credentials (401) or their scope (403)
   4    the job ended FAILED or CANCELLED (or ERROR, unless --through-error)
   5    timed out waiting for the job
+  129  hung up (SIGHUP); no partial file is left
   130  interrupted (Ctrl-C); no partial file is left
+  141  stdout or stderr was closed (| head); the work stops quietly, no partial file is left
+  143  terminated (SIGTERM); no partial file is left
 
 Examples:
   impactkit demo
@@ -31,14 +36,17 @@ export interface RunIO {
   stdout: NodeJS.WriteStream | NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;
+  /** Stops the command; aborted with an `Interruption`, the command exits with its code and message. */
   signal: AbortSignal;
+  /** Where downloads note their temporary files, for an exit that cannot wait (default: a new one). */
+  partials?: PartialFiles;
 }
 
 /** Runs `impactkit` with `argv` (without the node and script paths); resolves with the exit code. */
 export async function run(argv: readonly string[], io: RunIO): Promise<number> {
   const json = argv.includes("--json");
   const output = createOutput({ json, verbose: argv.includes("--verbose") || argv.includes("-v"), stdout: io.stdout as NodeJS.WriteStream, stderr: io.stderr as NodeJS.WriteStream });
-  const context: CommandContext = { output, env: io.env, signal: io.signal };
+  const context: CommandContext = { output, env: io.env, signal: io.signal, partials: io.partials ?? new PartialFiles(), requests: { sent: 0 } };
   const program = new Command("impactkit")
     .description("Export, wait for, download and replay impact.com jobs (Partner v15, Agency v3, Brand).")
     .addOption(new Option("--api <api>", "the API flavor").choices(APIS))
@@ -66,7 +74,14 @@ export async function run(argv: readonly string[], io: RunIO): Promise<number> {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 || error.code === "commander.helpDisplayed" || error.code === "commander.version" ? EXIT.ok : EXIT.usage;
     }
-    const code = exitCodeOf(error);
+    const reason: unknown = io.signal.reason;
+    if (io.signal.aborted && reason instanceof Interruption) {
+      if (reason.message) output.error(reason.message);
+      return reason.exitCode;
+    }
+    const found = exitCodeOf(error);
+    // Exit 2 promises that nothing was sent: an argument found wrong later (a file that appeared meanwhile) is an error.
+    const code = found === EXIT.usage && context.requests.sent > 0 ? EXIT.error : found;
     output.error(code === EXIT.aborted ? "interrupted" : error instanceof Error ? error.message : String(error));
     return code;
   }

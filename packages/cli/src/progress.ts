@@ -1,6 +1,7 @@
 import { SingleBar } from "cli-progress";
 import type { DownloadOptions, DownloadResult, Job, Jobs, WaitOptions } from "@impactkit/jobs";
 import type { Output } from "./output.js";
+import { terminalLine } from "./terminal-text.js";
 
 export interface Progress<T> {
   update(value: T): void;
@@ -20,7 +21,10 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
-/** Job progress: a bar (percent, records) on a terminal, a line per change otherwise, nothing with --json. */
+/**
+ * Job progress: a bar (percent, records) on a terminal, a line per change otherwise, nothing with --json.
+ * The bar writes to the terminal itself, so the server's status is cleaned (`terminalLine`) before it.
+ */
 export function jobProgress(output: Output, label: string): Progress<Job> {
   if (output.json) return { update: () => undefined, stop: () => undefined };
   if (!output.tty) {
@@ -36,7 +40,7 @@ export function jobProgress(output: Output, label: string): Progress<Job> {
   const bar = new SingleBar({ format: `${label} {status} [{bar}] {percentage}% | {records} records`, stream: output.stdout as NodeJS.WriteStream, hideCursor: true, clearOnComplete: false });
   bar.start(100, 0, { status: "QUEUED", records: "0" });
   return {
-    update: (job) => bar.update(job.PercentageComplete ?? 0, { status: job.Status, records: number.format(job.RecordsProcessed ?? 0) }),
+    update: (job) => bar.update(job.PercentageComplete ?? 0, { status: terminalLine(job.Status), records: number.format(job.RecordsProcessed ?? 0) }),
     stop: () => bar.stop(),
   };
 }

@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSandbox, type Sandbox } from "@impactkit/sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createJobs } from "./create-jobs.js";
+import { diskError, downloadTempPath } from "./download.js";
 import { DownloadError, InvalidArgumentError, JobAbortedError } from "./errors.js";
 import { clientsFor, rejection, SLOW_MACHINE_MS } from "./test-support.js";
 
@@ -76,7 +77,7 @@ describe("download", () => {
     expect(sandbox.control.requests("storage").map((request) => request.status)).toEqual([403, 200]);
   });
 
-  it("restarts a Mode=Stream transfer that cannot resume, skipping the bytes already delivered", async () => {
+  it("restarts a cut Mode=Stream transfer, which has no validator to resume against, from byte 0", async () => {
     sandbox.control.inject({ route: "downloadJob", fault: { kind: "truncate", fraction: 0.5 } });
     const target = join(dir, "streamed.csv");
     await jobs().download(jobId, { to: target, mode: "stream" });
@@ -136,5 +137,40 @@ describe("download", () => {
     await jobs().download(jobId, { to: target, overwrite: true });
     expect(sha256(target)).toBe((await sandbox.control.result(jobId)).sha256);
     expect(filesIn()).toEqual(["replace.csv"]);
+  });
+
+  it("writes a 250-byte file name (its temporary file's name is short)", async () => {
+    const target = join(dir, `${"a".repeat(246)}.csv`);
+    await jobs().download(jobId, { to: target });
+    expect(sha256(target)).toBe((await sandbox.control.result(jobId)).sha256);
+    expect(filesIn()).toEqual([`${"a".repeat(246)}.csv`]);
+  });
+
+  it("refuses a dangling symbolic link before any request", async () => {
+    symlinkSync(join(dir, "nowhere.csv"), join(dir, "link.csv"));
+    const error = await rejection(jobs().download(jobId, { to: join(dir, "link.csv") }));
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as Error).message).toMatch(/link\.csv: it is a symbolic link to a file that does not exist/);
+    expect(sandbox.control.requests()).toEqual([]);
+  });
+
+  it("a rerun removes the temporary file a killed download left, named after the job and target", async () => {
+    const target = join(dir, "rerun.csv");
+    const stale = downloadTempPath(target, jobId);
+    writeFileSync(stale, "half of an earlier download");
+    expect(downloadTempPath(target, jobId)).toBe(stale);
+    expect(downloadTempPath(target, "00000000-0000-4000-8000-000000000000")).not.toBe(stale);
+    await jobs().download(jobId, { to: target });
+    expect(sha256(target)).toBe((await sandbox.control.result(jobId)).sha256);
+    expect(filesIn()).toEqual(["rerun.csv"]);
+  });
+
+  it("names a full disk, a read-only file system or a denied write, with the path", () => {
+    const error = diskError(Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" }), "/data/out.csv") as DownloadError;
+    expect(error).toBeInstanceOf(DownloadError);
+    expect(error).toMatchObject({ code: "ENOSPC", message: "cannot write /data/out.csv: no space left on the device (ENOSPC)" });
+    expect(diskError(Object.assign(new Error("x"), { code: "EROFS" }), "/r/o.csv")).toMatchObject({ code: "EROFS" });
+    const other = new Error("unrelated");
+    expect(diskError(other, "/x")).toBe(other);
   });
 });

@@ -71,14 +71,16 @@ async function writeAll(file: FileHandle, chunks: Uint8Array[], size: number, po
 /**
  * The temporary file of a download of `jobId` to `path`: beside the target, hidden, and named after
  * both (a hash, so that any legal target name still fits the 255-byte limit), so that a rerun of the
- * same download finds a stale one left by a killed process and removes it.
+ * same download finds a stale one left by a killed process and removes it. A process that must exit
+ * before the download can clean up removes this file itself.
  */
-export function tempPathFor(path: string, jobId: string): string {
+export function downloadTempPath(to: string, jobId: string): string {
+  const path = resolve(to);
   return join(dirname(path), `.impactkit-${createHash("sha256").update(`${jobId}\0${path}`).digest("hex").slice(0, 16)}.part`);
 }
 
 /** A file-system failure as a `DownloadError` that names the path and says what happened. */
-function diskError(error: unknown, path: string): unknown {
+export function diskError(error: unknown, path: string): unknown {
   const code = (error as NodeJS.ErrnoException)?.code;
   const says: Record<string, string> = { ENOSPC: "no space left on the device", EDQUOT: "the disk quota is exceeded", EACCES: "permission denied", EROFS: "the file system is read-only", EFBIG: "the file is too large for the file system", ENAMETOOLONG: "the name is too long" };
   if (typeof code !== "string" || !(code in says)) return error;
@@ -95,7 +97,7 @@ export async function downloadJob(context: JobsContext, id: string, options: Dow
   const jobId = validateJobId(id);
   const { overwrite, signal } = options;
   const path = await checkDownloadTarget(options.to, overwrite);
-  const temp = tempPathFor(path, jobId);
+  const temp = downloadTempPath(path, jobId);
   await rm(temp, { force: true });
   let written = 0;
   let batch: Uint8Array[] = [];

@@ -1,6 +1,6 @@
 export { jobsContext, type JobsContext, type JobsOptions } from "./context.js";
 export { createJobs, type ClickParams, type Jobs, type ReportParams } from "./create-jobs.js";
-export { checkDownloadTarget, downloadJob, type DownloadOptions, type DownloadResult } from "./download.js";
+export { checkDownloadTarget, downloadJob, downloadTempPath, type DownloadOptions, type DownloadResult } from "./download.js";
 export { ApiError, DownloadError, ExportRefusedError, InvalidArgumentError, JobAbortedError, JobFailedError, JobsError, JobTimeoutError, RateLimitError, TransportError } from "./errors.js";
 export { exportClicks, exportReport, type JobHandle } from "./export-job.js";
 export { getJob } from "./get-job.js";

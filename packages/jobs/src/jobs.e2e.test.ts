@@ -278,4 +278,17 @@ describe("on the sandbox's manual clock: what a wait sees, check by check", () =
     expect(sha256(readFileSync(target))).toBe((await manual.control.result(handle.id)).sha256);
   });
 
+
+  it("resumes in another process as the README shows, from the token saved before the first check", async () => {
+    const saved = new Map<string, string>();
+    const handle = await exportPartner("2026-11-13");
+    const controller = new AbortController();
+    const first = partnerOn().wait(handle.id, { signal: controller.signal, onCheckpoint: (token) => saved.set(`wait:${handle.id}`, token) });
+    controller.abort();
+    await expect(first).rejects.toMatchObject({ name: "AbortError" });
+    manual.control.advance(7_000);
+    const resumed = partnerOn().resume(saved.get(`wait:${handle.id}`)!, { onCheckpoint: (token) => saved.set(`wait:${handle.id}`, token) });
+    await expect(resumed).resolves.toMatchObject({ Id: handle.id, Status: "COMPLETED" });
+    await expect(partnerOn().resume(saved.get(`wait:${handle.id}`)!)).resolves.toMatchObject({ Id: handle.id, Status: "COMPLETED" });
+  });
 });

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { ApiError, JobsError, JobTimeoutError } from "./errors.js";
+import { ApiError, InvalidArgumentError, JobsError, JobTimeoutError } from "./errors.js";
 import type { Checkpoint } from "./poll-engine.js";
 import { rejection, VirtualTiming } from "./test-support.js";
 import { systemTiming, type Timing } from "./timing.js";
@@ -448,5 +448,24 @@ describe("createZendeskJobs against a real HTTP server", () => {
     controller.abort();
     expect(((await other) as Error).name).toBe("AbortError");
     expect(jobs.notify("many2")).toBe(0);
+  });
+
+  it.each([[{}], [null], [{ job_status: null }]])("retries a 200 whose body %j has no job_status, like malformed JSON", async (bad) => {
+    const server = await JobServer.start();
+    server.script("shape1", [{ http: 200, body: bad }, completed(2)]);
+    const jobs = createZendeskJobs({ baseUrl: server.url, authorization: AUTHORIZATION, policy: FAST, timing: realTiming });
+    await expect(jobs.wait("shape1")).resolves.toMatchObject({ status: "completed" });
+    expect(server.count("shape1")).toBe(2);
+  });
+
+  it("reads a status in any case", async () => {
+    const server = await JobServer.start();
+    server.script("case1", [{ job: { status: "Completed", progress: 1, total: 1 } }]);
+    const jobs = createZendeskJobs({ baseUrl: server.url, authorization: AUTHORIZATION, policy: FAST, timing: realTiming });
+    await expect(jobs.wait("case1")).resolves.toMatchObject({ status: "Completed" });
+  });
+
+  it.each([["https://agent:secret@example.zendesk.com"], ["ftp://example.zendesk.com"], ["https://example.zendesk.com/?x=1"], [""]])("refuses the base URL %j as core does, before any request", (baseUrl) => {
+    expect(() => createZendeskJobs({ baseUrl, authorization: AUTHORIZATION })).toThrow(InvalidArgumentError);
   });
 });

@@ -8,7 +8,8 @@ import { DEFAULT_ACCOUNT, startSandbox } from "@impactkit/sandbox";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../exit-codes.js";
 import { jobsFor } from "../flavors.js";
-import { downloadShowing, formatBytes, waitShowing } from "../progress.js";
+import { downloadFile } from "../download-file.js";
+import { formatBytes, waitShowing } from "../progress.js";
 
 async function digest(path: string): Promise<{ sha256: string; rows: number }> {
   const hash = createHash("sha256");
@@ -53,7 +54,7 @@ export function demoCommand(program: Command, context: CommandContext): void {
           output.info(`${api}: ReportExport ${report} → job ${handle.id}`);
           const job = await waitShowing(jobs, handle.id, output, `${api} waiting`, { signal: context.signal });
           const target = join(dir, `${api}-${report}.csv`);
-          const result = await downloadShowing(jobs, handle.id, output, `${api} downloading`, { to: target, overwrite: true, signal: context.signal });
+          const result = await downloadFile(jobs, handle.id, context, `${api} downloading`, { to: target, overwrite: true, signal: context.signal });
           const { sha256, rows: counted } = await digest(result.path);
           summary.push({ api, jobId: job.Id, status: job.Status, rows: counted, bytes: result.bytes, sha256, path: result.path, elapsedMs: Math.round(performance.now() - started) });
         }
@@ -61,6 +62,6 @@ export function demoCommand(program: Command, context: CommandContext): void {
         await sandbox.close();
       }
       const table = summary.map((row) => `${row.api.padEnd(12)} ${row.jobId}  ${String(row.rows).padStart(9)} rows  ${formatBytes(row.bytes).padStart(10)}  sha256 ${row.sha256.slice(0, 16)}…  ${(row.elapsedMs / 1000).toFixed(2)} s`);
-      output.result(["", "API          JOB                                        ROWS        BYTES  SHA-256                    ELAPSED", ...table].join("\n"), { sandbox: "embedded", reports: summary });
+      output.result(["", "API          JOB                                        ROWS        BYTES  SHA-256                    ELAPSED", ...table], { sandbox: "embedded", reports: summary });
     });
 }

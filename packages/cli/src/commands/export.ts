@@ -1,10 +1,11 @@
 import type { Command } from "commander";
-import type { JobHandle, Jobs } from "@impactkit/jobs";
+import { checkDownloadTarget, type JobHandle, type Jobs } from "@impactkit/jobs";
 import { type CommandContext, type GlobalOptions, openJobs } from "../context.js";
+import { downloadFile } from "../download-file.js";
 import { parseDuration } from "../duration.js";
 import { jobJson } from "../job-view.js";
 import { parseParams } from "../params.js";
-import { downloadShowing, formatBytes, waitShowing } from "../progress.js";
+import { formatBytes, waitShowing } from "../progress.js";
 
 interface ExportOptions {
   param: string[];
@@ -31,21 +32,29 @@ function settingsOf(options: ExportOptions): { timeoutMs: number; policy: { firs
   return { timeoutMs: parseDuration(options.timeout, "--timeout"), policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
 }
 
-/** After scheduling: optionally wait and download, then print the outcome. */
-async function finish(jobs: Jobs<{}>, handle: JobHandle, options: ExportOptions, context: CommandContext): Promise<void> {
+/**
+ * The --output file, checked before anything is sent (`checkDownloadTarget`): a missing folder or an
+ * existing file is a usage error at once, not after the export was scheduled and waited for.
+ */
+async function outputTarget(options: ExportOptions): Promise<string | undefined> {
+  return options.output === undefined ? undefined : checkDownloadTarget(options.output, options.overwrite);
+}
+
+/** After scheduling: optionally wait and download to `target` (checked), then print the outcome. */
+async function finish(jobs: Jobs<{}>, handle: JobHandle, target: string | undefined, options: ExportOptions, context: CommandContext): Promise<void> {
   const summary: Record<string, unknown> = { jobId: handle.id, queuedUri: handle.queuedUri, resultUri: handle.resultUri ?? null };
   const lines = [`Scheduled job ${handle.id}`];
-  if (options.wait || options.output) {
+  if (options.wait || target) {
     const job = await waitShowing(jobs, handle.id, context.output, "waiting", { signal: context.signal });
     summary["job"] = jobJson(job);
     lines.push(`Job ${job.Id} COMPLETED: ${job.RecordsProcessed ?? 0} records`);
   }
-  if (options.output) {
-    const result = await downloadShowing(jobs, handle.id, context.output, "downloading", { to: options.output, overwrite: options.overwrite ?? false, signal: context.signal });
+  if (target) {
+    const result = await downloadFile(jobs, handle.id, context, "downloading", { to: target, overwrite: options.overwrite ?? false, signal: context.signal });
     summary["download"] = { path: result.path, bytes: result.bytes };
     lines.push(`Saved ${result.path} (${formatBytes(result.bytes)})`);
   }
-  context.output.result(lines.join("\n"), summary);
+  context.output.result(lines, summary);
 }
 
 /** `impactkit export report|clicks`. */
@@ -63,8 +72,9 @@ export function exportCommands(program: Command, globals: () => GlobalOptions, c
   ).action(async (reportId: string, options: ExportOptions) => {
     const jobs = openJobs(globals(), context, settingsOf(options));
     const params = { ...parseParams(options.param), ...(options.format ? { ResultFormat: options.format.toUpperCase() } : {}) };
+    const target = await outputTarget(options);
     const handle = await jobs.exportReport(reportId, params as never, { signal: context.signal });
-    await finish(jobs, handle, options, context);
+    await finish(jobs, handle, target, options, context);
   });
 
   exportOptions(
@@ -82,7 +92,8 @@ export function exportCommands(program: Command, globals: () => GlobalOptions, c
       ...(options.date ? { Date: options.date } : {}),
       ...(options.programId ? { ProgramId: jobs.spec.api === "brand" ? options.programId : [options.programId] } : {}),
     };
+    const target = await outputTarget(options);
     const handle = await jobs.exportClicks(params as never, { signal: context.signal });
-    await finish(jobs, handle, options, context);
+    await finish(jobs, handle, target, options, context);
   });
 }

@@ -1,8 +1,10 @@
 import type { Command } from "commander";
+import { checkDownloadTarget } from "@impactkit/jobs";
 import { type CommandContext, type GlobalOptions, openJobs } from "../context.js";
+import { downloadFile } from "../download-file.js";
 import { parseDuration } from "../duration.js";
 import { jobJson, jobsTable, jobText } from "../job-view.js";
-import { downloadShowing, formatBytes, waitShowing } from "../progress.js";
+import { formatBytes, waitShowing } from "../progress.js";
 
 type Globals = () => GlobalOptions;
 
@@ -42,7 +44,7 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
       const settings = { timeoutMs: parseDuration(options.timeout, "--timeout"), waitThroughError: options.throughError ?? false, policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
       const job = await waitShowing(openJobs(globals(), context, settings), jobId, context.output, "waiting", { signal: context.signal });
       const elapsedMs = Math.round(performance.now() - started);
-      context.output.result(`Job ${job.Id} COMPLETED: ${job.RecordsProcessed ?? 0} records in ${(elapsedMs / 1000).toFixed(1)} s`, { job: jobJson(job), elapsedMs });
+      context.output.result([`Job ${job.Id} COMPLETED: ${job.RecordsProcessed ?? 0} records in ${(elapsedMs / 1000).toFixed(1)} s`], { job: jobJson(job), elapsedMs });
     });
 
   jobs
@@ -57,14 +59,16 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
     .action(async (jobId: string, options: { output: string; overwrite?: boolean; stream?: boolean; timeout: string; firstCheck: string }) => {
       const started = performance.now();
       const settings = { timeoutMs: parseDuration(options.timeout, "--timeout"), policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
-      const result = await downloadShowing(openJobs(globals(), context, settings), jobId, context.output, "downloading", {
-        to: options.output,
+      const jobs = openJobs(globals(), context, settings);
+      const target = await checkDownloadTarget(options.output, options.overwrite);
+      const result = await downloadFile(jobs, jobId, context, "downloading", {
+        to: target,
         overwrite: options.overwrite ?? false,
         mode: options.stream ? "stream" : "redirect",
         signal: context.signal,
       });
       const elapsedMs = Math.round(performance.now() - started);
-      context.output.result(`Saved ${result.path} (${formatBytes(result.bytes)})`, { jobId, path: result.path, bytes: result.bytes, elapsedMs });
+      context.output.result([`Saved ${result.path} (${formatBytes(result.bytes)})`], { jobId, path: result.path, bytes: result.bytes, elapsedMs });
     });
 
   jobs
@@ -73,6 +77,6 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
     .addHelpText("after", "\nExample:\n  impactkit jobs replay $JOB --api brand")
     .action(async (jobId: string) => {
       const job = await openJobs(globals(), context).replay(jobId, { signal: context.signal });
-      context.output.result(`Replayed ${jobId} as job ${job.Id} (${job.Status})`, { replayOf: jobId, job: jobJson(job) });
+      context.output.result([`Replayed ${jobId} as job ${job.Id} (${job.Status})`], { replayOf: jobId, job: jobJson(job) });
     });
 }
