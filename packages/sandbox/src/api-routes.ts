@@ -1,8 +1,8 @@
-import type { Fault, Route } from "./faults.js";
+import type { ApiRoute } from "./fault-routes.js";
 import type { SandboxFlavor } from "./flavors.js";
 import { isTerminal, jobState, requestKey, type ResultFormat, type SandboxJob } from "./job-store.js";
 import type { Reply } from "./reply.js";
-import { createJob, jobResult, type SandboxState } from "./sandbox-state.js";
+import { createJob, type SandboxState } from "./sandbox-state.js";
 import { toWireJob } from "./wire-job.js";
 
 export interface RouteContext {
@@ -12,11 +12,10 @@ export interface RouteContext {
   url: URL;
   /** Path segments after `/{Accounts}/{AccountSID}`, without a `.json` suffix. */
   rest: string[];
-  fault: Fault | undefined;
 }
 
 export interface MatchedRoute {
-  route: Exclude<Route, "storage">;
+  route: ApiRoute;
   jobId?: string;
   handle: (context: RouteContext) => Reply;
 }
@@ -69,12 +68,11 @@ function downloadJob(context: RouteContext, id: string): Reply {
   const current = jobState(job, now);
   if (!isTerminal(current)) return { status: 202, json: toWireJob(context.flavor, job, now) };
   if (current.status !== "COMPLETED") return errorReply(404, `The job has no result: it is ${current.status}.`);
-  const file = jobResult(job);
   if (context.url.searchParams.get("Mode") === "Stream") {
+    const { file } = state.results.current(job, now);
     return { status: 200, raw: { stream: () => file.stream(), length: file.size, contentType: file.contentType } };
   }
-  const expiresAt = context.fault?.kind === "expired-url" ? now - 1_000 : now + state.signedUrlTtlMs;
-  return { status: 302, headers: { Location: state.signer.sign(state.storageOrigin, job.id, expiresAt) } };
+  return { status: 302, headers: { Location: state.signer.sign(state.storageOrigin, job.id, now + state.signedUrlTtlMs) } };
 }
 
 function replayJob(context: RouteContext, id: string): Reply {
@@ -100,7 +98,6 @@ function queryOf(url: URL): Record<string, string | string[]> {
 /** Schedules an export, or returns the job of an identical earlier request. */
 function scheduleExport(context: RouteContext, type: SandboxJob["type"], source: string, programId: string, refuse: (status: number, message: string, errors?: Array<{ Field: string; Message: string }>) => Reply): Reply {
   const { state, flavor } = context;
-  if (context.fault?.kind === "export-error") return { status: 200, json: { Status: "ERROR", Message: context.fault.message ?? `Not permitted to run ${source} at this time.` } };
   const params = queryOf(context.url);
   const format = (params["ResultFormat"] ?? "CSV") as ResultFormat;
   if (!["CSV", "JSON", "XML"].includes(format as string)) return refuse(400, "Validation Failed", [{ Field: "ResultFormat", Message: "Must be one of CSV, JSON, XML" }]);

@@ -1,36 +1,9 @@
+import { FAULT_KINDS, type Fault } from "./fault-kinds.js";
+import type { Route } from "./fault-routes.js";
 import { mulberry32 } from "./prng.js";
 
-/** The routes a fault can be aimed at. */
-export type Route = "listJobs" | "getJob" | "downloadJob" | "replayJob" | "exportReport" | "exportClicks" | "storage";
-
-export const ROUTES: readonly Route[] = ["listJobs", "getJob", "downloadJob", "replayJob", "exportReport", "exportClicks", "storage"];
-
-/** What can go wrong on the wire. */
-export type Fault =
-  /** A server error with the error envelope. */
-  | { kind: "status"; status: 500 | 502 | 503 | 504 }
-  /** 429 with `Retry-After` (seconds) and the flavor's rate-limit headers showing nothing left. */
-  | { kind: "rate-limit"; retryAfterSeconds?: number }
-  /** The connection is reset before any response. */
-  | { kind: "reset" }
-  /** Nothing is sent for `ms` real milliseconds (forever when omitted, until the client gives up or the sandbox closes). */
-  | { kind: "stall"; ms?: number }
-  /** The body is sent in small pieces, `bytesPerSecond` at most. */
-  | { kind: "slow"; bytesPerSecond: number }
-  /** `Content-Length` promises the whole body, then the connection closes after `fraction` of it. */
-  | { kind: "truncate"; fraction?: number }
-  /** Download redirects to a signed URL that has already expired. */
-  | { kind: "expired-url" }
-  /** A Job carries a `Status` the docs do not list. */
-  | { kind: "unknown-status"; status?: string }
-  /** The body is not valid JSON although it says it is. */
-  | { kind: "malformed-json" }
-  /** The body is XML although the request asked for JSON. */
-  | { kind: "xml" }
-  /** An export is refused with HTTP 200 and `{"Status":"ERROR","Message":…}`, as the agency API does. */
-  | { kind: "export-error"; message?: string };
-
-export type FaultKind = Fault["kind"];
+export { ROUTES, type ApiRoute, type Route } from "./fault-routes.js";
+export type { Fault, FaultKind } from "./fault-kinds.js";
 
 export interface ScriptedFault {
   route: Route;
@@ -49,24 +22,9 @@ export interface RandomFaults {
   routes?: readonly Route[];
 }
 
-const FAULTS_BY_ROUTE: Record<FaultKind, readonly Route[] | "all"> = {
-  status: "all",
-  "rate-limit": ["listJobs", "getJob", "downloadJob", "replayJob", "exportReport", "exportClicks"],
-  reset: "all",
-  stall: "all",
-  slow: "all",
-  truncate: "all",
-  "expired-url": ["downloadJob"],
-  "unknown-status": ["getJob", "listJobs", "downloadJob", "replayJob"],
-  "malformed-json": ["listJobs", "getJob", "downloadJob", "replayJob", "exportReport", "exportClicks"],
-  xml: ["listJobs", "getJob", "downloadJob", "replayJob", "exportReport", "exportClicks"],
-  "export-error": ["exportReport", "exportClicks"],
-};
-
-/** Whether a fault means anything on a route (an expired URL only on Download, and so on). */
+/** Whether a fault means anything on a route (an expired URL only on Download, and so on): its kind's `routes`. */
 export function faultFits(fault: Fault, route: Route): boolean {
-  const routes = FAULTS_BY_ROUTE[fault.kind];
-  return routes === "all" || routes.includes(route);
+  return FAULT_KINDS[fault.kind].routes.includes(route);
 }
 
 /** Scripted faults (consumed in order) and seeded random ones, chosen per request. */

@@ -1,5 +1,6 @@
 export { followClock, ManualClock, manualTimers, ScaledClock, type Clock, type ClockTimers } from "./clock.js";
-export { ROUTES, type Fault, type FaultKind, type RandomFaults, type Route, type ScriptedFault } from "./faults.js";
+export { FAULT_KINDS, type FaultKindInfo, type FaultOf } from "./fault-kinds.js";
+export { ROUTES, type ApiRoute, type Fault, type FaultKind, type RandomFaults, type Route, type ScriptedFault } from "./faults.js";
 export { mulberry32 } from "./prng.js";
 export { FLAVORS, type FlavorId, type SandboxFlavor } from "./flavors.js";
 export { DEFAULT_PLAN, type JobPlan } from "./job-plan.js";
@@ -7,4 +8,15 @@ export type { JobState, SandboxJob } from "./job-store.js";
 export type { RateLimitOptions } from "./rate-limit.js";
 export type { LoggedRequest } from "./request-log.js";
 export type { Violation } from "./response-validator.js";
-export { DEFAULT_ACCOUNT, DEFAULT_REPORTS, startSandbox, type JobSnapshot, type Sandbox, type SandboxAccount, type SandboxControl, type SandboxOptions } from "./sandbox.js";
+export {
+  DEFAULT_ACCOUNT,
+  DEFAULT_REPORTS,
+  startSandbox,
+  type ElsewhereRequest,
+  type JobSnapshot,
+  type ResultSnapshot,
+  type Sandbox,
+  type SandboxAccount,
+  type SandboxControl,
+  type SandboxOptions,
+} from "./sandbox.js";

@@ -1,7 +1,4 @@
-import type { ServerResponse } from "node:http";
 import { Readable } from "node:stream";
-import { setTimeout as sleep } from "node:timers/promises";
-import type { Fault } from "./faults.js";
 import { toXml } from "./xml.js";
 
 /** What a route answers, before faults and content negotiation. */
@@ -16,101 +13,41 @@ export interface Reply {
   text?: { body: string; contentType: string };
 }
 
-export interface DeliverOptions {
-  fault: Fault | undefined;
-  /** Whether the client asked for JSON (`Accept: application/json` or a `.json` suffix). */
-  wantsJson: boolean;
-  /** Pending timers of stalls and slow bodies, cleared when the sandbox closes. */
-  timers: Set<NodeJS.Timeout>;
+/** A reply as it goes on the wire: status, headers (with `Content-Type` and `Content-Length`) and bytes. */
+export interface Payload {
+  status: number;
+  headers: Record<string, string>;
+  length: number;
+  /** The body's bytes, streamed; `undefined` for a response without a body. */
+  body: (() => Readable) | undefined;
 }
 
-function later(timers: Set<NodeJS.Timeout>, ms: number, run: () => void): void {
-  const timer = setTimeout(() => {
-    timers.delete(timer);
-    run();
-  }, ms);
-  timers.add(timer);
-}
+/**
+ * How a JSON body is written: as the request negotiated (`json` or `xml`: JSON only for
+ * `Accept: application/json` or a `.json` suffix, https://integrations.impact.com/impact-brand/reference/responses),
+ * or cut short of its closing characters although it says it is JSON (`malformed-json`).
+ */
+export type BodyFormat = "json" | "xml" | "malformed-json";
 
-function serialise(reply: Reply, options: DeliverOptions): { body: Buffer | undefined; contentType: string | undefined } {
+function serialise(reply: Reply, format: BodyFormat): { body: Buffer; contentType: string } | undefined {
   if (reply.text) return { body: Buffer.from(reply.text.body), contentType: reply.text.contentType };
-  if (reply.json === undefined) return { body: undefined, contentType: undefined };
-  if (options.fault?.kind === "malformed-json") return { body: Buffer.from(JSON.stringify(reply.json).slice(0, -1).concat(',"')), contentType: "application/json" };
-  if (!options.wantsJson || options.fault?.kind === "xml") {
+  if (reply.json === undefined) return undefined;
+  if (format === "malformed-json") return { body: Buffer.from(JSON.stringify(reply.json).slice(0, -1).concat(',"')), contentType: "application/json" };
+  if (format === "xml") {
     const body = Array.isArray(reply.json) ? { Jobs: reply.json } : reply.json;
     return { body: Buffer.from(toXml(body)), contentType: "application/xml; charset=utf-8" };
   }
   return { body: Buffer.from(JSON.stringify(reply.json)), contentType: "application/json; charset=utf-8" };
 }
 
-/**
- * Sends a reply, with the fault (if any) applied on the wire: a reset or stall before anything is sent,
- * a slow drip, or a body cut short of its Content-Length.
- */
-export function deliver(response: ServerResponse, reply: Reply, options: DeliverOptions): void {
-  const { fault, timers } = options;
-  if (fault?.kind === "reset") {
-    response.socket?.resetAndDestroy();
-    return;
-  }
-  if (fault?.kind === "stall") {
-    if (fault.ms !== undefined) later(timers, fault.ms, () => deliver(response, reply, { ...options, fault: undefined }));
-    return;
-  }
-  const { body, contentType } = serialise(reply, options);
-  const length = body?.length ?? reply.raw?.length ?? 0;
+/** A reply's bytes and framing headers. */
+export function encode(reply: Reply, format: BodyFormat): Payload {
+  const serialised = serialise(reply, format);
   const headers: Record<string, string> = { ...reply.headers };
-  if (contentType ?? reply.raw?.contentType) headers["Content-Type"] = (contentType ?? reply.raw?.contentType)!;
+  const contentType = serialised?.contentType ?? reply.raw?.contentType;
+  if (contentType) headers["Content-Type"] = contentType;
+  const length = serialised?.body.length ?? reply.raw?.length ?? 0;
   headers["Content-Length"] = String(length);
-  response.writeHead(reply.status, headers);
-  if (response.req.method === "HEAD") {
-    response.end();
-    return;
-  }
-  if (fault?.kind === "truncate") {
-    const keep = Math.floor(length * (fault.fraction ?? 0.5));
-    if (body) {
-      response.write(body.subarray(0, keep), () => response.destroy());
-    } else if (reply.raw) {
-      const source = reply.raw.stream();
-      const cut = Readable.from(
-        (async function* () {
-          let sent = 0;
-          for await (const chunk of source as AsyncIterable<Buffer>) {
-            const part = chunk.subarray(0, keep - sent);
-            sent += part.length;
-            if (part.length > 0) yield part;
-            if (sent >= keep) break;
-          }
-        })(),
-      );
-      cut.pipe(response, { end: false });
-      cut.on("end", () => response.write("", () => response.destroy()));
-      response.on("close", () => cut.destroy());
-    } else response.destroy();
-    return;
-  }
-  if (fault?.kind === "slow") {
-    const step = Math.max(1, Math.floor(fault.bytesPerSecond / 10));
-    const source = body ? Readable.from([body]) : reply.raw!.stream();
-    const dripped = Readable.from(
-      (async function* () {
-        for await (const chunk of source as AsyncIterable<Buffer>) {
-          for (let offset = 0; offset < chunk.length; offset += step) {
-            yield chunk.subarray(offset, offset + step);
-            await sleep(100);
-          }
-        }
-      })(),
-    );
-    dripped.pipe(response);
-    response.on("close", () => dripped.destroy());
-    return;
-  }
-  if (body) response.end(body);
-  else if (reply.raw) {
-    const source = reply.raw.stream();
-    source.pipe(response);
-    response.on("close", () => source.destroy());
-  } else response.end();
+  const body = serialised ? () => Readable.from([serialised.body]) : reply.raw?.stream;
+  return { status: reply.status, headers, length, body };
 }

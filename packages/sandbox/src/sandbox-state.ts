@@ -2,7 +2,7 @@ import type { Clock } from "./clock.js";
 import type { SandboxFlavor } from "./flavors.js";
 import { resolvePlan, type JobPlan } from "./job-plan.js";
 import { JobStore, type ResultFormat, type SandboxJob } from "./job-store.js";
-import { resultFile, type ResultFile } from "./result-file.js";
+import type { ResultVersions } from "./result-versions.js";
 import type { UrlSigner } from "./signed-url.js";
 import { uuidFrom } from "./prng.js";
 
@@ -11,7 +11,14 @@ export interface SandboxState {
   clock: Clock;
   jobs: JobStore;
   signer: UrlSigner;
+  /** The storage origin signed download URLs point to. */
   storageOrigin: string;
+  /** The storage origin's cleartext listener, where a `storage-redirect` to `http` points. */
+  cleartextStorageOrigin: string;
+  /** Another origin, where `redirect` and `storage-redirect` to `other-origin` point. */
+  elsewhereOrigin: string;
+  /** The versions of the stored results. */
+  results: ResultVersions;
   signedUrlTtlMs: number;
   /** Known report ids and handles; `undefined` accepts any. */
   reports: ReadonlySet<string> | undefined;
@@ -49,15 +56,4 @@ export function createJob(state: SandboxState, request: NewJob): SandboxJob {
     ...(request.replayOf ? { replayOf: request.replayOf } : {}),
   };
   return job;
-}
-
-function seedOf(id: string): number {
-  return Number.parseInt(id.replaceAll("-", "").slice(0, 8), 16);
-}
-
-/** The result file of a job: its rows, format and values follow from the job alone. */
-export function jobResult(job: SandboxJob): ResultFile {
-  const date = job.params["START_DATE"] ?? job.params["StartDate"] ?? job.params["Date"];
-  const eventDate = typeof date === "string" && /^\d{4}-\d{2}-\d{2}/.test(date) ? date.slice(0, 10) : new Date(job.createdAt).toISOString().slice(0, 10);
-  return resultFile({ format: job.resultFormat, rows: job.plan.rows, seed: seedOf(job.id), eventDate, programId: job.programId });
 }

@@ -21,7 +21,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const storage = sandbox.control.requests("storage");
+  const elsewhere = sandbox.control.elsewhere();
   await sandbox.close();
+  expect(elsewhere.length).toBeGreaterThan(0);
+  for (const request of elsewhere) {
+    expect(Object.keys(request.headers)).not.toContain("authorization");
+    expect(Object.keys(request.headers)).not.toContain(CUSTOM_HEADER.name.toLowerCase());
+  }
   await new Promise((resolve) => setTimeout(resolve, 100));
   process.off("unhandledRejection", onUnhandled);
   expect(unhandled).toEqual([]);

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Fault, Route, Sandbox } from "@impactkit/sandbox";
+import { FAULT_KINDS, type Fault, type Route, type Sandbox } from "@impactkit/sandbox";
 import { exportIn, jobsOf, type FlavorName } from "./harness.ts";
 
 export const FAULTS: ReadonlyArray<{ name: string; fault: Fault }> = [
@@ -19,31 +19,30 @@ export const FAULTS: ReadonlyArray<{ name: string; fault: Fault }> = [
   { name: "malformed JSON", fault: { kind: "malformed-json" } },
   { name: "XML body", fault: { kind: "xml" } },
   { name: "200 + Status ERROR", fault: { kind: "export-error", message: "Not permitted to run this report" } },
+  { name: "body stalls after headers", fault: { kind: "body-stall", afterBytes: 8 } },
+  { name: "trickled body", fault: { kind: "trickle", bytes: 16_384, intervalMs: 2 } },
+  { name: "object changed mid-transfer", fault: { kind: "object-changed", afterBytes: 20_000 } },
+  { name: "gzip from storage", fault: { kind: "gzip" } },
+  { name: "redirect to another origin", fault: { kind: "redirect", status: 307 } },
+  { name: "storage redirect to data:", fault: { kind: "storage-redirect", to: "data" } },
+  { name: "storage redirect to another origin", fault: { kind: "storage-redirect", to: "other-origin" } },
+  { name: "200 with null body", fault: { kind: "non-job-body", body: null } },
+  { name: "lowercase Status", fault: { kind: "status-case", case: "lower" } },
 ];
 
 export const OPERATIONS = ["get", "list", "wait", "download", "replay", "export"] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 const PRIMARY_ROUTE: Record<Operation, Route> = { get: "getJob", list: "listJobs", wait: "getJob", download: "downloadJob", replay: "replayJob", export: "exportReport" };
-const STORAGE_FAULTS = new Set(["status", "reset", "stall", "truncate"]);
-const FITS: Record<Fault["kind"], readonly Route[]> = {
-  status: ["listJobs", "getJob", "downloadJob", "replayJob", "exportReport", "storage"],
-  "rate-limit": ["listJobs", "getJob", "downloadJob", "replayJob", "exportReport"],
-  reset: ["listJobs", "getJob", "downloadJob", "replayJob", "exportReport", "storage"],
-  stall: ["listJobs", "getJob", "downloadJob", "replayJob", "exportReport", "storage"],
-  slow: ["listJobs", "getJob", "downloadJob", "replayJob", "exportReport", "storage"],
-  truncate: ["listJobs", "getJob", "downloadJob", "replayJob", "exportReport", "storage"],
-  "expired-url": ["downloadJob"],
-  "unknown-status": ["getJob", "listJobs", "downloadJob", "replayJob"],
-  "malformed-json": ["listJobs", "getJob", "downloadJob", "replayJob", "exportReport"],
-  xml: ["listJobs", "getJob", "downloadJob", "replayJob", "exportReport"],
-  "export-error": ["exportReport"],
-};
+/** Faults of the transfer itself: for a download they are aimed at the storage origin. */
+const STORAGE_FAULTS = new Set<Fault["kind"]>(["status", "reset", "stall", "truncate", "body-stall", "trickle", "object-changed", "gzip"]);
 
 /** Where a fault is aimed for an operation: a download's transfer faults hit the storage origin. */
 export function routeFor(fault: Fault, operation: Operation): Route | undefined {
   const route = operation === "download" && STORAGE_FAULTS.has(fault.kind) ? "storage" : PRIMARY_ROUTE[operation];
-  return FITS[fault.kind].includes(route) ? route : undefined;
+  // Download's own 302 to another origin is its contract (the signed storage URL): `storage-redirect` covers it.
+  if (fault.kind === "redirect" && operation === "download") return undefined;
+  return (FAULT_KINDS[fault.kind].routes as readonly Route[]).includes(route) ? route : undefined;
 }
 
 export interface Expectation {
@@ -56,18 +55,27 @@ export function expectation(fault: Fault, operation: Operation): Expectation {
   const route = routeFor(fault, operation);
   if (!route) return { outcome: "n/a", why: "the fault cannot happen on this operation's requests" };
   if (fault.kind === "export-error") return { outcome: "ExportRefusedError", why: "an export refused inside HTTP 200 is an error, not a job" };
+  if (fault.kind === "redirect") return { outcome: "ProtocolError", why: "the Jobs API redirects only Download: the redirect is not followed, so no header reaches the other origin" };
+  if (fault.kind === "storage-redirect" && fault.to === "data") return { outcome: "ProtocolError", why: "only https storage URLs are fetched (http only for a loopback API): a data: URL is never the result" };
+  if (fault.kind === "storage-redirect") return { outcome: "ok", why: "the storage redirect is followed by hand, checked, with no API credential or custom header" };
   if (operation === "replay") {
     if ((fault.kind === "status" && fault.status === 503) || fault.kind === "rate-limit") return { outcome: "ok", why: "429 and 503 say the Replay was not processed: retried" };
     if (fault.kind === "unknown-status") return { outcome: "ok", why: "the replayed job is returned with its raw Status" };
     if (fault.kind === "status") return { outcome: "ApiError", why: "a Replay creates a job: not retried after a 5xx that may have processed it" };
-    const outcome = fault.kind === "stall" ? "RequestTimeoutError" : fault.kind === "malformed-json" || fault.kind === "xml" ? "ProtocolError" : "ConnectionError";
+    if (fault.kind === "trickle" || fault.kind === "status-case") return { outcome: "ok", why: fault.kind === "trickle" ? "a slow body is still a whole one" : "statuses are compared case-insensitively" };
+    const outcome = fault.kind === "stall" || fault.kind === "body-stall" ? "RequestTimeoutError" : fault.kind === "malformed-json" || fault.kind === "xml" ? "ProtocolError" : "ConnectionError";
     return { outcome, why: "a Replay creates a job: not retried after an unreadable or missing response" };
   }
+  if (fault.kind === "object-changed") return { outcome: "ok", why: "If-Range finds the new version: the download starts over from byte 0 and the file is the new version whole" };
+  if (fault.kind === "gzip") return { outcome: "ok", why: "identity was asked; the gzip answer is decoded whole, and restarted rather than resumed by range" };
+  if (fault.kind === "body-stall") return { outcome: "ok", why: route === "storage" ? "given up after idleTimeoutMs, then resumed with Range and If-Range" : "given up after requestTimeoutMs, then retried" };
   if (route === "storage") return { outcome: "ok", why: "the transfer is retried or resumed with Range" };
   if (fault.kind === "expired-url") return { outcome: "ok", why: "a fresh signed URL is requested" };
   if (fault.kind === "unknown-status") return { outcome: "ok", why: operation === "wait" ? "polled on with backoff, reported to the logger" : "the raw Status is kept" };
   if (fault.kind === "rate-limit") return { outcome: "ok", why: "retried after Retry-After, which pauses every call" };
   if (fault.kind === "stall") return { outcome: "ok", why: "given up after requestTimeoutMs, then retried" };
+  if (fault.kind === "non-job-body") return { outcome: "ok", why: "a 200 that is no Job is retried like malformed JSON" };
+  if (fault.kind === "status-case") return { outcome: "ok", why: "statuses are compared case-insensitively" };
   return { outcome: "ok", why: "retried with backoff beneath the operation" };
 }
 

@@ -20,8 +20,8 @@ export function startReliabilitySandbox(options: SandboxOptions = {}): Promise<S
 export function jobsOf(sandbox: Sandbox, flavor: FlavorName, options: JobsOptions = {}): Jobs<{}> {
   const clientOptions = { ...ACCOUNT, baseUrl: sandbox.url, headers: { [CUSTOM_HEADER.name]: CUSTOM_HEADER.value } };
   // Sandbox time runs 1,000× faster than real time: a day of sandbox time (86 s real) as the deadline, so that a
-  // loaded machine cannot reach it, and a stalled response given up after 1 s real.
-  const jobsOptions: JobsOptions = { timing: sandbox.control.timers(), timeoutMs: 86_400_000, requestTimeoutMs: 1_000_000, ...options };
+  // loaded machine cannot reach it, and a stalled response or body given up after 1 s real.
+  const jobsOptions: JobsOptions = { timing: sandbox.control.timers(), timeoutMs: 86_400_000, requestTimeoutMs: 1_000_000, idleTimeoutMs: 1_000_000, ...options };
   const client = flavor === "partner" ? partnerClient(clientOptions) : flavor === "agency" ? agencyClient(clientOptions) : brandClient(clientOptions);
   return createJobs(client as never, jobsOptions) as Jobs<{}>;
 }
