@@ -1,7 +1,8 @@
 import type { JobsContext } from "./context.js";
 import { DownloadError, JobAbortedError, JobsError, JobTimeoutError, ProtocolError } from "./errors.js";
 import { validateJobId } from "./job-id.js";
-import { readWithin } from "./read-within.js";
+import { bodySource } from "./body-source.js";
+import { nodeBody } from "./node-bodies.js";
 import { storageUrl } from "./storage-url.js";
 import { sleep } from "./timing.js";
 import { backOff, callApi, discard, retryBackoff } from "./transport.js";
@@ -31,6 +32,11 @@ export type Restart = (reason: string) => Promise<void>;
 
 /** How many redirects of the storage origin are followed (each one checked by `storageUrl`). */
 const MAX_STORAGE_REDIRECTS = 5;
+
+/** Whether a response has a body to read, as a web stream or (from `nodeFetch`) a Node.js stream. */
+function hasBody(response: Response): boolean {
+  return response.body !== null || nodeBody(response) !== undefined;
+}
 
 /** What identifies one version of the stored object, for `If-Range` (RFC 9110 §13.1.5): a strong ETag, else Last-Modified. */
 function validatorOf(response: Response): string | undefined {
@@ -106,7 +112,7 @@ async function open(context: JobsContext, jobId: string, options: ResultOptions,
       { redirects: "return" },
     );
     const { status } = response;
-    if (status === 200 && response.body) return response;
+    if (status === 200 && hasBody(response)) return response;
     await discard(response);
     const location = response.headers.get("location");
     if (status >= 300 && status < 400 && location) {
@@ -185,7 +191,7 @@ export function resultChunks(context: JobsContext, id: string, options: ResultOp
           continue;
         }
         // Only the signed storage URL answers so: the API's errors are ApiErrors, and its 200 has a body.
-        if (!response.ok || !response.body) {
+        if (!response.ok || !hasBody(response)) {
           await discard(response);
           const expired = response.status === 403;
           if (!expired && response.status !== 429 && response.status < 500) throw new DownloadError(`${what}: the storage URL answered HTTP ${response.status}`);
@@ -202,20 +208,19 @@ export function resultChunks(context: JobsContext, id: string, options: ResultOp
         }
         position.validator = validator;
         total ??= totalOf(response);
-        const reader = response.body.getReader();
+        const body = bodySource(response, timing, idleTimeoutMs, signal)!;
         let broken: string | undefined;
         try {
           for (;;) {
-            let read: ReadableStreamReadResult<Uint8Array>;
+            let chunk: Uint8Array | undefined;
             try {
-              read = await readWithin(reader, timing, idleTimeoutMs, signal);
+              chunk = await body.next();
             } catch (error) {
               if (options.signal?.aborted) throw aborted();
               broken = `transfer broke after ${position.delivered} bytes: ${(error as Error).message}`;
               break;
             }
-            if (read.done) break;
-            let chunk = read.value;
+            if (chunk === undefined) break;
             if (skip > 0) {
               const dropped = Math.min(skip, chunk.length);
               skip -= dropped;
@@ -228,7 +233,7 @@ export function resultChunks(context: JobsContext, id: string, options: ResultOp
             yield chunk;
           }
         } finally {
-          await reader.cancel().catch(() => undefined);
+          body.close();
         }
         if (broken === undefined && (total === undefined || position.delivered === total)) return;
         broken ??= `truncated at ${position.delivered} of ${total} bytes`;

@@ -1,4 +1,5 @@
 import { ApiError, ConnectionError, JobAbortedError, JobsError, ProtocolError, RateLimitError, RateLimitWaitError, RequestTimeoutError, responseContext, type TransportError } from "./errors.js";
+import { nodeBody } from "./node-bodies.js";
 import { safeUrl } from "./redact.js";
 import { readRateLimit, type RateGate } from "./rate-limit.js";
 import { parseRetryAfter } from "./retry-after.js";
@@ -43,6 +44,7 @@ export type RetryMode = "idempotent" | "unsafe";
 
 /** Lets go of a body that will not be read (cancelling one already read is a harmless no-op or rejection). */
 export async function discard(response: Response): Promise<void> {
+  nodeBody(response)?.destroy();
   await response.body?.cancel().catch(() => undefined);
 }
 
