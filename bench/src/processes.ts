@@ -42,9 +42,9 @@ export function runChild<T>(script: string, args: readonly string[]): Promise<T>
 }
 
 /** Runs a command; resolves with its stdout. */
-export function command(file: string, args: readonly string[], cwd?: string): Promise<string> {
+export function command(file: string, args: readonly string[], cwd?: string, env?: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"], ...(cwd ? { cwd } : {}) });
+    const child = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"], ...(cwd ? { cwd } : {}), ...(env ? { env } : {}) });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -8,7 +8,9 @@ describe("benchmarks (smoke: tiny sizes, no timing asserted)", () => {
     const markdown = await runAll(SMOKE);
     for (const title of ["1. Poll policy", "2. Download", "3. Scale", "4. Overhead", "5. Type-check cost", "6. Bundle size"]) expect(markdown).toContain(`## ${title}`);
     expect(markdown).toMatch(/\| impactkit \(default\) \| \d+ \| \d+ \|/);
-    expect(markdown).toMatch(/\| 4 MiB \| 4,194,\d{3} \|/);
+    expect(markdown).toMatch(/\| 4 MiB \| 4,194,\d{3} \| 302 → storage \|/);
+    expect(markdown).toMatch(/\| 4 MiB \| 4,194,\d{3} \| Mode=Stream \|/);
+    expect(markdown).toMatch(/\| 4 MiB \| 89,241 \| [\d,]+ \| [\d,]+ \|/);
     expect(markdown).toMatch(/\| 200 \| 200 \|/);
     expect(markdown).toMatch(/\| all three flavors \+ jobs \| [\d.]+ s \| [\d,]+ \|/);
     const budget = (JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "packages", "jobs", ".size-limit.json"), "utf8")) as Array<{ limit?: string }>)[0]!.limit!;

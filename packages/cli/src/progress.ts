@@ -45,6 +45,20 @@ export function jobProgress(output: Output, label: string): Progress<Job> {
   };
 }
 
+/** How often a download's bar is redrawn at most: ten times a second, as cli-progress draws by default. */
+export const REDRAW_MS = 100;
+
+/** A gate that opens at most once per `ms` of `now()`: true when it opened. */
+export function every(ms: number, now: () => number): () => boolean {
+  let openedAt = Number.NEGATIVE_INFINITY;
+  return () => {
+    const time = now();
+    if (time - openedAt < ms) return false;
+    openedAt = time;
+    return true;
+  };
+}
+
 /** Download progress: bytes, rate and ETA on a terminal; a line every 10 % otherwise; nothing with --json. */
 export function byteProgress(output: Output, label: string, now: () => number = () => performance.now()): Progress<{ bytes: number; total: number | undefined }> {
   if (output.json) return { update: () => undefined, stop: () => undefined };
@@ -65,8 +79,11 @@ export function byteProgress(output: Output, label: string, now: () => number = 
   }
   const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | {done} of {size} | {rate} | ETA {eta_formatted}`, stream: output.stdout as NodeJS.WriteStream, hideCursor: true, etaBuffer: 50 });
   let shown = false;
+  const due = every(REDRAW_MS, now);
   return {
     update({ bytes, total }) {
+      // A transfer reports every network read (thousands a second): the bar takes at most one every REDRAW_MS, and the last.
+      if (shown && bytes !== total && !due()) return;
       if (!shown) {
         bar.start(total ?? bytes, 0, { done: "0 B", size: total ? formatBytes(total) : "?", rate: "" });
         shown = true;

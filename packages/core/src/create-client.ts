@@ -11,6 +11,8 @@ export type ImpactClient<Paths extends {}> = Client<Paths> & {
   readonly accountSid: string;
   /** The URL every path is appended to: `baseUrl` + the flavor's base path with the Account SID filled. */
   readonly accountUrl: string;
+  /** Whether requests go through a `fetch` given in the options (a proxy, retries…) rather than the runtime's. */
+  readonly customFetch: boolean;
 };
 
 /**
@@ -41,5 +43,5 @@ export function createImpactClient<Paths extends {}>(spec: ApiSpec, options: Cli
       "IR-Version": spec.apiVersion,
     },
   });
-  return Object.assign(client, { spec, accountSid: resolved.accountSid, accountUrl });
+  return Object.assign(client, { spec, accountSid: resolved.accountSid, accountUrl, customFetch: options.fetch !== undefined });
 }

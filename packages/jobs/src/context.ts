@@ -13,6 +13,7 @@ export interface LooseClient {
   readonly spec: ApiSpec;
   readonly accountSid: string;
   readonly accountUrl: string;
+  readonly customFetch?: boolean;
 }
 
 /** What every operation of a jobs instance shares. */
@@ -26,6 +27,11 @@ export interface JobsContext {
   waitThroughError: boolean;
   /** The fetch used for signed storage URLs: never the API client's, so no API credential can reach storage. */
   storageFetch: typeof fetch;
+  /**
+   * The fetch for a `Mode=Stream` Download, whose answer is the result's bytes: on Node.js, when the client
+   * has no fetch of its own, `nodeFetch` (for throughput); otherwise undefined (the client's own fetch).
+   */
+  bulkFetch: typeof fetch | undefined;
 }
 
 export interface JobsOptions {
@@ -78,11 +84,14 @@ const ACCEPTS: Record<NumericOption, { test: (value: number) => boolean; says: s
  * The fetch for signed storage URLs when none is given: on Node.js, `nodeFetch` (node:http straight into
  * Node.js streams, loaded on first use), for the wire's speed; elsewhere the runtime's fetch.
  */
-const defaultStorageFetch: typeof fetch = async (input, init) => {
-  if (typeof process === "undefined" || !process.versions?.node) return fetch(input, init);
-  const { nodeFetch } = await import("./node-transport.js");
-  return nodeFetch(input, init);
-};
+const defaultStorageFetch: typeof fetch = (input, init) => (onNode() ? loadedNodeFetch(input, init) : fetch(input, init));
+
+function onNode(): boolean {
+  return typeof process !== "undefined" && typeof process.versions?.node === "string";
+}
+
+/** `nodeFetch`, its module (node:http) loaded on first use so that other runtimes never load it. */
+const loadedNodeFetch: typeof fetch = async (input, init) => (await import("./node-transport.js")).nodeFetch(input, init);
 
 /** The option `name`, checked, or `fallback` when it is not given. */
 function numeric(options: JobsOptions, name: NumericOption, fallback: number): number {
@@ -120,5 +129,6 @@ export function jobsContext<P extends {}>(client: ImpactClient<P>, options: Jobs
     timeoutMs: numeric(options, "timeoutMs", 3_600_000),
     waitThroughError: options.waitThroughError ?? false,
     storageFetch: options.storageFetch ?? defaultStorageFetch,
+    bulkFetch: onNode() && !loose.customFetch ? loadedNodeFetch : undefined,
   };
 }

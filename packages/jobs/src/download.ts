@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { link, lstat, open, rename, rm, stat, unlink, type FileHandle } from "node:fs/promises";
+import { link, lstat, open, rename, rm, stat, unlink } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { JobsContext } from "./context.js";
 import { DownloadError, InvalidArgumentError, JobAbortedError } from "./errors.js";
+import { FileSink } from "./file-sink.js";
 import { validateJobId } from "./job-id.js";
 import { resultChunks, type ResultOptions } from "./result-stream.js";
 
@@ -61,12 +62,8 @@ async function publishWithoutOverwrite(temp: string, path: string): Promise<void
 
 /** Chunks are written in batches of this many bytes: one system call per MiB rather than per network read. */
 const WRITE_BATCH = 1 << 20;
-
-/** Writes every byte of `chunks` at `position` (writev may write fewer than asked; the rest follows). */
-async function writeAll(file: FileHandle, chunks: Uint8Array[], size: number, position: number): Promise<void> {
-  const { bytesWritten } = await file.writev(chunks, position);
-  if (bytesWritten < size) await file.write(Buffer.concat(chunks, size).subarray(bytesWritten), 0, size - bytesWritten, position + bytesWritten);
-}
+/** Writes in flight at once: the disk keeps busy while the network fills the next batch. */
+const WRITES_IN_FLIGHT = 4;
 
 /**
  * The temporary file of a download of `jobId` to `path`: beside the target, hidden, and named after
@@ -100,28 +97,16 @@ export async function downloadJob(context: JobsContext, id: string, options: Dow
   const temp = downloadTempPath(path, jobId);
   await rm(temp, { force: true });
   let written = 0;
-  let batch: Uint8Array[] = [];
-  let size = 0;
   try {
     const file = await open(temp, "wx").catch((error: unknown) => Promise.reject(diskError(error, temp)));
     try {
-      const restart = async () => {
-        [batch, size, written] = [[], 0, 0];
-        await file.truncate(0);
-      };
-      for await (const chunk of resultChunks(context, jobId, options, restart)) {
+      const sink = new FileSink(file, WRITE_BATCH, WRITES_IN_FLIGHT);
+      for await (const chunk of resultChunks(context, jobId, options, () => sink.restart())) {
         if (signal?.aborted) throw new JobAbortedError(`Downloading job ${jobId}`, signal.reason);
-        batch.push(chunk);
-        size += chunk.length;
-        if (size >= WRITE_BATCH) {
-          await writeAll(file, batch, size, written);
-          written += size;
-          [batch, size] = [[], 0];
-        }
+        const full = sink.write(chunk);
+        if (full) await full;
       }
-      await writeAll(file, batch, size, written);
-      written += size;
-      await file.sync();
+      written = await sink.finish();
     } finally {
       await file.close();
     }

@@ -45,7 +45,7 @@ async function api(location: string, routes: { job?: Route; download?: Route } =
 }
 
 const fast = { policy: { firstDelayMs: 1, minDelayMs: 1, maxDelayMs: 5, jitter: 0 }, retries: 4 } satisfies JobsOptions;
-const jobsOver = (apiServer: HostileServer, options: JobsOptions = {}) => createJobs(hostileClient(apiServer.url), { ...fast, ...options });
+const jobsOver = (apiServer: HostileServer, options: JobsOptions = {}, clientFetch?: (request: Request) => Promise<Response>) => createJobs(hostileClient(apiServer.url, clientFetch), { ...fast, ...options });
 const sha = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
 /** Files left in the download folder. */
 const left = () => readdirSync(dir);
@@ -82,14 +82,16 @@ function cutOnce(body: Buffer, cutAt: number, headers: Record<string, string> = 
 }
 
 /**
- * Every guarantee holds on both transports of the storage hop: the `node:http` one `@impactkit/jobs` picks
- * on Node.js for throughput, and the runtime's fetch it uses elsewhere (or when given a `storageFetch`).
+ * Every guarantee holds on both transports of the bulk transfers (the storage hop and Mode=Stream): the
+ * `node:http` one `@impactkit/jobs` picks on Node.js for throughput, and the runtime's fetch it uses
+ * elsewhere, or when given a `storageFetch` and a client with a `fetch` of its own.
  */
 describe.each([
-  ["node:http", undefined],
-  ["fetch", (input: string | URL | Request, init?: RequestInit) => fetch(input, init)],
-] as const)("over %s", (_transport, storageFetch) => {
-  const jobsAt = (apiServer: HostileServer, options: JobsOptions = {}) => jobsOver(apiServer, { ...(storageFetch ? { storageFetch } : {}), ...options });
+  ["node:http", false],
+  ["fetch", true],
+] as const)("over %s", (_transport, portable) => {
+  const storageFetch = (input: string | URL | Request, init?: RequestInit) => fetch(input, init);
+  const jobsAt = (apiServer: HostileServer, options: JobsOptions = {}) => jobsOver(apiServer, { ...(portable ? { storageFetch } : {}), ...options }, portable ? (request) => fetch(request) : undefined);
 
   describe("data loss never happens", () => {
     it("an exception from onProgress reaches the caller, and no file is published", async () => {

@@ -45,9 +45,12 @@ export async function hostileServer(handler: (request: IncomingMessage, response
   };
 }
 
-/** A partner client of the hostile account, pointed at `url`, with a custom header that must stay at the API. */
-export function hostileClient(url: string): Client {
-  return createClient({ ...HOSTILE_ACCOUNT, baseUrl: url, headers: { "X-Custom-Secret": "custom-9f2c" } });
+/**
+ * A partner client of the hostile account, pointed at `url`, with a custom header that must stay at the
+ * API; with `fetch`, every call (a `Mode=Stream` Download included) goes through it.
+ */
+export function hostileClient(url: string, fetch?: (request: Request) => Promise<Response>): Client {
+  return createClient({ ...HOSTILE_ACCOUNT, baseUrl: url, headers: { "X-Custom-Secret": "custom-9f2c" }, ...(fetch ? { fetch } : {}) });
 }
 
 /** A Job body as the partner API sends it. */
