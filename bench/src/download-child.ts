@@ -12,7 +12,7 @@ import { DEFAULT_ACCOUNT } from "@impactkit/sandbox";
  * (download through the 302), `impactkit-stream` (download with Mode=Stream), `fetch` (Node.js's fetch
  * piped into a file: the floor of the portable path), `records` (rows of the result through records()) or
  * `csv-parse` (rows of a file on disk). Prints its time and RSS: just before the first request, and the
- * highest seen during the transfer (sampled every 5 ms, and at the end).
+ * highest seen during the transfer (sampled every 20 ms, and at the end).
  */
 const [what, baseUrl, jobId, target, signedUrl] = process.argv.slice(2) as [string, string, string, string, string];
 const jobs = createJobs(createClient({ ...DEFAULT_ACCOUNT, baseUrl }));
@@ -38,7 +38,7 @@ const transfers: Record<string, () => Promise<number>> = {
 globalThis.gc?.();
 const rssBefore = process.memoryUsage.rss();
 let rssPeak = rssBefore;
-const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 5);
+const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 20);
 const started = performance.now();
 const count = await transfers[what]!();
 const ms = performance.now() - started;

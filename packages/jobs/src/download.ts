@@ -5,7 +5,7 @@ import type { JobsContext } from "./context.js";
 import { DownloadError, InvalidArgumentError, JobAbortedError } from "./errors.js";
 import { FileSink } from "./file-sink.js";
 import { validateJobId } from "./job-id.js";
-import { resultChunks, type ResultOptions } from "./result-stream.js";
+import { transferResult, type ResultOptions } from "./result-stream.js";
 
 export interface DownloadOptions extends ResultOptions {
   /** The file to write. Its folder must exist. */
@@ -60,9 +60,9 @@ async function publishWithoutOverwrite(temp: string, path: string): Promise<void
   }
 }
 
-/** Chunks are written in batches of this many bytes: one system call per MiB rather than per network read. */
-const WRITE_BATCH = 1 << 20;
-/** Writes in flight at once: the disk keeps busy while the network fills the next batch. */
+/** Chunks are written in batches of this many bytes: one system call per 256 KiB rather than per network read. */
+const WRITE_BATCH = 256 << 10;
+/** Writes in flight at once once the disk is slow (see `FileSink`): it keeps busy while the network fills the next batch. */
 const WRITES_IN_FLIGHT = 4;
 
 /**
@@ -101,11 +101,7 @@ export async function downloadJob(context: JobsContext, id: string, options: Dow
     const file = await open(temp, "wx").catch((error: unknown) => Promise.reject(diskError(error, temp)));
     try {
       const sink = new FileSink(file, WRITE_BATCH, WRITES_IN_FLIGHT);
-      for await (const chunk of resultChunks(context, jobId, options, () => sink.restart())) {
-        if (signal?.aborted) throw new JobAbortedError(`Downloading job ${jobId}`, signal.reason);
-        const full = sink.write(chunk);
-        if (full) await full;
-      }
+      await transferResult(context, jobId, options, sink);
       written = await sink.finish();
     } finally {
       await file.close();

@@ -16,9 +16,20 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const chunk = (index: number) => Buffer.alloc(1024, index % 251);
 
 describe("FileSink", () => {
-  it("writes every chunk at its place with several writes in flight, and holds back when they are", async () => {
+  it("writes straight to the file while writes are fast, never holding the transfer back", async () => {
     const file = await open(join(dir, "out"), "w");
-    const sink = new FileSink(file, 4096, 2);
+    const sink = new FileSink(file, 4096, 2, () => 0);
+    for (let index = 0; index < 100; index += 1) expect(sink.write(chunk(index))).toBeUndefined();
+    expect(sink.synchronous).toBe(true);
+    expect(await sink.finish()).toBe(100 * 1024);
+    await file.close();
+    expect(readFileSync(join(dir, "out")).equals(Buffer.concat(Array.from({ length: 100 }, (_, index) => chunk(index))))).toBe(true);
+  });
+
+  it("after a slow write, goes through the thread pool with several writes in flight, holding back when they are", async () => {
+    const file = await open(join(dir, "out"), "w");
+    let time = 0;
+    const sink = new FileSink(file, 4096, 2, () => (time += 10));
     let held = 0;
     for (let index = 0; index < 1_000; index += 1) {
       const full = sink.write(chunk(index));
@@ -30,12 +41,13 @@ describe("FileSink", () => {
     expect(await sink.finish()).toBe(1_000 * 1024);
     await file.close();
     expect(readFileSync(join(dir, "out")).equals(Buffer.concat(Array.from({ length: 1_000 }, (_, index) => chunk(index))))).toBe(true);
-    expect(held).toBe(250 - 2);
+    expect(sink.synchronous).toBe(false);
+    expect(held).toBe(249 - 2);
   });
 
   it("restart drops what was written and starts over at byte 0", async () => {
     const file = await open(join(dir, "out"), "w");
-    const sink = new FileSink(file, 2048, 4);
+    const sink = new FileSink(file, 2048, 4, () => 0);
     for (let index = 0; index < 40; index += 1) await sink.write(chunk(1));
     await sink.restart();
     for (let index = 0; index < 3; index += 1) await sink.write(chunk(2));
@@ -44,12 +56,26 @@ describe("FileSink", () => {
     expect(readFileSync(join(dir, "out")).equals(Buffer.concat([chunk(2), chunk(2), chunk(2)]))).toBe(true);
   });
 
-  it("a failed write surfaces where the sink is awaited, never as an unhandled rejection", async () => {
+  it("a failed write surfaces where the sink is used, never as an unhandled rejection", async () => {
     writeFileSync(join(dir, "read-only"), "");
     const file = await open(join(dir, "read-only"), "r");
-    const sink = new FileSink(file, 1024, 4);
-    for (let index = 0; index < 3; index += 1) expect(sink.write(chunk(index))).toBeUndefined();
-    expect(await rejection(sink.finish())).toMatchObject({ code: "EBADF" });
+    expect(() => new FileSink(file, 1024, 4, () => 0).write(chunk(0))).toThrow(expect.objectContaining({ code: "EBADF" }));
+    let time = 0;
+    const slow = new FileSink(file, 1024, 4, () => (time += 10));
+    expect(() => slow.write(chunk(0))).toThrow(expect.objectContaining({ code: "EBADF" }));
+    expect(slow.synchronous).toBe(true);
     await file.close();
+  });
+
+  it("a failed write in the thread pool surfaces at finish", async () => {
+    const path = join(dir, "out");
+    const file = await open(path, "w");
+    let time = 0;
+    const sink = new FileSink(file, 1024, 4, () => (time += 10));
+    expect(sink.write(chunk(0))).toBeUndefined();
+    expect(sink.synchronous).toBe(false);
+    await file.close();
+    for (let index = 1; index < 4; index += 1) expect(sink.write(chunk(index))).toBeUndefined();
+    expect(await rejection(sink.finish())).toMatchObject({ code: "EBADF" });
   });
 });

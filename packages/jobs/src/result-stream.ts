@@ -27,8 +27,13 @@ export interface ResultOptions {
   onProgress?: (bytes: number, total: number | undefined) => void;
 }
 
-/** Called when the result must be read again from byte 0; resolves when the bytes delivered so far are dropped. */
-export type Restart = (reason: string) => Promise<void>;
+/** Where a transfer's bytes go. */
+export interface ResultSink {
+  /** Takes the next bytes; a promise returned is awaited before the next read (backpressure). */
+  write(chunk: Uint8Array): Promise<void> | undefined;
+  /** The result must be read again from byte 0: drop what was written. Without it, that is a `DownloadError`. */
+  restart?(reason: string): Promise<void>;
+}
 
 /** How many redirects of the storage origin are followed (each one checked by `storageUrl`). */
 const MAX_STORAGE_REDIRECTS = 5;
@@ -142,21 +147,21 @@ async function open(context: JobsContext, jobId: string, options: ResultOptions,
 }
 
 /**
- * The result of a job as chunks, resumed across broken transfers. A truncated body (fewer bytes than
+ * The result of a job into `sink`, resumed across broken transfers. A truncated body (fewer bytes than
  * announced), a dropped connection, a body that sends nothing for `idleTimeoutMs`, or an expired signed
  * URL gets a fresh URL and resumes with `Range` + `If-Range` (RFC 9110 §14.2, §13.1.5) where it left
  * off — only ever within one version of the stored object. When the object changed, the server ignores
  * the range with no way to tell the version, or the body came in a content coding, the result is read
- * again from byte 0: `restart` drops what was delivered (a download truncates its file); without it
- * (a stream whose consumer already has bytes) that is a `DownloadError`. The consumer sees each byte of
+ * again from byte 0: `restart` drops what was delivered (a download truncates its file); a sink without
+ * `restart` (a stream whose consumer already has bytes) gets a `DownloadError` instead. The consumer sees each byte of
  * one version once; an abort stops any phase at once.
  */
-export function resultChunks(context: JobsContext, id: string, options: ResultOptions = {}, restart?: Restart): AsyncGenerator<Uint8Array> {
+export async function transferResult(context: JobsContext, id: string, options: ResultOptions, sink: ResultSink): Promise<void> {
   const jobId = validateJobId(id);
   const maxAttempts = options.maxAttempts ?? 5;
   const what = `Downloading job ${jobId}`;
   const { timing, idleTimeoutMs } = context.call;
-  return (async function* () {
+  {
     const controller = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
     const aborted = () => new JobAbortedError(what, options.signal?.reason);
@@ -173,8 +178,8 @@ export function resultChunks(context: JobsContext, id: string, options: ResultOp
     /** Starts over from byte 0 of the version now served. */
     const startOver = async (reason: string): Promise<void> => {
       if (position.delivered > 0) {
-        if (!restart) throw new DownloadError(`${what}: ${reason}, and a stream cannot take back the ${position.delivered} bytes it delivered; read it again`);
-        await restart(reason);
+        if (!sink.restart) throw new DownloadError(`${what}: ${reason}, and a stream cannot take back the ${position.delivered} bytes it delivered; read it again`);
+        await sink.restart(reason);
       }
       position.delivered = 0;
       total = undefined;
@@ -231,7 +236,8 @@ export function resultChunks(context: JobsContext, id: string, options: ResultOp
             position.delivered += chunk.length;
             if (total !== undefined && position.delivered > total) throw new DownloadError(`${what}: received ${position.delivered} bytes, more than the ${total} announced`);
             options.onProgress?.(position.delivered, total);
-            yield chunk;
+            const full = sink.write(chunk);
+            if (full) await full;
           }
         } finally {
           body.close();
@@ -244,6 +250,56 @@ export function resultChunks(context: JobsContext, id: string, options: ResultOp
       }
     } finally {
       controller.abort();
+    }
+  }
+}
+
+/**
+ * `transferResult` as an async iterator, one chunk at a time: the transfer waits for each chunk to be
+ * taken. Leaving the loop early (`break`, an exception in its body) stops the transfer.
+ */
+export function resultChunks(context: JobsContext, id: string, options: ResultOptions = {}): AsyncGenerator<Uint8Array> {
+  const jobId = validateJobId(id);
+  return (async function* () {
+    const stop = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    let chunk: Uint8Array | undefined;
+    let taken: (() => void) | undefined;
+    let wake: (() => void) | undefined;
+    let outcome: { error?: unknown } | undefined;
+    const transfer = transferResult(context, jobId, { ...options, signal }, {
+      write(next) {
+        chunk = next;
+        wake?.();
+        return new Promise<void>((resolve) => (taken = resolve));
+      },
+    }).then(
+      () => void (outcome = {}),
+      (error: unknown) => void (outcome = { error }),
+    );
+    void transfer.then(() => wake?.());
+    try {
+      for (;;) {
+        if (chunk !== undefined) {
+          const next = chunk;
+          chunk = undefined;
+          yield next;
+          taken?.();
+          continue;
+        }
+        if (outcome) {
+          if ("error" in outcome) throw outcome.error;
+          return;
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    } finally {
+      if (!outcome) {
+        stop.abort(new DOMException("the reader of the result stopped", "AbortError"));
+        // Let a transfer waiting for its chunk to be taken go on, to find the abort at its next read.
+        taken?.();
+        await transfer;
+      }
     }
   })();
 }
