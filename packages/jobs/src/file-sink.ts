@@ -1,17 +1,23 @@
 import { writevSync, writeSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 
-/** A batch written synchronously that takes longer than this means the disk, not the page cache, is taking it. */
+/**
+ * A batch written synchronously that takes longer than this was held by the disk, not copied into the page
+ * cache; `SLOW_WRITES_IN_A_ROW` of them mean the disk is the limit (one alone may be the process losing its
+ * core for a moment on a busy machine).
+ */
 const SLOW_WRITE_MS = 4;
+const SLOW_WRITES_IN_A_ROW = 4;
 
 /**
  * Bytes into a file in large positional writes, as fast as the disk takes them, without holding the
  * event loop when it is slow. Chunks collect into a batch; a full batch is written synchronously while
  * writes land in the page cache in well under a millisecond — a thread-pool round trip per batch costs
  * more than the copy, and on a small machine the pool's thread competes with the network for the cores
- * (0.6× the speed on the download benchmark's two cores). Once one write takes longer than
+ * (0.6× the speed on the download benchmark's two cores). Once writes keep taking longer than
  * `SLOW_WRITE_MS` (a slow disk, writeback throttling), the rest go to the thread pool with up to `depth`
- * in flight — `depth + 1` batches of memory at most, and backpressure when the disk is slower.
+ * in flight, so that the disk never holds the event loop — `depth + 1` batches of memory at most, and
+ * backpressure when the disk is slower than the network.
  */
 export class FileSink {
   readonly #file: FileHandle;
@@ -23,6 +29,7 @@ export class FileSink {
   /** Where the next batch goes. */
   #position = 0;
   #synchronous = true;
+  #slowInARow = 0;
   readonly #inFlight: Array<Promise<void>> = [];
 
   constructor(file: FileHandle, batchBytes: number, depth: number, now: () => number = () => performance.now()) {
@@ -32,7 +39,7 @@ export class FileSink {
     this.#now = now;
   }
 
-  /** Whether writes still go straight to the file (false once one was slow). */
+  /** Whether writes still go straight to the file (false once they kept being slow). */
   get synchronous(): boolean {
     return this.#synchronous;
   }
@@ -67,7 +74,8 @@ export class FileSink {
     if (this.#synchronous) {
       const started = this.#now();
       writeAllSync(this.#file.fd, chunks, size, position);
-      if (this.#now() - started > SLOW_WRITE_MS) this.#synchronous = false;
+      this.#slowInARow = this.#now() - started > SLOW_WRITE_MS ? this.#slowInARow + 1 : 0;
+      if (this.#slowInARow >= SLOW_WRITES_IN_A_ROW) this.#synchronous = false;
       return;
     }
     const write = writeAll(this.#file, chunks, size, position);
