@@ -7,7 +7,7 @@ import type { FileHandle } from "node:fs/promises";
  * core for a moment on a busy machine).
  */
 const SLOW_WRITE_MS = 4;
-const SLOW_WRITES_IN_A_ROW = 4;
+const SLOW_WRITES_IN_A_ROW = 16;
 
 /**
  * Bytes into a file in large positional writes, as fast as the disk takes them, without holding the

@@ -3,7 +3,8 @@ import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { createClient as agencyClient, type Client as AgencyClient } from "@impactkit/agency-v3";
 import { createClient as brandClient, type Client as BrandClient } from "@impactkit/brand";
 import { createClient as partnerClient, type Client as PartnerClient } from "@impactkit/partner-v15";
-import { DEFAULT_ACCOUNT, type Sandbox, type SandboxAccount } from "./sandbox.js";
+import { afterAll, beforeAll, expect } from "vitest";
+import { DEFAULT_ACCOUNT, startSandbox, type Sandbox, type SandboxAccount } from "./sandbox.js";
 
 /** The three flavor clients, pointed at a sandbox with its default account. */
 export function clientsFor(sandbox: Sandbox, account: SandboxAccount = DEFAULT_ACCOUNT): { partner: PartnerClient; agency: AgencyClient; brand: BrandClient } {
@@ -104,6 +105,31 @@ export async function signedUrlOf(sandbox: Sandbox, jobId: string): Promise<stri
   const response = await fetch(`${sandbox.url}/Mediapartners/${DEFAULT_ACCOUNT.accountSid}/Jobs/${jobId}/Download`, { headers: API_HEADERS, redirect: "manual" });
   if (response.status !== 302) throw new Error(`Download answered ${response.status}`);
   return response.headers.get("location")!;
+}
+
+/** A manual-clock sandbox with one completed job, for the tests of a file: started before them, checked and closed after. */
+export interface StoredResult {
+  sandbox: Sandbox;
+  jobId: string;
+  signedUrl: string;
+  /** The result's bytes as the storage origin serves them. */
+  whole: Buffer;
+}
+
+/** Registers the hooks that give a test file a `StoredResult` of `rows` rows; its fields are set once `beforeAll` ran. */
+export function storedResult(rows: number): StoredResult {
+  const stored = {} as StoredResult;
+  beforeAll(async () => {
+    stored.sandbox = await startSandbox({ clock: "manual", job: { queueMs: 0, runMs: 1_000, rows }, signedUrlTtlMs: 3_600_000 });
+    stored.jobId = await completedJob(stored.sandbox);
+    stored.signedUrl = await signedUrlOf(stored.sandbox, stored.jobId);
+    stored.whole = await bytesOf(await fetch(stored.signedUrl));
+  });
+  afterAll(async () => {
+    expect(stored.sandbox.control.violations()).toEqual([]);
+    await stored.sandbox.close();
+  });
+  return stored;
 }
 
 export function sha256(bytes: Uint8Array): string {
