@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSandbox, type Sandbox } from "@impactkit/sandbox";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createJobs } from "./create-jobs.js";
 import { diskError, downloadTempPath } from "./download.js";
 import { DownloadError, InvalidArgumentError, JobAbortedError } from "./errors.js";
@@ -22,6 +22,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ clock: { timeScale: SCALE }, job: { queueMs: 0, runMs: 2_000, rows: 60_000 } });
   jobId = (await jobs().exportReport("4222", {})).id;
 });
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "impactkit-download-"));
   sandbox.control.clearFaults();

@@ -109,7 +109,7 @@ describe.each([
       const v1 = resultBytes(SIZE, 1);
       const v2 = resultBytes(SIZE + 5_000, 2);
       let served = 0;
-      const storage = await server((request, response) => {
+      const storage = await server((_request, response) => {
         served += 1;
         if (served === 1) {
           response.writeHead(200, { "Content-Length": v1.length, ETag: '"v1"' });
