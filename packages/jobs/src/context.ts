@@ -70,13 +70,16 @@ export interface JobsOptions {
 
 type NumericOption = "retries" | "concurrency" | "timeoutMs" | "requestTimeoutMs" | "idleTimeoutMs" | "maxRateLimitWaitMs";
 
-/** What each numeric option accepts: a duration must be above 0 (a 0 ms timeout could never be met). */
+/** A duration that can be met: finite and above 0 (a 0 ms timeout never is). */
+const DURATION = { test: (value: number) => Number.isFinite(value) && value > 0, says: "a number of milliseconds above 0" };
+
+/** What each numeric option accepts. */
 const ACCEPTS: Record<NumericOption, { test: (value: number) => boolean; says: string }> = {
   retries: { test: (value) => Number.isInteger(value) && value >= 0, says: "a whole number of 0 or more" },
   concurrency: { test: (value) => Number.isInteger(value) && value >= 1, says: "a whole number of 1 or more" },
-  timeoutMs: { test: (value) => Number.isFinite(value) && value > 0, says: "a number of milliseconds above 0" },
-  requestTimeoutMs: { test: (value) => Number.isFinite(value) && value > 0, says: "a number of milliseconds above 0" },
-  idleTimeoutMs: { test: (value) => Number.isFinite(value) && value > 0, says: "a number of milliseconds above 0" },
+  timeoutMs: DURATION,
+  requestTimeoutMs: DURATION,
+  idleTimeoutMs: DURATION,
   maxRateLimitWaitMs: { test: (value) => value >= 0, says: "a number of milliseconds of 0 or more (Infinity for no cap)" },
 };
 

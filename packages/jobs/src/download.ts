@@ -76,12 +76,21 @@ export function downloadTempPath(to: string, jobId: string): string {
   return join(dirname(path), `.impactkit-${createHash("sha256").update(`${jobId}\0${path}`).digest("hex").slice(0, 16)}.part`);
 }
 
+/** What the file-system errors a download can meet mean, in words (errno(3)). */
+const DISK_ERRORS: Readonly<Record<string, string>> = {
+  ENOSPC: "no space left on the device",
+  EDQUOT: "the disk quota is exceeded",
+  EACCES: "permission denied",
+  EROFS: "the file system is read-only",
+  EFBIG: "the file is too large for the file system",
+  ENAMETOOLONG: "the name is too long",
+};
+
 /** A file-system failure as a `DownloadError` that names the path and says what happened. */
 export function diskError(error: unknown, path: string): unknown {
   const code = (error as NodeJS.ErrnoException)?.code;
-  const says: Record<string, string> = { ENOSPC: "no space left on the device", EDQUOT: "the disk quota is exceeded", EACCES: "permission denied", EROFS: "the file system is read-only", EFBIG: "the file is too large for the file system", ENAMETOOLONG: "the name is too long" };
-  if (typeof code !== "string" || !(code in says)) return error;
-  return new DownloadError(`cannot write ${path}: ${says[code]} (${code})`, { cause: error, code });
+  if (typeof code !== "string" || !(code in DISK_ERRORS)) return error;
+  return new DownloadError(`cannot write ${path}: ${DISK_ERRORS[code]} (${code})`, { cause: error, code });
 }
 
 /**
@@ -96,18 +105,18 @@ export async function downloadJob(context: JobsContext, id: string, options: Dow
   const path = await checkDownloadTarget(options.to, overwrite);
   const temp = downloadTempPath(path, jobId);
   await rm(temp, { force: true });
-  let written = 0;
   try {
     const file = await open(temp, "wx").catch((error: unknown) => Promise.reject(diskError(error, temp)));
+    let bytes: number;
     try {
       const sink = new FileSink(file, WRITE_BATCH, WRITES_IN_FLIGHT);
       await transferResult(context, jobId, options, sink);
-      written = await sink.finish();
+      bytes = await sink.finish();
     } finally {
       await file.close();
     }
     await (overwrite ? rename : publishWithoutOverwrite)(temp, path);
-    return { path, bytes: written };
+    return { path, bytes };
   } catch (error) {
     await rm(temp, { force: true });
     if (signal?.aborted && !(error instanceof JobAbortedError)) throw new JobAbortedError(`Downloading job ${jobId}`, signal.reason);

@@ -99,7 +99,11 @@ describe.each([
       const apiServer = await api(`${storage.url}/r.csv?${SIGNED}`);
       const boom = new Error("the progress bar broke");
       let calls = 0;
-      const error = await rejection(jobsAt(apiServer).download(JOB_ID, { to: join(dir, "r.csv"), onProgress: () => ((calls += 1), calls === 2 && (() => { throw boom; })()) }));
+      const onProgress = () => {
+        calls += 1;
+        if (calls === 2) throw boom;
+      };
+      const error = await rejection(jobsAt(apiServer).download(JOB_ID, { to: join(dir, "r.csv"), onProgress }));
       expect(error).toBe(boom);
       expect(left()).toEqual([]);
       expect(storage.seen).toHaveLength(1);

@@ -5,7 +5,7 @@ import { bodySource } from "./body-source.js";
 import { nodeBody } from "./node-bodies.js";
 import { storageUrl } from "./storage-url.js";
 import { sleep } from "./timing.js";
-import { backOff, callApi, discard, retryBackoff } from "./transport.js";
+import { attemptSignal, backOff, callApi, discard, retryBackoff } from "./transport.js";
 import { waitForJob, type WaitOptions } from "./wait-job.js";
 
 export interface ResultOptions {
@@ -122,14 +122,14 @@ async function open(context: JobsContext, jobId: string, options: ResultOptions,
     await discard(response);
     const location = response.headers.get("location");
     if (status >= 300 && status < 400 && location) {
-      const headers = new AbortController();
-      const cancelTimeout = timing.setTimer(() => headers.abort(new DOMException(`no response within ${context.call.requestTimeoutMs} ms`, "TimeoutError")), context.call.requestTimeoutMs);
+      // `requestTimeoutMs` bounds the headers; the body that follows is bounded by the idle watchdog and `signal`.
+      const attempt = attemptSignal(timing, context.call.requestTimeoutMs, signal);
       try {
-        return await fetchStorage(context, what, location, position, AbortSignal.any([headers.signal, signal]));
+        return await fetchStorage(context, what, location, position, attempt.signal);
       } catch (error) {
-        throw headers.signal.aborted && !signal.aborted ? headers.signal.reason : error;
+        throw attempt.signal.aborted && !signal.aborted ? attempt.signal.reason : error;
       } finally {
-        cancelTimeout();
+        attempt.end();
       }
     }
     if (status !== 202) throw new DownloadError(`${what} answered HTTP ${status} without a result`);
@@ -161,96 +161,94 @@ export async function transferResult(context: JobsContext, id: string, options: 
   const maxAttempts = options.maxAttempts ?? 5;
   const what = `Downloading job ${jobId}`;
   const { timing, idleTimeoutMs } = context.call;
-  {
-    const controller = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
-    const aborted = () => new JobAbortedError(what, options.signal?.reason);
-    const deadline = timing.now() + (options.wait?.timeoutMs ?? context.timeoutMs);
-    const position: Position = { delivered: 0, validator: undefined };
-    let total: number | undefined;
-    let failures = 0;
-    /** Counts a failed transfer and backs off before the next, or gives up. */
-    const fail = async (reason: string): Promise<void> => {
-      failures += 1;
-      if (failures > maxAttempts) throw new DownloadError(`${what} failed ${failures} times; last: ${reason}`);
-      await backOff(timing, failures - 1, what, signal);
-    };
-    /** Starts over from byte 0 of the version now served. */
-    const startOver = async (reason: string): Promise<void> => {
-      if (position.delivered > 0) {
-        if (!sink.restart) throw new DownloadError(`${what}: ${reason}, and a stream cannot take back the ${position.delivered} bytes it delivered; read it again`);
-        await sink.restart(reason);
-      }
-      position.delivered = 0;
-      total = undefined;
-    };
-    try {
-      for (;;) {
-        let response: Response;
-        try {
-          response = await open(context, jobId, options, position, deadline, signal);
-        } catch (error) {
-          if (options.signal?.aborted) throw aborted();
-          // fetch rejects with a TypeError when storage cannot be reached, a TimeoutError when it does not answer.
-          if (error instanceof JobsError || !(error instanceof TypeError || (error as Error).name === "TimeoutError")) throw error;
-          await fail(`storage unreachable: ${(error as Error).message}`);
-          continue;
-        }
-        // Only the signed storage URL answers so: the API's errors are ApiErrors, and its 200 has a body.
-        if (!response.ok || !hasBody(response)) {
-          await discard(response);
-          const expired = response.status === 403;
-          if (!expired && response.status !== 429 && response.status < 500) throw new DownloadError(`${what}: the storage URL answered HTTP ${response.status}`);
-          await fail(`HTTP ${response.status}${expired ? " (signed URL expired or refused)" : ""}`);
-          continue;
-        }
-        const validator = validatorOf(response);
-        let skip = 0;
-        if (position.delivered > 0) {
-          const resumed = response.status === 206 && rangeStart(response) === position.delivered && !encoded(response) && (validator === undefined || validator === position.validator);
-          const sameVersion = response.status === 200 && validator !== undefined && validator === position.validator && !encoded(response) && totalOf(response) === total;
-          if (sameVersion) skip = position.delivered;
-          else if (!resumed) await startOver(response.status === 200 && validator !== position.validator ? "the stored result changed during the transfer" : "the transfer could not be resumed where it broke");
-        }
-        position.validator = validator;
-        total ??= totalOf(response);
-        const body = bodySource(response, timing, idleTimeoutMs, signal)!;
-        let broken: string | undefined;
-        try {
-          for (;;) {
-            let chunk: Uint8Array | undefined;
-            try {
-              chunk = await body.next();
-            } catch (error) {
-              if (options.signal?.aborted) throw aborted();
-              broken = `transfer broke after ${position.delivered} bytes: ${(error as Error).message}`;
-              break;
-            }
-            if (chunk === undefined) break;
-            if (skip > 0) {
-              const dropped = Math.min(skip, chunk.length);
-              skip -= dropped;
-              chunk = chunk.subarray(dropped);
-              if (chunk.length === 0) continue;
-            }
-            position.delivered += chunk.length;
-            if (total !== undefined && position.delivered > total) throw new DownloadError(`${what}: received ${position.delivered} bytes, more than the ${total} announced`);
-            options.onProgress?.(position.delivered, total);
-            const full = sink.write(chunk);
-            if (full) await full;
-          }
-        } finally {
-          body.close();
-        }
-        if (broken === undefined && (total === undefined || position.delivered === total)) return;
-        broken ??= `truncated at ${position.delivered} of ${total} bytes`;
-        if (encoded(response)) await startOver("the body came in a content coding, which cannot be resumed by range");
-        else if (!position.validator) await startOver("the server sent no ETag or Last-Modified to resume against");
-        await fail(broken);
-      }
-    } finally {
-      controller.abort();
+  const controller = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+  const aborted = () => new JobAbortedError(what, options.signal?.reason);
+  const deadline = timing.now() + (options.wait?.timeoutMs ?? context.timeoutMs);
+  const position: Position = { delivered: 0, validator: undefined };
+  let total: number | undefined;
+  let failures = 0;
+  /** Counts a failed transfer and backs off before the next, or gives up. */
+  const fail = async (reason: string): Promise<void> => {
+    failures += 1;
+    if (failures > maxAttempts) throw new DownloadError(`${what} failed ${failures} times; last: ${reason}`);
+    await backOff(timing, failures - 1, what, signal);
+  };
+  /** Starts over from byte 0 of the version now served. */
+  const startOver = async (reason: string): Promise<void> => {
+    if (position.delivered > 0) {
+      if (!sink.restart) throw new DownloadError(`${what}: ${reason}, and a stream cannot take back the ${position.delivered} bytes it delivered; read it again`);
+      await sink.restart(reason);
     }
+    position.delivered = 0;
+    total = undefined;
+  };
+  try {
+    for (;;) {
+      let response: Response;
+      try {
+        response = await open(context, jobId, options, position, deadline, signal);
+      } catch (error) {
+        if (options.signal?.aborted) throw aborted();
+        // fetch rejects with a TypeError when storage cannot be reached, a TimeoutError when it does not answer.
+        if (error instanceof JobsError || !(error instanceof TypeError || (error as Error).name === "TimeoutError")) throw error;
+        await fail(`storage unreachable: ${(error as Error).message}`);
+        continue;
+      }
+      // Only the signed storage URL answers so: the API's errors are ApiErrors, and its 200 has a body.
+      if (!response.ok || !hasBody(response)) {
+        await discard(response);
+        const expired = response.status === 403;
+        if (!expired && response.status !== 429 && response.status < 500) throw new DownloadError(`${what}: the storage URL answered HTTP ${response.status}`);
+        await fail(`HTTP ${response.status}${expired ? " (signed URL expired or refused)" : ""}`);
+        continue;
+      }
+      const validator = validatorOf(response);
+      let skip = 0;
+      if (position.delivered > 0) {
+        const resumed = response.status === 206 && rangeStart(response) === position.delivered && !encoded(response) && (validator === undefined || validator === position.validator);
+        const sameVersion = response.status === 200 && validator !== undefined && validator === position.validator && !encoded(response) && totalOf(response) === total;
+        if (sameVersion) skip = position.delivered;
+        else if (!resumed) await startOver(response.status === 200 && validator !== position.validator ? "the stored result changed during the transfer" : "the transfer could not be resumed where it broke");
+      }
+      position.validator = validator;
+      total ??= totalOf(response);
+      const body = bodySource(response, timing, idleTimeoutMs, signal)!;
+      let broken: string | undefined;
+      try {
+        for (;;) {
+          let chunk: Uint8Array | undefined;
+          try {
+            chunk = await body.next();
+          } catch (error) {
+            if (options.signal?.aborted) throw aborted();
+            broken = `transfer broke after ${position.delivered} bytes: ${(error as Error).message}`;
+            break;
+          }
+          if (chunk === undefined) break;
+          if (skip > 0) {
+            const dropped = Math.min(skip, chunk.length);
+            skip -= dropped;
+            chunk = chunk.subarray(dropped);
+            if (chunk.length === 0) continue;
+          }
+          position.delivered += chunk.length;
+          if (total !== undefined && position.delivered > total) throw new DownloadError(`${what}: received ${position.delivered} bytes, more than the ${total} announced`);
+          options.onProgress?.(position.delivered, total);
+          const full = sink.write(chunk);
+          if (full) await full;
+        }
+      } finally {
+        body.close();
+      }
+      if (broken === undefined && (total === undefined || position.delivered === total)) return;
+      broken ??= `truncated at ${position.delivered} of ${total} bytes`;
+      if (encoded(response)) await startOver("the body came in a content coding, which cannot be resumed by range");
+      else if (!position.validator) await startOver("the server sent no ETag or Last-Modified to resume against");
+      await fail(broken);
+    }
+  } finally {
+    controller.abort();
   }
 }
 
@@ -267,6 +265,10 @@ export function resultChunks(context: JobsContext, id: string, options: ResultOp
     let taken: (() => void) | undefined;
     let wake: (() => void) | undefined;
     let outcome: { error?: unknown } | undefined;
+    const settle = (settled: { error?: unknown }) => {
+      outcome = settled;
+      wake?.();
+    };
     const transfer = transferResult(context, jobId, { ...options, signal }, {
       write(next) {
         chunk = next;
@@ -274,10 +276,9 @@ export function resultChunks(context: JobsContext, id: string, options: ResultOp
         return new Promise<void>((resolve) => (taken = resolve));
       },
     }).then(
-      () => void (outcome = {}),
-      (error: unknown) => void (outcome = { error }),
+      () => settle({}),
+      (error: unknown) => settle({ error }),
     );
-    void transfer.then(() => wake?.());
     try {
       for (;;) {
         if (chunk !== undefined) {

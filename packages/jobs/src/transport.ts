@@ -31,11 +31,6 @@ export interface Logger {
 
 export type RawCall = (signal: AbortSignal | undefined) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
-export interface CallResult {
-  body: unknown;
-  response: Response;
-}
-
 /**
  * `idempotent` calls (GETs) are retried after network errors, unreadable bodies, 429 and 5xx; `unsafe`
  * ones (a Replay creates a job) only after 429 or 503, which say the request was not processed.

@@ -114,6 +114,8 @@ export interface StoredResult {
   signedUrl: string;
   /** The result's bytes as the storage origin serves them. */
   whole: Buffer;
+  /** What `control.result` says of it. */
+  truth: Awaited<ReturnType<Sandbox["control"]["result"]>>;
 }
 
 /** Registers the hooks that give a test file a `StoredResult` of `rows` rows; its fields are set once `beforeAll` ran. */
@@ -124,6 +126,7 @@ export function storedResult(rows: number): StoredResult {
     stored.jobId = await completedJob(stored.sandbox);
     stored.signedUrl = await signedUrlOf(stored.sandbox, stored.jobId);
     stored.whole = await bytesOf(await fetch(stored.signedUrl));
+    stored.truth = await stored.sandbox.control.result(stored.jobId);
   });
   afterAll(async () => {
     expect(stored.sandbox.control.violations()).toEqual([]);
