@@ -1,7 +1,10 @@
 import { nodeBody } from "./node-bodies.js";
 import type { Timing } from "./timing.js";
 
-/** A response body read chunk by chunk, bounded: by `idleMs` without a byte, and by an abort signal. */
+/**
+ * A response body read chunk by chunk, bounded: by `idleMs` without a byte, and by an abort signal. A
+ * chunk may be lent (from `nodeFetch`): valid until the next `next()` or `close()`; copy what you keep.
+ */
 export interface BodySource {
   /** The next chunk, or `undefined` at the end. Rejects when the body broke, went idle or was aborted. */
   next(): Promise<Uint8Array | undefined>;
@@ -10,16 +13,15 @@ export interface BodySource {
 }
 
 /**
- * Reads `response`'s body — its Node.js stream when `nodeFetch` made it, its web stream otherwise — with a
+ * Reads `response`'s body — from its socket when `nodeFetch` made it, its web stream otherwise — with a
  * watchdog instead of a timer per chunk: one timer, re-armed only when it fires early, so a fast transfer
  * pays a clock read per chunk. When no byte came for `idleMs` (a body that stalls after its headers, a
  * trickle), or `signal` aborts, the body is closed and the pending and every later `next()` reject.
  */
 export function bodySource(response: Response, timing: Timing, idleMs: number, signal: AbortSignal): BodySource | undefined {
-  const incoming = nodeBody(response);
-  const reader = incoming ? undefined : response.body?.getReader();
-  if (!incoming && !reader) return undefined;
-  const chunks = incoming?.[Symbol.asyncIterator]() as AsyncIterator<Uint8Array> | undefined;
+  const lent = nodeBody(response);
+  const reader = lent ? undefined : response.body?.getReader();
+  if (!lent && !reader) return undefined;
   let stopped: unknown;
   let lastByteAt = timing.now();
   let cancelTimer = (): void => undefined;
@@ -38,7 +40,7 @@ export function bodySource(response: Response, timing: Timing, idleMs: number, s
   const close = () => {
     cancelTimer();
     signal.removeEventListener("abort", onAbort);
-    if (incoming) incoming.destroy();
+    if (lent) lent.destroy();
     else reader!.cancel().catch(() => undefined);
   };
   if (signal.aborted) onAbort();
@@ -51,8 +53,11 @@ export function bodySource(response: Response, timing: Timing, idleMs: number, s
       if (stopped !== undefined) throw stopped;
       let chunk: Uint8Array | undefined;
       try {
-        const read = chunks ? await chunks.next() : await reader!.read();
-        chunk = read.done ? undefined : read.value;
+        if (lent) chunk = await lent.next();
+        else {
+          const read = await reader!.read();
+          chunk = read.done ? undefined : read.value;
+        }
       } catch (error) {
         throw stopped ?? error;
       }

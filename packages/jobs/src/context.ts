@@ -60,7 +60,7 @@ export interface JobsOptions {
   /** Receives retries and undocumented statuses. Never given credentials. */
   logger?: Logger;
   /**
-   * The fetch for signed storage URLs (default: on Node.js a `node:http` transport built for throughput,
+   * The fetch for signed storage URLs (default: on Node.js an HTTP/1.1 transport built for throughput,
    * elsewhere the global fetch). It never receives API credentials.
    */
   storageFetch?: typeof fetch;
@@ -84,8 +84,8 @@ const ACCEPTS: Record<NumericOption, { test: (value: number) => boolean; says: s
 };
 
 /**
- * The fetch for signed storage URLs when none is given: on Node.js, `nodeFetch` (node:http straight into
- * Node.js streams, loaded on first use), for the wire's speed; elsewhere the runtime's fetch.
+ * The fetch for signed storage URLs when none is given: on Node.js, `nodeFetch` (HTTP/1.1 read from the
+ * socket into a reused buffer, loaded on first use), for the wire's speed; elsewhere the runtime's fetch.
  */
 const defaultStorageFetch: typeof fetch = (input, init) => (onNode() ? loadedNodeFetch(input, init) : fetch(input, init));
 
@@ -93,7 +93,7 @@ function onNode(): boolean {
   return typeof process !== "undefined" && typeof process.versions?.node === "string";
 }
 
-/** `nodeFetch`, its module (node:http) loaded on first use so that other runtimes never load it. */
+/** `nodeFetch`, its module (node:net, node:tls) loaded on first use so that other runtimes never load it. */
 const loadedNodeFetch: typeof fetch = async (input, init) => (await import("./node-transport.js")).nodeFetch(input, init);
 
 /** The option `name`, checked, or `fallback` when it is not given. */

@@ -1,14 +1,14 @@
-import type { Readable } from "node:stream";
+import type { LentBody } from "./http1-exchange.js";
 
-/** The bodies of the responses `nodeFetch` made, as the Node.js streams they arrived as. */
-const NODE_BODIES = new WeakMap<Response, Readable>();
+/** The bodies of the responses `nodeFetch` made, read from their sockets. */
+const NODE_BODIES = new WeakMap<Response, LentBody>();
 
-/** The Node.js stream of a response made by `nodeFetch` (read it instead of `response.body`). */
-export function nodeBody(response: Response): Readable | undefined {
+/** The body of a response made by `nodeFetch` (read it instead of `response.body`); its chunks are lent. */
+export function nodeBody(response: Response): LentBody | undefined {
   return NODE_BODIES.get(response);
 }
 
-/** Records that `response`'s bytes are `incoming` (for `nodeFetch`). */
-export function setNodeBody(response: Response, incoming: Readable): void {
-  NODE_BODIES.set(response, incoming);
+/** Records that `response`'s bytes come from `body` (for `nodeFetch`). */
+export function setNodeBody(response: Response, body: LentBody): void {
+  NODE_BODIES.set(response, body);
 }

@@ -29,7 +29,11 @@ export interface ResultOptions {
 
 /** Where a transfer's bytes go. */
 export interface ResultSink {
-  /** Takes the next bytes; a promise returned is awaited before the next read (backpressure). */
+  /**
+   * Takes the next bytes; a promise returned is awaited before the next read (backpressure). The chunk
+   * is lent: its memory may hold the next bytes once `write` returned (or its promise settled), so a sink
+   * that keeps it copies it.
+   */
   write(chunk: Uint8Array): Promise<void> | undefined;
   /** The result must be read again from byte 0: drop what was written. Without it, that is a `DownloadError`. */
   restart?(reason: string): Promise<void>;
@@ -271,7 +275,8 @@ export function resultChunks(context: JobsContext, id: string, options: ResultOp
     };
     const transfer = transferResult(context, jobId, { ...options, signal }, {
       write(next) {
-        chunk = next;
+        // The chunk is lent, and the reader may keep what it is given.
+        chunk = new Uint8Array(next);
         wake?.();
         return new Promise<void>((resolve) => (taken = resolve));
       },
