@@ -81,6 +81,9 @@ export async function downloadBench(sizesMiB: readonly number[], runs = 5): Prom
     const target = join(tmpdir(), `impactkit-bench-${sizeMiB}.csv`);
     try {
       const { jobId, signedUrl } = await prepare(sandbox.url);
+      // Every tool writes a file that does not exist yet, as curl does: replacing the last run's 1 GiB file would
+      // charge freeing its blocks (and, on ext4, flushing the new file at the rename: auto_da_alloc) to the tool.
+      const fresh = () => rmSync(target, { force: true });
       const child = (what: string) => runChild<ChildReport>("download-child.ts", [what, sandbox.url, jobId, target, signedUrl]);
       const streamUrl = `${sandbox.url}/Mediapartners/${DEFAULT_ACCOUNT.accountSid}/Jobs/${jobId}/Download?Mode=Stream`;
       const auth = [`Authorization: Basic ${Buffer.from(`${DEFAULT_ACCOUNT.accountSid}:${DEFAULT_ACCOUNT.authToken}`).toString("base64")}`, "IR-Version: 15"];
@@ -88,6 +91,7 @@ export async function downloadBench(sizesMiB: readonly number[], runs = 5): Prom
       let bytes = 0;
       const measures: Array<() => Promise<void>> = [
         async () => {
+          fresh();
           const report = await child("impactkit");
           bytes = report.count;
           samples.ours.push({ mbps: report.count / MiB / (report.ms / 1000), rssGrowthMB: (report.rssPeak - report.rssBefore) / 1e6 });
@@ -98,15 +102,18 @@ export async function downloadBench(sizesMiB: readonly number[], runs = 5): Prom
           samples.curls.push(result.mbps);
         },
         async () => {
+          fresh();
           const report = await child("fetch");
           samples.fetches.push(sizeMiB / (report.ms / 1000));
         },
         async () => {
+          fresh();
           const started = performance.now();
           await command(process.execPath, [CLI, "jobs", "download", jobId, "-o", target, "--overwrite", "--api", "partner-v15", "--base-url", sandbox.url], undefined, { ...process.env, IMPACT_ACCOUNT_SID: DEFAULT_ACCOUNT.accountSid, IMPACT_AUTH_TOKEN: DEFAULT_ACCOUNT.authToken });
           samples.cli.push(sizeMiB / ((performance.now() - started) / 1000));
         },
         async () => {
+          fresh();
           const report = await child("impactkit-stream");
           samples.stream.push({ mbps: report.count / MiB / (report.ms / 1000), rssGrowthMB: (report.rssPeak - report.rssBefore) / 1e6 });
         },
