@@ -1,10 +1,14 @@
 import type { ApiSpec, ImpactClient } from "@impactkit/core";
 import { InvalidArgumentError } from "./errors.js";
+import { getJob } from "./get-job.js";
+import { JobAges } from "./job-ages.js";
+import { listJobs } from "./list-jobs.js";
+import { ListObserver } from "./list-observer.js";
 import { PollEngine } from "./poll-engine.js";
 import { resolvePollPolicy, type PollPolicy } from "./poll-policy.js";
 import { RateGate } from "./rate-limit.js";
 import { systemTiming, type Timing } from "./timing.js";
-import { rateLimitHint, type CallContext, type Logger } from "./transport.js";
+import { rateLimitHint, type CallContext, type Logger, type RateLimitEvent } from "./transport.js";
 
 /** The shape of an openapi-fetch client that the operations call, whatever its flavor. */
 export interface LooseClient {
@@ -21,6 +25,10 @@ export interface JobsContext {
   client: LooseClient;
   call: CallContext;
   engine: PollEngine;
+  /** How the waits observe their jobs: one Jobs list for many, a GET each for one. */
+  observer: ListObserver;
+  /** When this instance created its latest jobs, for the first check of a wait. */
+  ages: JobAges;
   /** Overall deadline of a wait, in ms. */
   timeoutMs: number;
   /** Whether a job in ERROR is waited through (impact.com retries it every 15 minutes) instead of failing the wait. */
@@ -59,6 +67,11 @@ export interface JobsOptions {
   maxRateLimitWaitMs?: number;
   /** Receives retries and undocumented statuses. Never given credentials. */
   logger?: Logger;
+  /**
+   * Told when requests are held back for the account's hourly budget (shared by every call of the
+   * instance): once per window when pacing begins, and for each wait over 5 s. The logger is told too.
+   */
+  onRateLimit?: (event: RateLimitEvent) => void;
   /**
    * The fetch for signed storage URLs (default: on Node.js an HTTP/1.1 transport built for throughput,
    * elsewhere the global fetch). It never receives API credentials.
@@ -124,14 +137,19 @@ export function jobsContext<P extends {}>(client: ImpactClient<P>, options: Jobs
     idleTimeoutMs: numeric(options, "idleTimeoutMs", 30_000),
     maxRateLimitWaitMs: numeric(options, "maxRateLimitWaitMs", Number.POSITIVE_INFINITY),
     logger: options.logger,
+    onRateLimit: options.onRateLimit,
   };
-  return {
+  const policy = resolvePollPolicy(options.policy);
+  const context: JobsContext = {
     client: loose,
     call,
-    engine: new PollEngine(timing, resolvePollPolicy(options.policy), numeric(options, "concurrency", 8), options.logger, () => rateLimitHint(call)),
+    engine: new PollEngine(timing, policy, numeric(options, "concurrency", 8), options.logger, () => rateLimitHint(call)),
+    observer: new ListObserver(call, policy, { list: (createdAfter) => listJobs(context, { createdAfter }), get: (jobId, signal) => getJob(context, jobId, signal) }),
+    ages: new JobAges(policy.firstDelayMs),
     timeoutMs: numeric(options, "timeoutMs", 3_600_000),
     waitThroughError: options.waitThroughError ?? false,
     storageFetch: options.storageFetch ?? defaultStorageFetch,
     bulkFetch: onNode() && !loose.customFetch ? loadedNodeFetch : undefined,
   };
+  return context;
 }

@@ -113,6 +113,10 @@ export function createJobs<P extends {}>(client: ImpactClient<P>, options: JobsO
     replay: (id, replayOptions) => replayJob(context, id, replayOptions?.signal),
     exportReport: (reportId, params, exportOptions) => exportReport(context, reportId, params as Record<string, unknown>, exportOptions?.signal),
     exportClicks: (params, exportOptions) => exportClicks(context, params as Record<string, unknown>, exportOptions?.signal),
-    notify: (id) => context.engine.notify(validateJobId(id)),
+    notify(id) {
+      const jobId = validateJobId(id);
+      context.observer.notified(jobId);
+      return context.engine.notify(jobId);
+    },
   };
 }

@@ -30,8 +30,10 @@ function exportAnswer(body: unknown): ExportAnswer & ({ Status: "ERROR" } | { Qu
 async function schedule(context: JobsContext, what: string, path: string, params: Record<string, unknown>, signal: AbortSignal | undefined): Promise<JobHandle> {
   const { body: answer } = await callApi(context.call, what, (s) => context.client.GET(path, { params, parseAs: "text", signal: s }), signal, { read: exportAnswer });
   if (!("QueuedUri" in answer) || typeof answer.QueuedUri !== "string") throw new ExportRefusedError(what, typeof answer.Message === "string" ? answer.Message : undefined);
+  const id = jobIdFromQueuedUri(answer.QueuedUri);
+  context.ages.created(id, context.call.timing.now());
   return {
-    id: jobIdFromQueuedUri(answer.QueuedUri),
+    id,
     queuedUri: answer.QueuedUri,
     resultUri: typeof answer.ResultUri === "string" ? answer.ResultUri : undefined,
     replayUri: typeof answer.ReplayUri === "string" ? answer.ReplayUri : undefined,

@@ -295,7 +295,8 @@ describe.each([
       const waiting = rejection(patient.wait(JOB_ID, { timeoutMs: 600_000 }));
       for (let step = 0; step < 50 && timing.pending > 0; step += 1) await timing.step();
       const error = (await waiting) as JobTimeoutError;
-      expect(warnings[0]).toMatch(/^GET \/Jobs\/[0-9a-f-]+: waiting 3600 s for the hourly rate limit to reset at \d{4}-/);
+      expect(warnings).toContainEqual(expect.stringMatching(/^GET \/Jobs\/[0-9a-f-]+: 0 of 1000 requests left until \d{4}-.*; spacing requests out to stay within the hourly budget$/));
+      expect(warnings).toContainEqual(expect.stringMatching(/^GET \/Jobs\/[0-9a-f-]+: waiting 3600 s for the hourly rate limit to reset at \d{4}-/));
       expect(error).toBeInstanceOf(JobTimeoutError);
       expect(error.message).toMatch(/; waiting for the hourly rate limit to reset at \d{4}-/);
     });

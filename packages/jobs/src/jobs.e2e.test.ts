@@ -188,7 +188,7 @@ describe("on the sandbox's manual clock: what a wait sees, check by check", () =
   const manualOptions = (options: JobsOptions): JobsOptions => ({ timing: manual.control.timers(), timeoutMs: 86_400_000, ...options });
   const partnerOn = (options: JobsOptions = {}) => createJobs(clientsFor(manual).partner, manualOptions(options));
   const brandOn = (options: JobsOptions = {}) => createJobs(clientsFor(manual).brand, manualOptions(options));
-  const exportPartner = (day: string) => partnerOn().exportReport("mp_action_listing_fast", { START_DATE: day, END_DATE: day });
+  const exportPartner = (day: string, jobs = partnerOn()) => jobs.exportReport("mp_action_listing_fast", { START_DATE: day, END_DATE: day });
 
   it("fails on ERROR by default, and waits through it (the 15-minute retries) when asked", async () => {
     manual.control.planNext({ errors: 1, retryMs: 60_000 });
@@ -212,10 +212,11 @@ describe("on the sandbox's manual clock: what a wait sees, check by check", () =
 
   it("resumes a wait in another instance from a token that holds no credential", async () => {
     manual.control.planNext({ runMs: 30_000 });
-    const handle = await brandOn().exportReport("4222", { StartDate: "2026-11-08T00:00:00Z" });
+    const brand = brandOn();
+    const handle = await brand.exportReport("4222", { StartDate: "2026-11-08T00:00:00Z" });
     const controller = new AbortController();
     const tokens: string[] = [];
-    const first = brandOn().wait(handle.id, { signal: controller.signal, onCheckpoint: (next) => tokens.push(next) === 2 && controller.abort() });
+    const first = brand.wait(handle.id, { signal: controller.signal, onCheckpoint: (next) => tokens.push(next) === 2 && controller.abort() });
     expect(decodeResumeToken(tokens[0]!)).toMatchObject({ jobId: handle.id, attempt: 1, nextAt: manual.control.clock.now() });
     await manual.control.runNextTimer();
     await expect(first).rejects.toMatchObject({ name: "AbortError" });
@@ -245,7 +246,7 @@ describe("on the sandbox's manual clock: what a wait sees, check by check", () =
   it("watches a job from its first check to the end, one change at a time", async () => {
     const jobs = partnerOn();
     manual.control.planNext({ runMs: 1_000_000 });
-    const handle = await exportPartner("2026-11-03");
+    const handle = await exportPartner("2026-11-03", jobs);
     const watch = jobs.watch(handle.id);
     const first = watch.next();
     await manual.control.runNextTimer();

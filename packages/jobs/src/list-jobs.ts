@@ -1,5 +1,6 @@
 import type { JobsContext } from "./context.js";
 import { toApiRange } from "./dates.js";
+import { ProtocolError } from "./errors.js";
 import { normaliseJob, type Job } from "./job.js";
 import { callApi } from "./transport.js";
 
@@ -11,21 +12,57 @@ export interface ListOptions {
   signal?: AbortSignal;
 }
 
-/** A list body as Jobs: `{"Jobs": […]}` or a bare array, every entry a Job; anything else is malformed. */
-function jobList(body: unknown): Job[] {
-  const list = Array.isArray(body) ? body : body !== null && typeof body === "object" ? (body as { Jobs?: unknown }).Jobs : undefined;
-  if (!Array.isArray(list)) throw new TypeError(`expected {"Jobs": [...]} or an array, got ${JSON.stringify(body)?.slice(0, 120)}`);
-  return list.map(normaliseJob);
+/**
+ * Jobs asked for per page. The list endpoints' default (https://integrations.impact.com/impact-brand/reference/pagination);
+ * sent, so that a bare-array page shorter than it is known to be the last.
+ */
+export const LIST_PAGE_SIZE = 1_000;
+
+/** More pages than this is a server that never says it is done. */
+const MAX_PAGES = 1_000;
+
+/** One page of the list: its jobs, and whether another follows. */
+interface JobPage {
+  jobs: Job[];
+  more: boolean;
+}
+
+/** A paging field (a string in the docs; a number accepted) as a whole number, or undefined. */
+function pageField(value: unknown): number | undefined {
+  const number = typeof value === "string" && value.trim() !== "" ? Number(value) : typeof value === "number" ? value : Number.NaN;
+  return Number.isInteger(number) ? number : undefined;
 }
 
 /**
- * `GET /Jobs`: the docs show `{"Jobs": […]}` for partner and brand and a bare array for agency
- * (impact-api.md §1.3); both are accepted, as are paging keys beside `Jobs`.
+ * A list body as a page: a bare array (agency; another page follows a full one), or `{"Jobs": […]}` beside
+ * the paging fields of list endpoints — `@page`, `@numpages`, `@nextpageuri`, strings — (partner, brand);
+ * every entry a Job. Anything else is malformed.
+ */
+function jobPage(body: unknown, page: number): JobPage {
+  if (Array.isArray(body)) return { jobs: body.map(normaliseJob), more: body.length >= LIST_PAGE_SIZE };
+  const envelope = body !== null && typeof body === "object" ? (body as Record<string, unknown>) : undefined;
+  if (!envelope || !Array.isArray(envelope.Jobs)) throw new TypeError(`expected {"Jobs": [...]} or an array, got ${JSON.stringify(body)?.slice(0, 120)}`);
+  const pages = pageField(envelope["@numpages"]);
+  const next = envelope["@nextpageuri"];
+  const more = (typeof next === "string" && next.trim() !== "") || (pages !== undefined && page < pages);
+  return { jobs: envelope.Jobs.map(normaliseJob), more: more && envelope.Jobs.length > 0 };
+}
+
+/**
+ * `GET /Jobs`, every page: the docs show `{"Jobs": […]}` for partner and brand and a bare array for agency
+ * (impact-api.md §1.3), and do not say whether the list is paged; pages are asked for with `Page` and
+ * `PageSize` as on every list endpoint and followed while the answer says more follow.
  */
 export async function listJobs(context: JobsContext, options: ListOptions = {}): Promise<Job[]> {
   const range = toApiRange(options.createdAfter, options.createdBefore);
-  const query = { ...(range.after ? { CreatedAfter: range.after } : {}), ...(range.before ? { CreatedBefore: range.before } : {}) };
-  const what = "GET /Jobs";
-  const { body } = await callApi(context.call, what, (signal) => context.client.GET("/Jobs", { params: { query }, parseAs: "text", signal }), options.signal, { read: jobList });
-  return body;
+  const filter = { ...(range.after ? { CreatedAfter: range.after } : {}), ...(range.before ? { CreatedBefore: range.before } : {}) };
+  const jobs: Job[] = [];
+  for (let page = 1; ; page += 1) {
+    const what = page === 1 ? "GET /Jobs" : `GET /Jobs (page ${page})`;
+    const query = { ...filter, PageSize: LIST_PAGE_SIZE, ...(page > 1 ? { Page: page } : {}) };
+    const { body } = await callApi(context.call, what, (signal) => context.client.GET("/Jobs", { params: { query }, parseAs: "text", signal }), options.signal, { read: (body) => jobPage(body, page) });
+    jobs.push(...body.jobs);
+    if (!body.more) return jobs;
+    if (page >= MAX_PAGES) throw new ProtocolError(what, undefined, `the list still had more pages after ${MAX_PAGES}`);
+  }
 }

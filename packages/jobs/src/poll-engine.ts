@@ -13,6 +13,8 @@ export interface Observation<T> {
   /** Changes whenever progress worth reporting changes. */
   progressKey: string;
   progress?: ProgressHint;
+  /** How old the job is, when the answer says: a job younger than the first delay gets it, counted from its creation. */
+  ageMs?: number;
 }
 
 /** A job API seen by the engine: how to check one job and what error a failed job rejects with. */
@@ -40,6 +42,12 @@ export interface EngineWaitOptions<T> {
   /** Called after every check that leaves the job unfinished: where to resume the wait. */
   onCheckpoint?: (checkpoint: Checkpoint) => void;
   resume?: Checkpoint;
+  /**
+   * How old the job is when the wait starts: the first check comes when the policy's first delay has
+   * passed since the job was created (at once for a job older than that). Unknown (`Infinity`) checks at once.
+   * Without it, the first check waits the whole first delay.
+   */
+  ageMs?: number;
 }
 
 interface Entry<T> {
@@ -55,8 +63,10 @@ interface Entry<T> {
   /** Its current heap item: rescheduling replaces it and finishing clears it, so that stale items are skipped. */
   scheduled?: Scheduled;
   recheck?: boolean;
-  /** Aborted when the wait ends: stops the check in flight and removes the listener on the caller's signal. */
+  /** Aborted when the wait ends: stops the check in flight. */
   controller: AbortController;
+  /** Stops listening to the caller's signal. */
+  release?: () => void;
   resolve: (value: T) => void;
   reject: (error: unknown) => void;
 }
@@ -82,6 +92,8 @@ export class PollEngine {
   readonly #heap = new MinHeap<Scheduled>();
   readonly #ready: Entry<any>[] = [];
   readonly #byKey = new Map<string, Set<Entry<any>>>();
+  /** One listener per caller's signal, whatever the number of waits sharing it (a batch's one deadline). */
+  readonly #aborts = new Map<AbortSignal, { waits: Set<() => void>; fire: () => void }>();
   #inFlight = 0;
   /** The one armed timer: when it fires and how to cancel it. */
   #timer: { at: number; cancel: () => void } | undefined;
@@ -93,6 +105,11 @@ export class PollEngine {
     this.#concurrency = concurrency;
     this.#logger = logger;
     this.#why = why;
+  }
+
+  /** The poll policy of every wait. */
+  get policy(): PollPolicy {
+    return this.#policy;
   }
 
   /** Waits in flight (scheduled, queued or being checked). */
@@ -119,14 +136,37 @@ export class PollEngine {
       if (signal) {
         const onAbort = () => this.#finish(entry, new JobAbortedError(`Waiting for job ${target.key}`, signal.reason));
         if (signal.aborted) return onAbort();
-        signal.addEventListener("abort", onAbort, { once: true, signal: entry.controller.signal });
+        entry.release = this.#listen(signal, onAbort);
       }
       let keyed = this.#byKey.get(target.key);
       if (!keyed) this.#byKey.set(target.key, (keyed = new Set()));
       keyed.add(entry);
-      const first = resume ? resume.nextAt : now + pollDelay(this.#policy, entry.attempt, () => this.#timing.random());
+      const first = resume ? resume.nextAt : now + Math.max(0, pollDelay(this.#policy, entry.attempt, () => this.#timing.random()) - (options.ageMs ?? 0));
       this.#schedule(entry, Math.min(first, entry.deadline - FINAL_CHECK_LEAD_MS));
     });
+  }
+
+  /** Calls `onAbort` when `signal` aborts, through the one listener this engine keeps on it; returns the way to stop. */
+  #listen(signal: AbortSignal, onAbort: () => void): () => void {
+    let listeners = this.#aborts.get(signal);
+    if (!listeners) {
+      const waits = new Set<() => void>();
+      const fire = () => {
+        this.#aborts.delete(signal);
+        for (const wait of [...waits]) wait();
+      };
+      listeners = { waits, fire };
+      this.#aborts.set(signal, listeners);
+      signal.addEventListener("abort", fire, { once: true });
+    }
+    const { waits, fire } = listeners;
+    waits.add(onAbort);
+    return () => {
+      waits.delete(onAbort);
+      if (waits.size > 0 || this.#aborts.get(signal) !== listeners) return;
+      this.#aborts.delete(signal);
+      signal.removeEventListener("abort", fire);
+    };
   }
 
   /** Checks the jobs waited for under `key` now instead of at their next backoff (a completion postback). */
@@ -208,7 +248,11 @@ export class PollEngine {
       }
       entry.attempt += 1;
       const now = this.#timing.now();
-      const delay = entry.recheck ? 0 : pollDelay(this.#policy, entry.attempt, () => this.#timing.random(), observation.progress);
+      let delay = entry.recheck ? 0 : pollDelay(this.#policy, entry.attempt, () => this.#timing.random(), observation.progress);
+      // A first check that came before the first delay (a wait for a job it did not see created) leaves the rest of it.
+      if (entry.attempt === 2 && !entry.recheck && !observation.progress && observation.ageMs !== undefined) {
+        delay = Math.max(delay, pollDelay(this.#policy, 1, () => this.#timing.random()) - observation.ageMs);
+      }
       entry.recheck = false;
       const lastCheck = entry.deadline - FINAL_CHECK_LEAD_MS;
       const nextAt = now + delay < lastCheck ? now + delay : now < lastCheck ? lastCheck : entry.deadline;
@@ -228,6 +272,7 @@ export class PollEngine {
     entry.state = "done";
     entry.scheduled = undefined;
     entry.controller.abort(error ?? new Error("finished"));
+    entry.release?.();
     const keyed = this.#byKey.get(entry.target.key);
     keyed?.delete(entry);
     if (keyed?.size === 0) this.#byKey.delete(entry.target.key);

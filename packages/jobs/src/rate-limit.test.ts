@@ -7,7 +7,7 @@ const NOW = Date.parse("2026-01-15T12:00:00Z");
 const headers = (values: Record<string, string>): Headers => new Headers(values);
 
 function reserveAll(gate: RateGate, times: number[]): number[] {
-  return times.map((time) => gate.reserve(time));
+  return times.map((time) => gate.reserve(time).waitMs);
 }
 
 describe("readRateLimit (partner)", () => {
@@ -151,9 +151,9 @@ describe("RateGate", () => {
   it("waits until resetAt when nothing remains", () => {
     const gate = new RateGate();
     gate.note({ limit: 1000, remaining: 0, resetAt: NOW + 30_000 });
-    expect(gate.reserve(NOW)).toBe(30_000);
-    expect(gate.reserve(NOW + 10_000)).toBe(20_000);
-    expect(gate.reserve(NOW + 31_000)).toBe(0);
+    expect(gate.reserve(NOW).waitMs).toBe(30_000);
+    expect(gate.reserve(NOW + 10_000).waitMs).toBe(20_000);
+    expect(gate.reserve(NOW + 31_000).waitMs).toBe(0);
   });
 
   it("does not wait for a reset that has passed", () => {
@@ -166,7 +166,7 @@ describe("RateGate", () => {
     const gate = new RateGate();
     gate.note({ limit: 1000, remaining: 0, resetAt: NOW + 30_000 });
     gate.note({ limit: 1000, remaining: 900, resetAt: NOW + 30_000 });
-    expect(gate.reserve(NOW)).toBe(0);
+    expect(gate.reserve(NOW).waitMs).toBe(0);
   });
 
   it("counts its reservations against the noted budget", () => {
@@ -174,7 +174,7 @@ describe("RateGate", () => {
     const state: RateLimitState = { limit: 1000, remaining: 400, resetAt: NOW + 40_000 };
     gate.note(state);
     reserveAll(gate, [NOW, NOW, NOW]);
-    expect(state.remaining).toBe(397);
+    expect(gate.budget(NOW)!.remaining).toBe(397);
   });
 
   it("delays everything until a pause ends", () => {
@@ -187,14 +187,14 @@ describe("RateGate", () => {
     const gate = new RateGate();
     gate.pause(NOW + 5_000);
     gate.pause(NOW + 1_000);
-    expect(gate.reserve(NOW)).toBe(5_000);
+    expect(gate.reserve(NOW).waitMs).toBe(5_000);
   });
 
   it("extends a pause with a later one", () => {
     const gate = new RateGate();
     gate.pause(NOW + 5_000);
     gate.pause(NOW + 8_000);
-    expect(gate.reserve(NOW)).toBe(8_000);
+    expect(gate.reserve(NOW).waitMs).toBe(8_000);
   });
 
   it("spaces requests from the end of a pause", () => {
@@ -226,7 +226,7 @@ describe("rate limit properties", () => {
           if (action.kind === "note") gate.note({ ...action.state });
           else if (action.kind === "pause") gate.pause(action.until);
           else {
-            const wait = gate.reserve(NOW);
+            const wait = gate.reserve(NOW).waitMs;
             expect(wait).toBeGreaterThanOrEqual(0);
             expect(wait).toBeGreaterThanOrEqual(previous);
             previous = wait;
@@ -244,7 +244,7 @@ describe("rate limit properties", () => {
         let now = NOW;
         for (const elapsed of steps) {
           now += elapsed;
-          const wait = gate.reserve(now);
+          const wait = gate.reserve(now).waitMs;
           expect(wait).toBeGreaterThanOrEqual(0);
           expect(Number.isFinite(wait)).toBe(true);
         }
@@ -259,5 +259,29 @@ describe("rate limit properties", () => {
         expect(readRateLimit(headers(values), "brand", NOW)).toEqual({ limit, remaining, resetAt: NOW + reset * 1000 });
       }),
     );
+  });
+});
+
+describe("RateGate counts requests in flight", () => {
+  it("subtracts the requests still unanswered from what an answer says is left, so a burst cannot overshoot it", () => {
+    const gate = new RateGate();
+    gate.note({ limit: 100, remaining: 100, resetAt: NOW + 10_000 });
+    // Eight requests go out at once; the first answer says 99 are left: the server has not counted the other seven yet.
+    expect(reserveAll(gate, Array.from({ length: 8 }, () => NOW))).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    gate.note({ limit: 100, remaining: 99, resetAt: NOW + 10_000 });
+    expect(gate.budget(NOW)!.remaining).toBe(92);
+    gate.note(undefined);
+    expect(gate.budget(NOW)!.remaining).toBe(92);
+    for (let index = 0; index < 6; index += 1) gate.note({ limit: 100, remaining: 93, resetAt: NOW + 10_000 });
+    expect(gate.budget(NOW)!.remaining).toBe(93);
+  });
+
+  it("says pacing began once per budget window", () => {
+    const gate = new RateGate();
+    gate.note({ limit: 10, remaining: 6, resetAt: NOW + 12_000 });
+    expect([0, 1, 2, 3].map(() => gate.reserve(NOW).pacingStarted)).toEqual([false, false, true, false]);
+    gate.note({ limit: 10, remaining: 3, resetAt: NOW + 3_612_000 });
+    expect(gate.reserve(NOW).pacingStarted).toBe(true);
+    expect(gate.budget(NOW + 3_612_000)).toBeUndefined();
   });
 });

@@ -31,36 +31,83 @@ export function readRateLimit(headers: Headers, api: string, now: number): RateL
   return { limit: Number.isFinite(limit) ? limit : undefined, remaining: Math.max(0, remaining), resetAt };
 }
 
+/** What holding requests back for the budget means for one request: how long it waits, and whether spacing just began. */
+export interface Reservation {
+  waitMs: number;
+  /** True for the first request spaced out in a budget window (more than half of it spent): time to say so. */
+  pacingStarted: boolean;
+}
+
 /**
- * One request budget shared by every call of a jobs instance. While more than half the budget is left,
- * requests go straight through; below that they are spaced so that the rest lasts until the reset —
- * slowing down before the budget is gone, not only after a 429. A 429's `Retry-After` pauses all calls.
+ * One request budget shared by every call of a jobs instance — exports, polls, lists, Download calls,
+ * replays. While more than half the budget is left, requests go straight through; below that they are
+ * spaced so that the rest lasts until the reset — slowing down before the budget is gone, not only after
+ * a 429. A 429's `Retry-After` pauses all calls. Requests in flight count against what the last answer
+ * said is left (the server may not have counted them yet), so many at once cannot overshoot it.
  */
 export class RateGate {
   #state: RateLimitState | undefined;
   #nextSlot = 0;
   #pausedUntil = 0;
+  /** Requests reserved whose answer has not come. */
+  #pending = 0;
+  /** The reset of the window in which spacing began, so that it is reported once per window. */
+  #pacingReported: number | undefined;
+  /** Whether any request was answered yet, and who waits for the first answer. */
+  #answered = false;
+  #firstAnswer: { promise: Promise<void>; resolve: () => void } | undefined;
 
+  /** A reserved request was answered (`state`: what its headers say) or failed (`undefined`). */
   note(state: RateLimitState | undefined): void {
-    if (state) this.#state = state;
+    this.#pending = Math.max(0, this.#pending - 1);
+    if (state) this.#state = { ...state, remaining: Math.max(0, state.remaining - this.#pending) };
+    this.#answered = true;
+    this.#firstAnswer?.resolve();
+    this.#firstAnswer = undefined;
+  }
+
+  /**
+   * Before the first answer says what the budget is, one request goes at a time: a burst of exports at
+   * start-up would otherwise spend a small budget before knowing it. Resolves when a request in flight is
+   * answered (then ask again); `undefined` when the next request may go.
+   */
+  firstAnswer(): Promise<void> | undefined {
+    if (this.#answered || this.#pending === 0) return undefined;
+    if (!this.#firstAnswer) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.#firstAnswer = { promise, resolve };
+    }
+    return this.#firstAnswer.promise;
   }
 
   pause(until: number): void {
     this.#pausedUntil = Math.max(this.#pausedUntil, until);
   }
 
-  /** How long the next request should wait, reserving its slot. */
-  reserve(now: number): number {
+  /** What is left of the budget and when it renews, once an answer said so and until that reset. */
+  budget(now: number): Readonly<RateLimitState> | undefined {
+    return this.#state && this.#state.resetAt > now ? this.#state : undefined;
+  }
+
+  /** Reserves the next request's slot: how long it should wait. Every reservation is followed by one `note`. */
+  reserve(now: number): Reservation {
     const state = this.#state;
     let start = Math.max(now, this.#pausedUntil, this.#nextSlot);
     let gap = 0;
+    let pacingStarted = false;
     if (state && state.resetAt > start) {
       const halfSpent = state.limit === undefined ? state.remaining < 50 : state.remaining < state.limit / 2;
       if (state.remaining <= 0) start = state.resetAt;
       else if (halfSpent) gap = (state.resetAt - start) / state.remaining;
-      state.remaining -= 1;
+      if (halfSpent && this.#pacingReported !== state.resetAt) {
+        this.#pacingReported = state.resetAt;
+        pacingStarted = true;
+      }
+      state.remaining = Math.max(0, state.remaining - 1);
     }
+    this.#pending += 1;
     this.#nextSlot = start + gap;
-    return start - now;
+    return { waitMs: start - now, pacingStarted };
   }
 }

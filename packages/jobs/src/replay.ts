@@ -12,5 +12,6 @@ export async function replayJob(context: JobsContext, id: string, signal?: Abort
   const jobId = validateJobId(id);
   const what = `PUT /Jobs/${jobId}/Replay`;
   const { body } = await callApi(context.call, what, (s) => context.client.PUT("/Jobs/{JobId}/Replay", { params: { path: { JobId: jobId } }, parseAs: "text", signal: s }), signal, { mode: "unsafe", read: normaliseJob });
+  context.ages.created(body.Id, context.call.timing.now());
   return body;
 }

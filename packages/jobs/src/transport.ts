@@ -20,8 +20,26 @@ export interface CallContext {
   /** The longest wait for the rate limit's reset a call accepts; a longer one is a `RateLimitWaitError`. */
   maxRateLimitWaitMs: number;
   logger: Logger | undefined;
+  /** Told when requests are held back for the hourly budget. */
+  onRateLimit?: ((event: RateLimitEvent) => void) | undefined;
   /** Epoch ms until which a call is waiting for the rate limit to reset, while one is: for the timeout error. */
   rateLimitedUntil?: number | undefined;
+}
+
+/**
+ * Requests are held back for the account's hourly budget: `"pacing"` when more than half of it is spent
+ * and requests start being spaced until `until` (its reset), once per window; `"waiting"` when one
+ * request waits longer than 5 s (the budget is gone, or a 429 said to wait).
+ */
+export interface RateLimitEvent {
+  kind: "pacing" | "waiting";
+  /** The call held back, such as `GET /Jobs` or `ReportExport ATT_ID`. */
+  what: string;
+  waitMs: number;
+  /** Epoch ms: the end of the wait, or the budget's reset. */
+  until: number;
+  /** Requests left in the window, when the API said. */
+  remaining: number | undefined;
 }
 
 /** Where the package reports what it did not expect. Never given credentials. */
@@ -88,13 +106,43 @@ export const LOGGED_RATE_LIMIT_WAIT_MS = 5_000;
 export async function rateLimitWait(context: CallContext, what: string, ms: number, signal: AbortSignal | undefined): Promise<void> {
   const until = context.timing.now() + ms;
   if (ms > context.maxRateLimitWaitMs) throw new RateLimitWaitError(what, ms, until, context.maxRateLimitWaitMs);
-  if (ms > LOGGED_RATE_LIMIT_WAIT_MS) context.logger?.warn(`${what}: waiting ${Math.ceil(ms / 1000)} s for the hourly rate limit to reset at ${new Date(until).toISOString()}`, { waitMs: ms });
+  if (ms > LOGGED_RATE_LIMIT_WAIT_MS) {
+    context.logger?.warn(`${what}: waiting ${Math.ceil(ms / 1000)} s for the hourly rate limit to reset at ${new Date(until).toISOString()}`, { waitMs: ms });
+    context.onRateLimit?.({ kind: "waiting", what, waitMs: ms, until, remaining: context.gate.budget(context.timing.now())?.remaining });
+  }
   context.rateLimitedUntil = Math.max(context.rateLimitedUntil ?? 0, until);
   try {
     await sleep(context.timing, ms, signal);
   } finally {
     if (context.rateLimitedUntil <= context.timing.now()) context.rateLimitedUntil = undefined;
   }
+}
+
+/**
+ * Says once per budget window that requests are now spaced out (more than half of the hourly budget is
+ * spent), with what is left and until when: an instance asked for more than the budget allows slows
+ * down visibly instead of running into 429s.
+ */
+function announcePacing(context: CallContext, what: string): void {
+  const budget = context.gate.budget(context.timing.now());
+  if (!budget) return;
+  const limit = budget.limit === undefined ? "" : ` of ${budget.limit}`;
+  context.logger?.warn(`${what}: ${budget.remaining}${limit} requests left until ${new Date(budget.resetAt).toISOString()}; spacing requests out to stay within the hourly budget`, { remaining: budget.remaining, resetAt: budget.resetAt });
+  context.onRateLimit?.({ kind: "pacing", what, waitMs: 0, until: budget.resetAt, remaining: budget.remaining });
+}
+
+/** Waits for the first answer of the instance (`RateGate.firstAnswer`); an abort rejects with a `JobAbortedError` naming `what`. */
+function untilAnswered(answer: Promise<void>, what: string, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return answer;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(new JobAbortedError(what, signal.reason));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    void answer.then(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    });
+  });
 }
 
 /** Why a wait is late, when the rate limit holds it: for `JobTimeoutError`. */
@@ -159,17 +207,21 @@ export async function callApi<T = unknown>(context: CallContext, what: string, c
   const { timing, gate } = context;
   const mode = options.mode ?? "idempotent";
   for (let attempt = 0; ; attempt += 1) {
-    const wait = gate.reserve(timing.now());
+    for (let first = gate.firstAnswer(); first; first = gate.firstAnswer()) await untilAnswered(first, what, signal);
+    const { waitMs: wait, pacingStarted } = gate.reserve(timing.now());
+    let answered = false;
     /** The least wait before the retry: the server's `Retry-After`, if it sent one with a retryable status. */
     let minMs = 0;
     let attemptTimeout: ReturnType<typeof attemptSignal> | undefined;
     try {
+      if (pacingStarted) announcePacing(context, what);
       if (wait > 0) await rateLimitWait(context, what, wait, signal);
       attemptTimeout = attemptSignal(timing, context.requestTimeoutMs, signal);
       const { data, error, response } = await call(attemptTimeout.signal).catch((error: unknown) => {
         throw attemptTimeout!.signal.aborted && !signal?.aborted ? attemptTimeout!.signal.reason : error;
       });
       const { status, headers } = response;
+      answered = true;
       gate.note(readRateLimit(headers, context.api, timing.now()));
       const retryAfter = parseRetryAfter(headers.get("retry-after"), timing.now());
       if (status >= 300 && status < 400) {
@@ -206,6 +258,7 @@ export async function callApi<T = unknown>(context: CallContext, what: string, c
       context.logger?.warn(`${failure.message}; retrying`, { attempt: attempt + 1 });
     } finally {
       attemptTimeout?.end();
+      if (!answered) gate.note(undefined);
     }
     await backOff(timing, attempt, what, signal, minMs);
   }

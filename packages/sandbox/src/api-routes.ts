@@ -36,23 +36,68 @@ function ownJob(context: RouteContext, id: string): SandboxJob | undefined {
 
 const notFound = (): Reply => errorReply(404, "Job not found. Verify the JobId belongs to a job created by this account.");
 
+/** Jobs per page of the list when `PageSize` is not given (https://integrations.impact.com/impact-brand/reference/pagination). */
+export const LIST_PAGE_SIZE = 1_000;
+
+/** A `Page` / `PageSize` query value: absent, or a whole number of 1 or more. */
+function pageNumber(context: RouteContext, name: "Page" | "PageSize", fallback: number): number | undefined {
+  const value = context.url.searchParams.get(name);
+  if (value === null) return fallback;
+  return /^[1-9]\d{0,8}$/.test(value) ? Number(value) : undefined;
+}
+
+/**
+ * `GET /Jobs`, paged as list endpoints are (https://integrations.impact.com/impact-brand/reference/pagination):
+ * `Page` (1-based) and `PageSize` (default 1,000); partner and brand answer `{Jobs}` beside the paging
+ * fields, every one a string; agency answers the page as a bare array (seed 002), so a short page is its last.
+ */
 function listJobs(context: RouteContext): Reply {
   const after = context.url.searchParams.get("CreatedAfter");
   const before = context.url.searchParams.get("CreatedBefore");
   const pattern = context.flavor.api === "brand" ? DATE_TIME : DATE;
+  const page = pageNumber(context, "Page", 1);
+  const requestedSize = pageNumber(context, "PageSize", LIST_PAGE_SIZE);
   const errors = [
     ...(after !== null && !pattern.test(after) ? [{ Field: "CreatedAfter", Message: "Not a valid date" }] : []),
     ...(before !== null && !pattern.test(before) ? [{ Field: "CreatedBefore", Message: "Not a valid date" }] : []),
+    ...(page === undefined ? [{ Field: "Page", Message: "Must be a whole number of 1 or more" }] : []),
+    ...(requestedSize === undefined ? [{ Field: "PageSize", Message: "Must be a whole number of 1 or more" }] : []),
   ];
-  if (errors.length > 0) return errorReply(400, "Validation Failed", errors);
+  if (errors.length > 0 || page === undefined || requestedSize === undefined) return errorReply(400, "Validation Failed", errors);
+  const pageSize = Math.min(requestedSize, context.state.maxListPageSize);
   const day = (epochMs: number) => new Date(epochMs).toISOString().slice(0, 10);
   const now = context.state.clock.now();
-  const jobs = context.state.jobs
+  const matching = context.state.jobs
     .all()
     .filter((job) => job.accountSid === context.accountSid && job.flavor === context.flavor.id)
-    .filter((job) => (after === null || day(job.createdAt) >= after.slice(0, 10)) && (before === null || day(job.createdAt) <= before.slice(0, 10)))
-    .map((job) => toWireJob(context.flavor, job, now));
-  return { status: 200, json: context.flavor.api === "agency" ? jobs : { Jobs: jobs } };
+    .filter((job) => (after === null || day(job.createdAt) >= after.slice(0, 10)) && (before === null || day(job.createdAt) <= before.slice(0, 10)));
+  const start = (page - 1) * pageSize;
+  const jobs = matching.slice(start, start + pageSize).map((job) => toWireJob(context.flavor, job, now));
+  if (context.flavor.api === "agency") return { status: 200, json: jobs };
+  const pages = Math.max(1, Math.ceil(matching.length / pageSize));
+  const uri = (number: number) => {
+    const query = new URLSearchParams(context.url.searchParams);
+    query.set("Page", String(number));
+    query.set("PageSize", String(pageSize));
+    return `${context.url.pathname}?${query}`;
+  };
+  return {
+    status: 200,
+    json: {
+      "@page": String(page),
+      "@numpages": String(pages),
+      "@pagesize": String(pageSize),
+      "@total": String(matching.length),
+      "@start": String(jobs.length > 0 ? start + 1 : 0),
+      "@end": String(start + jobs.length),
+      "@uri": uri(page),
+      "@firstpageuri": uri(1),
+      "@previouspageuri": page > 1 ? uri(page - 1) : "",
+      "@nextpageuri": page < pages ? uri(page + 1) : "",
+      "@lastpageuri": uri(pages),
+      Jobs: jobs,
+    },
+  };
 }
 
 function getJob(context: RouteContext, id: string): Reply {

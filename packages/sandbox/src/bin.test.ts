@@ -19,7 +19,7 @@ describe("impactkit-sandbox", () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(storageUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const response = await fetch(`${url}/Advertisers/IRCLI/Jobs`, { headers: { Authorization: `Basic ${Buffer.from("IRCLI:cli-token").toString("base64")}`, Accept: "application/json" } });
-    expect(await response.json()).toEqual({ Jobs: [] });
+    expect(await response.json()).toMatchObject({ "@page": "1", "@numpages": "1", Jobs: [] });
     child.kill("SIGTERM");
     const [code] = await once(child, "exit");
     expect(code).toBe(0);

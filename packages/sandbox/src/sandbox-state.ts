@@ -20,6 +20,8 @@ export interface SandboxState {
   /** The versions of the stored results. */
   results: ResultVersions;
   signedUrlTtlMs: number;
+  /** The most jobs a page of the Jobs list holds. */
+  maxListPageSize: number;
   /** Known report ids and handles; `undefined` accepts any. */
   reports: ReadonlySet<string> | undefined;
   defaultPlan: JobPlan;

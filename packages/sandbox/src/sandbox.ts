@@ -47,6 +47,11 @@ export interface SandboxOptions {
   rateLimit?: Partial<RateLimitOptions>;
   /** How long a signed download URL stays valid (sandbox time); 5 minutes by default. */
   signedUrlTtlMs?: number;
+  /**
+   * The most jobs one page of the Jobs list holds, whatever `PageSize` asks for ("may differ by resource":
+   * https://integrations.impact.com/impact-brand/reference/pagination). Default: as asked (1,000 unasked).
+   */
+  maxListPageSize?: number;
   /** Random faults, drawn with a seed; scripted ones go through `control.inject`. */
   faults?: RandomFaults;
   /** Seeds job ids. */
@@ -113,6 +118,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     elsewhereOrigin: "",
     results: new ResultVersions(),
     signedUrlTtlMs: options.signedUrlTtlMs ?? 5 * 60_000,
+    maxListPageSize: options.maxListPageSize ?? Number.POSITIVE_INFINITY,
     reports: options.reports === "any" ? undefined : new Set(options.reports ?? DEFAULT_REPORTS),
     defaultPlan: resolvePlan(DEFAULT_PLAN, options.job),
     plans: options.plans ?? {},

@@ -17,7 +17,11 @@ function singular(name: string): string {
 function element(name: string, value: unknown): string {
   if (Array.isArray(value)) return `<${name}>${value.map((item) => element(singular(name), item)).join("")}</${name}>`;
   if (value !== null && typeof value === "object") {
-    return `<${name}>${Object.entries(value).map(([key, child]) => element(key, child)).join("")}</${name}>`;
+    const entries = Object.entries(value);
+    // Paging fields (`@page`, `@nextpageuri`…) are the list element's attributes in the XML form.
+    const attributes = entries.filter(([key]) => key.startsWith("@")).map(([key, child]) => ` ${key.slice(1)}="${escape(String(child ?? "")).replace(/"/g, "&quot;")}"`);
+    const children = entries.filter(([key]) => !key.startsWith("@")).map(([key, child]) => element(key, child));
+    return `<${name}${attributes.join("")}>${children.join("")}</${name}>`;
   }
   return `<${name}>${escape(String(value ?? ""))}</${name}>`;
 }

@@ -1,0 +1,183 @@
+import { JobAbortedError } from "./errors.js";
+import type { Job } from "./job.js";
+import { LIST_PAGE_SIZE } from "./list-jobs.js";
+import type { PollPolicy } from "./poll-policy.js";
+import { sleep } from "./timing.js";
+import type { CallContext } from "./transport.js";
+
+/**
+ * The hourly budget of an account until the API's headers say otherwise: "Other" endpoints, 1,000
+ * requests (https://integrations.impact.com/impact-brand/reference/rate-limits; impact-api.md §3.5).
+ */
+export const DOCUMENTED_HOURLY_BUDGET = 1_000;
+/** What list polling may spend of the budget left, evenly until its reset: the rest is for exports, downloads, replays. */
+export const LIST_POLL_SHARE = 0.5;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** One answer of the Jobs list: when it was asked for, and the jobs it showed. */
+interface Snapshot {
+  at: number;
+  jobs: Map<string, Job>;
+}
+
+/** How the observer reads jobs: the Jobs list (every page) from a day on, and one job. */
+export interface JobReads {
+  list(createdAfter: string): Promise<Job[]>;
+  get(jobId: string, signal: AbortSignal): Promise<Job>;
+}
+
+/** A job being waited for: by how many waits, (as far as known) when it was created, and whether a postback asks for a fresh look. */
+interface Watched {
+  waits: number;
+  createdAt: number;
+  notified?: boolean;
+}
+
+/**
+ * Observes the jobs an instance waits for. One wait: `GET /Jobs/{JobId}`, as ever. Several: one Jobs list
+ * (`GET /Jobs?CreatedAfter=…`, every page) answers every check due at about the same time, so that a
+ * thousand waits cost a list request per tick instead of a request each — the account's ~1,000 requests
+ * an hour are shared by everything it does. Checks stay where the poll policy puts them (backoff, aimed at
+ * progress estimates); a check takes the last list if it was asked for after that job's previous check,
+ * joins the list in flight, or asks for the next one — never sooner than `tick()` after the last. A job
+ * the list does not show (created before the window, or a list that leaves it out) is read on its own, as
+ * is everything while the list itself fails.
+ */
+export class ListObserver {
+  readonly #call: CallContext;
+  readonly #policy: PollPolicy;
+  readonly #read: JobReads;
+  readonly #watched = new Map<string, Watched>();
+  #last: Snapshot | undefined;
+  #inFlight: { at: number; answer: Promise<Snapshot> } | undefined;
+  /** When the last list was asked for. */
+  #lastAt = Number.NEGATIVE_INFINITY;
+  /** Until when the list is not asked for, after it failed. */
+  #brokenUntil = Number.NEGATIVE_INFINITY;
+  /** Jobs the last list showed, for the pages the next one will take. */
+  #listed = 0;
+
+  constructor(call: CallContext, policy: PollPolicy, read: JobReads) {
+    this.#call = call;
+    this.#policy = policy;
+    this.#read = read;
+  }
+
+  /** Jobs watched now. */
+  get size(): number {
+    return this.#watched.size;
+  }
+
+  /** A wait for `jobId` begins; `createdAt` is when the job was created, or the latest it can have been. */
+  open(jobId: string, createdAt: number): void {
+    const watched = this.#watched.get(jobId);
+    if (watched) {
+      watched.waits += 1;
+      watched.createdAt = Math.min(watched.createdAt, createdAt);
+    } else this.#watched.set(jobId, { waits: 1, createdAt });
+  }
+
+  /** A wait for `jobId` ended. */
+  close(jobId: string): void {
+    const watched = this.#watched.get(jobId);
+    if (watched && --watched.waits <= 0) this.#watched.delete(jobId);
+  }
+
+  /** A Job Completion Event came for `jobId`: its next check reads it on its own, now, rather than from a list asked for before. */
+  notified(jobId: string): void {
+    const watched = this.#watched.get(jobId);
+    if (watched) watched.notified = true;
+  }
+
+  /**
+   * The job as seen after `since` (epoch ms of this wait's previous check): from a list when several jobs
+   * are watched, else on its own. Resolves with the job and when the answer was asked for.
+   */
+  async observe(jobId: string, since: number, signal: AbortSignal): Promise<{ job: Job; at: number }> {
+    const watched = this.#watched.get(jobId);
+    const direct = watched?.notified === true;
+    if (watched) watched.notified = false;
+    if (!direct && this.#watched.size >= 2 && this.#call.timing.now() >= this.#brokenUntil) {
+      const snapshot = await this.#snapshotAfter(since, signal);
+      const job = snapshot?.jobs.get(jobId.toLowerCase());
+      if (job) return { job, at: snapshot!.at };
+    }
+    const at = this.#call.timing.now();
+    const job = await this.#read.get(jobId, signal);
+    if (watched && job.CreatedDate) watched.createdAt = Math.min(watched.createdAt, job.CreatedDate.getTime());
+    return { job, at };
+  }
+
+  /**
+   * How long after one list the next may be asked for: one `minDelayMs` per job watched — while few wait,
+   * their checks come as the policy says — but never more often than spends `LIST_POLL_SHARE` of the budget
+   * left evenly until its reset (per page), and at that pace whatever the number once half of it is spent.
+   */
+  tick(now: number): number {
+    const { minDelayMs } = this.#policy;
+    const budget = this.#call.gate.budget(now) ?? { limit: DOCUMENTED_HOURLY_BUDGET, remaining: DOCUMENTED_HOURLY_BUDGET, resetAt: now + HOUR_MS };
+    const pages = Math.max(1, Math.ceil(this.#listed / LIST_PAGE_SIZE));
+    const paced = Math.max(minDelayMs, ((budget.resetAt - now) / Math.max(1, budget.remaining * LIST_POLL_SHARE)) * pages);
+    const halfSpent = budget.limit === undefined ? budget.remaining < 50 : budget.remaining < budget.limit / 2;
+    return halfSpent ? paced : Math.min(paced, minDelayMs * this.#watched.size);
+  }
+
+  /** A list asked for after `since`: the last one, the one in flight, or a new one once the tick allows. */
+  async #snapshotAfter(since: number, signal: AbortSignal): Promise<Snapshot | undefined> {
+    const { timing } = this.#call;
+    for (;;) {
+      if (this.#last && this.#last.at > since) return this.#last;
+      if (this.#inFlight && this.#inFlight.at > since) return this.#settled(this.#inFlight.answer, signal);
+      const now = timing.now();
+      if (now < this.#brokenUntil) return undefined;
+      const at = this.#lastAt + this.tick(now);
+      if (at <= now && !this.#inFlight) return this.#settled(this.#ask(now), signal);
+      await sleep(timing, Math.max(at - now, 1), signal).catch(() => {
+        throw new JobAbortedError("Waiting for the Jobs list", signal.reason);
+      });
+    }
+  }
+
+  /** Asks for the list covering the oldest watched job (from the day before it: the API's days are UTC dates). */
+  #ask(now: number): Promise<Snapshot> {
+    this.#lastAt = now;
+    let oldest = now;
+    for (const { createdAt } of this.#watched.values()) oldest = Math.min(oldest, createdAt);
+    const createdAfter = new Date(oldest - DAY_MS).toISOString().slice(0, 10);
+    const answer = this.#read.list(createdAfter).then((jobs) => {
+      const snapshot = { at: now, jobs: new Map(jobs.map((job) => [job.Id.toLowerCase(), job])) };
+      this.#listed = jobs.length;
+      this.#last = snapshot;
+      return snapshot;
+    });
+    const inFlight = { at: now, answer };
+    this.#inFlight = inFlight;
+    answer.then(
+      () => undefined,
+      (error: unknown) => {
+        this.#brokenUntil = this.#call.timing.now() + this.tick(this.#call.timing.now());
+        this.#call.logger?.warn(`GET /Jobs failed (${(error as Error).message}); checking each job on its own for a while`, {});
+      },
+    ).finally(() => {
+      if (this.#inFlight === inFlight) this.#inFlight = undefined;
+    });
+    return answer;
+  }
+
+  /** The list's answer under this check's signal: a failed list is no answer (the job is read on its own). */
+  async #settled(answer: Promise<Snapshot>, signal: AbortSignal): Promise<Snapshot | undefined> {
+    const aborted = new Promise<never>((_, reject) => {
+      const onAbort = () => reject(new JobAbortedError("Waiting for the Jobs list", signal.reason));
+      if (signal.aborted) onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      void answer.finally(() => signal.removeEventListener("abort", onAbort)).catch(() => undefined);
+    });
+    try {
+      return await Promise.race([answer, aborted]);
+    } catch (error) {
+      if (error instanceof JobAbortedError) throw error;
+      return undefined;
+    }
+  }
+}
