@@ -1,13 +1,16 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { createJobs, type Timing } from "@impactkit/jobs";
+import { createJobs, type JobsOptions, type Timing } from "@impactkit/jobs";
 import { createClient } from "@impactkit/partner-v15";
-import { DEFAULT_ACCOUNT } from "@impactkit/sandbox";
 
 /**
- * Waits for `count` jobs at once in this process, against a sandbox in another process whose clock runs
- * `scale` times faster: one jobs instance, so one scheduler and one rate budget.
+ * Exports and waits for `perAccount` jobs on each of `accounts` accounts in this process, against a sandbox
+ * in another process whose clock runs `scale` times faster. `observe`: `list` — one `createJobs` instance
+ * per account (so one rate budget and one Jobs list for its waits); `per-job:<ms>` — the anchors' way: every
+ * job polled on its own every `<ms>` (fixed interval), each wait an instance of its own.
+ * Prints one JSON line: requests by kind, 429s, event-loop delay p99 and peak RSS.
  */
-const [baseUrl, count, scale, sandboxNow, realNow] = process.argv.slice(2).map((value, index) => (index === 0 ? value : Number(value))) as [string, number, number, number, number];
+const [baseUrl, accountsArg, perAccountArg, scaleArg, sandboxNowArg, realNowArg, observe] = process.argv.slice(2) as [string, string, string, string, string, string, string];
+const [accounts, perAccount, scale, sandboxNow, realNow] = [accountsArg, perAccountArg, scaleArg, sandboxNowArg, realNowArg].map(Number) as [number, number, number, number, number];
 const timing: Timing = {
   now: () => sandboxNow + (Date.now() - realNow) * scale,
   random: () => Math.random(),
@@ -16,29 +19,52 @@ const timing: Timing = {
     return () => clearTimeout(timer);
   },
 };
-let requests = 0;
-const countingFetch = (request: Request) => ((requests += 1), fetch(request));
-const jobs = createJobs(createClient({ ...DEFAULT_ACCOUNT, baseUrl, fetch: countingFetch }), { timing, concurrency: 32, timeoutMs: 86_400_000, requestTimeoutMs: 10_000_000 });
-const ids: string[] = [];
-let next = 0;
+const counts = { requests: 0, rateLimited: 0 };
+const countingFetch = async (request: Request) => {
+  counts.requests += 1;
+  const response = await fetch(request);
+  if (response.status === 429) counts.rateLimited += 1;
+  return response;
+};
+const perJob = observe.startsWith("per-job:") ? Number(observe.slice("per-job:".length)) : undefined;
+const options: JobsOptions = {
+  timing,
+  concurrency: 32,
+  timeoutMs: 86_400_000,
+  requestTimeoutMs: 10_000_000,
+  ...(perJob ? { policy: { firstDelayMs: perJob, minDelayMs: perJob, maxDelayMs: perJob, factor: 1, jitter: 0 } } : {}),
+};
+const accountJobs = (index: number) => {
+  const accountSid = `IRSCALE${String(index).padStart(4, "0")}`;
+  return () => createJobs(createClient({ accountSid, authToken: `token-${index}`, baseUrl, fetch: countingFetch }), options);
+};
+const instances = Array.from({ length: accounts }, (_, index) => accountJobs(index));
+
+const exported: Array<{ jobs: ReturnType<(typeof instances)[number]>; id: string }> = [];
 await Promise.all(
-  Array.from({ length: 32 }, async () => {
-    for (let index = next++; index < count; index = next++) ids.push((await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-11-01", END_DATE: "2026-11-01", SUBAID: String(index) })).id);
+  instances.map(async (make) => {
+    const jobs = make();
+    for (let index = 0; index < perAccount; index += 1) {
+      const handle = await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-11-01", END_DATE: "2026-11-01", SUBAID: String(index) });
+      exported.push({ jobs: perJob ? make() : jobs, id: handle.id });
+    }
   }),
 );
-const exportRequests = requests;
+const exportRequests = counts.requests;
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
 const startedSandbox = timing.now();
 const startedReal = performance.now();
-const results = await jobs.waitAll(ids);
+const results = await Promise.allSettled(exported.map(({ jobs, id }) => jobs.wait(id)));
 const elapsedSandboxMs = timing.now() - startedSandbox;
 delay.disable();
 console.log(
   JSON.stringify({
-    waits: ids.length,
+    waits: exported.length,
     completed: results.filter((result) => result.status === "fulfilled" && result.value.Status === "COMPLETED").length,
-    pollRequests: requests - exportRequests,
+    exportRequests,
+    pollRequests: counts.requests - exportRequests,
+    rateLimited: counts.rateLimited,
     elapsedRealMs: performance.now() - startedReal,
     elapsedSandboxMs,
     eventLoopDelayP99Ms: delay.percentile(99) / 1e6,

@@ -1,13 +1,14 @@
-import { startSandbox, type SandboxOptions } from "@impactkit/sandbox";
+import { startSandbox, type JobPlan, type SandboxOptions } from "@impactkit/sandbox";
 
 /**
  * Runs a sandbox in its own process for the benchmarks, so that its work is not counted in the process
- * being measured. Options come as JSON in argv[2]; prints one JSON line with the URLs and the clock, and
+ * being measured. Options come as JSON in argv[2] (`planned`: the plans of the first jobs, in order); prints one JSON line with the URLs and the clock, and
  * stops when stdin closes.
  */
-const options = JSON.parse(process.argv[2] ?? "{}") as SandboxOptions & { timeScale?: number };
-const { timeScale, ...rest } = options;
+const options = JSON.parse(process.argv[2] ?? "{}") as SandboxOptions & { timeScale?: number; planned?: Array<Partial<JobPlan>> };
+const { timeScale, planned, ...rest } = options;
 const sandbox = await startSandbox({ ...rest, ...(timeScale ? { clock: { timeScale } } : { clock: "manual" }) });
+for (const plan of planned ?? []) sandbox.control.planNext(plan);
 process.stdout.write(`${JSON.stringify({ url: sandbox.url, storageUrl: sandbox.storageUrl, sandboxNow: sandbox.control.clock.now(), realNow: Date.now() })}\n`);
 process.stdin.resume();
 process.stdin.on("end", () => {
