@@ -1,15 +1,29 @@
 import { DEFAULT_POLL_POLICY, pollDelay } from "@impactkit/jobs";
 
-/** A simulated job: how long it runs (ms). Progress is linear over its run, as the sandbox reports it. */
+/**
+ * A simulated job: how long it takes from creation to completion (ms), of which the first `queueMs` are
+ * QUEUED at 0 % (default none). Progress is linear over its run, as the sandbox reports it.
+ */
 export interface SimJob {
   durationMs: number;
+  queueMs?: number;
 }
 
-/** One poll policy under test: the delay before poll number `attempt` (1-based), given what the last poll saw. */
+/**
+ * One poll policy under test: the delay before poll number `attempt` (1-based), given what the last poll
+ * saw: the percentage and how long the job has been running (0 while QUEUED).
+ */
 export interface Policy {
   name: string;
   source: string;
   delay(attempt: number, random: () => number, seen: { elapsedMs: number; percent: number }): number;
+}
+
+/** What a poll at `t` (ms after creation) sees of `job`. */
+function seen(job: SimJob, t: number): { elapsedMs: number; percent: number } {
+  const running = t - (job.queueMs ?? 0);
+  const runMs = job.durationMs - (job.queueMs ?? 0);
+  return running <= 0 ? { elapsedMs: 0, percent: 0 } : { elapsedMs: running, percent: Math.min(99, Math.floor((running / runMs) * 100)) };
 }
 
 /** impactkit's default policy, aimed at the progress-based estimate of the end. */
@@ -44,8 +58,7 @@ export interface Outcome {
 export function simulate(job: SimJob, policy: Policy, random: () => number): Outcome {
   let t = 0;
   for (let attempt = 1; ; attempt += 1) {
-    const percent = t <= 0 ? 0 : Math.min(99, Math.floor((t / job.durationMs) * 100));
-    t += policy.delay(attempt, random, { elapsedMs: t, percent });
+    t += policy.delay(attempt, random, seen(job, t));
     if (t >= job.durationMs) return { requests: attempt, delayMs: t - job.durationMs };
   }
 }
@@ -58,8 +71,7 @@ export function simulateWithNotify(job: SimJob, policy: Policy, random: () => nu
   let t = 0;
   const notifiedAt = job.durationMs + latencyMs;
   for (let attempt = 1; ; attempt += 1) {
-    const percent = t <= 0 ? 0 : Math.min(99, Math.floor((t / job.durationMs) * 100));
-    const next = t + policy.delay(attempt, random, { elapsedMs: t, percent });
+    const next = t + policy.delay(attempt, random, seen(job, t));
     if (next >= notifiedAt) return { requests: attempt, delayMs: latencyMs };
     t = next;
     if (t >= job.durationMs) return { requests: attempt, delayMs: t - job.durationMs };

@@ -8,10 +8,17 @@ export interface PolicyRow {
   delay: { medianMs: number; p95Ms: number; medianFraction: number; p95Fraction: number };
 }
 
-/** Job durations: log-normal around 5 s (σ = 1.5), clamped to [0.5 s, 30 min]: most take seconds, a tail takes up to half an hour. */
-export function simulatedJobs(count: number, seed: number): SimJob[] {
+/**
+ * Job durations: log-normal around 5 s (σ = 1.5), clamped to [0.5 s, 30 min]: most take seconds, a tail
+ * takes up to half an hour. With `queued`, a random 0–50 % of each job's time is spent QUEUED at 0 % first
+ * (the Jobs page: a job may wait in the queue), so progress estimates start late.
+ */
+export function simulatedJobs(count: number, seed: number, queued = false): SimJob[] {
   const random = seeded(seed);
-  return Array.from({ length: count }, () => ({ durationMs: Math.min(1_800_000, Math.max(500, logNormal(random, 5_000, 1.5))) }));
+  return Array.from({ length: count }, () => {
+    const durationMs = Math.min(1_800_000, Math.max(500, logNormal(random, 5_000, 1.5)));
+    return queued ? { durationMs, queueMs: durationMs * 0.5 * random() } : { durationMs };
+  });
 }
 
 function summarise(policy: string, source: string, jobs: readonly SimJob[], outcomes: readonly Outcome[]): PolicyRow {
@@ -26,9 +33,9 @@ function summarise(policy: string, source: string, jobs: readonly SimJob[], outc
   };
 }
 
-/** Every policy over the same simulated jobs, in virtual time (no sockets). */
-export function pollPolicyBench(count: number, seed = 42): PolicyRow[] {
-  const jobs = simulatedJobs(count, seed);
+/** Every policy over the same simulated jobs, in virtual time (no sockets); `queued` adds a queue phase. */
+export function pollPolicyBench(count: number, seed = 42, queued = false): PolicyRow[] {
+  const jobs = simulatedJobs(count, seed, queued);
   const run = (policy: Policy) => summarise(policy.name, policy.source, jobs, jobs.map((job, index) => simulate(job, policy, seeded(seed * 7919 + index))));
   return [
     run(IMPACTKIT),

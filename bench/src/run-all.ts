@@ -25,7 +25,7 @@ export async function runAll(sizes: typeof FULL, log: (text: string) => void = (
     sections.push([title, what, body]);
     log(`\n## ${title}\n\n${body}\n`);
   };
-  add("1. Poll policy", "Virtual time, no sockets: the same simulated jobs polled by each policy; detection delay is the time from completion to the poll that sees it.", renderPollPolicy(pollPolicyBench(sizes.jobs), sizes.jobs));
+  add("1. Poll policy", "Virtual time, no sockets: the same simulated jobs polled by each policy; detection delay is the time from completion to the poll that sees it.", [renderPollPolicy(pollPolicyBench(sizes.jobs), sizes.jobs), "", "### With a queue phase", "", "The same jobs, a random 0–50 % of each one's time QUEUED at 0 % before it runs.", "", renderPollPolicy(pollPolicyBench(sizes.jobs, 42, true), sizes.jobs)].join("\n"));
   add(
     "2. Download",
     "A report in a sandbox in another process, fetched through the 302 and its signed storage URL, and with Mode=Stream; each tool in a process of its own, in alternating order, the median of the runs. RSS growth is the downloading process's RSS at its peak minus its RSS just before the first request. Then the rows of the same result through `records()`, beside csv-parse reading the downloaded file from disk.",

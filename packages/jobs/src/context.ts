@@ -2,7 +2,7 @@ import type { ApiSpec, ImpactClient } from "@impactkit/core";
 import { InvalidArgumentError } from "./errors.js";
 import { getJob } from "./get-job.js";
 import { JobAges } from "./job-ages.js";
-import { listJobs } from "./list-jobs.js";
+import { listEntries } from "./list-jobs.js";
 import { ListObserver } from "./list-observer.js";
 import { PollEngine } from "./poll-engine.js";
 import { resolvePollPolicy, type PollPolicy } from "./poll-policy.js";
@@ -144,7 +144,7 @@ export function jobsContext<P extends {}>(client: ImpactClient<P>, options: Jobs
     client: loose,
     call,
     engine: new PollEngine(timing, policy, numeric(options, "concurrency", 8), options.logger, () => rateLimitHint(call)),
-    observer: new ListObserver(call, policy, { list: (createdAfter) => listJobs(context, { createdAfter }), get: (jobId, signal) => getJob(context, jobId, signal) }),
+    observer: new ListObserver(call, policy, { list: (createdAfter) => listEntries(context, { createdAfter }, (entry) => entry), get: (jobId, signal) => getJob(context, jobId, signal) }),
     ages: new JobAges(policy.firstDelayMs),
     timeoutMs: numeric(options, "timeoutMs", 3_600_000),
     waitThroughError: options.waitThroughError ?? false,

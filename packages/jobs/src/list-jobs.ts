@@ -21,9 +21,9 @@ export const LIST_PAGE_SIZE = 1_000;
 /** More pages than this is a server that never says it is done. */
 const MAX_PAGES = 1_000;
 
-/** One page of the list: its jobs, and whether another follows. */
-interface JobPage {
-  jobs: Job[];
+/** One page of the list: its entries, and whether another follows. */
+interface JobPage<T> {
+  jobs: T[];
   more: boolean;
 }
 
@@ -38,14 +38,14 @@ function pageField(value: unknown): number | undefined {
  * the paging fields of list endpoints — `@page`, `@numpages`, `@nextpageuri`, strings — (partner, brand);
  * every entry a Job. Anything else is malformed.
  */
-function jobPage(body: unknown, page: number): JobPage {
-  if (Array.isArray(body)) return { jobs: body.map(normaliseJob), more: body.length >= LIST_PAGE_SIZE };
+function jobPage<T>(body: unknown, page: number, read: (entry: unknown) => T): JobPage<T> {
+  if (Array.isArray(body)) return { jobs: body.map(read), more: body.length >= LIST_PAGE_SIZE };
   const envelope = body !== null && typeof body === "object" ? (body as Record<string, unknown>) : undefined;
   if (!envelope || !Array.isArray(envelope.Jobs)) throw new TypeError(`expected {"Jobs": [...]} or an array, got ${JSON.stringify(body)?.slice(0, 120)}`);
   const pages = pageField(envelope["@numpages"]);
   const next = envelope["@nextpageuri"];
   const more = (typeof next === "string" && next.trim() !== "") || (pages !== undefined && page < pages);
-  return { jobs: envelope.Jobs.map(normaliseJob), more: more && envelope.Jobs.length > 0 };
+  return { jobs: envelope.Jobs.map(read), more: more && envelope.Jobs.length > 0 };
 }
 
 /**
@@ -53,14 +53,19 @@ function jobPage(body: unknown, page: number): JobPage {
  * (impact-api.md §1.3), and do not say whether the list is paged; pages are asked for with `Page` and
  * `PageSize` as on every list endpoint and followed while the answer says more follow.
  */
-export async function listJobs(context: JobsContext, options: ListOptions = {}): Promise<Job[]> {
+export function listJobs(context: JobsContext, options: ListOptions = {}): Promise<Job[]> {
+  return listEntries(context, options, normaliseJob);
+}
+
+/** Every page of `GET /Jobs`, each entry as `read` makes it (the observer keeps them raw, reading only those it is asked for). */
+export async function listEntries<T>(context: JobsContext, options: ListOptions, read: (entry: unknown) => T): Promise<T[]> {
   const range = toApiRange(options.createdAfter, options.createdBefore);
   const filter = { ...(range.after ? { CreatedAfter: range.after } : {}), ...(range.before ? { CreatedBefore: range.before } : {}) };
-  const jobs: Job[] = [];
+  const jobs: T[] = [];
   for (let page = 1; ; page += 1) {
     const what = page === 1 ? "GET /Jobs" : `GET /Jobs (page ${page})`;
     const query = { ...filter, PageSize: LIST_PAGE_SIZE, ...(page > 1 ? { Page: page } : {}) };
-    const { body } = await callApi(context.call, what, (signal) => context.client.GET("/Jobs", { params: { query }, parseAs: "text", signal }), options.signal, { read: (body) => jobPage(body, page) });
+    const { body } = await callApi(context.call, what, (signal) => context.client.GET("/Jobs", { params: { query }, parseAs: "text", signal }), options.signal, { read: (body) => jobPage(body, page, read) });
     jobs.push(...body.jobs);
     if (!body.more) return jobs;
     if (page >= MAX_PAGES) throw new ProtocolError(what, undefined, `the list still had more pages after ${MAX_PAGES}`);

@@ -1,5 +1,5 @@
 import { JobAbortedError } from "./errors.js";
-import type { Job } from "./job.js";
+import { normaliseJob, type Job } from "./job.js";
 import { LIST_PAGE_SIZE } from "./list-jobs.js";
 import type { PollPolicy } from "./poll-policy.js";
 import { sleep } from "./timing.js";
@@ -15,15 +15,15 @@ export const LIST_POLL_SHARE = 0.5;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-/** One answer of the Jobs list: when it was asked for, and the jobs it showed. */
+/** One answer of the Jobs list: when it was asked for, and the jobs it showed as received, by lower-case id. */
 interface Snapshot {
   at: number;
-  jobs: Map<string, Job>;
+  jobs: Map<string, unknown>;
 }
 
-/** How the observer reads jobs: the Jobs list (every page) from a day on, and one job. */
+/** How the observer reads jobs: the Jobs list (every page, entries as received) from a day on, and one job. */
 export interface JobReads {
-  list(createdAfter: string): Promise<Job[]>;
+  list(createdAfter: string): Promise<unknown[]>;
   get(jobId: string, signal: AbortSignal): Promise<Job>;
 }
 
@@ -100,7 +100,8 @@ export class ListObserver {
     if (watched) watched.notified = false;
     if (!direct && this.#watched.size >= 2 && this.#call.timing.now() >= this.#brokenUntil) {
       const snapshot = await this.#snapshotAfter(since, signal);
-      const job = snapshot?.jobs.get(jobId.toLowerCase());
+      const entry = snapshot?.jobs.get(jobId.toLowerCase());
+      const job = entry === undefined ? undefined : readable(entry);
       if (job) return { job, at: snapshot!.at };
     }
     const at = this.#call.timing.now();
@@ -128,11 +129,11 @@ export class ListObserver {
     const { timing } = this.#call;
     for (;;) {
       if (this.#last && this.#last.at > since) return this.#last;
-      if (this.#inFlight && this.#inFlight.at > since) return this.#settled(this.#inFlight.answer, signal);
+      if (this.#inFlight && this.#inFlight.at > since) return this.#settled(this.#inFlight.answer);
       const now = timing.now();
       if (now < this.#brokenUntil) return undefined;
       const at = this.#lastAt + this.tick(now);
-      if (at <= now && !this.#inFlight) return this.#settled(this.#ask(now), signal);
+      if (at <= now && !this.#inFlight) return this.#settled(this.#ask(now));
       await sleep(timing, Math.max(at - now, 1), signal).catch(() => {
         throw new JobAbortedError("Waiting for the Jobs list", signal.reason);
       });
@@ -146,7 +147,7 @@ export class ListObserver {
     for (const { createdAt } of this.#watched.values()) oldest = Math.min(oldest, createdAt);
     const createdAfter = new Date(oldest - DAY_MS).toISOString().slice(0, 10);
     const answer = this.#read.list(createdAfter).then((jobs) => {
-      const snapshot = { at: now, jobs: new Map(jobs.map((job) => [job.Id.toLowerCase(), job])) };
+      const snapshot = { at: now, jobs: new Map(jobs.map((entry) => [String((entry as { Id?: unknown } | null)?.Id).toLowerCase(), entry])) };
       this.#listed = jobs.length;
       this.#last = snapshot;
       return snapshot;
@@ -165,19 +166,25 @@ export class ListObserver {
     return answer;
   }
 
-  /** The list's answer under this check's signal: a failed list is no answer (the job is read on its own). */
-  async #settled(answer: Promise<Snapshot>, signal: AbortSignal): Promise<Snapshot | undefined> {
-    const aborted = new Promise<never>((_, reject) => {
-      const onAbort = () => reject(new JobAbortedError("Waiting for the Jobs list", signal.reason));
-      if (signal.aborted) onAbort();
-      signal.addEventListener("abort", onAbort, { once: true });
-      void answer.finally(() => signal.removeEventListener("abort", onAbort)).catch(() => undefined);
-    });
+  /**
+   * The list's answer, or `undefined` when it failed (the job is then read on its own). Not raced against
+   * the check's signal: the engine settles an aborted wait at once, and the shared list is bounded by its
+   * own request timeout; a listener per joining check would cost more than it saves.
+   */
+  async #settled(answer: Promise<Snapshot>): Promise<Snapshot | undefined> {
     try {
-      return await Promise.race([answer, aborted]);
-    } catch (error) {
-      if (error instanceof JobAbortedError) throw error;
+      return await answer;
+    } catch {
       return undefined;
     }
+  }
+}
+
+/** A list entry as a Job, or undefined when it is not one (the job is then read on its own). */
+function readable(entry: unknown): Job | undefined {
+  try {
+    return normaliseJob(entry);
+  } catch {
+    return undefined;
   }
 }

@@ -76,6 +76,9 @@ interface Scheduled {
   entry: Entry<any>;
 }
 
+/** Below this many heap items, stale ones are left to be skipped; above it they are swept once they are the majority. */
+const COMPACT_AT = 1_024;
+
 /** The last check happens this long before the deadline, so that it can answer in time. */
 const FINAL_CHECK_LEAD_MS = 1_000;
 
@@ -95,6 +98,8 @@ export class PollEngine {
   /** One listener per caller's signal, whatever the number of waits sharing it (a batch's one deadline). */
   readonly #aborts = new Map<AbortSignal, { waits: Set<() => void>; fire: () => void }>();
   #inFlight = 0;
+  /** Waits not finished. */
+  #waits = 0;
   /** The one armed timer: when it fires and how to cancel it. */
   #timer: { at: number; cancel: () => void } | undefined;
 
@@ -112,11 +117,14 @@ export class PollEngine {
     return this.#policy;
   }
 
+  /** Items in the schedule, stale ones included: at most about twice the waits, whatever the number of checks. */
+  get heapSize(): number {
+    return this.#heap.size;
+  }
+
   /** Waits in flight (scheduled, queued or being checked). */
   get size(): number {
-    let size = 0;
-    for (const entries of this.#byKey.values()) size += entries.size;
-    return size;
+    return this.#waits;
   }
 
   wait<T>(target: PollTarget<T>, options: EngineWaitOptions<T>): Promise<T> {
@@ -138,6 +146,7 @@ export class PollEngine {
         if (signal.aborted) return onAbort();
         entry.release = this.#listen(signal, onAbort);
       }
+      this.#waits += 1;
       let keyed = this.#byKey.get(target.key);
       if (!keyed) this.#byKey.set(target.key, (keyed = new Set()));
       keyed.add(entry);
@@ -181,11 +190,17 @@ export class PollEngine {
     return entries.size;
   }
 
-  /** Puts the entry in `state` with a heap item due `at`: its next check, or the deadline of the check in flight. */
+  /**
+   * Puts the entry in `state` with a heap item due `at`: its next check, or the deadline of the check in
+   * flight. The item it replaces stays in the heap, skipped when it comes up; once such stale items
+   * outnumber the live ones (a deadline item per check, far in the future), the heap keeps only live ones,
+   * so that neither it nor the finished waits its items point to grow with the number of checks.
+   */
   #schedule(entry: Entry<any>, at: number, state: "waiting" | "checking" = "waiting"): void {
     entry.state = state;
     entry.scheduled = { at, entry };
     this.#heap.push(entry.scheduled);
+    if (this.#heap.size > COMPACT_AT && this.#heap.size > 2 * this.#waits) this.#heap.retain((item) => item.entry.scheduled === item);
     this.#arm();
   }
 
@@ -274,7 +289,7 @@ export class PollEngine {
     entry.controller.abort(error ?? new Error("finished"));
     entry.release?.();
     const keyed = this.#byKey.get(entry.target.key);
-    keyed?.delete(entry);
+    if (keyed?.delete(entry)) this.#waits -= 1;
     if (keyed?.size === 0) this.#byKey.delete(entry.target.key);
     if (error === undefined) entry.resolve(value as T);
     else entry.reject(error);
