@@ -10,7 +10,8 @@ describe("close()", () => {
     const sandbox = await startSandbox({ clock: "manual", job: { queueMs: 0, runMs: 0, rows: 5_000 }, signedUrlTtlMs: 3_600_000 });
     const jobId = await completedJob(sandbox);
     const signedUrl = await signedUrlOf(sandbox, jobId);
-    const list = `${sandbox.url}/Agencies/IRSANDBOX0001/Jobs`;
+    // The partner list (its paging envelope): at 1 byte a second its body lasts minutes, however loaded the machine.
+    const list = `${sandbox.url}/Mediapartners/IRSANDBOX0001/Jobs`;
     sandbox.control.inject({ route: "listJobs", fault: { kind: "stall", ms: 60_000 } });
     sandbox.control.inject({ route: "listJobs", fault: { kind: "stall" } });
     sandbox.control.inject({ route: "listJobs", fault: { kind: "body-stall", ms: 60_000 } });
