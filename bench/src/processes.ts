@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 
@@ -14,9 +16,13 @@ export interface SandboxProcess {
   stop(): Promise<{ apiRequests: number; rateLimited: number }>;
 }
 
-/** Starts `serve-sandbox.ts` in a child process. */
+/** Starts `serve-sandbox.ts` in a child process; its options go through a temporary file (thousands of job plans outgrow argv). */
 export async function sandboxProcess(options: Record<string, unknown>): Promise<SandboxProcess> {
-  const child = spawn(process.execPath, [join(HERE, "serve-sandbox.ts"), JSON.stringify(options)], { stdio: ["pipe", "pipe", "pipe"] });
+  const folder = mkdtempSync(join(tmpdir(), "impactkit-sandbox-options-"));
+  const file = join(folder, "options.json");
+  writeFileSync(file, JSON.stringify(options));
+  const child = spawn(process.execPath, [join(HERE, "serve-sandbox.ts"), file], { stdio: ["pipe", "pipe", "pipe"] });
+  child.on("exit", () => rmSync(folder, { recursive: true, force: true }));
   const first = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next();
   const info = JSON.parse(first.value as string) as Omit<SandboxProcess, "stop">;
   return {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createJobs, type JobsOptions, type Timing } from "@impactkit/jobs";
 import { createClient } from "@impactkit/partner-v15";
@@ -6,10 +7,11 @@ import { createClient } from "@impactkit/partner-v15";
  * Exports and waits for `perAccount` jobs on each of `accounts` accounts in this process, against a sandbox
  * in another process whose clock runs `scale` times faster. `observe`: `list` — one `createJobs` instance
  * per account (so one rate budget and one Jobs list for its waits); `per-job:<ms>` — the anchors' way: every
- * job polled on its own every `<ms>` (fixed interval), each wait an instance of its own.
+ * job polled on its own every `<ms>` (fixed interval), each wait an instance of its own. With `idsFile`
+ * (a JSON array per account), the jobs were exported elsewhere and this process only waits.
  * Prints one JSON line: requests by kind, 429s, event-loop delay p99 and peak RSS.
  */
-const [baseUrl, accountsArg, perAccountArg, scaleArg, sandboxNowArg, realNowArg, observe] = process.argv.slice(2) as [string, string, string, string, string, string, string];
+const [baseUrl, accountsArg, perAccountArg, scaleArg, sandboxNowArg, realNowArg, observe, idsFile] = process.argv.slice(2) as [string, string, string, string, string, string, string, string | undefined];
 const [accounts, perAccount, scale, sandboxNow, realNow] = [accountsArg, perAccountArg, scaleArg, sandboxNowArg, realNowArg].map(Number) as [number, number, number, number, number];
 const timing: Timing = {
   now: () => sandboxNow + (Date.now() - realNow) * scale,
@@ -41,9 +43,11 @@ const accountJobs = (index: number) => {
 const instances = Array.from({ length: accounts }, (_, index) => accountJobs(index));
 
 const exported: Array<{ jobs: ReturnType<(typeof instances)[number]>; id: string }> = [];
+const given = idsFile ? (JSON.parse(readFileSync(idsFile, "utf8")) as string[][]) : undefined;
 await Promise.all(
-  instances.map(async (make) => {
+  instances.map(async (make, account) => {
     const jobs = make();
+    if (given) return void exported.push(...given[account]!.map((id) => ({ jobs: perJob ? make() : jobs, id })));
     for (let index = 0; index < perAccount; index += 1) {
       const handle = await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-11-01", END_DATE: "2026-11-01", SUBAID: String(index) });
       exported.push({ jobs: perJob ? make() : jobs, id: handle.id });

@@ -64,29 +64,29 @@ export class ListObserver {
     this.#read = read;
   }
 
-  /** Jobs watched now. */
+  /** Jobs watched now (by lower-case id). */
   get size(): number {
     return this.#watched.size;
   }
 
   /** A wait for `jobId` begins; `createdAt` is when the job was created, or the latest it can have been. */
   open(jobId: string, createdAt: number): void {
-    const watched = this.#watched.get(jobId);
+    const watched = this.#watched.get(jobId.toLowerCase());
     if (watched) {
       watched.waits += 1;
       watched.createdAt = Math.min(watched.createdAt, createdAt);
-    } else this.#watched.set(jobId, { waits: 1, createdAt });
+    } else this.#watched.set(jobId.toLowerCase(), { waits: 1, createdAt });
   }
 
   /** A wait for `jobId` ended. */
   close(jobId: string): void {
-    const watched = this.#watched.get(jobId);
-    if (watched && --watched.waits <= 0) this.#watched.delete(jobId);
+    const watched = this.#watched.get(jobId.toLowerCase());
+    if (watched && --watched.waits <= 0) this.#watched.delete(jobId.toLowerCase());
   }
 
   /** A Job Completion Event came for `jobId`: its next check reads it on its own, now, rather than from a list asked for before. */
   notified(jobId: string): void {
-    const watched = this.#watched.get(jobId);
+    const watched = this.#watched.get(jobId.toLowerCase());
     if (watched) watched.notified = true;
   }
 
@@ -95,11 +95,12 @@ export class ListObserver {
    * are watched, else on its own. Resolves with the job and when the answer was asked for.
    */
   async observe(jobId: string, since: number, signal: AbortSignal): Promise<{ job: Job; at: number }> {
-    const watched = this.#watched.get(jobId);
+    const watched = this.#watched.get(jobId.toLowerCase());
     const direct = watched?.notified === true;
     if (watched) watched.notified = false;
     if (!direct && this.#watched.size >= 2 && this.#call.timing.now() >= this.#brokenUntil) {
-      const snapshot = await this.#snapshotAfter(since, signal);
+      // A list asked for before the job existed (or before its wait began, when its age is unknown) cannot show it.
+      const snapshot = await this.#snapshotAfter(Math.max(since, watched?.createdAt ?? since), signal);
       const entry = snapshot?.jobs.get(jobId.toLowerCase());
       const job = entry === undefined ? undefined : readable(entry);
       if (job) return { job, at: snapshot!.at };
@@ -147,7 +148,12 @@ export class ListObserver {
     for (const { createdAt } of this.#watched.values()) oldest = Math.min(oldest, createdAt);
     const createdAfter = new Date(oldest - DAY_MS).toISOString().slice(0, 10);
     const answer = this.#read.list(createdAfter).then((jobs) => {
-      const snapshot = { at: now, jobs: new Map(jobs.map((entry) => [String((entry as { Id?: unknown } | null)?.Id).toLowerCase(), entry])) };
+      // Only the jobs watched when the answer comes are kept: the rest of a long list dies young instead of aging in the heap.
+      const snapshot: Snapshot = { at: now, jobs: new Map() };
+      for (const entry of jobs) {
+        const id = String((entry as { Id?: unknown } | null)?.Id).toLowerCase();
+        if (this.#watched.has(id)) snapshot.jobs.set(id, entry);
+      }
       this.#listed = jobs.length;
       this.#last = snapshot;
       return snapshot;
