@@ -144,7 +144,7 @@ export function jobsContext<P extends {}>(client: ImpactClient<P>, options: Jobs
     client: loose,
     call,
     engine: new PollEngine(timing, policy, numeric(options, "concurrency", 8), options.logger, () => rateLimitHint(call)),
-    observer: new ListObserver(call, policy, { list: (createdAfter) => listEntries(context, { createdAfter }, (entry) => entry), get: (jobId, signal) => getJob(context, jobId, signal) }),
+    observer: new ListObserver(call, policy, { list: (createdAfter) => listEntries(context, { createdAfter }, (entry) => entry), get: (jobId, signal) => getJob(context, jobId, signal) }, (jobId) => context.engine.notify(jobId)),
     ages: new JobAges(policy.firstDelayMs),
     timeoutMs: numeric(options, "timeoutMs", 3_600_000),
     waitThroughError: options.waitThroughError ?? false,

@@ -9,7 +9,7 @@ import type { CallContext } from "./transport.js";
 function observer(watched: number, gate = new RateGate()) {
   const timing = new VirtualTiming();
   const call: CallContext = { timing, gate, api: "partner", retries: 0, requestTimeoutMs: 1_000, idleTimeoutMs: 1_000, maxRateLimitWaitMs: Infinity, logger: undefined };
-  const made = new ListObserver(call, DEFAULT_POLL_POLICY, { list: () => Promise.reject(new Error("unused")), get: () => Promise.reject(new Error("unused")) });
+  const made = new ListObserver(call, DEFAULT_POLL_POLICY, { list: () => Promise.reject(new Error("unused")), get: () => Promise.reject(new Error("unused")) }, () => undefined);
   for (let index = 0; index < watched; index += 1) made.open(`job-${index}`, timing.now());
   return { made, now: timing.now() };
 }

@@ -58,10 +58,56 @@ export class ListObserver {
   /** Jobs the last list showed, for the pages the next one will take. */
   #listed = 0;
 
-  constructor(call: CallContext, policy: PollPolicy, read: JobReads) {
+  /** Tells the engine that a parked job's list has come (`PollEngine.notify`). */
+  readonly #wake: (jobId: string) => void;
+  /** Jobs whose due check waits for the next list. */
+  readonly #parked = new Set<string>();
+  /** The armed timer of the next list, if any. */
+  #tickTimer: (() => void) | undefined;
+
+  constructor(call: CallContext, policy: PollPolicy, read: JobReads, wake: (jobId: string) => void) {
     this.#call = call;
     this.#policy = policy;
     this.#read = read;
+    this.#wake = wake;
+  }
+
+  /**
+   * A due check of `jobId`, answered without a request when it can be: from the last list if it was asked for
+   * after `since` (and after the job existed) and shows the job; `"wait"` when it was not — the job is parked
+   * and woken when the next list (asked for once the tick allows) answers; `undefined` when the job must be
+   * read on its own or the list is not in use (then `observe`).
+   */
+  peek(jobId: string, since: number): { job: Job; at: number } | "wait" | undefined {
+    const id = jobId.toLowerCase();
+    const watched = this.#watched.get(id);
+    if (!watched || watched.notified || this.#watched.size < 2 || this.#call.timing.now() < this.#brokenUntil) return undefined;
+    const last = this.#last;
+    if (last && last.at > Math.max(since, watched.createdAt)) {
+      const entry = last.jobs.get(id);
+      const job = entry === undefined ? undefined : readable(entry);
+      return job ? { job, at: last.at } : undefined;
+    }
+    this.#parked.add(id);
+    this.#armTick();
+    return "wait";
+  }
+
+  /** Makes sure a list is coming for the parked jobs: in flight already, or asked for when the tick allows. */
+  #armTick(): void {
+    if (this.#inFlight || this.#tickTimer) return;
+    const { timing } = this.#call;
+    this.#tickTimer = timing.setTimer(() => {
+      this.#tickTimer = undefined;
+      void this.#ask(timing.now()).catch(() => undefined);
+    }, Math.max(0, this.#lastAt + this.tick(timing.now()) - timing.now()));
+  }
+
+  /** The list answered (or failed): every parked job checks again now. */
+  #wakeParked(): void {
+    const parked = [...this.#parked];
+    this.#parked.clear();
+    for (const id of parked) if (this.#watched.has(id)) this.#wake(id);
   }
 
   /** Jobs watched now (by lower-case id). */
@@ -160,15 +206,18 @@ export class ListObserver {
     });
     const inFlight = { at: now, answer };
     this.#inFlight = inFlight;
-    answer.then(
-      () => undefined,
-      (error: unknown) => {
-        this.#brokenUntil = this.#call.timing.now() + this.tick(this.#call.timing.now());
-        this.#call.logger?.warn(`GET /Jobs failed (${(error as Error).message}); checking each job on its own for a while`, {});
-      },
-    ).finally(() => {
-      if (this.#inFlight === inFlight) this.#inFlight = undefined;
-    });
+    answer
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          this.#brokenUntil = this.#call.timing.now() + this.tick(this.#call.timing.now());
+          this.#call.logger?.warn(`GET /Jobs failed (${(error as Error).message}); checking each job on its own for a while`, {});
+        },
+      )
+      .finally(() => {
+        if (this.#inFlight === inFlight) this.#inFlight = undefined;
+        this.#wakeParked();
+      });
     return answer;
   }
 

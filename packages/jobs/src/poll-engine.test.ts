@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { JobAbortedError, JobTimeoutError } from "./errors.js";
 import { PollEngine, type Observation, type PollTarget } from "./poll-engine.js";
 import { resolvePollPolicy } from "./poll-policy.js";
-import { VirtualTiming } from "./test-support.js";
+import { rejection, VirtualTiming } from "./test-support.js";
 
 const policy = resolvePollPolicy({ firstDelayMs: 4_000, minDelayMs: 1_000, maxDelayMs: 8_000, factor: 2, jitter: 0 });
 
@@ -211,5 +211,33 @@ describe("PollEngine keeps its memory to the waits in flight", () => {
     await Promise.all(waits);
     expect(checks).toBeGreaterThan(6_000);
     expect(engine.heapSize).toBeLessThanOrEqual(1_024 + 2 * 3);
+  });
+});
+
+describe("PollEngine takes answers at hand without a request", () => {
+  it("a peeked observation settles the wait with no check; a parked one waits for notify; a throwing onProgress ends only its wait", async () => {
+    const timing = new VirtualTiming();
+    const engine = new PollEngine(timing, { firstDelayMs: 10, minDelayMs: 10, maxDelayMs: 10, factor: 1, jitter: 0 }, 1, undefined);
+    let checks = 0;
+    let parked = true;
+    const target = (key: string, peek: () => Observation<string> | "wait" | undefined): PollTarget<string> => ({
+      key,
+      peek,
+      check: async () => ((checks += 1), { phase: "succeeded", value: "checked", status: "COMPLETED", progressKey: "done" }),
+      failure: () => new Error("failed"),
+    });
+    const done: Observation<string> = { phase: "succeeded", value: "from the list", status: "COMPLETED", progressKey: "done" };
+    const peeked = engine.wait(target("a", () => done), { timeoutMs: 1_000 });
+    const waiting = engine.wait(target("b", () => (parked ? "wait" : done)), { timeoutMs: 1_000 });
+    const throwing = rejection(engine.wait(target("c", () => done), { timeoutMs: 1_000, onProgress: () => { throw new Error("the callback broke"); } }));
+    await timing.step();
+    await expect(peeked).resolves.toBe("from the list");
+    expect(await throwing).toMatchObject({ message: "the callback broke" });
+    expect(engine.size).toBe(1);
+    parked = false;
+    expect(engine.notify("b")).toBe(1);
+    await timing.step();
+    await expect(waiting).resolves.toBe("from the list");
+    expect(checks).toBe(0);
   });
 });

@@ -22,6 +22,12 @@ export interface PollTarget<T> {
   /** Identifies the job for `notify` and in errors. */
   key: string;
   check(signal: AbortSignal): Promise<Observation<T>>;
+  /**
+   * A check answered without a request, when one is due: an observation already at hand (from a list
+   * asked for many waits), `"wait"` when one will come and `notify(key)` will say so (the wait is parked
+   * until then, its deadline still kept), or `undefined` to `check` as usual.
+   */
+  peek?(): Observation<T> | "wait" | undefined;
   failure(value: T): Error;
 }
 
@@ -57,14 +63,15 @@ interface Entry<T> {
   deadline: number;
   last?: T;
   progressKey?: string;
-  unknownReported: Set<string>;
+  /** Undocumented statuses already reported, once one was seen. */
+  unknownReported?: Set<string>;
   /** Unset until the entry is first scheduled. */
   state?: "waiting" | "ready" | "checking" | "done";
   /** Its current heap item: rescheduling replaces it and finishing clears it, so that stale items are skipped. */
   scheduled?: Scheduled;
   recheck?: boolean;
-  /** Aborted when the wait ends: stops the check in flight. */
-  controller: AbortController;
+  /** Aborted when the wait ends: stops the check in flight. Made with the first check that needs a request. */
+  controller?: AbortController;
   /** Stops listening to the caller's signal. */
   release?: () => void;
   resolve: (value: T) => void;
@@ -93,7 +100,9 @@ export class PollEngine {
   readonly #logger: Logger | undefined;
   readonly #why: () => string | undefined;
   readonly #heap = new MinHeap<Scheduled>();
+  /** Entries due, in order; `#readyHead` is the first not yet taken (an index, not `shift()`: thousands come due at once). */
   readonly #ready: Entry<any>[] = [];
+  #readyHead = 0;
   readonly #byKey = new Map<string, Set<Entry<any>>>();
   /** One listener per caller's signal, whatever the number of waits sharing it (a batch's one deadline). */
   readonly #aborts = new Map<AbortSignal, { waits: Set<() => void>; fire: () => void }>();
@@ -136,8 +145,6 @@ export class PollEngine {
         options,
         attempt: resume?.attempt ?? 1,
         deadline: resume?.deadline ?? now + options.timeoutMs,
-        unknownReported: new Set(),
-        controller: new AbortController(),
         resolve,
         reject,
       };
@@ -236,43 +243,43 @@ export class PollEngine {
     this.#arm();
   }
 
+  /**
+   * Runs the ready checks: one answered at hand is taken at once (no request, no slot); one parked waits
+   * for its `notify`; the others start, up to `concurrency` in flight.
+   */
   #drain(): void {
-    while (this.#inFlight < this.#concurrency && this.#ready.length > 0) {
-      const entry = this.#ready.shift()!;
-      if (entry.state === "ready") void this.#check(entry);
+    while (this.#readyHead < this.#ready.length) {
+      const entry = this.#ready[this.#readyHead]!;
+      if (entry.state !== "ready") {
+        this.#readyHead += 1;
+        continue;
+      }
+      let peeked: Observation<unknown> | "wait" | undefined;
+      try {
+        peeked = entry.target.peek?.();
+        if (peeked === "wait") {
+          const lastCheck = entry.deadline - FINAL_CHECK_LEAD_MS;
+          this.#schedule(entry, this.#timing.now() < lastCheck ? lastCheck : entry.deadline);
+        } else if (peeked) this.#take(entry, peeked);
+      } catch (error) {
+        // An exception from `onProgress` or `onCheckpoint` ends that wait, as in a check.
+        this.#finish(entry, error);
+      }
+      if (!peeked && entry.state === "ready") {
+        if (this.#inFlight >= this.#concurrency) break;
+        void this.#check(entry);
+      }
+      this.#readyHead += 1;
     }
+    if (this.#readyHead === this.#ready.length) [this.#ready.length, this.#readyHead] = [0, 0];
   }
 
   async #check<T>(entry: Entry<T>): Promise<void> {
     this.#schedule(entry, entry.deadline, "checking");
     this.#inFlight += 1;
     try {
-      const observation = await entry.target.check(entry.controller.signal);
-      if (entry.state !== "checking") return;
-      const { phase, value, status } = observation;
-      entry.last = value;
-      if (observation.progressKey !== entry.progressKey) {
-        entry.progressKey = observation.progressKey;
-        entry.options.onProgress?.(value);
-      }
-      if (phase === "succeeded") return this.#finish(entry, undefined, value);
-      if (phase === "failed") return this.#finish(entry, entry.target.failure(value));
-      if (phase === "unknown" && !entry.unknownReported.has(status)) {
-        entry.unknownReported.add(status);
-        this.#logger?.warn(`Job ${entry.target.key} has an undocumented status ${JSON.stringify(status)}; waiting on with backoff`, { status });
-      }
-      entry.attempt += 1;
-      const now = this.#timing.now();
-      let delay = entry.recheck ? 0 : pollDelay(this.#policy, entry.attempt, () => this.#timing.random(), observation.progress);
-      // A first check that came before the first delay (a wait for a job it did not see created) leaves the rest of it.
-      if (entry.attempt === 2 && !entry.recheck && !observation.progress && observation.ageMs !== undefined) {
-        delay = Math.max(delay, pollDelay(this.#policy, 1, () => this.#timing.random()) - observation.ageMs);
-      }
-      entry.recheck = false;
-      const lastCheck = entry.deadline - FINAL_CHECK_LEAD_MS;
-      const nextAt = now + delay < lastCheck ? now + delay : now < lastCheck ? lastCheck : entry.deadline;
-      entry.options.onCheckpoint?.({ attempt: entry.attempt, nextAt, deadline: entry.deadline });
-      this.#schedule(entry, nextAt);
+      const observation = await entry.target.check((entry.controller ??= new AbortController()).signal);
+      if (entry.state === "checking") this.#take(entry, observation);
     } catch (error) {
       // Ignored by `#finish` when the wait is already over.
       this.#finish(entry, error);
@@ -282,11 +289,39 @@ export class PollEngine {
     }
   }
 
+  /** What a check found: progress reported, the wait settled, or the next check scheduled by the policy. */
+  #take<T>(entry: Entry<T>, observation: Observation<T>): void {
+    const { phase, value, status } = observation;
+    entry.last = value;
+    if (observation.progressKey !== entry.progressKey) {
+      entry.progressKey = observation.progressKey;
+      entry.options.onProgress?.(value);
+    }
+    if (phase === "succeeded") return this.#finish(entry, undefined, value);
+    if (phase === "failed") return this.#finish(entry, entry.target.failure(value));
+    if (phase === "unknown" && !entry.unknownReported?.has(status)) {
+      (entry.unknownReported ??= new Set()).add(status);
+      this.#logger?.warn(`Job ${entry.target.key} has an undocumented status ${JSON.stringify(status)}; waiting on with backoff`, { status });
+    }
+    entry.attempt += 1;
+    const now = this.#timing.now();
+    let delay = entry.recheck ? 0 : pollDelay(this.#policy, entry.attempt, () => this.#timing.random(), observation.progress);
+    // A first check that came before the first delay (a wait for a job it did not see created) leaves the rest of it.
+    if (entry.attempt === 2 && !entry.recheck && !observation.progress && observation.ageMs !== undefined) {
+      delay = Math.max(delay, pollDelay(this.#policy, 1, () => this.#timing.random()) - observation.ageMs);
+    }
+    entry.recheck = false;
+    const lastCheck = entry.deadline - FINAL_CHECK_LEAD_MS;
+    const nextAt = now + delay < lastCheck ? now + delay : now < lastCheck ? lastCheck : entry.deadline;
+    entry.options.onCheckpoint?.({ attempt: entry.attempt, nextAt, deadline: entry.deadline });
+    this.#schedule(entry, nextAt);
+  }
+
   #finish<T>(entry: Entry<T>, error: unknown, value?: T): void {
     if (entry.state === "done") return;
     entry.state = "done";
     entry.scheduled = undefined;
-    entry.controller.abort(error ?? new Error("finished"));
+    entry.controller?.abort(error ?? new Error("finished"));
     entry.release?.();
     const keyed = this.#byKey.get(entry.target.key);
     if (keyed?.delete(entry)) this.#waits -= 1;

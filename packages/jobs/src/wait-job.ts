@@ -27,17 +27,27 @@ export interface WaitOptions {
 export function jobTarget(context: JobsContext, jobId: string, waitThroughError: boolean): PollTarget<Job> {
   /** When the answer of this wait's last check was asked for: the next must be newer. */
   let seenAt = Number.NEGATIVE_INFINITY;
+  /** What a Job says, as the engine reads it. */
+  const observation = (job: Job): Observation<Job> => {
+    const { Status: status, PercentageComplete: percent, StartedDate: started } = job;
+    const phase =
+      status === "COMPLETED" ? "succeeded" : status === "FAILED" || status === "CANCELLED" || (status === "ERROR" && !waitThroughError) ? "failed" : isKnownStatus(status) ? "pending" : "unknown";
+    const progress = status === "RUNNING" && percent !== undefined && started ? { percent, runningMs: context.call.timing.now() - started.getTime() } : undefined;
+    const ageMs = job.CreatedDate ? Math.max(0, context.call.timing.now() - job.CreatedDate.getTime()) : undefined;
+    return { phase, value: job, status, progressKey: `${status} ${percent} ${job.RecordsProcessed}`, progress, ageMs };
+  };
   return {
     key: jobId,
-    async check(signal): Promise<Observation<Job>> {
+    async check(signal) {
       const { job, at } = await context.observer.observe(jobId, seenAt, signal);
       seenAt = at;
-      const { Status: status, PercentageComplete: percent, StartedDate: started } = job;
-      const phase =
-        status === "COMPLETED" ? "succeeded" : status === "FAILED" || status === "CANCELLED" || (status === "ERROR" && !waitThroughError) ? "failed" : isKnownStatus(status) ? "pending" : "unknown";
-      const progress = status === "RUNNING" && percent !== undefined && started ? { percent, runningMs: context.call.timing.now() - started.getTime() } : undefined;
-      const ageMs = job.CreatedDate ? Math.max(0, context.call.timing.now() - job.CreatedDate.getTime()) : undefined;
-      return { phase, value: job, status, progressKey: `${status} ${percent} ${job.RecordsProcessed}`, progress, ageMs };
+      return observation(job);
+    },
+    peek() {
+      const seen = context.observer.peek(jobId, seenAt);
+      if (seen === undefined || seen === "wait") return seen;
+      seenAt = seen.at;
+      return observation(seen.job);
     },
     failure: (job) => new JobFailedError(job),
   };
