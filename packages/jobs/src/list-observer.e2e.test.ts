@@ -4,7 +4,7 @@ import { createClient as brandClient } from "@impactkit/brand";
 import { createClient as partnerClient } from "@impactkit/partner-v15";
 import { DEFAULT_ACCOUNT, startSandbox, type Sandbox, type SandboxOptions } from "@impactkit/sandbox";
 import { afterEach, describe, expect, it } from "vitest";
-import { createJobs, JobAbortedError, JobFailedError, type Job, type JobsOptions } from "./index.js";
+import { createJobs, decodeResumeToken, JobAbortedError, JobFailedError, JobTimeoutError, type Job, type JobsOptions } from "./index.js";
 import type { RateLimitEvent } from "./transport.js";
 
 /**
@@ -193,6 +193,41 @@ describe("list observation keeps every guarantee of a single wait", () => {
     const own = creator.wait(handle.id);
     expect(calls(box)).toEqual(["get"]);
     await drive(box, Promise.all([elsewhere, own]));
+  });
+});
+
+describe("list observation keeps the other guarantees of a single wait", () => {
+  it("a list that fails (503 spent, JSON cut short) or shows an undocumented status: every wait still completes, the status reported once", async () => {
+    const box = await start();
+    const warnings: string[] = [];
+    const jobs = jobsOf(box, "brand", { retries: 0, logger: { warn: (message) => warnings.push(message) } });
+    const ids: string[] = [];
+    for (let index = 0; index < 4; index += 1) ids.push((await jobs.exportReport("4222", { START_DATE: `2026-03-0${index + 1}`, END_DATE: `2026-03-0${index + 1}` })).id);
+    box.control.inject({ route: "listJobs", fault: { kind: "unknown-status", status: "THROTTLED" }, times: 2 });
+    box.control.inject({ route: "listJobs", fault: { kind: "status", status: 503 } });
+    box.control.inject({ route: "listJobs", fault: { kind: "malformed-json" } });
+    const results = await drive(box, jobs.waitAll(ids));
+    expect(results.map((result) => result.status)).toEqual(ids.map(() => "fulfilled"));
+    expect(warnings.filter((message) => message.includes('undocumented status "THROTTLED"'))).toHaveLength(ids.length);
+    expect(warnings.some((message) => /^GET \/Jobs failed .*; checking each job on its own for a while$/.test(message))).toBe(true);
+  });
+
+  it("hands resume tokens from list checks and keeps each wait's deadline, with the last job the list showed", async () => {
+    const box = await start({ job: { queueMs: 0, runMs: 86_400_000, rows: 1 } });
+    const jobs = jobsOf(box, "partner");
+    const ids = [(await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-02-01", END_DATE: "2026-02-01" })).id, (await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-02-02", END_DATE: "2026-02-02" })).id];
+    const tokens = new Map<string, string[]>(ids.map((id) => [id, []]));
+    box.control.clearRequests();
+    const results = await drive(box, Promise.allSettled(ids.map((id) => jobs.wait(id, { timeoutMs: 60_000, onCheckpoint: (token) => tokens.get(id)!.push(token) }))));
+    for (const result of results) {
+      expect(result.status === "rejected" && result.reason).toBeInstanceOf(JobTimeoutError);
+      expect(((result as PromiseRejectedResult).reason as JobTimeoutError).job).toMatchObject({ Status: "RUNNING" });
+    }
+    expect(calls(box).filter((call) => call === "get")).toEqual([]);
+    for (const id of ids) {
+      expect(tokens.get(id)!.length).toBeGreaterThan(2);
+      expect(decodeResumeToken(tokens.get(id)!.at(-2)!)).toMatchObject({ jobId: id, accountSid: DEFAULT_ACCOUNT.accountSid });
+    }
   });
 });
 

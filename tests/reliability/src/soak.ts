@@ -39,7 +39,9 @@ export interface SoakResult {
  */
 export async function runSoak(options: { jobs: number; seed: number; probability?: number; parallel?: number }): Promise<SoakResult> {
   const started = performance.now();
-  const sandbox = await startReliabilitySandbox({ job: { queueMs: 500, runMs: 4_500, rows: 1_500 } });
+  // At the harness's 1,000× clock a 5-minute signed URL lasts 300 real ms, which a loaded machine can spend between
+  // the 302 and the storage request; an hour (3.6 real s) keeps expiry to the `expired-url` fault, where it is tested.
+  const sandbox = await startReliabilitySandbox({ job: { queueMs: 500, runMs: 4_500, rows: 1_500 }, signedUrlTtlMs: 3_600_000 });
   const dir = mkdtempSync(join(tmpdir(), "impactkit-soak-"));
   const instances = FLAVOR_NAMES.map((flavor) => jobsOf(sandbox, flavor, { concurrency: 16, logger: { warn: () => undefined } }));
   sandbox.control.randomFaults({ probability: options.probability ?? 0.1, seed: options.seed, faults: SOAK_FAULTS });
