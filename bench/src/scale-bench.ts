@@ -45,13 +45,14 @@ function plans(count: number, longestMs: number): Array<{ queueMs: number; runMs
   });
 }
 
-const accountSid = (index: number) => `IRSCALE${String(index).padStart(4, "0")}`;
+/** The sandbox account number `index` of the scale workloads, with its token (scale-child.ts signs in with it). */
+export const scaleAccount = (index: number) => ({ accountSid: `IRSCALE${String(index).padStart(4, "0")}`, authToken: `token-${index}` });
 
 /** Exports `perAccount` jobs on each account from this process; their ids, per account, in a temporary file. */
 async function exportElsewhere(baseUrl: string, accounts: number, perAccount: number): Promise<string> {
   const ids = await Promise.all(
     Array.from({ length: accounts }, async (_, index) => {
-      const jobs = createJobs(createClient({ accountSid: accountSid(index), authToken: `token-${index}`, baseUrl }), { timeoutMs: 86_400_000, requestTimeoutMs: 10_000_000 });
+      const jobs = createJobs(createClient({ ...scaleAccount(index), baseUrl }), { timeoutMs: 86_400_000, requestTimeoutMs: 10_000_000 });
       const made: string[] = [];
       for (let job = 0; job < perAccount; job += 1) made.push((await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-11-01", END_DATE: "2026-11-01", SUBAID: String(job) })).id);
       return made;
@@ -69,14 +70,14 @@ async function exportElsewhere(baseUrl: string, accounts: number, perAccount: nu
 async function workload(name: string, accounts: number, perAccount: number, observe: string, scale: number, longestMs: number, exportedElsewhere = false): Promise<ScaleRow> {
   const sandbox = await sandboxProcess({
     timeScale: scale,
-    accounts: Array.from({ length: accounts }, (_, index) => ({ accountSid: accountSid(index), authToken: `token-${index}` })),
+    accounts: Array.from({ length: accounts }, (_, index) => scaleAccount(index)),
     planned: plans(accounts * perAccount, longestMs),
     rateLimit: { perHour: BUDGET_PER_HOUR, resetFormat: "seconds" },
   });
   const idsFile = exportedElsewhere ? await exportElsewhere(sandbox.url, accounts, perAccount) : undefined;
   try {
     const report = await runChild<ChildReport>("scale-child.ts", [sandbox.url, String(accounts), String(perAccount), String(scale), String(sandbox.sandboxNow), String(sandbox.realNow), observe, ...(idsFile ? [idsFile] : [])]);
-    return { workload: name, accounts, observe, scale, longestMs, ...report, exportRequests: idsFile ? 0 : report.exportRequests };
+    return { workload: name, accounts, observe, scale, longestMs, ...report };
   } finally {
     if (idsFile) rmSync(join(idsFile, ".."), { recursive: true, force: true });
     await sandbox.stop();

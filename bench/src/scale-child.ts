@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createJobs, type JobsOptions, type Timing } from "@impactkit/jobs";
 import { createClient } from "@impactkit/partner-v15";
+import { scaleAccount } from "./scale-bench.ts";
 
 /**
  * Exports and waits for `perAccount` jobs on each of `accounts` accounts in this process, against a sandbox
@@ -36,10 +37,7 @@ const options: JobsOptions = {
   requestTimeoutMs: 10_000_000,
   ...(perJob ? { policy: { firstDelayMs: perJob, minDelayMs: perJob, maxDelayMs: perJob, factor: 1, jitter: 0 } } : {}),
 };
-const accountJobs = (index: number) => {
-  const accountSid = `IRSCALE${String(index).padStart(4, "0")}`;
-  return () => createJobs(createClient({ accountSid, authToken: `token-${index}`, baseUrl, fetch: countingFetch }), options);
-};
+const accountJobs = (index: number) => () => createJobs(createClient({ ...scaleAccount(index), baseUrl, fetch: countingFetch }), options);
 const instances = Array.from({ length: accounts }, (_, index) => accountJobs(index));
 
 const exported: Array<{ jobs: ReturnType<(typeof instances)[number]>; id: string }> = [];

@@ -1,7 +1,7 @@
 export { jobsContext, type JobsContext, type JobsOptions } from "./context.js";
 export { createJobs, type ClickParams, type Jobs, type ReportParams } from "./create-jobs.js";
 export { checkDownloadTarget, downloadJob, downloadTempPath, type DownloadOptions, type DownloadResult } from "./download.js";
-export { ApiError, DownloadError, ExportRefusedError, InvalidArgumentError, JobAbortedError, JobFailedError, JobsError, JobTimeoutError, RateLimitError, TransportError } from "./errors.js";
+export { ApiError, ConnectionError, DownloadError, ExportRefusedError, InvalidArgumentError, JobAbortedError, JobFailedError, JobsError, JobTimeoutError, ProtocolError, RateLimitError, RateLimitWaitError, RequestTimeoutError, TransportError } from "./errors.js";
 export { exportClicks, exportReport, type JobHandle } from "./export-job.js";
 export { getJob } from "./get-job.js";
 export { normaliseJob, type Job, type KnownJobStatus, type KnownJobType } from "./job.js";
@@ -16,5 +16,5 @@ export { resultStream, type ResultOptions } from "./result-stream.js";
 export { decodeResumeToken, type ResumeState } from "./resume-token.js";
 export { parseRetryAfter } from "./retry-after.js";
 export { systemTiming, type Timing } from "./timing.js";
-export type { Logger } from "./transport.js";
+export type { Logger, RateLimitEvent } from "./transport.js";
 export { waitForJob, type WaitOptions } from "./wait-job.js";

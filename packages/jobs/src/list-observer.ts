@@ -1,17 +1,15 @@
-import { JobAbortedError } from "./errors.js";
 import { normaliseJob, type Job } from "./job.js";
 import { LIST_PAGE_SIZE } from "./list-jobs.js";
 import type { PollPolicy } from "./poll-policy.js";
-import { sleep } from "./timing.js";
 import type { CallContext } from "./transport.js";
 
 /**
  * The hourly budget of an account until the API's headers say otherwise: "Other" endpoints, 1,000
  * requests (https://integrations.impact.com/impact-brand/reference/rate-limits; impact-api.md §3.5).
  */
-export const DOCUMENTED_HOURLY_BUDGET = 1_000;
+const DOCUMENTED_HOURLY_BUDGET = 1_000;
 /** What list polling may spend of the budget left, evenly until its reset: the rest is for exports, downloads, replays. */
-export const LIST_POLL_SHARE = 0.5;
+const LIST_POLL_SHARE = 0.5;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
@@ -39,31 +37,32 @@ interface Watched {
  * (`GET /Jobs?CreatedAfter=…`, every page) answers every check due at about the same time, so that a
  * thousand waits cost a list request per tick instead of a request each — the account's ~1,000 requests
  * an hour are shared by everything it does. Checks stay where the poll policy puts them (backoff, aimed at
- * progress estimates); a check takes the last list if it was asked for after that job's previous check,
- * joins the list in flight, or asks for the next one — never sooner than `tick()` after the last. A job
- * the list does not show (created before the window, or a list that leaves it out) is read on its own, as
- * is everything while the list itself fails.
+ * progress estimates); a due check takes the last list if it was asked for after that job's previous check
+ * (`peek`), or is parked until the next one — asked for no sooner than `tick()` after the last — wakes it.
+ * A job the list does not show (created before the window, or a list that leaves it out) is read on its own
+ * (`observe`), as is a job a postback woke, and everything while the list itself fails.
  */
 export class ListObserver {
   readonly #call: CallContext;
   readonly #policy: PollPolicy;
   readonly #read: JobReads;
+  /** Tells the engine that a parked job's list has come (`PollEngine.notify`). */
+  readonly #wake: (jobId: string) => void;
+  /** Jobs waited for, by lower-case id. */
   readonly #watched = new Map<string, Watched>();
+  /** Jobs whose due check waits for the next list. */
+  readonly #parked = new Set<string>();
   #last: Snapshot | undefined;
-  #inFlight: { at: number; answer: Promise<Snapshot> } | undefined;
+  /** Whether a list is in flight. */
+  #asking = false;
+  /** The armed timer of the next list, if any. */
+  #tickTimer: (() => void) | undefined;
   /** When the last list was asked for. */
   #lastAt = Number.NEGATIVE_INFINITY;
   /** Until when the list is not asked for, after it failed. */
   #brokenUntil = Number.NEGATIVE_INFINITY;
   /** Jobs the last list showed, for the pages the next one will take. */
   #listed = 0;
-
-  /** Tells the engine that a parked job's list has come (`PollEngine.notify`). */
-  readonly #wake: (jobId: string) => void;
-  /** Jobs whose due check waits for the next list. */
-  readonly #parked = new Set<string>();
-  /** The armed timer of the next list, if any. */
-  #tickTimer: (() => void) | undefined;
 
   constructor(call: CallContext, policy: PollPolicy, read: JobReads, wake: (jobId: string) => void) {
     this.#call = call;
@@ -95,24 +94,12 @@ export class ListObserver {
 
   /** Makes sure a list is coming for the parked jobs: in flight already, or asked for when the tick allows. */
   #armTick(): void {
-    if (this.#inFlight || this.#tickTimer) return;
+    if (this.#asking || this.#tickTimer) return;
     const { timing } = this.#call;
     this.#tickTimer = timing.setTimer(() => {
       this.#tickTimer = undefined;
-      void this.#ask(timing.now()).catch(() => undefined);
+      this.#ask(timing.now());
     }, Math.max(0, this.#lastAt + this.tick(timing.now()) - timing.now()));
-  }
-
-  /** The list answered (or failed): every parked job checks again now. */
-  #wakeParked(): void {
-    const parked = [...this.#parked];
-    this.#parked.clear();
-    for (const id of parked) if (this.#watched.has(id)) this.#wake(id);
-  }
-
-  /** Jobs watched now (by lower-case id). */
-  get size(): number {
-    return this.#watched.size;
   }
 
   /** A wait for `jobId` begins; `createdAt` is when the job was created, or the latest it can have been. */
@@ -136,21 +123,10 @@ export class ListObserver {
     if (watched) watched.notified = true;
   }
 
-  /**
-   * The job as seen after `since` (epoch ms of this wait's previous check): from a list when several jobs
-   * are watched, else on its own. Resolves with the job and when the answer was asked for.
-   */
-  async observe(jobId: string, since: number, signal: AbortSignal): Promise<{ job: Job; at: number }> {
+  /** `jobId` read on its own (`GET /Jobs/{JobId}`), for a check `peek` did not answer; its CreatedDate widens the next list's window. */
+  async observe(jobId: string, signal: AbortSignal): Promise<{ job: Job; at: number }> {
     const watched = this.#watched.get(jobId.toLowerCase());
-    const direct = watched?.notified === true;
     if (watched) watched.notified = false;
-    if (!direct && this.#watched.size >= 2 && this.#call.timing.now() >= this.#brokenUntil) {
-      // A list asked for before the job existed (or before its wait began, when its age is unknown) cannot show it.
-      const snapshot = await this.#snapshotAfter(Math.max(since, watched?.createdAt ?? since), signal);
-      const entry = snapshot?.jobs.get(jobId.toLowerCase());
-      const job = entry === undefined ? undefined : readable(entry);
-      if (job) return { job, at: snapshot!.at };
-    }
     const at = this.#call.timing.now();
     const job = await this.#read.get(jobId, signal);
     if (watched && job.CreatedDate) watched.createdAt = Math.min(watched.createdAt, job.CreatedDate.getTime());
@@ -171,67 +147,41 @@ export class ListObserver {
     return halfSpent ? paced : Math.min(paced, minDelayMs * this.#watched.size);
   }
 
-  /** A list asked for after `since`: the last one, the one in flight, or a new one once the tick allows. */
-  async #snapshotAfter(since: number, signal: AbortSignal): Promise<Snapshot | undefined> {
-    const { timing } = this.#call;
-    for (;;) {
-      if (this.#last && this.#last.at > since) return this.#last;
-      if (this.#inFlight && this.#inFlight.at > since) return this.#settled(this.#inFlight.answer);
-      const now = timing.now();
-      if (now < this.#brokenUntil) return undefined;
-      const at = this.#lastAt + this.tick(now);
-      if (at <= now && !this.#inFlight) return this.#settled(this.#ask(now));
-      await sleep(timing, Math.max(at - now, 1), signal).catch(() => {
-        throw new JobAbortedError("Waiting for the Jobs list", signal.reason);
-      });
-    }
-  }
-
-  /** Asks for the list covering the oldest watched job (from the day before it: the API's days are UTC dates). */
-  #ask(now: number): Promise<Snapshot> {
+  /**
+   * Asks for the list covering the oldest watched job (from the day before it: the API's days are UTC dates),
+   * keeping only the entries of jobs watched when it answers (the rest of a long list dies young instead of
+   * aging in the heap); then wakes the parked jobs. A failed list is logged, and for a tick every job is read
+   * on its own.
+   */
+  #ask(now: number): void {
     this.#lastAt = now;
+    this.#asking = true;
     let oldest = now;
     for (const { createdAt } of this.#watched.values()) oldest = Math.min(oldest, createdAt);
     const createdAfter = new Date(oldest - DAY_MS).toISOString().slice(0, 10);
-    const answer = this.#read.list(createdAfter).then((jobs) => {
-      // Only the jobs watched when the answer comes are kept: the rest of a long list dies young instead of aging in the heap.
-      const snapshot: Snapshot = { at: now, jobs: new Map() };
-      for (const entry of jobs) {
-        const id = String((entry as { Id?: unknown } | null)?.Id).toLowerCase();
-        if (this.#watched.has(id)) snapshot.jobs.set(id, entry);
-      }
-      this.#listed = jobs.length;
-      this.#last = snapshot;
-      return snapshot;
-    });
-    const inFlight = { at: now, answer };
-    this.#inFlight = inFlight;
-    answer
+    this.#read
+      .list(createdAfter)
       .then(
-        () => undefined,
+        (jobs) => {
+          const snapshot: Snapshot = { at: now, jobs: new Map() };
+          for (const entry of jobs) {
+            const id = String((entry as { Id?: unknown } | null)?.Id).toLowerCase();
+            if (this.#watched.has(id)) snapshot.jobs.set(id, entry);
+          }
+          this.#listed = jobs.length;
+          this.#last = snapshot;
+        },
         (error: unknown) => {
           this.#brokenUntil = this.#call.timing.now() + this.tick(this.#call.timing.now());
           this.#call.logger?.warn(`GET /Jobs failed (${(error as Error).message}); checking each job on its own for a while`, {});
         },
       )
       .finally(() => {
-        if (this.#inFlight === inFlight) this.#inFlight = undefined;
-        this.#wakeParked();
+        this.#asking = false;
+        const parked = [...this.#parked];
+        this.#parked.clear();
+        for (const id of parked) if (this.#watched.has(id)) this.#wake(id);
       });
-    return answer;
-  }
-
-  /**
-   * The list's answer, or `undefined` when it failed (the job is then read on its own). Not raced against
-   * the check's signal: the engine settles an aborted wait at once, and the shared list is bounded by its
-   * own request timeout; a listener per joining check would cost more than it saves.
-   */
-  async #settled(answer: Promise<Snapshot>): Promise<Snapshot | undefined> {
-    try {
-      return await answer;
-    } catch {
-      return undefined;
-    }
   }
 }
 

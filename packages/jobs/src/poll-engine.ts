@@ -271,7 +271,8 @@ export class PollEngine {
       }
       this.#readyHead += 1;
     }
-    if (this.#readyHead === this.#ready.length) [this.#ready.length, this.#readyHead] = [0, 0];
+    // Taken entries are dropped once all are taken, or once many are (when checks in flight hold the rest back).
+    if (this.#readyHead === this.#ready.length || this.#readyHead > COMPACT_AT) [this.#readyHead] = [0, this.#ready.splice(0, this.#readyHead)];
   }
 
   async #check<T>(entry: Entry<T>): Promise<void> {

@@ -3,6 +3,7 @@ import { createClient as brandClient } from "@impactkit/brand";
 import { createClient as partnerClient } from "@impactkit/partner-v15";
 import { describe, expectTypeOf, test } from "vitest";
 import { createJobs, type ClickParams, type Jobs, type ReportParams } from "./create-jobs.js";
+import type { ConnectionError, JobsOptions, ProtocolError, RateLimitEvent, RateLimitWaitError, RequestTimeoutError, TransportError } from "./index.js";
 import type { Job, KnownJobStatus } from "./job.js";
 
 const options = { accountSid: "IR1", authToken: "t" };
@@ -48,5 +49,15 @@ describe("createJobs is typed by the flavor of its client", () => {
   test("the instance keeps the client's paths", () => {
     expectTypeOf(partner).toEqualTypeOf<Jobs<import("@impactkit/partner-v15").paths>>();
     expectTypeOf(agency.spec.apiVersion).toEqualTypeOf<string>();
+  });
+});
+
+describe("the package's entry point names what its options and errors hand out", () => {
+  test("onRateLimit receives a RateLimitEvent, and every TransportError kind can be told apart", () => {
+    expectTypeOf<Parameters<NonNullable<JobsOptions["onRateLimit"]>>[0]>().toEqualTypeOf<RateLimitEvent>();
+    expectTypeOf<RateLimitEvent["kind"]>().toEqualTypeOf<"pacing" | "waiting">();
+    expectTypeOf<ProtocolError>().toMatchTypeOf<TransportError>();
+    expectTypeOf<RequestTimeoutError>().toMatchTypeOf<ConnectionError>();
+    expectTypeOf<RateLimitWaitError["resetAt"]>().toEqualTypeOf<number>();
   });
 });

@@ -39,7 +39,7 @@ export function jobTarget(context: JobsContext, jobId: string, waitThroughError:
   return {
     key: jobId,
     async check(signal) {
-      const { job, at } = await context.observer.observe(jobId, seenAt, signal);
+      const { job, at } = await context.observer.observe(jobId, signal);
       seenAt = at;
       return observation(job);
     },
