@@ -79,6 +79,8 @@ const FIELDS: Readonly<Partial<Record<keyof Job, (value: unknown) => unknown>>> 
   ResultUri: text,
 };
 
+const FIELD_READS = Object.entries(FIELDS);
+
 /** Normalises a Job body of any flavor. Throws when it has no `Id` or `Status`, the two fields waiting needs. */
 export function normaliseJob(body: unknown): Job {
   const raw = (body !== null && typeof body === "object" && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
@@ -87,7 +89,7 @@ export function normaliseJob(body: unknown): Job {
   if (id === undefined || wireStatus === undefined) throw new TypeError(`not a Job: ${JSON.stringify(body)?.slice(0, 200)}`);
   const status = isKnownStatus(wireStatus.toUpperCase()) ? wireStatus.toUpperCase() : wireStatus;
   const job: Record<string, unknown> = { Id: id, Status: status };
-  for (const [name, read] of Object.entries(FIELDS)) job[name] = read(raw[name]);
+  for (const [name, read] of FIELD_READS) job[name] = read(raw[name]);
   job["raw"] = raw;
   return job as unknown as Job;
 }

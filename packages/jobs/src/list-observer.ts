@@ -13,10 +13,10 @@ const LIST_POLL_SHARE = 0.5;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-/** One answer of the Jobs list: when it was asked for, and the jobs it showed as received, by lower-case id. */
-interface Snapshot {
-  at: number;
-  jobs: Map<string, unknown>;
+/** A job as a list showed it: the entry as received, and once a check read it, as a Job (`null`: not one). */
+interface Listed {
+  entry: unknown;
+  job?: Job | null;
 }
 
 /** How the observer reads jobs: the Jobs list (every page, entries as received) from a day on, and one job. */
@@ -25,11 +25,17 @@ export interface JobReads {
   get(jobId: string, signal: AbortSignal): Promise<Job>;
 }
 
-/** A job being waited for: by how many waits, (as far as known) when it was created, and whether a postback asks for a fresh look. */
+/**
+ * A job being waited for: by how many waits, (as far as known) when it was created, whether a postback
+ * asks for a fresh look, and what the last list that showed it said.
+ */
 interface Watched {
   waits: number;
   createdAt: number;
   notified?: boolean;
+  /** When the last list that showed the job was asked for, and what it said. */
+  shownAt?: number;
+  shown?: Listed;
 }
 
 /**
@@ -52,7 +58,8 @@ export class ListObserver {
   readonly #watched = new Map<string, Watched>();
   /** Jobs whose due check waits for the next list. */
   readonly #parked = new Set<string>();
-  #last: Snapshot | undefined;
+  /** When the last list that answered was asked for. */
+  #answeredAt = Number.NEGATIVE_INFINITY;
   /** Whether a list is in flight. */
   #asking = false;
   /** The armed timer of the next list, if any. */
@@ -81,11 +88,11 @@ export class ListObserver {
     const id = jobId.toLowerCase();
     const watched = this.#watched.get(id);
     if (!watched || watched.notified || this.#watched.size < 2 || this.#call.timing.now() < this.#brokenUntil) return undefined;
-    const last = this.#last;
-    if (last && last.at > Math.max(since, watched.createdAt)) {
-      const entry = last.jobs.get(id);
-      const job = entry === undefined ? undefined : readable(entry);
-      return job ? { job, at: last.at } : undefined;
+    const at = this.#answeredAt;
+    if (at > Math.max(since, watched.createdAt)) {
+      const listed = watched.shownAt === at ? watched.shown : undefined;
+      const job = listed && (listed.job === undefined ? (listed.job = readable(listed.entry)) : listed.job);
+      return job ? { job, at } : undefined;
     }
     this.#parked.add(id);
     this.#armTick();
@@ -150,8 +157,9 @@ export class ListObserver {
   /**
    * Asks for the list covering the oldest watched job (from the day before it: the API's days are UTC dates),
    * keeping only the entries of jobs watched when it answers (the rest of a long list dies young instead of
-   * aging in the heap); then wakes the parked jobs. A failed list is logged, and for a tick every job is read
-   * on its own.
+   * aging in the heap), each with the job it belongs to — a job unchanged since the list before keeps its
+   * earlier entry and Job, so that waits on slow jobs leave no garbage to age — then wakes the parked jobs.
+   * A failed list is logged, and for a tick every job is read on its own.
    */
   #ask(now: number): void {
     this.#lastAt = now;
@@ -163,13 +171,15 @@ export class ListObserver {
       .list(createdAfter)
       .then(
         (jobs) => {
-          const snapshot: Snapshot = { at: now, jobs: new Map() };
           for (const entry of jobs) {
-            const id = String((entry as { Id?: unknown } | null)?.Id).toLowerCase();
-            if (this.#watched.has(id)) snapshot.jobs.set(id, entry);
+            const watched = this.#watched.get(String((entry as { Id?: unknown } | null)?.Id).toLowerCase());
+            if (!watched) continue;
+            watched.shownAt = now;
+            const earlier = watched.shown?.entry;
+            if (earlier === undefined || !carryOver(earlier, entry)) watched.shown = { entry };
           }
           this.#listed = jobs.length;
-          this.#last = snapshot;
+          this.#answeredAt = now;
         },
         (error: unknown) => {
           this.#brokenUntil = this.#call.timing.now() + this.tick(this.#call.timing.now());
@@ -183,6 +193,24 @@ export class ListObserver {
         for (const id of parked) if (this.#watched.has(id)) this.#wake(id);
       });
   }
+}
+
+/**
+ * Whether `entry` says what `earlier` said (the same fields with the same values; a nested value only when it
+ * is the same one). When it does not, its fields that did not change take `earlier`'s values, so that what a
+ * wait keeps of a changed entry is mostly what it kept already and the new copies die young.
+ */
+function carryOver(earlier: unknown, entry: unknown): boolean {
+  if (earlier === entry) return true;
+  if (typeof earlier !== "object" || typeof entry !== "object" || earlier === null || entry === null) return false;
+  const [before, after] = [earlier as Record<string, unknown>, entry as Record<string, unknown>];
+  let same = true;
+  for (const key in after) {
+    if (!Object.hasOwn(before, key) || before[key] !== after[key]) same = false;
+    else after[key] = before[key];
+  }
+  for (const key in before) if (!Object.hasOwn(after, key)) same = false;
+  return same;
 }
 
 /** A list entry as a Job, or undefined when it is not one (the job is then read on its own). */

@@ -240,4 +240,26 @@ describe("PollEngine takes answers at hand without a request", () => {
     await expect(waiting).resolves.toBe("from the list");
     expect(checks).toBe(0);
   });
+
+  it("takes thousands of checks due at once in slices, one timer each, so that the event loop turns in between", async () => {
+    class CountingTiming extends VirtualTiming {
+      fired = 0;
+      override setTimer(run: () => void, ms: number): () => void {
+        return super.setTimer(() => ((this.fired += 1), run()), ms);
+      }
+    }
+    const timing = new CountingTiming();
+    const engine = new PollEngine(timing, { firstDelayMs: 10, minDelayMs: 10, maxDelayMs: 10, factor: 1, jitter: 0 }, 1, undefined);
+    const takenAt: number[] = [];
+    const done: Observation<string> = { phase: "succeeded", value: "from the list", status: "COMPLETED", progressKey: "done" };
+    const waits = Array.from({ length: 600 }, (_, index) =>
+      engine.wait({ key: `job-${index}`, peek: () => (takenAt.push(timing.fired), done), check: () => Promise.reject(new Error("no request expected")), failure: () => new Error("failed") }, { timeoutMs: 1_000 }),
+    );
+    await timing.advance(10);
+    await expect(Promise.all(waits)).resolves.toHaveLength(600);
+    const perTimer = new Map<number, number>();
+    for (const fired of takenAt) perTimer.set(fired, (perTimer.get(fired) ?? 0) + 1);
+    expect([...perTimer.values()]).toEqual([256, 256, 88]);
+    expect(timing.pending).toBe(0);
+  });
 });

@@ -86,6 +86,9 @@ interface Scheduled {
 /** Below this many heap items, stale ones are left to be skipped; above it they are swept once they are the majority. */
 const COMPACT_AT = 1_024;
 
+/** Due checks taken per timer: thousands due at once are taken in slices, the event loop turning in between. */
+const FIRE_SLICE = 256;
+
 /** The last check happens this long before the deadline, so that it can answer in time. */
 const FINAL_CHECK_LEAD_MS = 1_000;
 
@@ -225,10 +228,15 @@ export class PollEngine {
     this.#timer = top && { at: top.at, cancel: this.#timing.setTimer(() => this.#fire(), top.at - this.#timing.now()) };
   }
 
+  /**
+   * Takes the due checks, `FIRE_SLICE` at a time: when more are due (thousands of waits started together),
+   * the rest come at the next timer, so that other callbacks and I/O run in between.
+   */
   #fire(): void {
     this.#timer = undefined;
     const now = this.#timing.now();
-    for (let top = this.#peek(); top && top.at <= now; top = this.#peek()) {
+    let taken = 0;
+    for (let top = this.#peek(); top && top.at <= now && taken < FIRE_SLICE; top = this.#peek(), taken += 1) {
       this.#heap.pop();
       const { entry } = top;
       // A check still in flight at the deadline is aborted by `#finish`.
