@@ -1,0 +1,160 @@
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { createClient as agencyClient } from "@impactkit/agency-v3";
+import { createClient as brandClient } from "@impactkit/brand";
+import { createClient as partnerClient } from "@impactkit/partner-v15";
+import { DEFAULT_ACCOUNT, startSandbox, type Sandbox } from "@impactkit/sandbox";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ExportRequest } from "./export-pipeline.js";
+import { createExportQueue, type ExportQueue } from "./export-queue.js";
+import { createExportWorker, type ClientFactory, type ExportWorker } from "./export-worker.js";
+import { dumpRedis, startRedis, type ThrowawayRedis } from "./test-support.js";
+
+const FLAVORS = ["partner-v15", "agency-v3", "brand"] as const;
+type Flavor = (typeof FLAVORS)[number];
+
+let redis: ThrowawayRedis;
+let sandbox: Sandbox;
+let dir: string;
+let queue: ExportQueue<Flavor>;
+let worker: ExportWorker;
+
+/** The workers' own configuration: tokens live here, in their processes, and nowhere in Redis. */
+const TOKENS: Record<string, string> = { [DEFAULT_ACCOUNT.accountSid]: DEFAULT_ACCOUNT.authToken, IRKILLED0001: "killed-worker-token" };
+const clients = (): Record<Flavor, ClientFactory> => {
+  const options = (account: string, fetch: (input: Request) => Promise<Response>) => ({ accountSid: account, authToken: TOKENS[account]!, baseUrl: sandbox.url, fetch });
+  return { "partner-v15": (account, fetch) => partnerClient(options(account, fetch)), "agency-v3": (account, fetch) => agencyClient(options(account, fetch)), brand: (account, fetch) => brandClient(options(account, fetch)) };
+};
+
+beforeAll(async () => {
+  redis = await startRedis();
+  // The sandbox's clock moves only when a test says: how many checks a pipeline makes does not depend on the machine's speed.
+  sandbox = await startSandbox({ clock: "manual", job: { queueMs: 1_000, runMs: 6_000, rows: 120 } });
+  dir = mkdtempSync(join(tmpdir(), "impactkit-queue-"));
+  queue = createExportQueue({ redisUrl: redis.url, flavors: FLAVORS });
+  worker = createExportWorker({ redisUrl: redis.url, clients: clients(), checkDelayMs: () => 20, jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 } });
+});
+afterAll(async () => {
+  await worker?.close();
+  await queue?.close();
+  await sandbox?.close();
+  await redis?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const REPORTS: Record<Flavor, ExportRequest<Flavor>["export"]> = {
+  "partner-v15": { report: "mp_action_listing_fast", params: { START_DATE: "2026-11-01", END_DATE: "2026-11-01" } },
+  "agency-v3": { report: "att_adv_performance_by_day_pm_only", params: { START_DATE: "2026-11-01", END_DATE: "2026-11-01" } },
+  brand: { report: "4222", params: { StartDate: "2026-11-01T00:00:00Z" } },
+};
+
+/** Resolves once the pipeline is completed or failed, with its state, result and data, moving the sandbox's clock 10 s at a time meanwhile. */
+async function settled(id: string, on: ExportQueue<Flavor> = queue) {
+  for (;;) {
+    const state = await on.queue.getJobState(id);
+    const job = state === "completed" || state === "failed" ? await on.queue.getJob(id) : undefined;
+    if (job) return { state, result: job.returnvalue, data: job.data, reason: job.failedReason };
+    sandbox.control.advance(10_000);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Resolves once the pipeline has checked its job `checks` times and sleeps in the delayed set (the sandbox's clock standing still). */
+async function sleeping(id: string, checks: number, on: ExportQueue<Flavor> = queue): Promise<void> {
+  for (;;) {
+    const job = await on.queue.getJob(id);
+    if (job && job.data.checks >= checks && (await on.queue.getJobState(id)) === "delayed") return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
+
+describe.each(FLAVORS)("%s pipeline on BullMQ and a real Redis", (flavor) => {
+  it("exports, waits in the delayed set, and publishes the sandbox's result once", async () => {
+    const to = join(dir, `${flavor}.csv`);
+    const id = await queue.add({ flavor, account: DEFAULT_ACCOUNT.accountSid, export: REPORTS[flavor], to });
+    await sleeping(id, 1);
+    const outcome = await settled(id);
+    expect(outcome.state, outcome.reason).toBe("completed");
+    const truth = await sandbox.control.result(outcome.result.jobId);
+    expect(outcome.result).toEqual({ jobId: outcome.data.jobId, path: to, bytes: truth.size });
+    expect(sha256(readFileSync(to))).toBe(truth.sha256);
+    expect(outcome.data.checks).toBeGreaterThan(0);
+    expect(readdirSync(dir).filter((name) => name.startsWith(`${flavor}.csv`))).toEqual([`${flavor}.csv`]);
+  });
+});
+
+describe("the queue", () => {
+  it("queues the same request once, whatever its key order: one pipeline, one export", async () => {
+    const to = join(dir, "twice.csv");
+    const before = sandbox.control.jobs().length;
+    const first = await queue.add({ flavor: "partner-v15", account: DEFAULT_ACCOUNT.accountSid, export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-11-02", END_DATE: "2026-11-02" } }, to });
+    const second = await queue.add({ to, export: { params: { END_DATE: "2026-11-02", START_DATE: "2026-11-02" }, report: "mp_action_listing_fast" }, account: DEFAULT_ACCOUNT.accountSid, flavor: "partner-v15" });
+    expect(second).toBe(first);
+    expect((await settled(first)).state).toBe("completed");
+    expect(sandbox.control.jobs().length - before).toBe(1);
+  });
+
+  it("keeps no credential in Redis: not the token, not the Basic header", async () => {
+    const { accountSid, authToken } = DEFAULT_ACCOUNT;
+    const basic = Buffer.from(`${accountSid}:${authToken}`).toString("base64");
+    const everything = (await dumpRedis(redis.client)).join("\n");
+    expect(everything).toContain(accountSid);
+    expect(everything).not.toContain(authToken);
+    expect(everything).not.toContain(basic);
+  });
+
+  it("refuses a request it cannot run before anything reaches Redis", async () => {
+    const keys = await redis.client.dbsize();
+    await expect(queue.add({ flavor: "partner-v99" as Flavor, account: DEFAULT_ACCOUNT.accountSid, export: REPORTS["partner-v15"], to: join(dir, "x.csv") })).rejects.toThrow(/flavor "partner-v99" is not one of partner-v15, agency-v3, brand/);
+    await expect(queue.add({ flavor: "brand", account: "IR 1:2", export: REPORTS.brand, to: join(dir, "x.csv") })).rejects.toThrow(/Account SID/);
+    expect(await redis.client.dbsize()).toBe(keys);
+  });
+
+  it("fails a pipeline whose impact.com job fails, without retrying it", async () => {
+    sandbox.control.planNext({ outcome: "FAILED" });
+    const id = await queue.add({ flavor: "partner-v15", account: DEFAULT_ACCOUNT.accountSid, export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-11-03", END_DATE: "2026-11-03" } }, to: join(dir, "failed.csv") });
+    const outcome = await settled(id);
+    expect(outcome.state).toBe("failed");
+    expect(outcome.reason).toMatch(/is FAILED/);
+    expect(readdirSync(dir)).not.toContain("failed.csv");
+  });
+});
+
+describe("a worker killed mid-wait", () => {
+  it("loses nothing: another worker picks the pipeline up from Redis, with no second export", async () => {
+    const name = "killed-mid-wait";
+    // An account of its own, whose budget earlier tests did not spend (on the manual clock the hour never renews).
+    const account = { accountSid: "IRKILLED0001", authToken: TOKENS["IRKILLED0001"]! };
+    sandbox.control.addAccount(account);
+    const crashQueue = createExportQueue({ redisUrl: redis.url, flavors: FLAVORS, name });
+    const child = spawn(process.execPath, [join(import.meta.dirname, "worker-process.fixture.mjs"), redis.url, name, sandbox.url], {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, IMPACT_AUTH_TOKEN: account.authToken },
+    });
+    const exited = new Promise((resolve) => child.once("exit", (_, signal) => resolve(signal)));
+    await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
+    const before = sandbox.control.jobs().length;
+    const to = join(dir, "survivor.csv");
+    const id = await crashQueue.add({ flavor: "partner-v15", account: account.accountSid, export: REPORTS["partner-v15"], to });
+    await sleeping(id, 2, crashQueue);
+    child.kill("SIGKILL");
+    expect(await exited).toBe("SIGKILL");
+    const survivor = createExportWorker({ redisUrl: redis.url, name, clients: clients(), checkDelayMs: () => 20, jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 } });
+    try {
+      const outcome = await settled(id, crashQueue);
+      expect(outcome.state, outcome.reason).toBe("completed");
+      expect(sha256(readFileSync(to))).toBe((await sandbox.control.result(outcome.result.jobId)).sha256);
+      expect(sandbox.control.jobs().length - before).toBe(1);
+      expect((await dumpRedis(redis.client)).join("\n")).not.toContain(account.authToken);
+    } finally {
+      await survivor.close();
+      await crashQueue.close();
+    }
+  });
+});

@@ -1,0 +1,46 @@
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { checkRequest, pipelineId, type ExportRequest, type PipelineData, type PipelineResult } from "./export-pipeline.js";
+
+/** The BullMQ queue every pipeline goes through unless told otherwise. */
+export const DEFAULT_QUEUE_NAME = "impactkit-exports";
+
+export interface ExportQueueOptions<F extends string> {
+  /** Redis ≥ 6, e.g. `redis://127.0.0.1:6379` (the CLI reads `IMPACT_REDIS_URL`). */
+  redisUrl: string;
+  /** The flavors its workers serve (the keys of the worker's `clients`). */
+  flavors: readonly F[];
+  /** The BullMQ queue name (default `impactkit-exports`). */
+  name?: string;
+}
+
+export interface ExportQueue<F extends string> {
+  /** The BullMQ queue, for dashboards (bull-board) and counts. */
+  readonly queue: Queue<PipelineData<F>, PipelineResult>;
+  /** Queues an export pipeline; resolves with its id. Adding the same request again returns the same id and queues nothing. */
+  add(request: ExportRequest<F>): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Attempts of a pipeline whose step failed (a network error, a 5xx), with exponential backoff between them. */
+const ATTEMPTS = 5;
+
+/** The producer side: validates requests and queues them as BullMQ jobs whose id is the request's digest. */
+export function createExportQueue<F extends string>(options: ExportQueueOptions<F>): ExportQueue<F> {
+  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue<PipelineData<F>, PipelineResult>(options.name ?? DEFAULT_QUEUE_NAME, { connection });
+  return {
+    queue,
+    async add(request) {
+      checkRequest(request, options.flavors);
+      const id = pipelineId(request);
+      const { flavor, account, export: spec, to } = request;
+      await queue.add("export", { flavor, account, export: spec, to, checks: 0 }, { jobId: id, attempts: ATTEMPTS, backoff: { type: "exponential", delay: 5_000 } });
+      return id;
+    },
+    async close() {
+      await queue.close();
+      connection.disconnect();
+    },
+  };
+}
