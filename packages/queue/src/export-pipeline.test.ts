@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -9,6 +11,7 @@ import { createClient as brandClient } from "@impactkit/brand";
 import { createClient as partnerClient } from "@impactkit/partner-v15";
 import { DEFAULT_ACCOUNT, startSandbox, type Sandbox } from "@impactkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { completionEventHandler } from "./completion-event-handler.js";
 import type { ExportRequest } from "./export-pipeline.js";
 import { createExportQueue, type ExportQueue } from "./export-queue.js";
 import { createExportWorker, type ClientFactory, type ExportWorker } from "./export-worker.js";
@@ -155,6 +158,38 @@ describe("a worker killed mid-wait", () => {
     } finally {
       await survivor.close();
       await crashQueue.close();
+    }
+  });
+});
+
+describe("a Job Completion Event", () => {
+  it("wakes the pipeline sleeping until its next check at once, once the secret is right", async () => {
+    const name = "postbacks";
+    const secret = "a-secret-of-the-event-url";
+    const eventQueue = createExportQueue({ redisUrl: redis.url, flavors: FLAVORS, name });
+    const sleeper = createExportWorker({ redisUrl: redis.url, name, clients: clients(), checkDelayMs: () => 3_600_000, jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 } });
+    const server = createServer(completionEventHandler(eventQueue, { secret }));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/impact/job-completed`;
+    try {
+      const id = await eventQueue.add({ flavor: "partner-v15", account: DEFAULT_ACCOUNT.accountSid, export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-11-05", END_DATE: "2026-11-05" } }, to: join(dir, "woken.csv") });
+      await sleeping(id, 1, eventQueue);
+      sandbox.control.advance(600_000);
+      const { jobId } = (await eventQueue.queue.getJob(id))!.data;
+      expect((await fetch(`${base}?secret=wrong&JobId=${jobId}`)).status).toBe(401);
+      expect((await fetch(`${base}?secret=${secret}&JobId=00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+      expect((await fetch(`${base}?secret=${secret}`)).status).toBe(400);
+      expect(await eventQueue.queue.getJobState(id)).toBe("delayed");
+      expect((await fetch(`${base}?secret=${secret}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ JobId: jobId }) })).status).toBe(204);
+      for (let state = await eventQueue.queue.getJobState(id); state !== "completed"; state = await eventQueue.queue.getJobState(id)) {
+        expect(state).not.toBe("failed");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect((await eventQueue.queue.getJob(id))!.data.checks).toBe(1);
+    } finally {
+      server.close();
+      await sleeper.close();
+      await eventQueue.close();
     }
   });
 });

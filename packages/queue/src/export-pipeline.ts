@@ -32,6 +32,15 @@ export interface PipelineResult {
   bytes: number;
 }
 
+/**
+ * The Redis key naming the pipeline that waits for impact.com job `jobId` in queue `queueName`, so that a
+ * Job Completion Event, which names the job only, can wake it.
+ */
+export const jobIndexKey = (queueName: string, jobId: string): string => `impactkit:${queueName}:job:${jobId.toLowerCase()}`;
+
+/** How long the index of a job is kept: longer than any export takes. */
+export const JOB_INDEX_TTL_S: number = 7 * 86_400;
+
 /** Canonical JSON: object keys sorted, so that equal requests give equal text whatever their key order. */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;

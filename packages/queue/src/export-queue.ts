@@ -1,6 +1,6 @@
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { checkRequest, pipelineId, type ExportRequest, type PipelineData, type PipelineResult } from "./export-pipeline.js";
+import { checkRequest, jobIndexKey, pipelineId, type ExportRequest, type PipelineData, type PipelineResult } from "./export-pipeline.js";
 
 /** The BullMQ queue every pipeline goes through unless told otherwise. */
 export const DEFAULT_QUEUE_NAME = "impactkit-exports";
@@ -19,6 +19,12 @@ export interface ExportQueue<F extends string> {
   readonly queue: Queue<PipelineData<F>, PipelineResult>;
   /** Queues an export pipeline; resolves with its id. Adding the same request again returns the same id and queues nothing. */
   add(request: ExportRequest<F>): Promise<string>;
+  /**
+   * Wakes the pipeline waiting for impact.com job `jobId` (a Job Completion Event came): `"woken"` when it
+   * slept in the delayed set and checks now, `"busy"` when it is in a step already, `"unknown"` when no
+   * pipeline of this queue exported that job.
+   */
+  wake(jobId: string): Promise<"woken" | "busy" | "unknown">;
   close(): Promise<void>;
 }
 
@@ -28,7 +34,8 @@ const ATTEMPTS = 5;
 /** The producer side: validates requests and queues them as BullMQ jobs whose id is the request's digest. */
 export function createExportQueue<F extends string>(options: ExportQueueOptions<F>): ExportQueue<F> {
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue<PipelineData<F>, PipelineResult>(options.name ?? DEFAULT_QUEUE_NAME, { connection });
+  const name = options.name ?? DEFAULT_QUEUE_NAME;
+  const queue = new Queue<PipelineData<F>, PipelineResult>(name, { connection });
   return {
     queue,
     async add(request) {
@@ -37,6 +44,14 @@ export function createExportQueue<F extends string>(options: ExportQueueOptions<
       const { flavor, account, export: spec, to } = request;
       await queue.add("export", { flavor, account, export: spec, to, checks: 0 }, { jobId: id, attempts: ATTEMPTS, backoff: { type: "exponential", delay: 5_000 } });
       return id;
+    },
+    async wake(jobId) {
+      const id = await connection.get(jobIndexKey(name, jobId));
+      const pipeline = id === null ? undefined : await queue.getJob(id);
+      if (!pipeline) return "unknown";
+      if ((await pipeline.getState()) !== "delayed") return "busy";
+      await pipeline.promote();
+      return "woken";
     },
     async close() {
       await queue.close();

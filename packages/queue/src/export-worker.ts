@@ -4,7 +4,7 @@ import { DelayedError, UnrecoverableError, Worker, type Job as QueueJob } from "
 import { Redis } from "ioredis";
 import { createAccountBudget, type AccountBudgetOptions } from "./account-budget.js";
 import { budgetedFetch } from "./budgeted-fetch.js";
-import type { PipelineData, PipelineResult } from "./export-pipeline.js";
+import { JOB_INDEX_TTL_S, jobIndexKey, type PipelineData, type PipelineResult } from "./export-pipeline.js";
 import { DEFAULT_QUEUE_NAME } from "./export-queue.js";
 
 /** The client of one flavor for `account`, sending through `fetch` (the fleet budget's). Credentials come from the worker's own configuration. */
@@ -22,7 +22,8 @@ export interface ExportWorkerOptions<F extends string> {
   budget?: AccountBudgetOptions;
   /**
    * How long after its `checks`-th check a running job is looked at again (default 5 s, then ×1.5 up to
-   * 60 s — impact.com jobs take seconds to minutes). The pipeline sleeps in Redis meanwhile.
+   * 60 s — impact.com jobs take seconds to minutes). The pipeline sleeps in Redis meanwhile; a Job
+   * Completion Event (`completionEventHandler`) wakes it at once, so with postbacks this can be long.
    */
   checkDelayMs?: (checks: number) => number;
   /** Options of the `createJobs` instance each step uses. */
@@ -47,6 +48,7 @@ export function createExportWorker<F extends string>(options: ExportWorkerOption
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   const budget = createAccountBudget(connection, options.budget);
   const checkDelay = options.checkDelayMs ?? defaultCheckDelay;
+  const name = options.name ?? DEFAULT_QUEUE_NAME;
   const jobsFor = (data: PipelineData): Jobs<{}> => {
     const factory = options.clients[data.flavor as F];
     if (!factory) throw new UnrecoverableError(`this worker serves no flavor ${JSON.stringify(data.flavor)}`);
@@ -62,6 +64,7 @@ export function createExportWorker<F extends string>(options: ExportWorkerOption
       const handle = "report" in spec ? await jobs.exportReport(spec.report, spec.params as never) : await jobs.exportClicks(spec.clicks as never);
       jobId = handle.id;
       await job.updateData({ ...job.data, jobId });
+      if (job.id) await connection.set(jobIndexKey(name, jobId), job.id, "EX", JOB_INDEX_TTL_S);
     }
     const seen = await jobs.get(jobId);
     if (seen.Status === "FAILED" || seen.Status === "CANCELLED" || seen.Status === "ERROR") throw new UnrecoverableError(`impact.com job ${jobId} is ${seen.Status}: ${seen.StatusMessage ?? "no message"}`);
@@ -75,7 +78,7 @@ export function createExportWorker<F extends string>(options: ExportWorkerOption
     const result = await jobs.download(jobId, { to: job.data.to, overwrite: true });
     return { jobId, path: result.path, bytes: result.bytes };
   };
-  const worker = new Worker<PipelineData, PipelineResult>(options.name ?? DEFAULT_QUEUE_NAME, processor, { connection, concurrency: options.concurrency ?? 4 });
+  const worker = new Worker<PipelineData, PipelineResult>(name, processor, { connection, concurrency: options.concurrency ?? 4 });
   return {
     worker,
     async close() {
