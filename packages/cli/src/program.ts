@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { demoCommand } from "./commands/demo.js";
 import { exportCommands } from "./commands/export.js";
 import { jobsCommands } from "./commands/jobs.js";
+import { queueCommands } from "./commands/queue.js";
 import type { CommandContext, GlobalOptions } from "./context.js";
 import { EXIT, exitCodeOf } from "./exit-codes.js";
 import { APIS } from "./flavors.js";
@@ -66,6 +67,7 @@ export async function run(argv: readonly string[], io: RunIO): Promise<number> {
   const globals = () => program.opts<GlobalOptions>();
   jobsCommands(program, globals, context);
   exportCommands(program, globals, context);
+  queueCommands(program, globals, context);
   demoCommand(program, context);
   try {
     await program.parseAsync([...argv], { from: "user" });

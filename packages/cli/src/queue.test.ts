@@ -1,0 +1,65 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startSandbox, type Sandbox } from "@impactkit/sandbox";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRedis, type ThrowawayRedis } from "../../queue/src/test-support.js";
+import { impactkit, start, until } from "./test-support.js";
+
+const SID = "IRQUEUECLI01";
+const TOKEN = "queue-cli-token-never-shown";
+let redis: ThrowawayRedis;
+let sandbox: Sandbox;
+let dir: string;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  sandbox = await startSandbox({ accounts: [{ accountSid: SID, authToken: TOKEN }], clock: { timeScale: 1_000 }, job: { queueMs: 0, runMs: 1_000, rows: 200 } });
+  dir = mkdtempSync(join(tmpdir(), "impactkit-cli-queue-"));
+});
+afterAll(async () => {
+  await sandbox?.close();
+  await redis?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("impactkit queue", () => {
+  it("needs IMPACT_REDIS_URL, and says so without sending anything", async () => {
+    const run = await impactkit(["queue", "status"], {});
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/IMPACT_REDIS_URL is required/);
+  });
+
+  it("runs a worker, queues an export for an account, counts it, and the worker publishes the file — no token printed", async () => {
+    const env = { IMPACT_REDIS_URL: redis.url, IMPACT_BASE_URL: sandbox.url };
+    const worker = start(["queue", "worker", "--concurrency", "2"], { ...env, [`IMPACT_AUTH_TOKEN_${SID}`]: TOKEN });
+    await until(() => worker.output().includes("worker running"), "the worker to start");
+    const to = join(dir, "actions.csv");
+    const added = await impactkit(["queue", "add", "export", "report", "mp_action_listing_fast", "--api", "partner-v15", "--account-sid", SID, "-p", "START_DATE=2026-11-01", "-p", "END_DATE=2026-11-01", "-o", to, "--json"], env);
+    expect(added.code, added.stderr).toBe(0);
+    const { pipeline } = JSON.parse(added.stdout) as { pipeline: string };
+    expect(pipeline).toMatch(/^export-[0-9a-f]{32}$/);
+    let status: { states: Record<string, number>; accounts: Record<string, Record<string, number>> } | undefined;
+    for (let attempt = 0; status?.states["completed"] !== 1; attempt += 1) {
+      if (attempt > 200) throw new Error(`gave up waiting for the pipeline: ${JSON.stringify(status)}`);
+      const run = await impactkit(["queue", "status", "--json"], env);
+      expect(run.code, run.stderr).toBe(0);
+      status = JSON.parse(run.stdout) as typeof status;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(status.accounts[SID]).toMatchObject({ completed: 1, failed: 0 });
+    const [job] = sandbox.control.jobs();
+    expect(createHash("sha256").update(readFileSync(to)).digest("hex")).toBe((await sandbox.control.result(job!.job.id)).sha256);
+    worker.child.kill("SIGTERM");
+    const ended = await worker.done;
+    expect(ended.code).toBe(143);
+    expect(ended.stdout + ended.stderr + added.stdout + added.stderr).not.toContain(TOKEN);
+  });
+
+  it("refuses a request the queue cannot run with a usage error", async () => {
+    const run = await impactkit(["queue", "add", "export", "report", "x", "--api", "partner-v15", "--account-sid", "IR 1", "-o", join(dir, "x.csv")], { IMPACT_REDIS_URL: redis.url });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Account SID/);
+  });
+});
