@@ -6,12 +6,13 @@ import { bundleBench, renderBundle } from "./bundle-bench.ts";
 import { downloadBench, renderDownload } from "./download-bench.ts";
 import { overheadBench, renderOverhead } from "./overhead-bench.ts";
 import { pollPolicyBench, renderPollPolicy } from "./poll-policy-bench.ts";
+import { queueBench, renderQueue } from "./queue-bench.ts";
 import { renderScale, scaleBench } from "./scale-bench.ts";
 import { renderTypecheck, typecheckBench } from "./typecheck-bench.ts";
 
 /** The sizes of a full run (`pnpm bench`) and of the smoke run that keeps the benchmarks working. */
-export const FULL = { jobs: 10_000, downloadMiB: [256, 1024], downloadRuns: 5, exports: 300, waits: 10_000, longestJobMs: 300_000, calls: 10_000 };
-export const SMOKE = { jobs: 300, downloadMiB: [4], downloadRuns: 1, exports: 20, waits: 200, longestJobMs: 20_000, calls: 300 };
+export const FULL = { jobs: 10_000, downloadMiB: [256, 1024], downloadRuns: 5, exports: 300, waits: 10_000, longestJobMs: 300_000, calls: 10_000, pipelines: 200 };
+export const SMOKE = { jobs: 300, downloadMiB: [4], downloadRuns: 1, exports: 20, waits: 200, longestJobMs: 20_000, calls: 300, pipelines: 10 };
 
 export function machine(): string {
   const cpu = cpus();
@@ -32,9 +33,10 @@ export async function runAll(sizes: typeof FULL, log: (text: string) => void = (
     renderDownload(await downloadBench(sizes.downloadMiB, sizes.downloadRuns)),
   );
   add("3. Scale", "Exports and waits within the account's real hourly budget, against a sandbox in another process: one `createJobs` instance per account, its waits observed through the Jobs list; the anchors' per-job polling on the same workload.", renderScale(await scaleBench(sizes.exports, sizes.waits, sizes.longestJobMs)));
-  add("4. Overhead", "`GET /Jobs/{JobId}` through the generated client against raw `fetch`.", renderOverhead(await overheadBench(sizes.calls)));
-  add("5. Type-check cost", "`tsc --noEmit --extendedDiagnostics` (TypeScript 7) of a consumer against an empty one.", renderTypecheck(await typecheckBench()));
-  add("6. Bundle size", "size-limit (rolldown, brotli), `packages/jobs/.size-limit.json`.", renderBundle(await bundleBench()));
+  add("4. Queue", "`@impactkit/queue`: export pipelines through BullMQ worker processes and a real Redis (`redis-server`), against a sandbox in another process.", renderQueue(await queueBench(sizes.pipelines)));
+  add("5. Overhead", "`GET /Jobs/{JobId}` through the generated client against raw `fetch`.", renderOverhead(await overheadBench(sizes.calls)));
+  add("6. Type-check cost", "`tsc --noEmit --extendedDiagnostics` (TypeScript 7) of a consumer against an empty one.", renderTypecheck(await typecheckBench()));
+  add("7. Bundle size", "size-limit (rolldown, brotli), `packages/jobs/.size-limit.json`.", renderBundle(await bundleBench()));
   return [
     "# Benchmarks",
     "",

@@ -6,12 +6,13 @@ import { runAll, SMOKE } from "./run-all.ts";
 describe("benchmarks (smoke: tiny sizes, no timing asserted)", () => {
   it("every benchmark runs and reports its table", async () => {
     const markdown = await runAll(SMOKE);
-    for (const title of ["1. Poll policy", "2. Download", "3. Scale", "4. Overhead", "5. Type-check cost", "6. Bundle size"]) expect(markdown).toContain(`## ${title}`);
+    for (const title of ["1. Poll policy", "2. Download", "3. Scale", "4. Queue", "5. Overhead", "6. Type-check cost", "7. Bundle size"]) expect(markdown).toContain(`## ${title}`);
     expect(markdown).toMatch(/\| impactkit \(default\) \| \d+ \| \d+ \|/);
     expect(markdown).toMatch(/\| 4 MiB \| 4,194,\d{3} \| 302 → storage \|/);
     expect(markdown).toMatch(/\| 4 MiB \| 4,194,\d{3} \| Mode=Stream \|/);
     expect(markdown).toMatch(/\| 4 MiB \| 89,241 \| [\d,]+ \| [\d,]+ \|/);
     expect(markdown).toMatch(/\| 200 \| 200 \|/);
+    expect(markdown.match(/\| [124] \| 10 \| [\d.]+ s \| \d+ \| [\d.]+× \| \d+ \|/g)).toHaveLength(3);
     expect(markdown).toMatch(/\| all three flavors \+ jobs \| [\d.]+ s \| [\d,]+ \|/);
     const budget = (JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "packages", "jobs", ".size-limit.json"), "utf8")) as Array<{ limit?: string }>)[0]!.limit!;
     expect(markdown).toMatch(new RegExp(`\\| wait \\+ download, with a flavor client and openapi-fetch \\| [\\d.]+ kB \\| ${budget.replace(".", "\\.")} \\(within\\) \\|`));
