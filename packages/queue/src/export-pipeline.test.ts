@@ -55,24 +55,33 @@ const REPORTS: Record<Flavor, ExportRequest<Flavor>["export"]> = {
   brand: { report: "4222", params: { StartDate: "2026-11-01T00:00:00Z" } },
 };
 
+/** Looks every `ms` until `check` gives a value, up to `attempts` times; then fails naming `what`. A bound on waiting, not a duration under test. */
+async function poll<T>(what: string, check: () => Promise<T | undefined>, ms = 10, attempts = 3_000): Promise<T> {
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    const found = await check();
+    if (found !== undefined) return found;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
 /** Resolves once the pipeline is completed or failed, with its state, result and data, moving the sandbox's clock 10 s at a time meanwhile. */
-async function settled(id: string, on: ExportQueue<Flavor> = queue) {
-  for (;;) {
+function settled(id: string, on: ExportQueue<Flavor> = queue) {
+  return poll(`pipeline ${id} to settle`, async () => {
     const state = await on.queue.getJobState(id);
     const job = state === "completed" || state === "failed" ? await on.queue.getJob(id) : undefined;
     if (job) return { state, result: job.returnvalue, data: job.data, reason: job.failedReason };
     sandbox.control.advance(10_000);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+    return undefined;
+  });
 }
 
 /** Resolves once the pipeline has checked its job `checks` times and sleeps in the delayed set (the sandbox's clock standing still). */
-async function sleeping(id: string, checks: number, on: ExportQueue<Flavor> = queue): Promise<void> {
-  for (;;) {
+function sleeping(id: string, checks: number, on: ExportQueue<Flavor> = queue): Promise<true> {
+  return poll(`pipeline ${id} to sleep after ${checks} checks`, async () => {
     const job = await on.queue.getJob(id);
-    if (job && job.data.checks >= checks && (await on.queue.getJobState(id)) === "delayed") return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+    return job && job.data.checks >= checks && (await on.queue.getJobState(id)) === "delayed" ? true : undefined;
+  }, 5);
 }
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
@@ -136,7 +145,9 @@ describe("a worker killed mid-wait", () => {
     const account = { accountSid: "IRKILLED0001", authToken: TOKENS["IRKILLED0001"]! };
     sandbox.control.addAccount(account);
     const crashQueue = createExportQueue({ redisUrl: redis.url, flavors: FLAVORS, name });
-    const child = spawn(process.execPath, [join(import.meta.dirname, "worker-process.fixture.mjs"), redis.url, name, sandbox.url], {
+    // Checks 2 s apart: the pipeline sleeps in the delayed set when the worker is killed, not in a step (a worker
+    // killed mid-step leaves a lock that BullMQ's stalled-job check frees only after its lock duration).
+    const child = spawn(process.execPath, [join(import.meta.dirname, "worker-process.fixture.mjs"), redis.url, name, sandbox.url, "2000"], {
       stdio: ["ignore", "pipe", "inherit"],
       env: { ...process.env, IMPACT_AUTH_TOKEN: account.authToken },
     });
@@ -181,10 +192,10 @@ describe("a Job Completion Event", () => {
       expect((await fetch(`${base}?secret=${secret}`)).status).toBe(400);
       expect(await eventQueue.queue.getJobState(id)).toBe("delayed");
       expect((await fetch(`${base}?secret=${secret}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ JobId: jobId }) })).status).toBe(204);
-      for (let state = await eventQueue.queue.getJobState(id); state !== "completed"; state = await eventQueue.queue.getJobState(id)) {
-        expect(state).not.toBe("failed");
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      expect(await poll("the woken pipeline to finish", async () => {
+        const state = await eventQueue.queue.getJobState(id);
+        return state === "completed" || state === "failed" ? state : undefined;
+      })).toBe("completed");
       expect((await eventQueue.queue.getJob(id))!.data.checks).toBe(1);
     } finally {
       server.close();
