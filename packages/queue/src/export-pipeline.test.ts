@@ -10,6 +10,7 @@ import { createClient as agencyClient } from "@impactkit/agency-v3";
 import { createClient as brandClient } from "@impactkit/brand";
 import { createClient as partnerClient } from "@impactkit/partner-v15";
 import { DEFAULT_ACCOUNT, startSandbox, type Sandbox } from "@impactkit/sandbox";
+import { InvalidArgumentError } from "@impactkit/jobs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { completionEventHandler } from "./completion-event-handler.js";
 import type { ExportRequest } from "./export-pipeline.js";
@@ -124,6 +125,7 @@ describe("the queue", () => {
   it("refuses a request it cannot run before anything reaches Redis", async () => {
     const keys = await redis.client.dbsize();
     await expect(queue.add({ flavor: "partner-v99" as Flavor, account: DEFAULT_ACCOUNT.accountSid, export: REPORTS["partner-v15"], to: join(dir, "x.csv") })).rejects.toThrow(/flavor "partner-v99" is not one of partner-v15, agency-v3, brand/);
+    await expect(queue.add({ flavor: "partner-v99" as Flavor, account: DEFAULT_ACCOUNT.accountSid, export: REPORTS["partner-v15"], to: join(dir, "x.csv") })).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(queue.add({ flavor: "brand", account: "IR 1:2", export: REPORTS.brand, to: join(dir, "x.csv") })).rejects.toThrow(/Account SID/);
     expect(await redis.client.dbsize()).toBe(keys);
   });
@@ -190,6 +192,8 @@ describe("a Job Completion Event", () => {
       expect((await fetch(`${base}?secret=wrong&JobId=${jobId}`)).status).toBe(401);
       expect((await fetch(`${base}?secret=${secret}&JobId=00000000-0000-4000-8000-000000000000`)).status).toBe(404);
       expect((await fetch(`${base}?secret=${secret}`)).status).toBe(400);
+      const form = new URLSearchParams({ JobId: "00000000-0000-4000-8000-000000000000" });
+      expect((await fetch(`${base}?secret=${secret}`, { method: "POST", body: form })).status).toBe(404);
       expect(await eventQueue.queue.getJobState(id)).toBe("delayed");
       expect((await fetch(`${base}?secret=${secret}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ JobId: jobId }) })).status).toBe(204);
       expect(await poll("the woken pipeline to finish", async () => {

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { InvalidArgumentError } from "@impactkit/jobs";
 
 /** What to export: a report with its parameters, or the clicks (ClickExport) with theirs. */
 export type ExportSpec = { report: string; params: Record<string, string | number | boolean> } | { clicks: Record<string, string | number | boolean> };
@@ -61,10 +62,10 @@ export function pipelineId(request: ExportRequest): string {
   return `export-${createHash("sha256").update(canonical({ flavor: request.flavor, account: request.account, export: request.export, to: request.to })).digest("hex").slice(0, 32)}`;
 }
 
-/** Rejects a request that cannot run, before anything reaches Redis. */
+/** Rejects a request that cannot run, before anything reaches Redis, with the project's `InvalidArgumentError`. */
 export function checkRequest(request: ExportRequest, flavors: readonly string[]): void {
   const fail = (why: string) => {
-    throw new TypeError(`cannot queue this export: ${why}`);
+    throw new InvalidArgumentError(`cannot queue this export: ${why}`);
   };
   if (!flavors.includes(request.flavor)) fail(`flavor ${JSON.stringify(request.flavor)} is not one of ${flavors.join(", ")}`);
   if (typeof request.account !== "string" || !/^[A-Za-z0-9]+$/.test(request.account)) fail("account must be an Account SID (letters and digits)");

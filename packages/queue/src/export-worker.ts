@@ -49,12 +49,18 @@ export function createExportWorker<F extends string>(options: ExportWorkerOption
   const budget = createAccountBudget(connection, options.budget);
   const checkDelay = options.checkDelayMs ?? defaultCheckDelay;
   const name = options.name ?? DEFAULT_QUEUE_NAME;
-  const jobsFor = (data: PipelineData): Jobs<{}> => {
-    const factory = options.clients[data.flavor as F];
-    if (!factory) throw new UnrecoverableError(`this worker serves no flavor ${JSON.stringify(data.flavor)}`);
-    let client: ImpactClient<any> | undefined;
-    client = factory(data.account, budgetedFetch(budget, data.account, () => client?.spec.api));
-    return createJobs(client, options.jobs) as unknown as Jobs<{}>;
+  /** One `createJobs` instance per flavor and account, made on its first step: its rate state lives on between steps. */
+  const instances = new Map<string, Jobs<{}>>();
+  const jobsFor = ({ flavor, account }: PipelineData): Jobs<{}> => {
+    const key = `${flavor} ${account}`;
+    const known = instances.get(key);
+    if (known) return known;
+    const factory = options.clients[flavor as F];
+    if (!factory) throw new UnrecoverableError(`this worker serves no flavor ${JSON.stringify(flavor)}`);
+    const client: ImpactClient<any> = factory(account, budgetedFetch(budget, account, () => client.spec.api));
+    const jobs = createJobs(client, options.jobs) as unknown as Jobs<{}>;
+    instances.set(key, jobs);
+    return jobs;
   };
   const processor = async (job: QueueJob<PipelineData, PipelineResult>, token?: string): Promise<PipelineResult> => {
     const jobs = jobsFor(job.data);

@@ -87,13 +87,7 @@ export function queueCommands(program: Command, globals: Globals, context: Comma
       const account = sidFlag ?? context.env["IMPACT_ACCOUNT_SID"];
       if (!account) throw new UsageError("--account-sid (or IMPACT_ACCOUNT_SID) names the account to export for");
       const params = parseParams(options.param) as Record<string, string>;
-      const id = await withQueue(context, async (exports) => {
-        try {
-          return await exports.add({ flavor: api as ApiName, account, export: { report: reportId, params }, to: options.output });
-        } catch (error) {
-          throw error instanceof TypeError ? new UsageError(error.message) : error;
-        }
-      });
+      const id = await withQueue(context, (exports) => exports.add({ flavor: api as ApiName, account, export: { report: reportId, params }, to: options.output }));
       context.output.result([`Queued pipeline ${id}`], { pipeline: id });
     });
 
