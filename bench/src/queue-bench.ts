@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { createExportQueue } from "@impactkit/queue";
 import type { Redis } from "ioredis";
-import { startRedis } from "../../packages/queue/src/test-support.ts";
+import { startRedis } from "@impactkit/queue/testing";
 import { sandboxProcess } from "./processes.ts";
 import { scaleAccount } from "./scale-bench.ts";
 import { table } from "./stats.ts";

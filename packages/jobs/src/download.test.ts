@@ -166,6 +166,59 @@ describe("download", () => {
     expect(filesIn()).toEqual(["rerun.csv"]);
   });
 
+  describe("with resume", () => {
+    /** Starts a resumable download on slow storage and aborts it once `bytes` arrived: its temporary file and checkpoint stay. */
+    async function interrupted(id: string, target: string, bytes: number): Promise<void> {
+      sandbox.control.inject({ route: "storage", fault: { kind: "slow", bytesPerSecond: 400_000 } });
+      const controller = new AbortController();
+      const download = jobs().download(id, { to: target, resume: true, signal: controller.signal, onProgress: (received) => received > bytes && controller.abort(new Error("killed")) });
+      await expect(download).rejects.toBeInstanceOf(JobAbortedError);
+      sandbox.control.clearFaults();
+      sandbox.control.clearRequests();
+    }
+
+    it("keeps what an interrupted download received and the next one asks only for the rest of that version", async () => {
+      const target = join(dir, "resumable.csv");
+      const temp = downloadTempPath(target, jobId);
+      await interrupted(jobId, target, 200_000);
+      expect(filesIn()).toEqual([temp, `${temp}.json`].map((path) => path.slice(dir.length + 1)).sort());
+      const checkpoint = JSON.parse(readFileSync(`${temp}.json`, "utf8")) as { bytes: number; validator: string };
+      expect(checkpoint.bytes).toBeGreaterThan(200_000);
+      const truth = await sandbox.control.result(jobId);
+      const result = await jobs().download(jobId, { to: target, resume: true });
+      expect(result.bytes).toBe(truth.size);
+      expect(sha256(target)).toBe(truth.sha256);
+      const [storage] = sandbox.control.requests("storage");
+      expect(storage!.headers).toMatchObject({ range: `bytes=${checkpoint.bytes}-`, "if-range": checkpoint.validator });
+      expect(storage!.status).toBe(206);
+      expect(filesIn()).toEqual(["resumable.csv"]);
+    });
+
+    it("starts over from byte 0 when the stored object changed meanwhile (If-Range did not match)", async () => {
+      const changing = (await jobs().exportReport("4222", { SUBAID: 77 })).id;
+      const target = join(dir, "changed.csv");
+      await interrupted(changing, target, 100_000);
+      sandbox.control.inject({ route: "storage", fault: { kind: "object-changed" } });
+      await jobs().download(changing, { to: target, resume: true });
+      expect(sha256(target)).toBe((await sandbox.control.result(changing)).sha256);
+      expect(sandbox.control.requests("storage").map((request) => [request.status, request.headers["range"] !== undefined])).toEqual([[200, true]]);
+      expect(filesIn()).toEqual(["changed.csv"]);
+    });
+
+    it("ignores a checkpoint that does not describe its temporary file, and a download without resume removes both", async () => {
+      const target = join(dir, "stale.csv");
+      const temp = downloadTempPath(target, jobId);
+      writeFileSync(temp, "short");
+      writeFileSync(`${temp}.json`, JSON.stringify({ bytes: 1_000, validator: '"v1"', total: 2_000 }));
+      await jobs().download(jobId, { to: target, resume: true });
+      expect(sha256(target)).toBe((await sandbox.control.result(jobId)).sha256);
+      expect(sandbox.control.requests("storage")[0]!.headers["range"]).toBeUndefined();
+      await interrupted(jobId, join(dir, "plain.csv"), 100_000);
+      await jobs().download(jobId, { to: join(dir, "plain.csv") });
+      expect(filesIn()).toEqual(["plain.csv", "stale.csv"]);
+    });
+  });
+
   it("names a full disk, a read-only file system or a denied write, with the path", () => {
     const error = diskError(Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" }), "/data/out.csv") as DownloadError;
     expect(error).toBeInstanceOf(DownloadError);

@@ -1,17 +1,27 @@
 import { createHash } from "node:crypto";
-import { link, lstat, open, rename, rm, stat, unlink } from "node:fs/promises";
+import { link, lstat, open, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { JobsContext } from "./context.js";
 import { DownloadError, InvalidArgumentError, JobAbortedError } from "./errors.js";
 import { FileSink } from "./file-sink.js";
 import { validateJobId } from "./job-id.js";
-import { transferResult, type ResultOptions } from "./result-stream.js";
+import { transferResult, type ResultOptions, type ResultSink, type ResumePoint } from "./result-stream.js";
 
 export interface DownloadOptions extends ResultOptions {
   /** The file to write. Its folder must exist. */
   to: string;
   /** Replace an existing file (default: refuse). */
   overwrite?: boolean;
+  /**
+   * Keep what was received when the download fails, is aborted or its process dies, and continue from it
+   * the next time this job is downloaded to this path — by this process or another one that sees the same
+   * folder. Beside the hidden temporary file (`downloadTempPath`), a checkpoint records the stored object's
+   * validator and how many bytes are safely in the file; the next download asks for the rest with `Range`
+   * and `If-Range` (RFC 9110 §14.2, §13.1.5), and starts over from byte 0 when the object changed or the
+   * server cannot resume. Nothing partial ever appears at `to` (default: false — a failure removes the
+   * temporary file, and a download removes one a killed process left).
+   */
+  resume?: boolean;
 }
 
 export interface DownloadResult {
@@ -68,12 +78,53 @@ const WRITES_IN_FLIGHT = 4;
 /**
  * The temporary file of a download of `jobId` to `path`: beside the target, hidden, and named after
  * both (a hash, so that any legal target name still fits the 255-byte limit), so that a rerun of the
- * same download finds a stale one left by a killed process and removes it. A process that must exit
- * before the download can clean up removes this file itself.
+ * same download finds a stale one left by a killed process and removes it (or, with `resume`, continues
+ * it). A process that must exit before the download can clean up removes this file itself.
  */
 export function downloadTempPath(to: string, jobId: string): string {
   const path = resolve(to);
   return join(dirname(path), `.impactkit-${createHash("sha256").update(`${jobId}\0${path}`).digest("hex").slice(0, 16)}.part`);
+}
+
+/** The checkpoint of a resumable download: beside its temporary file. */
+const checkpointPath = (temp: string) => `${temp}.json`;
+
+/** The checkpoint a killed or failed download left, if it still describes its temporary file. */
+async function readCheckpoint(temp: string): Promise<ResumePoint | undefined> {
+  try {
+    const point = JSON.parse(await readFile(checkpointPath(temp), "utf8")) as Partial<Record<keyof ResumePoint, unknown>>;
+    const { bytes, validator, total } = point;
+    if (typeof validator !== "string" || !Number.isSafeInteger(bytes) || (bytes as number) <= 0) return undefined;
+    if (total !== null && !(Number.isSafeInteger(total) && (total as number) >= (bytes as number))) return undefined;
+    if ((await stat(temp)).size < (bytes as number)) return undefined;
+    return { bytes: bytes as number, validator, total: total === null ? undefined : (total as number) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `sink` recording its checkpoints: only bytes already in the file count, and a restart forgets the
+ * checkpoint first. `save()` records the last version seen once more, when the transfer stops.
+ */
+function checkpointed(sink: FileSink, temp: string): ResultSink & { save(): Promise<void> } {
+  const path = checkpointPath(temp);
+  let last: { validator: string; total: number | undefined } | undefined;
+  const checkpoint = async (version: { validator: string; total: number | undefined }) => {
+    last = version;
+    const bytes = await sink.finish();
+    if (bytes > 0) await writeFile(path, JSON.stringify({ bytes, validator: version.validator, total: version.total ?? null }));
+  };
+  return {
+    write: (chunk) => sink.write(chunk),
+    async restart() {
+      last = undefined;
+      await rm(path, { force: true });
+      await sink.restart();
+    },
+    checkpoint,
+    save: () => (last ? checkpoint(last) : Promise.resolve()),
+  };
 }
 
 /** What the file-system errors a download can meet mean, in words (errno(3)). */
@@ -97,28 +148,38 @@ export function diskError(error: unknown, path: string): unknown {
  * Streams a job's result to disk in constant memory: into a temporary file beside the target, then an
  * atomic rename (or, without `overwrite`, a hard link that fails if the target appeared meanwhile).
  * Whatever happens — a failure, an abort, an exception from `onProgress` — no partial file is left at
- * the target or beside it, and the published file has exactly the size the server announced.
+ * the target, nor beside it unless `resume` keeps it for the next attempt, and the published file has
+ * exactly the size the server announced.
  */
 export async function downloadJob(context: JobsContext, id: string, options: DownloadOptions): Promise<DownloadResult> {
   const jobId = validateJobId(id);
   const { overwrite, signal } = options;
   const path = await checkDownloadTarget(options.to, overwrite);
   const temp = downloadTempPath(path, jobId);
-  await rm(temp, { force: true });
+  const from = options.resume ? await readCheckpoint(temp) : undefined;
+  if (!from) await Promise.all([rm(temp, { force: true }), rm(checkpointPath(temp), { force: true })]);
   try {
-    const file = await open(temp, "wx").catch((error: unknown) => Promise.reject(diskError(error, temp)));
+    const file = await open(temp, from ? "r+" : "wx").catch((error: unknown) => Promise.reject(diskError(error, temp)));
     let bytes: number;
     try {
-      const sink = new FileSink(file, WRITE_BATCH, WRITES_IN_FLIGHT);
-      await transferResult(context, jobId, options, sink);
+      if (from) await file.truncate(from.bytes);
+      const sink = new FileSink(file, WRITE_BATCH, WRITES_IN_FLIGHT, undefined, from?.bytes);
+      const resumable = options.resume ? checkpointed(sink, temp) : undefined;
+      try {
+        await transferResult(context, jobId, options, resumable ?? sink, from);
+      } catch (error) {
+        await resumable?.save().catch(() => undefined);
+        throw error;
+      }
       bytes = await sink.finish();
     } finally {
       await file.close();
     }
     await (overwrite ? rename : publishWithoutOverwrite)(temp, path);
+    await rm(checkpointPath(temp), { force: true });
     return { path, bytes };
   } catch (error) {
-    await rm(temp, { force: true });
+    if (!options.resume) await rm(temp, { force: true });
     if (signal?.aborted && !(error instanceof JobAbortedError)) throw new JobAbortedError(`Downloading job ${jobId}`, signal.reason);
     throw diskError(error, path);
   }

@@ -35,8 +35,10 @@ export class FileSink {
   /** Batch buffers whose writes are done, for the next batches. */
   readonly #spare: Buffer[] = [];
 
-  constructor(file: FileHandle, batchBytes: number, depth: number, now: () => number = () => performance.now()) {
+  /** `start` is where the first write goes: the size of a partial file a download resumes. */
+  constructor(file: FileHandle, batchBytes: number, depth: number, now: () => number = () => performance.now(), start = 0) {
     this.#file = file;
+    this.#position = start;
     this.#batchBytes = batchBytes;
     this.#depth = depth;
     this.#now = now;
@@ -75,7 +77,7 @@ export class FileSink {
     await this.#file.truncate(0);
   }
 
-  /** Writes what is left and waits for every write; resolves to the file's size. */
+  /** Writes what is left and waits for every write; resolves to the file's size. More writes may follow (a download's checkpoint). */
   async finish(): Promise<number> {
     this.#flush();
     await this.#settle();

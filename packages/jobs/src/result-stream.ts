@@ -37,7 +37,22 @@ export interface ResultSink {
   write(chunk: Uint8Array): Promise<void> | undefined;
   /** The result must be read again from byte 0: drop what was written. Without it, that is a `DownloadError`. */
   restart?(reason: string): Promise<void>;
+  /**
+   * Records where the transfer stands, for a later one to resume from (`ResumePoint`): called once the
+   * version being read is known, then every `CHECKPOINT_BYTES`. Only versions with a validator are recorded.
+   */
+  checkpoint?(version: { validator: string; total: number | undefined }): Promise<void>;
 }
+
+/** Where an earlier transfer stopped: the sink holds the first `bytes` of the version `validator` names. */
+export interface ResumePoint {
+  bytes: number;
+  validator: string;
+  total: number | undefined;
+}
+
+/** How often a sink with `checkpoint` records its progress. */
+const CHECKPOINT_BYTES = 1 << 20;
 
 /** How many redirects of the storage origin are followed (each one checked by `storageUrl`). */
 const MAX_STORAGE_REDIRECTS = 5;
@@ -158,9 +173,10 @@ async function open(context: JobsContext, jobId: string, options: ResultOptions,
  * the range with no way to tell the version, or the body came in a content coding, the result is read
  * again from byte 0: `restart` drops what was delivered (a download truncates its file); a sink without
  * `restart` (a stream whose consumer already has bytes) gets a `DownloadError` instead. The consumer sees each byte of
- * one version once; an abort stops any phase at once.
+ * one version once; an abort stops any phase at once. `from` continues a transfer an earlier process left:
+ * the first request asks for the rest of that version.
  */
-export async function transferResult(context: JobsContext, id: string, options: ResultOptions, sink: ResultSink): Promise<void> {
+export async function transferResult(context: JobsContext, id: string, options: ResultOptions, sink: ResultSink, from?: ResumePoint): Promise<void> {
   const jobId = validateJobId(id);
   const maxAttempts = options.maxAttempts ?? 5;
   const what = `Downloading job ${jobId}`;
@@ -169,8 +185,8 @@ export async function transferResult(context: JobsContext, id: string, options: 
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
   const aborted = () => new JobAbortedError(what, options.signal?.reason);
   const deadline = timing.now() + (options.wait?.timeoutMs ?? context.timeoutMs);
-  const position: Position = { delivered: 0, validator: undefined };
-  let total: number | undefined;
+  const position: Position = { delivered: from?.bytes ?? 0, validator: from?.validator };
+  let total = from?.total;
   let failures = 0;
   /** Counts a failed transfer and backs off before the next, or gives up. */
   const fail = async (reason: string): Promise<void> => {
@@ -217,6 +233,9 @@ export async function transferResult(context: JobsContext, id: string, options: 
       }
       position.validator = validator;
       total ??= totalOf(response);
+      const checkpoint = sink.checkpoint && validator !== undefined ? sink.checkpoint.bind(sink, { validator, total }) : undefined;
+      await checkpoint?.();
+      let nextCheckpoint = position.delivered + CHECKPOINT_BYTES;
       const body = bodySource(response, timing, idleTimeoutMs, signal)!;
       let broken: string | undefined;
       try {
@@ -241,6 +260,10 @@ export async function transferResult(context: JobsContext, id: string, options: 
           options.onProgress?.(position.delivered, total);
           const full = sink.write(chunk);
           if (full) await full;
+          if (checkpoint && position.delivered >= nextCheckpoint) {
+            await checkpoint();
+            nextCheckpoint = position.delivered + CHECKPOINT_BYTES;
+          }
         }
       } finally {
         body.close();

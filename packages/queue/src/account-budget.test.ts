@@ -1,7 +1,8 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AccountBudgetError } from "./account-budget-error.js";
 import { createAccountBudget } from "./account-budget.js";
-import { dumpRedis, startRedis, type ThrowawayRedis } from "./test-support.js";
+import { dumpRedis, startRedis, type ThrowawayRedis } from "./testing.js";
 
 let redis: ThrowawayRedis;
 const machines: Redis[] = [];
@@ -20,27 +21,22 @@ afterAll(async () => {
 });
 
 describe("createAccountBudget", () => {
-  it("is one budget per account for every machine: the one that finds it spent waits for the hour, the others' accounts do not", async () => {
-    const slept: number[] = [];
+  it("is one budget per account for every machine: the one that finds it spent is told how long until the hour renews it, the others' accounts go on", async () => {
     const first = createAccountBudget(machine(), { perHour: 3, keyPrefix: "fleet" });
-    const second = createAccountBudget(machine(), {
-      perHour: 3,
-      keyPrefix: "fleet",
-      sleep: async (ms) => {
-        slept.push(ms);
-        await first.reconcile("IRAAA", { remaining: 3, resetAt: Date.now() + 3_600_000 });
-      },
-    });
+    const second = createAccountBudget(machine(), { perHour: 3, keyPrefix: "fleet" });
     await first.take("IRAAA");
     await second.take("IRAAA");
     await first.take("IRAAA");
     expect(await second.remaining("IRAAA")).toBe(0);
     await second.take("IRBBB");
     expect(await first.remaining("IRBBB")).toBe(2);
+    const spent = await second.take("IRAAA").then(() => undefined, (error: unknown) => error);
+    expect(spent).toBeInstanceOf(AccountBudgetError);
+    expect(spent).toMatchObject({ account: "IRAAA", message: expect.stringMatching(/^account IRAAA: its 3 requests of the hour are spent; its pipelines wait \d+ s$/) });
+    expect((spent as AccountBudgetError).retryInMs).toBeGreaterThan(3_500_000);
+    expect((spent as AccountBudgetError).retryInMs).toBeLessThanOrEqual(3_600_000);
+    await first.reconcile("IRAAA", { remaining: 3, resetAt: Date.now() + 3_600_000 });
     await second.take("IRAAA");
-    expect(slept).toHaveLength(1);
-    expect(slept[0]).toBeGreaterThan(3_500_000);
-    expect(slept[0]).toBeLessThanOrEqual(3_600_000);
     expect(await first.remaining("IRAAA")).toBe(2);
   });
 

@@ -1,8 +1,8 @@
 import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import { AccountBudgetError } from "./account-budget-error.js";
+import { DOCUMENTED_HOURLY_BUDGET } from "./defaults.js";
 
-/** impact.com's documented hourly budget of an account (https://integrations.impact.com/impact-publisher/reference/rate-limits). */
-const DOCUMENTED_HOURLY_BUDGET = 1_000;
 const HOUR_S = 3_600;
 
 export interface AccountBudgetOptions {
@@ -10,13 +10,11 @@ export interface AccountBudgetOptions {
   perHour?: number;
   /** Prefix of the budget's Redis keys (default `impactkit:budget`). */
   keyPrefix?: string;
-  /** How to wait (default: a timer); tests make it instant. */
-  sleep?: (ms: number) => Promise<void>;
 }
 
 /** One hourly request budget per account, kept in Redis, so that every worker of a fleet spends the same one. */
 export interface AccountBudget {
-  /** Takes one request from `account`'s budget, waiting until the hour renews it when it is spent. */
+  /** Takes one request from `account`'s budget; rejects with an `AccountBudgetError` (how long until it renews) when it is spent. */
   take(account: string): Promise<void>;
   /** What the API said is left (its rate-limit headers): the fleet's count follows the server's. */
   reconcile(account: string, state: { remaining: number; resetAt: number }, now?: number): Promise<void>;
@@ -30,18 +28,14 @@ export interface AccountBudget {
  */
 export function createAccountBudget(redis: Redis, options: AccountBudgetOptions = {}): AccountBudget {
   const perHour = options.perHour ?? DOCUMENTED_HOURLY_BUDGET;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const limiter = new RateLimiterRedis({ storeClient: redis, points: perHour, duration: HOUR_S, keyPrefix: options.keyPrefix ?? "impactkit:budget" });
   return {
     async take(account) {
-      for (;;) {
-        try {
-          await limiter.consume(account, 1);
-          return;
-        } catch (error) {
-          if (!(error instanceof RateLimiterRes)) throw error;
-          await sleep(Math.max(1, error.msBeforeNext));
-        }
+      try {
+        await limiter.consume(account, 1);
+      } catch (error) {
+        if (!(error instanceof RateLimiterRes)) throw error;
+        throw new AccountBudgetError(account, Math.max(1, error.msBeforeNext), `its ${perHour} requests of the hour are spent`);
       }
     },
     async reconcile(account, { remaining, resetAt }, now = Date.now()) {

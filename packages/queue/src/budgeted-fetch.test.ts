@@ -2,9 +2,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AccountBudgetError } from "./account-budget-error.js";
 import { createAccountBudget } from "./account-budget.js";
 import { budgetedFetch } from "./budgeted-fetch.js";
-import { startRedis, type ThrowawayRedis } from "./test-support.js";
+import { startRedis, type ThrowawayRedis } from "./testing.js";
 
 let redis: ThrowawayRedis;
 let client: Redis;
@@ -41,19 +42,41 @@ describe("budgetedFetch", () => {
     expect(await client.ttl("headers:IRDDD")).toBeLessThanOrEqual(1_200);
   });
 
-  it("waits, without sending, while the account's budget is spent", async () => {
-    const slept: number[] = [];
-    const budget = createAccountBudget(client, { keyPrefix: "spent", perHour: 1, sleep: async (ms) => void slept.push(ms) });
-    const spent = createAccountBudget(client, { keyPrefix: "spent", perHour: 1 });
-    await spent.take("IREEE");
+  it("sends nothing while the account's budget is spent: it rejects with how long until it renews", async () => {
+    const budget = createAccountBudget(client, { keyPrefix: "spent", perHour: 1 });
+    await budget.take("IREEE");
     const before = answered;
-    const fetch = budgetedFetch(budget, "IREEE", () => "partner");
-    const sending = fetch(new Request(url));
-    for (let tries = 0; slept.length < 3 && tries < 1_000; tries += 1) await new Promise((resolve) => setTimeout(resolve, 1));
-    expect(slept.length).toBeGreaterThanOrEqual(3);
+    const error = await budgetedFetch(budget, "IREEE", () => "partner")(new Request(url)).then(() => undefined, (failure: unknown) => failure);
+    expect(error).toBeInstanceOf(AccountBudgetError);
     expect(answered).toBe(before);
-    await spent.reconcile("IREEE", { remaining: 1, resetAt: Date.now() + 3_600_000 });
-    expect((await sending).status).toBe(200);
+    await budget.reconcile("IREEE", { remaining: 1, resetAt: Date.now() + 3_600_000 });
+    expect((await budgetedFetch(budget, "IREEE", () => "partner")(new Request(url))).status).toBe(200);
     expect(answered).toBe(before + 1);
+  });
+
+  it("a 429 spends the account's budget for the fleet until its Retry-After, and nothing is retried", async () => {
+    const limited = createServer((_request, response) => {
+      answered += 1;
+      response.writeHead(429, { "retry-after": "120", "content-type": "application/json" }).end('{"Message":"Too Many Requests"}');
+    });
+    await new Promise<void>((resolve) => limited.listen(0, "127.0.0.1", resolve));
+    const elsewhere = new Redis(redis.url);
+    try {
+      const budget = createAccountBudget(client, { keyPrefix: "limited" });
+      const other = createAccountBudget(elsewhere, { keyPrefix: "limited" });
+      const before = answered;
+      const error = await budgetedFetch(budget, "IRFFF", () => "partner")(new Request(`http://127.0.0.1:${(limited.address() as AddressInfo).port}/`)).then(() => undefined, (failure: unknown) => failure);
+      expect(error).toBeInstanceOf(AccountBudgetError);
+      expect((error as AccountBudgetError).retryInMs).toBeGreaterThan(119_000);
+      expect((error as AccountBudgetError).retryInMs).toBeLessThanOrEqual(120_000);
+      expect(answered).toBe(before + 1);
+      expect(await other.remaining("IRFFF")).toBe(0);
+      await expect(other.take("IRFFF")).rejects.toBeInstanceOf(AccountBudgetError);
+      expect(await other.remaining("IRGGG")).toBe(1_000);
+      expect(await client.ttl("limited:IRFFF")).toBeLessThanOrEqual(120);
+    } finally {
+      elsewhere.disconnect();
+      limited.close();
+    }
   });
 });

@@ -1,18 +1,30 @@
-import { readRateLimit } from "@impactkit/jobs";
+import { parseRetryAfter, readRateLimit } from "@impactkit/jobs";
+import { AccountBudgetError } from "./account-budget-error.js";
 import type { AccountBudget } from "./account-budget.js";
+import { RATE_LIMITED_MS } from "./defaults.js";
 
 /**
  * A `fetch` that takes each request from `account`'s fleet-wide budget before sending it, then reconciles
  * the budget with the rate-limit headers of the answer (https://integrations.impact.com/impact-publisher/reference/rate-limits).
+ * A 429 spends the account's budget for the whole fleet until its `Retry-After` (or the headers' reset) and
+ * rejects with an `AccountBudgetError`, as a spent budget does: the pipeline waits in Redis, not in a retry loop.
  * `api()` names the flavor whose header names apply ("partner", "agency", "brand"), once the client is made.
  */
 export function budgetedFetch(budget: AccountBudget, account: string, api: () => string | undefined, fetch: (input: Request) => Promise<Response> = globalThis.fetch): (input: Request) => Promise<Response> {
   return async (input) => {
     await budget.take(account);
     const response = await fetch(input);
+    const now = Date.now();
     const flavor = api();
-    const state = flavor === undefined ? undefined : readRateLimit(response.headers, flavor, Date.now());
-    if (state) await budget.reconcile(account, state);
+    const state = flavor === undefined ? undefined : readRateLimit(response.headers, flavor, now);
+    if (response.status === 429) {
+      await response.body?.cancel().catch(() => undefined);
+      const retryAfter = parseRetryAfter(response.headers.get("retry-after"), now);
+      const resetAt = now + (retryAfter ?? (state ? Math.max(0, state.resetAt - now) : RATE_LIMITED_MS));
+      await budget.reconcile(account, { remaining: 0, resetAt }, now);
+      throw new AccountBudgetError(account, resetAt - now, "the API answered 429 Too Many Requests");
+    }
+    if (state) await budget.reconcile(account, state, now);
     return response;
   };
 }

@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
+import { existsSync } from "node:fs";
+import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,13 +11,15 @@ import { createClient as agencyClient } from "@impactkit/agency-v3";
 import { createClient as brandClient } from "@impactkit/brand";
 import { createClient as partnerClient } from "@impactkit/partner-v15";
 import { DEFAULT_ACCOUNT, startSandbox, type Sandbox } from "@impactkit/sandbox";
-import { InvalidArgumentError } from "@impactkit/jobs";
+import { downloadTempPath, InvalidArgumentError } from "@impactkit/jobs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAccountBudget } from "./account-budget.js";
+import { observerJobId } from "./account-observer.js";
 import { completionEventHandler } from "./completion-event-handler.js";
 import type { ExportRequest } from "./export-pipeline.js";
 import { createExportQueue, type ExportQueue } from "./export-queue.js";
 import { createExportWorker, type ClientFactory, type ExportWorker } from "./export-worker.js";
-import { dumpRedis, startRedis, type ThrowawayRedis } from "./test-support.js";
+import { dumpRedis, startRedis, type ThrowawayRedis } from "./testing.js";
 
 const FLAVORS = ["partner-v15", "agency-v3", "brand"] as const;
 type Flavor = (typeof FLAVORS)[number];
@@ -28,7 +31,7 @@ let queue: ExportQueue<Flavor>;
 let worker: ExportWorker;
 
 /** The workers' own configuration: tokens live here, in their processes, and nowhere in Redis. */
-const TOKENS: Record<string, string> = { [DEFAULT_ACCOUNT.accountSid]: DEFAULT_ACCOUNT.authToken, IRKILLED0001: "killed-worker-token" };
+const TOKENS: Record<string, string> = { [DEFAULT_ACCOUNT.accountSid]: DEFAULT_ACCOUNT.authToken };
 const clients = (): Record<Flavor, ClientFactory> => {
   const options = (account: string, fetch: (input: Request) => Promise<Response>) => ({ accountSid: account, authToken: TOKENS[account]!, baseUrl: sandbox.url, fetch });
   return { "partner-v15": (account, fetch) => partnerClient(options(account, fetch)), "agency-v3": (account, fetch) => agencyClient(options(account, fetch)), brand: (account, fetch) => brandClient(options(account, fetch)) };
@@ -87,6 +90,34 @@ function sleeping(id: string, checks: number, on: ExportQueue<Flavor> = queue): 
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
 
+/** A worker in a process of its own (worker-process.fixture.mjs), ready; `kill()` SIGKILLs it and resolves once it is gone. */
+async function workerProcess(args: { name: string; baseUrl: string; checkDelayMs: number; lockDurationMs?: number; token: string }) {
+  const argv = [args.name, args.baseUrl, String(args.checkDelayMs), ...(args.lockDurationMs ? [String(args.lockDurationMs)] : [])];
+  const child = spawn(process.execPath, [join(import.meta.dirname, "worker-process.fixture.mjs"), redis.url, ...argv], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, IMPACT_AUTH_TOKEN: args.token },
+  });
+  const exited = new Promise((resolve) => child.once("exit", (_, signal) => resolve(signal)));
+  await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
+  return {
+    async kill() {
+      child.kill("SIGKILL");
+      expect(await exited).toBe("SIGKILL");
+    },
+  };
+}
+
+/** A new account in the sandbox and the workers' configuration, whose budget no other test spent (on the manual clock the hour never renews). */
+function freshAccount(accountSid: string) {
+  const account = { accountSid, authToken: `${accountSid.toLowerCase()}-token` };
+  sandbox.control.addAccount(account);
+  TOKENS[accountSid] = account.authToken;
+  return account;
+}
+
+/** The sandbox's API requests for `account`. */
+const requestsOf = (account: string) => sandbox.control.requests("api").filter((request) => request.path.includes(`/${account}/`) || request.path.endsWith(`/${account}`));
+
 describe.each(FLAVORS)("%s pipeline on BullMQ and a real Redis", (flavor) => {
   it("exports, waits in the delayed set, and publishes the sandbox's result once", async () => {
     const to = join(dir, `${flavor}.csv`);
@@ -143,24 +174,15 @@ describe("the queue", () => {
 describe("a worker killed mid-wait", () => {
   it("loses nothing: another worker picks the pipeline up from Redis, with no second export", async () => {
     const name = "killed-mid-wait";
-    // An account of its own, whose budget earlier tests did not spend (on the manual clock the hour never renews).
-    const account = { accountSid: "IRKILLED0001", authToken: TOKENS["IRKILLED0001"]! };
-    sandbox.control.addAccount(account);
+    const account = freshAccount("IRKILLED0001");
     const crashQueue = createExportQueue({ redisUrl: redis.url, flavors: FLAVORS, name });
-    // Checks 2 s apart: the pipeline sleeps in the delayed set when the worker is killed, not in a step (a worker
-    // killed mid-step leaves a lock that BullMQ's stalled-job check frees only after its lock duration).
-    const child = spawn(process.execPath, [join(import.meta.dirname, "worker-process.fixture.mjs"), redis.url, name, sandbox.url, "2000"], {
-      stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, IMPACT_AUTH_TOKEN: account.authToken },
-    });
-    const exited = new Promise((resolve) => child.once("exit", (_, signal) => resolve(signal)));
-    await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
+    // Checks 2 s apart: the pipeline sleeps in the delayed set when the worker is killed, not in a step.
+    const child = await workerProcess({ name, baseUrl: sandbox.url, checkDelayMs: 2_000, token: account.authToken });
     const before = sandbox.control.jobs().length;
     const to = join(dir, "survivor.csv");
     const id = await crashQueue.add({ flavor: "partner-v15", account: account.accountSid, export: REPORTS["partner-v15"], to });
     await sleeping(id, 2, crashQueue);
-    child.kill("SIGKILL");
-    expect(await exited).toBe("SIGKILL");
+    await child.kill();
     const survivor = createExportWorker({ redisUrl: redis.url, name, clients: clients(), checkDelayMs: () => 20, jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 } });
     try {
       const outcome = await settled(id, crashQueue);
@@ -205,6 +227,168 @@ describe("a Job Completion Event", () => {
       server.close();
       await sleeper.close();
       await eventQueue.close();
+    }
+  });
+});
+
+describe("a worker killed mid-step", () => {
+  it("while the export's answer is on its way: the next worker's identical request gets the same job, not a second one", async () => {
+    const name = "killed-mid-export";
+    const account = freshAccount("IRMIDEXPORT1");
+    // A proxy that lets the export reach the sandbox and keeps its answer: the worker is killed not knowing the job id.
+    let held = false;
+    const proxy = createServer((request, response) => {
+      const upstream = httpRequest(new URL(request.url!, sandbox.url), { method: request.method, headers: { ...request.headers, host: new URL(sandbox.url).host } }, (answer) => {
+        if (request.url!.includes("/ReportExport/") && !held) {
+          held = true;
+          answer.resume();
+          return;
+        }
+        response.writeHead(answer.statusCode!, answer.headers);
+        answer.pipe(response);
+      });
+      request.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const crashQueue = createExportQueue({ redisUrl: redis.url, flavors: FLAVORS, name });
+    const child = await workerProcess({ name, baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, checkDelayMs: 20, lockDurationMs: 500, token: account.authToken });
+    const before = sandbox.control.jobs().length;
+    const id = await crashQueue.add({ flavor: "partner-v15", account: account.accountSid, export: REPORTS["partner-v15"], to: join(dir, "exported-once.csv") });
+    await poll("the export to reach the sandbox", async () => (held && sandbox.control.jobs().length > before ? true : undefined));
+    await child.kill();
+    const [scheduled] = sandbox.control.jobs().slice(before);
+    const survivor = createExportWorker({ redisUrl: redis.url, name, clients: clients(), checkDelayMs: () => 20, lockDurationMs: 500, jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 } });
+    try {
+      const outcome = await settled(id, crashQueue);
+      expect(outcome.state, outcome.reason).toBe("completed");
+      expect(outcome.result.jobId).toBe(scheduled!.job.id);
+      expect(sandbox.control.jobs().length - before).toBe(1);
+      expect(requestsOf(account.accountSid).filter((request) => request.path.includes("/ReportExport/"))).toHaveLength(2);
+    } finally {
+      proxy.close();
+      await survivor.close();
+      await crashQueue.close();
+    }
+  });
+
+  it("mid-download: another worker resumes the temporary file with Range and If-Range, and publishes it once", async () => {
+    const name = "killed-mid-download";
+    const account = freshAccount("IRMIDDOWNLD1");
+    const crashQueue = createExportQueue({ redisUrl: redis.url, flavors: FLAVORS, name });
+    const child = await workerProcess({ name, baseUrl: sandbox.url, checkDelayMs: 20, lockDurationMs: 500, token: account.authToken });
+    sandbox.control.planNext({ rows: 40_000 });
+    const to = join(dir, "resumed.csv");
+    const id = await crashQueue.add({ flavor: "partner-v15", account: account.accountSid, export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-10-01", END_DATE: "2026-10-31" } }, to });
+    await sleeping(id, 1, crashQueue);
+    const { jobId } = (await crashQueue.queue.getJob(id))!.data;
+    // The storage origin sends 1.5 MB of the result, then nothing: the worker is killed with a checkpoint (every MiB) on disk.
+    sandbox.control.inject({ route: "storage", jobId, fault: { kind: "body-stall", afterBytes: 1_500_000 } });
+    sandbox.control.advance(60_000);
+    const checkpoint = `${downloadTempPath(to, jobId!)}.json`;
+    await poll("the download's first checkpoint", async () => (existsSync(checkpoint) ? true : undefined));
+    await child.kill();
+    const { bytes, validator } = JSON.parse(readFileSync(checkpoint, "utf8")) as { bytes: number; validator: string };
+    expect(bytes).toBeGreaterThanOrEqual(1 << 20);
+    expect(bytes).toBeLessThanOrEqual(1_500_000);
+    const survivor = createExportWorker({ redisUrl: redis.url, name, clients: clients(), checkDelayMs: () => 20, lockDurationMs: 500, jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 } });
+    try {
+      const outcome = await settled(id, crashQueue);
+      expect(outcome.state, outcome.reason).toBe("completed");
+      const truth = await sandbox.control.result(jobId!);
+      expect(truth.size).toBeGreaterThan(1_500_000);
+      expect(sha256(readFileSync(to))).toBe(truth.sha256);
+      const resumed = sandbox.control.requests("storage").filter((request) => request.headers["range"] !== undefined);
+      expect(resumed.map((request) => [request.headers["range"], request.headers["if-range"], request.status])).toEqual([[`bytes=${bytes}-`, validator, 206]]);
+      expect(readdirSync(dir).filter((file) => file.startsWith(".impactkit-"))).toEqual([]);
+    } finally {
+      await survivor.close();
+      await crashQueue.close();
+    }
+  });
+});
+
+describe("the fleet's observer of an account", () => {
+  it("watches all of the account's running jobs with one Jobs list per tick and wakes each pipeline when its job finished", async () => {
+    const name = "observed";
+    const account = freshAccount("IROBSERVED01");
+    const observedQueue = createExportQueue({ redisUrl: redis.url, flavors: FLAVORS, name });
+    // Pipelines check their jobs themselves only after an hour: whatever finishes sooner, the observer found.
+    const observing = createExportWorker({ redisUrl: redis.url, name, clients: clients(), listTickMs: 30, checkDelayMs: () => 3_600_000, jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 } });
+    try {
+      const ids = await Promise.all(
+        Array.from({ length: 12 }, (_, day) =>
+          observedQueue.add({ flavor: "partner-v15", account: account.accountSid, export: { report: "mp_action_listing_fast", params: { START_DATE: `2026-09-${10 + day}`, END_DATE: `2026-09-${10 + day}` } }, to: join(dir, `observed-${day}.csv`) }),
+        ),
+      );
+      for (const id of ids) await sleeping(id, 1, observedQueue);
+      const outcomes = await Promise.all(ids.map((id) => settled(id, observedQueue)));
+      for (const outcome of outcomes) {
+        expect(outcome.state, outcome.reason).toBe("completed");
+        expect(outcome.data.checks).toBe(1);
+        expect(sha256(readFileSync(outcome.result.path))).toBe((await sandbox.control.result(outcome.result.jobId)).sha256);
+      }
+      const api = requestsOf(account.accountSid);
+      // Each pipeline looked at its job once after the export and once when woken; the rest was the account's list.
+      expect(api.filter((request) => /\/Jobs\/[^/]+$/.test(request.path))).toHaveLength(24);
+      expect(api.filter((request) => request.path.endsWith("/Jobs")).length).toBeGreaterThan(0);
+      const observer = observerJobId({ flavor: "partner-v15", account: account.accountSid });
+      expect(await poll("the observer to end with nothing left to watch", async () => ((await observedQueue.queue.getJob(observer)) ? undefined : true))).toBe(true);
+    } finally {
+      await observing.close();
+      await observedQueue.close();
+    }
+  });
+});
+
+describe("an account out of budget", () => {
+  const spentQueue = () => createExportQueue({ redisUrl: redis.url, flavors: FLAVORS, name: "budgets" });
+  const oneSlot = () => createExportWorker({ redisUrl: redis.url, name: "budgets", concurrency: 1, clients: clients(), budget: { keyPrefix: "budgets" }, checkDelayMs: () => 20, jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 } });
+  /** Resolves once the pipeline sleeps for its account's budget, with how long it sleeps. */
+  const heldBack = (on: ExportQueue<Flavor>, id: string) =>
+    poll(`pipeline ${id} to wait for its budget`, async () => {
+      const job = await on.queue.getJob(id);
+      const progress = job?.progress as { status?: string; retryInMs?: number } | undefined;
+      return progress?.status === "BUDGET" && (await on.queue.getJobState(id)) === "delayed" ? progress.retryInMs : undefined;
+    });
+  const exportOf = (account: string, day: number, file: string): ExportRequest<Flavor> => ({ flavor: "partner-v15", account, export: { report: "mp_action_listing_fast", params: { START_DATE: `2026-08-${day}`, END_DATE: `2026-08-${day}` } }, to: join(dir, file) });
+
+  it("sleeps until the hour renews it, holding no worker slot: other accounts' pipelines go on", async () => {
+    const spent = freshAccount("IRSPENT00001");
+    const fresh = freshAccount("IRFRESH00001");
+    await createAccountBudget(redis.client, { keyPrefix: "budgets" }).reconcile(spent.accountSid, { remaining: 0, resetAt: Date.now() + 3_600_000 });
+    const producer = spentQueue();
+    const worker = oneSlot();
+    try {
+      const waiting = await producer.add(exportOf(spent.accountSid, 10, "spent.csv"));
+      expect(await heldBack(producer, waiting)).toBeGreaterThan(3_500_000);
+      const going = await producer.add(exportOf(fresh.accountSid, 11, "fresh.csv"));
+      expect((await settled(going, producer)).state).toBe("completed");
+      expect(await producer.queue.getJobState(waiting)).toBe("delayed");
+      expect(requestsOf(spent.accountSid)).toEqual([]);
+    } finally {
+      await worker.close();
+      await producer.close();
+    }
+  });
+
+  it("a 429 holds that account's pipelines across the fleet until its Retry-After, with no retry in between", async () => {
+    const limited = freshAccount("IRLIMITED001");
+    const fresh = freshAccount("IRFRESH00002");
+    const producer = spentQueue();
+    const worker = oneSlot();
+    try {
+      sandbox.control.inject({ route: "exportReport", fault: { kind: "rate-limit", retryAfterSeconds: 300 } });
+      const waiting = await producer.add(exportOf(limited.accountSid, 12, "limited.csv"));
+      const retryInMs = await heldBack(producer, waiting);
+      expect(retryInMs).toBeGreaterThan(290_000);
+      expect(retryInMs).toBeLessThanOrEqual(300_000);
+      expect(await createAccountBudget(redis.client, { keyPrefix: "budgets" }).remaining(limited.accountSid)).toBe(0);
+      const going = await producer.add(exportOf(fresh.accountSid, 13, "fresh-2.csv"));
+      expect((await settled(going, producer)).state).toBe("completed");
+      expect(requestsOf(limited.accountSid).map((request) => request.status)).toEqual([429]);
+    } finally {
+      await worker.close();
+      await producer.close();
     }
   });
 });

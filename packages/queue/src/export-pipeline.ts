@@ -1,8 +1,11 @@
 import { createHash } from "node:crypto";
 import { InvalidArgumentError } from "@impactkit/jobs";
 
+/** A parameter of an export: a value, or a list of them (partner's ClickExport `ProgramId`). */
+export type ExportParam = string | number | boolean | readonly string[];
+
 /** What to export: a report with its parameters, or the clicks (ClickExport) with theirs. */
-export type ExportSpec = { report: string; params: Record<string, string | number | boolean> } | { clicks: Record<string, string | number | boolean> };
+export type ExportSpec = { report: string; params: Record<string, ExportParam> } | { clicks: Record<string, ExportParam> };
 
 /**
  * One durable export: which flavor and account (its SID — never a credential), what to export, and the
@@ -38,9 +41,6 @@ export interface PipelineResult {
  * Job Completion Event, which names the job only, can wake it.
  */
 export const jobIndexKey = (queueName: string, jobId: string): string => `impactkit:${queueName}:job:${jobId.toLowerCase()}`;
-
-/** How long the index of a job is kept: longer than any export takes. */
-export const JOB_INDEX_TTL_S: number = 7 * 86_400;
 
 /** Canonical JSON: object keys sorted, so that equal requests give equal text whatever their key order. */
 function canonical(value: unknown): string {

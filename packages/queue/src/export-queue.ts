@@ -1,9 +1,7 @@
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
+import { ATTEMPTS, DEFAULT_QUEUE_NAME, RETRY_BACKOFF_MS } from "./defaults.js";
 import { checkRequest, jobIndexKey, pipelineId, type ExportRequest, type PipelineData, type PipelineResult } from "./export-pipeline.js";
-
-/** The BullMQ queue every pipeline goes through unless told otherwise. */
-export const DEFAULT_QUEUE_NAME = "impactkit-exports";
 
 export interface ExportQueueOptions<F extends string> {
   /** Redis ≥ 6, e.g. `redis://127.0.0.1:6379` (the CLI reads `IMPACT_REDIS_URL`). */
@@ -28,9 +26,6 @@ export interface ExportQueue<F extends string> {
   close(): Promise<void>;
 }
 
-/** Attempts of a pipeline whose step failed (a network error, a 5xx), with exponential backoff between them. */
-const ATTEMPTS = 5;
-
 /** The producer side: validates requests and queues them as BullMQ jobs whose id is the request's digest. */
 export function createExportQueue<F extends string>(options: ExportQueueOptions<F>): ExportQueue<F> {
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
@@ -42,7 +37,7 @@ export function createExportQueue<F extends string>(options: ExportQueueOptions<
       checkRequest(request, options.flavors);
       const id = pipelineId(request);
       const { flavor, account, export: spec, to } = request;
-      await queue.add("export", { flavor, account, export: spec, to, checks: 0 }, { jobId: id, attempts: ATTEMPTS, backoff: { type: "exponential", delay: 5_000 } });
+      await queue.add("export", { flavor, account, export: spec, to, checks: 0 }, { jobId: id, attempts: ATTEMPTS, backoff: { type: "exponential", delay: RETRY_BACKOFF_MS } });
       return id;
     },
     async wake(jobId) {

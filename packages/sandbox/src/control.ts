@@ -6,7 +6,7 @@ import type { FaultPlan, RandomFaults, ScriptedFault } from "./faults.js";
 import { FLAVORS } from "./flavors.js";
 import { resolvePlan, type JobPlan } from "./job-plan.js";
 import { jobState, type JobState, type SandboxJob } from "./job-store.js";
-import type { RateLimiter, RateLimitOptions } from "./rate-limit.js";
+import type { HourlyUsage, RateLimiter, RateLimitOptions } from "./rate-limit.js";
 import type { LoggedRequest } from "./request-log.js";
 import type { ResponseValidator, Violation } from "./response-validator.js";
 import { resultSha256 } from "./result-file.js";
@@ -72,6 +72,8 @@ export interface SandboxControl {
   /** JSON responses that did not match the flavor's merged spec (faults excepted). */
   violations(): Violation[];
   setRateLimit(options: Partial<RateLimitOptions>): void;
+  /** Requests each account made in each clock hour, and how many the hourly budget refused (429). */
+  usage(): HourlyUsage[];
 }
 
 /** What the control surface steers and reads. */
@@ -139,5 +141,6 @@ export function sandboxControl(parts: ControlParts): SandboxControl {
       limiter.options = { ...limiter.options, ...change };
       limiter.reset();
     },
+    usage: () => limiter.usage(),
   };
 }

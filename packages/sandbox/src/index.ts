@@ -5,7 +5,7 @@ export { mulberry32 } from "./prng.js";
 export { FLAVORS, type FlavorId, type SandboxFlavor } from "./flavors.js";
 export { DEFAULT_PLAN, type JobPlan } from "./job-plan.js";
 export type { JobState, SandboxJob } from "./job-store.js";
-export type { RateLimitOptions } from "./rate-limit.js";
+export type { HourlyUsage, RateLimitOptions } from "./rate-limit.js";
 export type { LoggedRequest } from "./request-log.js";
 export type { Violation } from "./response-validator.js";
 export {

@@ -15,6 +15,13 @@ describe("RateLimiter", () => {
     expect(limiter.take(partner, "A", at)).toEqual({ allowed: false, headers: { "X-RateLimit-Limit-hour": "2", "X-RateLimit-Remaining-hour": "0", "RateLimit-Reset": "3540", "Retry-After": "3540" } });
     expect(limiter.take(partner, "B", at).allowed).toBe(true);
     expect(limiter.take(partner, "A", 11 * HOUR).allowed).toBe(true);
+    expect(limiter.usage()).toEqual([
+      { flavor: partner.id, accountSid: "A", hour: new Date(10 * HOUR).toISOString(), requests: 2, refused: 1 },
+      { flavor: partner.id, accountSid: "B", hour: new Date(10 * HOUR).toISOString(), requests: 1, refused: 0 },
+      { flavor: partner.id, accountSid: "A", hour: new Date(11 * HOUR).toISOString(), requests: 1, refused: 0 },
+    ]);
+    limiter.reset();
+    expect(limiter.usage()).toEqual([]);
   });
 
   it("sends brand/agency X-RateLimit-Reset as an epoch or as seconds", () => {

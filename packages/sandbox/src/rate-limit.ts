@@ -13,6 +13,16 @@ export interface RateLimitOptions {
   resetFormat: "epoch" | "seconds";
 }
 
+/** What one account spent in one clock hour: the requests the budget let through and those it refused with 429. */
+export interface HourlyUsage {
+  flavor: string;
+  accountSid: string;
+  /** The start of the hour (ISO 8601, the sandbox clock). */
+  hour: string;
+  requests: number;
+  refused: number;
+}
+
 export interface RateDecision {
   allowed: boolean;
   headers: Record<string, string>;
@@ -21,6 +31,8 @@ export interface RateDecision {
 /** An hourly request budget per account, with each flavor's own header names. */
 export class RateLimiter {
   readonly #used = new Map<string, { window: number; count: number }>();
+  /** Every hour's spending of every account, for `usage()`. */
+  readonly #history = new Map<string, HourlyUsage>();
   options: RateLimitOptions;
 
   constructor(options: RateLimitOptions) {
@@ -36,6 +48,11 @@ export class RateLimiter {
     const allowed = used.count < this.options.perHour;
     if (allowed) used.count += 1;
     this.#used.set(key, used);
+    const hourKey = `${key}\n${window}`;
+    const hour = this.#history.get(hourKey) ?? { flavor: flavor.id, accountSid, hour: new Date(window * HOUR_MS).toISOString(), requests: 0, refused: 0 };
+    if (allowed) hour.requests += 1;
+    else hour.refused += 1;
+    this.#history.set(hourKey, hour);
     const resetAt = (window + 1) * HOUR_MS;
     const secondsLeft = Math.max(1, Math.ceil((resetAt - now) / 1000));
     const names = flavor.rateLimitHeaders;
@@ -49,7 +66,13 @@ export class RateLimiter {
     return { allowed, headers };
   }
 
+  /** What each account spent in each hour so far. */
+  usage(): HourlyUsage[] {
+    return [...this.#history.values()].map((hour) => ({ ...hour }));
+  }
+
   reset(): void {
     this.#used.clear();
+    this.#history.clear();
   }
 }

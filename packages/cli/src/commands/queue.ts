@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { ExportQueue } from "@impactkit/queue";
+import type { ExportQueue, ExportSpec } from "@impactkit/queue";
 import type { CommandContext, GlobalOptions } from "../context.js";
 import { UsageError } from "../exit-codes.js";
 import { APIS, clientFor, type ApiName } from "../flavors.js";
@@ -71,35 +71,66 @@ export function queueCommands(program: Command, globals: Globals, context: Comma
       await worker.close();
     });
 
-  queue
+  const exports = queue
     .command("add")
     .description("queue a durable export")
     .command("export")
-    .description("queue an export pipeline: schedule, wait, download to --output (on storage every worker sees)")
+    .description("queue an export pipeline: schedule, wait, download to --output (on storage every worker sees)");
+  /** The flavor and account of the globals (flags, then env), checked; and queues `spec` for them. */
+  const add = async (spec: (api: ApiName, account: string) => ExportSpec, output: string) => {
+    const { api: flag, accountSid: sidFlag } = globals();
+    const api = flag ?? context.env["IMPACT_API"];
+    if (!api) throw new UsageError(`--api is required (${APIS.join(", ")}), or set IMPACT_API`);
+    const account = sidFlag ?? context.env["IMPACT_ACCOUNT_SID"];
+    if (!account) throw new UsageError("--account-sid (or IMPACT_ACCOUNT_SID) names the account to export for");
+    const id = await withQueue(context, (pipelines) => pipelines.add({ flavor: api as ApiName, account, export: spec(api as ApiName, account), to: output }));
+    context.output.result([`Queued pipeline ${id}`], { pipeline: id });
+  };
+  const repeatable = (value: string, previous: string[]) => [...previous, value];
+
+  exports
     .command("report <reportId>")
     .description("queue a ReportExport of <reportId> for --account-sid (or IMPACT_ACCOUNT_SID)")
     .requiredOption("-o, --output <file>", "the file the result is published to")
-    .option("-p, --param <key=value>", "a report filter (repeatable)", (value: string, previous: string[]) => [...previous, value], [])
+    .option("-p, --param <key=value>", "a report filter (repeatable)", repeatable, [])
     .action(async (reportId: string, options: { output: string; param: string[] }) => {
-      const { api: flag, accountSid: sidFlag } = globals();
-      const api = flag ?? context.env["IMPACT_API"];
-      if (!api) throw new UsageError(`--api is required (${APIS.join(", ")}), or set IMPACT_API`);
-      const account = sidFlag ?? context.env["IMPACT_ACCOUNT_SID"];
-      if (!account) throw new UsageError("--account-sid (or IMPACT_ACCOUNT_SID) names the account to export for");
-      const params = parseParams(options.param) as Record<string, string>;
-      const id = await withQueue(context, (exports) => exports.add({ flavor: api as ApiName, account, export: { report: reportId, params }, to: options.output }));
-      context.output.result([`Queued pipeline ${id}`], { pipeline: id });
+      await add(() => ({ report: reportId, params: parseParams(options.param) as Record<string, string> }), options.output);
+    });
+
+  exports
+    .command("clicks")
+    .description("queue a ClickExport for --account-sid (partner; brand with --program-id)")
+    .requiredOption("-o, --output <file>", "the file the result is published to")
+    .option("--program-id <id>", "the program (brand: required)")
+    .option("--date <date>", "the day of the clicks (YYYY-MM-DD)")
+    .option("-p, --param <key=value>", "another ClickExport parameter (repeatable)", repeatable, [])
+    .addHelpText("after", "\nExamples:\n  impactkit queue add export clicks --api partner-v15 --account-sid IR... --date 2026-11-24 -o /shared/clicks.csv")
+    .action(async (options: { output: string; param: string[]; programId?: string; date?: string }) => {
+      await add((api, account) => {
+        // Brand takes one ProgramId; partner a list of them (https://integrations.impact.com/impact-publisher/reference/clickexport).
+        const single = clientFor(api, { accountSid: account, authToken: "-" }).spec.api === "brand";
+        return {
+          clicks: {
+            ...(parseParams(options.param) as Record<string, string>),
+            ...(options.date ? { Date: options.date } : {}),
+            ...(options.programId ? { ProgramId: single ? options.programId : [options.programId] } : {}),
+          },
+        };
+      }, options.output);
     });
 
   queue
     .command("status")
     .description("count pipelines per state and per account")
     .action(async () => {
-      const counts = await withQueue(context, async (exports) => {
-        const byState = await exports.queue.getJobCounts(...STATES);
+      const counts = await withQueue(context, async (pipelines) => {
+        const byState = Object.fromEntries(STATES.map((state) => [state, 0])) as Record<string, number>;
         const byAccount: Record<string, Record<string, number>> = {};
         for (const state of STATES) {
-          for (const job of await exports.queue.getJobs([state])) {
+          // The queue also holds one observer per account with running jobs; only pipelines are counted.
+          for (const job of await pipelines.queue.getJobs([state])) {
+            if (job.name !== "export") continue;
+            byState[state] = (byState[state] ?? 0) + 1;
             const account = (byAccount[job.data.account] ??= Object.fromEntries(STATES.map((name) => [name, 0])));
             account[state] = (account[state] ?? 0) + 1;
           }

@@ -1,3 +1,8 @@
+/**
+ * `@impactkit/queue/testing`: a throwaway real Redis for the tests of code that uses the queue — on a free
+ * port, in a temporary directory, without persistence — and a dump of everything in it, to check that no
+ * credential reached Redis.
+ */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
