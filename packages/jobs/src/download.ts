@@ -113,7 +113,10 @@ function checkpointed(sink: FileSink, temp: string): ResultSink & { save(): Prom
   const checkpoint = async (version: { validator: string; total: number | undefined }) => {
     last = version;
     const bytes = await sink.finish();
-    if (bytes > 0) await writeFile(path, JSON.stringify({ bytes, validator: version.validator, total: version.total ?? null }));
+    if (bytes === 0) return;
+    // Written aside, then renamed over the last one: a process killed meanwhile leaves the last checkpoint whole.
+    await writeFile(`${path}.new`, JSON.stringify({ bytes, validator: version.validator, total: version.total ?? null }));
+    await rename(`${path}.new`, path);
   };
   return {
     write: (chunk) => sink.write(chunk),
@@ -157,7 +160,8 @@ export async function downloadJob(context: JobsContext, id: string, options: Dow
   const path = await checkDownloadTarget(options.to, overwrite);
   const temp = downloadTempPath(path, jobId);
   const from = options.resume ? await readCheckpoint(temp) : undefined;
-  if (!from) await Promise.all([rm(temp, { force: true }), rm(checkpointPath(temp), { force: true })]);
+  const leftovers = [checkpointPath(temp), `${checkpointPath(temp)}.new`];
+  if (!from) await Promise.all([temp, ...leftovers].map((file) => rm(file, { force: true })));
   try {
     const file = await open(temp, from ? "r+" : "wx").catch((error: unknown) => Promise.reject(diskError(error, temp)));
     let bytes: number;
@@ -176,7 +180,7 @@ export async function downloadJob(context: JobsContext, id: string, options: Dow
       await file.close();
     }
     await (overwrite ? rename : publishWithoutOverwrite)(temp, path);
-    await rm(checkpointPath(temp), { force: true });
+    await Promise.all(leftovers.map((file) => rm(file, { force: true })));
     return { path, bytes };
   } catch (error) {
     if (!options.resume) await rm(temp, { force: true });

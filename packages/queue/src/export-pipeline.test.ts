@@ -251,13 +251,13 @@ describe("a worker killed mid-step", () => {
     });
     await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
     const crashQueue = createExportQueue({ redisUrl: redis.url, flavors: FLAVORS, name });
-    const child = await workerProcess({ name, baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, checkDelayMs: 20, lockDurationMs: 500, token: account.authToken });
+    const child = await workerProcess({ name, baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, checkDelayMs: 20, lockDurationMs: 1_500, token: account.authToken });
     const before = sandbox.control.jobs().length;
     const id = await crashQueue.add({ flavor: "partner-v15", account: account.accountSid, export: REPORTS["partner-v15"], to: join(dir, "exported-once.csv") });
     await poll("the export to reach the sandbox", async () => (held && sandbox.control.jobs().length > before ? true : undefined));
     await child.kill();
     const [scheduled] = sandbox.control.jobs().slice(before);
-    const survivor = createExportWorker({ redisUrl: redis.url, name, clients: clients(), checkDelayMs: () => 20, lockDurationMs: 500, jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 } });
+    const survivor = createExportWorker({ redisUrl: redis.url, name, clients: clients(), checkDelayMs: () => 20, lockDurationMs: 1_500, jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 } });
     try {
       const outcome = await settled(id, crashQueue);
       expect(outcome.state, outcome.reason).toBe("completed");
@@ -275,7 +275,7 @@ describe("a worker killed mid-step", () => {
     const name = "killed-mid-download";
     const account = freshAccount("IRMIDDOWNLD1");
     const crashQueue = createExportQueue({ redisUrl: redis.url, flavors: FLAVORS, name });
-    const child = await workerProcess({ name, baseUrl: sandbox.url, checkDelayMs: 20, lockDurationMs: 500, token: account.authToken });
+    const child = await workerProcess({ name, baseUrl: sandbox.url, checkDelayMs: 20, lockDurationMs: 1_500, token: account.authToken });
     sandbox.control.planNext({ rows: 40_000 });
     const to = join(dir, "resumed.csv");
     const id = await crashQueue.add({ flavor: "partner-v15", account: account.accountSid, export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-10-01", END_DATE: "2026-10-31" } }, to });
@@ -290,7 +290,7 @@ describe("a worker killed mid-step", () => {
     const { bytes, validator } = JSON.parse(readFileSync(checkpoint, "utf8")) as { bytes: number; validator: string };
     expect(bytes).toBeGreaterThanOrEqual(1 << 20);
     expect(bytes).toBeLessThanOrEqual(1_500_000);
-    const survivor = createExportWorker({ redisUrl: redis.url, name, clients: clients(), checkDelayMs: () => 20, lockDurationMs: 500, jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 } });
+    const survivor = createExportWorker({ redisUrl: redis.url, name, clients: clients(), checkDelayMs: () => 20, lockDurationMs: 1_500, jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 } });
     try {
       const outcome = await settled(id, crashQueue);
       expect(outcome.state, outcome.reason).toBe("completed");
@@ -333,6 +333,28 @@ describe("the fleet's observer of an account", () => {
       expect(api.filter((request) => request.path.endsWith("/Jobs")).length).toBeGreaterThan(0);
       const observer = observerJobId({ flavor: "partner-v15", account: account.accountSid });
       expect(await poll("the observer to end with nothing left to watch", async () => ((await observedQueue.queue.getJob(observer)) ? undefined : true))).toBe(true);
+    } finally {
+      await observing.close();
+      await observedQueue.close();
+    }
+  });
+});
+
+describe("an observer whose list fails", () => {
+  it("says so in the log and lists again at its next tick: the pipelines still finish", async () => {
+    const name = "observer-errors";
+    const account = freshAccount("IRLISTFAIL01");
+    const warnings: string[] = [];
+    const observedQueue = createExportQueue({ redisUrl: redis.url, flavors: FLAVORS, name });
+    const observing = createExportWorker({ redisUrl: redis.url, name, clients: clients(), listTickMs: 30, checkDelayMs: () => 3_600_000, jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000, retries: 0, logger: { warn: (message) => void warnings.push(message) } } });
+    try {
+      sandbox.control.inject({ route: "listJobs", fault: { kind: "status", status: 500 }, times: 3 });
+      const id = await observedQueue.add({ flavor: "partner-v15", account: account.accountSid, export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-07-01", END_DATE: "2026-07-01" } }, to: join(dir, "listed-later.csv") });
+      await sleeping(id, 1, observedQueue);
+      const outcome = await settled(id, observedQueue);
+      expect(outcome.state, outcome.reason).toBe("completed");
+      expect(warnings.filter((warning) => warning.startsWith(`the observer of account ${account.accountSid} could not list its jobs`))).toHaveLength(3);
+      expect(requestsOf(account.accountSid).filter((request) => request.path.endsWith("/Jobs")).map((request) => request.status).slice(0, 4)).toEqual([500, 500, 500, 200]);
     } finally {
       await observing.close();
       await observedQueue.close();

@@ -122,6 +122,7 @@ export function createExportWorker<F extends string>(options: ExportWorkerOption
     } catch (error) {
       // The observer never fails (a failed one would block its id): it tries again at the next tick, or when the budget renews.
       if (error instanceof AccountBudgetError) next = Math.max(next, Date.now() + error.retryInMs);
+      else options.jobs?.logger?.warn(`the observer of account ${job.data.account} could not list its jobs: ${(error as Error).message}; it tries again at its next tick`, { account: job.data.account });
     }
     return sleepUntil(job, next, token);
   };
@@ -141,6 +142,8 @@ export function createExportWorker<F extends string>(options: ExportWorkerOption
     stalledInterval: options.lockDurationMs ?? LOCK_DURATION_MS,
     maxStalledCount: MAX_STALLED,
   });
+  const { logger } = options.jobs ?? {};
+  if (logger) worker.on("error", (error) => logger.warn(`worker: ${error.message}`));
   return {
     worker,
     async close() {

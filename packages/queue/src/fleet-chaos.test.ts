@@ -47,8 +47,8 @@ afterAll(async () => {
 /** Starts a worker process with every account's token in its environment (its own configuration); resolves once it listens. */
 async function startWorker(): Promise<ChildProcess> {
   const tokens = Object.fromEntries(accounts.map((account) => [`IMPACT_AUTH_TOKEN_${account.accountSid}`, account.authToken]));
-  // Checks 1 s apart, a lock of 1 s (a killed worker's step is taken over within seconds), the observer's list every 300 ms.
-  const child = spawn(process.execPath, [join(import.meta.dirname, "worker-process.fixture.mjs"), redis.url, "chaos", sandbox.url, "1000", "1000", "300"], {
+  // Checks 1 s apart, a lock of 2 s (a killed worker's step is taken over within seconds), the observer's list every 300 ms.
+  const child = spawn(process.execPath, [join(import.meta.dirname, "worker-process.fixture.mjs"), redis.url, "chaos", sandbox.url, "1000", "2000", "300"], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, ...tokens },
   });
