@@ -1,6 +1,7 @@
-import { cpSync, readFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { REGISTRIES } from "./flavor-registries.ts";
 import { loadFlavors } from "./flavors.ts";
 import { generatePackage, sha256 } from "./generate.ts";
 import { mergedSpecFile, mergeSpec } from "./merge-specs.ts";
@@ -31,26 +32,38 @@ describe("adding a flavor: sources + one flavors.json entry + one command", () =
   const scratch = scratchRoot(true);
   afterAll(() => scratch.dispose());
 
-  it("creates packages/partner-v16 from the same template and leaves the other flavors untouched", async () => {
-    cpSync(join(scratch.root, "specs/sources/partner-v15"), join(scratch.root, "specs/sources/partner-v16"), { recursive: true });
+  it("creates packages/partner-v17 from the same template, lists it in the registries of the sandbox and the CLI, and leaves the other flavors untouched", async () => {
+    cpSync(join(scratch.root, "specs/sources/partner-v16"), join(scratch.root, "specs/sources/partner-v17"), { recursive: true });
+    cpSync(join(scratch.root, "specs/overrides/partner-v16"), join(scratch.root, "specs/overrides/partner-v17"), { recursive: true });
     const config = JSON.parse(readFileSync(join(scratch.root, "specs/flavors.json"), "utf8"));
-    config.flavors.push({ id: "partner-v16", package: "@impactkit/partner-v16", api: "partner", apiVersion: "16", title: "impact.com Partner API v16", basePath: "/Mediapartners/{AccountSID}", accountType: "Partner" });
+    config.flavors.push({ id: "partner-v17", package: "@impactkit/partner-v17", api: "partner", apiVersion: "17", title: "impact.com Partner API v17", basePath: "/Mediapartners/{AccountSID}", accountType: "Partner" });
     scratch.write("specs/flavors.json", config);
+    for (const { dir } of REGISTRIES) {
+      mkdirSync(join(scratch.root, dir), { recursive: true });
+      cpSync(join(REPO_ROOT, dir, "package.json"), join(scratch.root, dir, "package.json"));
+    }
 
     const files = await renderAll(scratch.root);
     writeFiles(scratch.root, files);
     expect(staleFiles(scratch.root, files)).toEqual([]);
 
-    const created = files.filter((file) => file.path.startsWith("packages/partner-v16/")).map((file) => file.path).sort();
-    const template = files.filter((file) => file.path.startsWith("packages/partner-v15/")).map((file) => file.path.replace("partner-v15", "partner-v16")).sort();
+    const created = files.filter((file) => file.path.startsWith("packages/partner-v17/")).map((file) => file.path).sort();
+    const template = files.filter((file) => file.path.startsWith("packages/partner-v15/")).map((file) => file.path.replace("partner-v15", "partner-v17")).sort();
     expect(created).toEqual(template);
-    const spec = readFileSync(join(scratch.root, "packages/partner-v16/src/generated/spec.ts"), "utf8");
-    expect(spec).toContain('"apiVersion": "16"');
-    expect(JSON.parse(readFileSync(join(scratch.root, "specs/partner-v16.openapi.json"), "utf8")).info.version).toBe("16");
-    expect(JSON.parse(readFileSync(join(scratch.root, "packages/partner-v16/package.json"), "utf8"))).toMatchObject({ name: "@impactkit/partner-v16", version: "0.1.0" });
+    const spec = readFileSync(join(scratch.root, "packages/partner-v17/src/generated/spec.ts"), "utf8");
+    expect(spec).toContain('"apiVersion": "17"');
+    expect(spec).toContain('"reportParameter": "Id"');
+    expect(JSON.parse(readFileSync(join(scratch.root, "specs/partner-v17.openapi.json"), "utf8")).info.version).toBe("17");
+    expect(JSON.parse(readFileSync(join(scratch.root, "packages/partner-v17/package.json"), "utf8"))).toMatchObject({ name: "@impactkit/partner-v17", version: "0.1.0" });
+    for (const { dir, field, range } of REGISTRIES) {
+      expect(files.find((file) => file.path === `${dir}/src/generated/flavors.ts`)?.content).toContain('"partner-v17": flavor');
+      const manifest = files.find((file) => file.path === `${dir}/package.json`);
+      expect(JSON.parse(manifest!.content)[field]).toMatchObject({ "@impactkit/partner-v17": range });
+    }
 
     for (const flavor of flavors) {
       const ours = files.filter((file) => file.path.startsWith(`packages/${flavor.id}/`) || file.path === mergedSpecFile(flavor));
+      expect(ours.length).toBeGreaterThan(0);
       expect(staleFiles(REPO_ROOT, ours)).toEqual([]);
     }
     expect(mergeSpec(scratch.root, flavors[0]!)).toBe(readFileSync(join(REPO_ROOT, mergedSpecFile(flavors[0]!)), "utf8"));

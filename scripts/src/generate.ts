@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
+import { flavorTraits } from "./flavor-traits.ts";
 import type { Flavor } from "./flavors.ts";
 import { mergedSpecFile } from "./merge-specs.ts";
 import { readTemplate, renderTemplate, templateFiles } from "./render-template.ts";
@@ -60,10 +61,11 @@ export async function generatePackage(root: string, flavor: Flavor, specText: st
     title: flavor.title,
     sha256: specSha,
     basePath: flavor.basePath,
+    traits: flavorTraits(spec, mergedSpecFile(flavor)),
   };
   const specModule = [
     doNotEdit(flavor, specSha),
-    "/** The API this package's types were generated from; `apiVersion` is sent as `IR-Version`. */",
+    "/** The API this package's types were generated from; `apiVersion` is sent as `IR-Version`; `traits` are read from the spec. */",
     `export const SPEC = ${JSON.stringify(specConstant, null, 2)} as const;`,
     "",
   ].join("\n");

@@ -1,19 +1,21 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { flavorRegistries } from "./flavor-registries.ts";
 import { loadFlavors } from "./flavors.ts";
 import { generatePackage, type GeneratedFile } from "./generate.ts";
 import { mergedSpecFile, mergeSpec } from "./merge-specs.ts";
 import { SpecError } from "./spec-error.ts";
 
-/** Everything `pnpm generate` produces: each flavor's merged spec and its generated package. */
+/** Everything `pnpm generate` produces: each flavor's merged spec and its generated package, and the registries of the packages that serve every flavor. */
 export async function renderAll(root: string): Promise<GeneratedFile[]> {
   const files: GeneratedFile[] = [];
-  for (const flavor of loadFlavors(root)) {
+  const flavors = loadFlavors(root);
+  for (const flavor of flavors) {
     const specText = mergeSpec(root, flavor);
     files.push({ path: mergedSpecFile(flavor), content: specText }, ...(await generatePackage(root, flavor, specText)));
   }
-  return files;
+  return [...files, ...flavorRegistries(root, flavors)];
 }
 
 function read(root: string, path: string): string | undefined {

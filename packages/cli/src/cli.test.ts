@@ -57,6 +57,16 @@ describe("impactkit against the sandbox", () => {
     expect(run.stderr).not.toContain("signature=");
   });
 
+  it("speaks Partner v16 with --api partner-v16: IR-Version 16 on every request, and the sandbox serves it as that release", async () => {
+    const run = await cli(["export", "report", "mp_action_listing_fast", "--api", "partner-v16", "-p", "START_DATE=2026-11-04", "-p", "END_DATE=2026-11-04", "-o", join(dir, "v16.csv"), "--first-check", "10ms", "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const { jobId } = json(run);
+    expect(sandbox.control.job(jobId).job.flavor).toBe("partner-v16");
+    expect(sha256(join(dir, "v16.csv"))).toBe((await sandbox.control.result(jobId)).sha256);
+    const spoken = sandbox.control.requests("api").filter((request) => request.path.includes(jobId) || request.path.endsWith("/ReportExport/mp_action_listing_fast")).map((request) => request.headers["ir-version"]);
+    expect(new Set(spoken.slice(-3))).toEqual(new Set(["16"]));
+  });
+
   it("jobs list, get, wait, download and replay, in JSON and for people", async () => {
     const id = await exportReport();
     const list = await cli(["jobs", "list", "--created-after", "2026-01-01", "--json"]);
@@ -101,7 +111,7 @@ describe("exit codes", () => {
       [["jobs", "get", "../x"], env(), /JobId must be a UUID/],
       [["jobs", "list", "--no-such-flag"], env(), /unknown option '--no-such-flag'/],
       [["jobs", "list"], { ...env(), IMPACT_API: "" }, /--api is required/],
-      [["jobs", "list", "--api", "partner-v16"], env(), /argument 'partner-v16' is invalid/],
+      [["jobs", "list", "--api", "partner-v99"], env(), /argument 'partner-v99' is invalid/],
       [["jobs", "list"], { ...env(), IMPACT_AUTH_TOKEN: "" }, /credentials are required/],
       [["jobs", "list", "--created-after", "2026-11-30", "--created-before", "2026-11-01"], env(), /createdAfter \(2026-11-30\) is later than createdBefore \(2026-11-01\)/],
       [["jobs", "wait", "d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f", "--timeout", "soon"], env(), /--timeout takes a duration/],
@@ -157,7 +167,7 @@ describe("impactkit demo", () => {
     const run = await impactkit(["demo", "--rows", "2000", "--output-dir", dir, "--json"], { PATH: process.env["PATH"] ?? "" });
     expect(run.code).toBe(0);
     const reports = json(run)["reports"] as Array<{ api: string; rows: number; bytes: number; sha256: string; path: string }>;
-    expect(reports.map((report) => report.api)).toEqual(["partner-v15", "agency-v3", "brand"]);
+    expect(reports.map((report) => report.api)).toEqual(["partner-v15", "partner-v16", "agency-v3", "brand"]);
     for (const report of reports) {
       expect(report.rows).toBe(2000);
       expect(sha256(report.path)).toBe(report.sha256);

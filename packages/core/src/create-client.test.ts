@@ -17,7 +17,24 @@ interface TestPaths {
   };
 }
 
-const spec: ApiSpec = { api: "partner", apiVersion: "15", title: "Test", sha256: "0".repeat(64), basePath: "/Mediapartners/{AccountSID}" };
+const spec: ApiSpec = {
+  api: "partner",
+  apiVersion: "15",
+  title: "Test",
+  sha256: "0".repeat(64),
+  basePath: "/Mediapartners/{AccountSID}",
+  traits: {
+    rateLimitHeaders: { limit: "X-RateLimit-Limit-hour", remaining: "X-RateLimit-Remaining-hour", reset: "RateLimit-Reset" },
+    reportParameter: "Id",
+    requiredReportParams: [],
+    clickExport: "account",
+    earliestClickDate: null,
+    refusalsAs200: false,
+    listShape: "envelope",
+    listDateFormat: "date",
+    reportDiscovery: false,
+  },
+};
 const seen: Array<{ url: string; headers: IncomingHttpHeaders }> = [];
 const server = createServer((request, response) => {
   seen.push({ url: request.url ?? "", headers: request.headers });

@@ -1,4 +1,4 @@
-export type { ApiSpec } from "./api-spec.js";
+export type { ApiSpec, FlavorTraits } from "./api-spec.js";
 export { basicAuthorization } from "./basic-auth.js";
 export { DEFAULT_BASE_URL, resolveClientOptions, validateBaseUrl, type ClientOptions, type ResolvedOptions } from "./client-options.js";
 export { ImpactConfigError } from "./config-error.js";

@@ -124,14 +124,14 @@ function numeric(options: JobsOptions, name: NumericOption, fallback: number): n
  */
 export function jobsContext<P extends {}>(client: ImpactClient<P>, options: JobsOptions = {}): JobsContext {
   const loose = client as unknown as LooseClient;
-  if (!loose || typeof loose.GET !== "function" || typeof loose.spec?.api !== "string") {
+  if (!loose || typeof loose.GET !== "function" || typeof loose.spec?.api !== "string" || typeof loose.spec.traits !== "object") {
     throw new InvalidArgumentError("createJobs needs a client made by createClient of @impactkit/partner-v15, @impactkit/agency-v3 or @impactkit/brand");
   }
   const timing = options.timing ?? systemTiming;
   const call: CallContext = {
     timing,
     gate: new RateGate(),
-    api: loose.spec.api,
+    rateLimitHeaders: loose.spec.traits.rateLimitHeaders,
     retries: numeric(options, "retries", 4),
     requestTimeoutMs: numeric(options, "requestTimeoutMs", 60_000),
     idleTimeoutMs: numeric(options, "idleTimeoutMs", 30_000),

@@ -50,18 +50,18 @@ export async function exportReport(context: JobsContext, reportId: string, query
   if (typeof reportId !== "string" || !/^[A-Za-z0-9_.-]+$/.test(reportId)) {
     throw new InvalidArgumentError(`reportId must be a report Id or handle such as mp_action_listing_fast, got ${JSON.stringify(reportId)}`);
   }
-  const name = context.client.spec.api === "partner" ? "Id" : "ReportId";
+  const name = context.client.spec.traits.reportParameter;
   return schedule(context, `ReportExport ${reportId}`, `/ReportExport/{${name}}`, { path: { [name]: reportId }, query }, signal);
 }
 
-/** ClickExport: `/ClickExport` (partner) or `/Programs/{ProgramId}/ClickExport` (brand); agency has none. */
+/** ClickExport where the flavor's spec has it: `/ClickExport` (partner), `/Programs/{ProgramId}/ClickExport` (brand), or nowhere (agency). */
 export async function exportClicks(context: JobsContext, params: Record<string, unknown>, signal?: AbortSignal): Promise<JobHandle> {
-  const { api } = context.client.spec;
-  if (api === "partner") return schedule(context, "ClickExport", "/ClickExport", { query: params }, signal);
-  if (api === "brand") {
+  const { clickExport } = context.client.spec.traits;
+  if (clickExport === "account") return schedule(context, "ClickExport", "/ClickExport", { query: params }, signal);
+  if (clickExport === "program") {
     const { ProgramId, ...query } = params;
-    if (typeof ProgramId !== "string" && typeof ProgramId !== "number") throw new InvalidArgumentError("the brand ClickExport needs a ProgramId");
+    if (typeof ProgramId !== "string" && typeof ProgramId !== "number") throw new InvalidArgumentError(`the ${context.client.spec.title} ClickExport needs a ProgramId`);
     return schedule(context, "ClickExport", "/Programs/{ProgramId}/ClickExport", { path: { ProgramId: String(ProgramId) }, query }, signal);
   }
-  throw new InvalidArgumentError(`the ${api} API has no ClickExport`);
+  throw new InvalidArgumentError(`the ${context.client.spec.title} has no ClickExport`);
 }

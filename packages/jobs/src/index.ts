@@ -9,7 +9,7 @@ export { jobIdFromQueuedUri, validateJobId } from "./job-id.js";
 export { listJobs, type ListOptions } from "./list-jobs.js";
 export { PollEngine, type Checkpoint, type EngineWaitOptions, type Observation, type PollTarget } from "./poll-engine.js";
 export { DEFAULT_POLL_POLICY, pollDelay, resolvePollPolicy, type PollPolicy, type ProgressHint } from "./poll-policy.js";
-export { RateGate, readRateLimit, type RateLimitState } from "./rate-limit.js";
+export { RateGate, readRateLimit, type RateLimitHeaders, type RateLimitState } from "./rate-limit.js";
 export { jobRecords, type ResultRecord } from "./records.js";
 export { replayJob } from "./replay.js";
 export { resultStream, type ResultOptions } from "./result-stream.js";

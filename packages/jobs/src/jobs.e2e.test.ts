@@ -26,25 +26,29 @@ afterAll(async () => {
 });
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
-type Flavor = "partner" | "agency" | "brand";
+type Flavor = "partner" | "partnerV16" | "agency" | "brand";
+const partnerV16Jobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).partnerV16, { timing: sandbox.control.timers(), requestTimeoutMs: SLOW_MACHINE_MS, timeoutMs: 86_400_000, ...options });
 const partnerJobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).partner, { timing: sandbox.control.timers(), requestTimeoutMs: SLOW_MACHINE_MS, timeoutMs: 86_400_000, ...options });
 const agencyJobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).agency, { timing: sandbox.control.timers(), requestTimeoutMs: SLOW_MACHINE_MS, timeoutMs: 86_400_000, ...options });
 const brandJobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).brand, { timing: sandbox.control.timers(), requestTimeoutMs: SLOW_MACHINE_MS, timeoutMs: 86_400_000, ...options });
 /** The operations every flavor shares. */
-const jobsFor = (flavor: Flavor, options: JobsOptions = {}): Jobs<{}> => ({ partner: partnerJobs, agency: agencyJobs, brand: brandJobs })[flavor](options) as unknown as Jobs<{}>;
+const jobsFor = (flavor: Flavor, options: JobsOptions = {}): Jobs<{}> => ({ partner: partnerJobs, partnerV16: partnerV16Jobs, agency: agencyJobs, brand: brandJobs })[flavor](options) as unknown as Jobs<{}>;
 
 async function exportFor(flavor: Flavor, day: string, format: "CSV" | "JSON" | "XML" = "CSV") {
   if (flavor === "partner") return partnerJobs().exportReport("mp_action_listing_fast", { START_DATE: day, END_DATE: day, ResultFormat: format });
+  if (flavor === "partnerV16") return partnerV16Jobs().exportReport("mp_action_listing_fast", { START_DATE: day, END_DATE: day, ResultFormat: format });
   if (flavor === "agency") return agencyJobs().exportReport("att_adv_performance_by_day_pm_only", { START_DATE: day, END_DATE: day, ResultFormat: format });
   return brandJobs().exportReport("4222", { StartDate: `${day}T00:00:00Z`, ResultFormat: format });
 }
 
 
-describe.each(["partner", "agency", "brand"] as const)("%s, end to end against the sandbox", (flavor) => {
+describe.each(["partner", "partnerV16", "agency", "brand"] as const)("%s, end to end against the sandbox", (flavor) => {
   it("exports, waits with progress, and hands back a normalised job", async () => {
     const jobs = jobsFor(flavor);
     const handle = await exportFor(flavor, "2026-11-01");
     expect(handle.queuedUri).toMatch(new RegExp(`/Jobs/${handle.id}$`));
+    // The sandbox tells the releases of a path apart by the client's IR-Version.
+    expect(sandbox.control.job(handle.id).job.flavor).toBe({ partner: "partner-v15", partnerV16: "partner-v16", agency: "agency-v3", brand: "brand" }[flavor]);
     const seen: Job[] = [];
     const job = await jobs.wait(handle.id, { onProgress: (update) => seen.push(update) });
     expect(job).toMatchObject({ Id: handle.id, Status: "COMPLETED", Type: "ApiReport", PercentageComplete: 100, RecordsProcessed: 250, Replayable: true });
@@ -126,7 +130,7 @@ describe("exports", () => {
   it("validates the report id and refuses ClickExport on the agency API before any request", async () => {
     sandbox.control.clearRequests();
     await expect(partnerJobs().exportReport("../Jobs", { START_DATE: "2026-11-01", END_DATE: "2026-11-01" })).rejects.toBeInstanceOf(InvalidArgumentError);
-    await expect(agencyJobs().exportClicks({} as never)).rejects.toThrow("the agency API has no ClickExport");
+    await expect(agencyJobs().exportClicks({} as never)).rejects.toThrow("the impact.com Agency API v3 has no ClickExport");
     expect(sandbox.control.requests()).toEqual([]);
   });
 });

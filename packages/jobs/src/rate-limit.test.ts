@@ -2,6 +2,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { RateGate, readRateLimit, type RateLimitState } from "./rate-limit.js";
 
+const NAMES = {
+  partner: { limit: "X-RateLimit-Limit-hour", remaining: "X-RateLimit-Remaining-hour", reset: "RateLimit-Reset" },
+  brand: { limit: "X-RateLimit-Limit", remaining: "X-RateLimit-Remaining", reset: "X-RateLimit-Reset" },
+  agency: { limit: "X-RateLimit-Limit", remaining: "X-RateLimit-Remaining", reset: "X-RateLimit-Reset" },
+} as const;
+
 const NOW = Date.parse("2026-01-15T12:00:00Z");
 
 const headers = (values: Record<string, string>): Headers => new Headers(values);
@@ -12,55 +18,55 @@ function reserveAll(gate: RateGate, times: number[]): number[] {
 
 describe("readRateLimit (partner)", () => {
   it("reads the hourly headers and RateLimit-Reset in seconds from now", () => {
-    const state = readRateLimit(headers({ "X-RateLimit-Limit-hour": "1000", "X-RateLimit-Remaining-hour": "998", "RateLimit-Reset": "1800" }), "partner", NOW);
+    const state = readRateLimit(headers({ "X-RateLimit-Limit-hour": "1000", "X-RateLimit-Remaining-hour": "998", "RateLimit-Reset": "1800" }), NAMES.partner, NOW);
     expect(state).toEqual({ limit: 1000, remaining: 998, resetAt: NOW + 1_800_000 });
   });
 
   it("reads header names in any case", () => {
-    const state = readRateLimit(headers({ "x-ratelimit-limit-hour": "10", "X-RATELIMIT-REMAINING-HOUR": "4", "ratelimit-reset": "60" }), "partner", NOW);
+    const state = readRateLimit(headers({ "x-ratelimit-limit-hour": "10", "X-RATELIMIT-REMAINING-HOUR": "4", "ratelimit-reset": "60" }), NAMES.partner, NOW);
     expect(state).toEqual({ limit: 10, remaining: 4, resetAt: NOW + 60_000 });
   });
 
   it("ignores the brand/agency headers", () => {
-    expect(readRateLimit(headers({ "X-RateLimit-Limit": "1000", "X-RateLimit-Remaining": "5", "X-RateLimit-Reset": "60" }), "partner", NOW)).toBeUndefined();
+    expect(readRateLimit(headers({ "X-RateLimit-Limit": "1000", "X-RateLimit-Remaining": "5", "X-RateLimit-Reset": "60" }), NAMES.partner, NOW)).toBeUndefined();
   });
 });
 
 describe("readRateLimit (brand and agency)", () => {
-  it.each(["brand", "agency"])("reads X-RateLimit-Reset in seconds from now for %s", (api) => {
-    const state = readRateLimit(headers({ "X-RateLimit-Limit": "3000", "X-RateLimit-Remaining": "2999", "X-RateLimit-Reset": "3599" }), api, NOW);
+  it.each(["brand", "agency"] as const)("reads X-RateLimit-Reset in seconds from now for %s", (api) => {
+    const state = readRateLimit(headers({ "X-RateLimit-Limit": "3000", "X-RateLimit-Remaining": "2999", "X-RateLimit-Reset": "3599" }), NAMES[api], NOW);
     expect(state).toEqual({ limit: 3000, remaining: 2999, resetAt: NOW + 3_599_000 });
   });
 
   it("reads X-RateLimit-Reset as epoch seconds when it is at least 1e9", () => {
     const reset = String(NOW / 1000 + 600);
-    const state = readRateLimit(headers({ "X-RateLimit-Limit": "3000", "X-RateLimit-Remaining": "10", "X-RateLimit-Reset": reset }), "agency", NOW);
+    const state = readRateLimit(headers({ "X-RateLimit-Limit": "3000", "X-RateLimit-Remaining": "10", "X-RateLimit-Reset": reset }), NAMES.agency, NOW);
     expect(state).toEqual({ limit: 3000, remaining: 10, resetAt: NOW + 600_000 });
   });
 
   it("reads 1e9 exactly as epoch seconds and one less as seconds from now", () => {
-    const at = (reset: string) => readRateLimit(headers({ "X-RateLimit-Remaining": "1", "X-RateLimit-Reset": reset }), "brand", NOW)?.resetAt;
+    const at = (reset: string) => readRateLimit(headers({ "X-RateLimit-Remaining": "1", "X-RateLimit-Reset": reset }), NAMES.brand, NOW)?.resetAt;
     expect(at("1000000000")).toBe(1_000_000_000_000);
     expect(at("999999999")).toBe(NOW + 999_999_999_000);
   });
 
   it("ignores the partner headers", () => {
     const partner = headers({ "X-RateLimit-Limit-hour": "1000", "X-RateLimit-Remaining-hour": "998", "RateLimit-Reset": "1800" });
-    expect(readRateLimit(partner, "brand", NOW)).toBeUndefined();
+    expect(readRateLimit(partner, NAMES.brand, NOW)).toBeUndefined();
   });
 
   it("reads a fractional reset", () => {
-    expect(readRateLimit(headers({ "X-RateLimit-Remaining": "3", "X-RateLimit-Reset": "1.5" }), "brand", NOW)?.resetAt).toBe(NOW + 1_500);
+    expect(readRateLimit(headers({ "X-RateLimit-Remaining": "3", "X-RateLimit-Reset": "1.5" }), NAMES.brand, NOW)?.resetAt).toBe(NOW + 1_500);
   });
 
   it("reads a reset of 0 as now", () => {
-    expect(readRateLimit(headers({ "X-RateLimit-Remaining": "3", "X-RateLimit-Reset": "0" }), "brand", NOW)?.resetAt).toBe(NOW);
+    expect(readRateLimit(headers({ "X-RateLimit-Remaining": "3", "X-RateLimit-Reset": "0" }), NAMES.brand, NOW)?.resetAt).toBe(NOW);
   });
 });
 
 describe("readRateLimit (missing or garbage headers)", () => {
   it("returns a state without a limit when the limit is missing", () => {
-    expect(readRateLimit(headers({ "X-RateLimit-Remaining": "7", "X-RateLimit-Reset": "30" }), "brand", NOW)).toEqual({
+    expect(readRateLimit(headers({ "X-RateLimit-Remaining": "7", "X-RateLimit-Reset": "30" }), NAMES.brand, NOW)).toEqual({
       limit: undefined,
       remaining: 7,
       resetAt: NOW + 30_000,
@@ -68,13 +74,13 @@ describe("readRateLimit (missing or garbage headers)", () => {
   });
 
   it("returns a state without a limit when the limit is garbage", () => {
-    const state = readRateLimit(headers({ "X-RateLimit-Limit": "lots", "X-RateLimit-Remaining": "7", "X-RateLimit-Reset": "30" }), "brand", NOW);
+    const state = readRateLimit(headers({ "X-RateLimit-Limit": "lots", "X-RateLimit-Remaining": "7", "X-RateLimit-Reset": "30" }), NAMES.brand, NOW);
     expect(state?.limit).toBeUndefined();
     expect(state?.remaining).toBe(7);
   });
 
   it("reads a negative remaining as 0", () => {
-    expect(readRateLimit(headers({ "X-RateLimit-Remaining": "-3", "X-RateLimit-Reset": "30" }), "brand", NOW)?.remaining).toBe(0);
+    expect(readRateLimit(headers({ "X-RateLimit-Remaining": "-3", "X-RateLimit-Reset": "30" }), NAMES.brand, NOW)?.remaining).toBe(0);
   });
 
   it.each([
@@ -88,15 +94,15 @@ describe("readRateLimit (missing or garbage headers)", () => {
     [{ "X-RateLimit-Remaining": "5", "X-RateLimit-Reset": "Infinity" }],
     [{ "X-RateLimit-Remaining": "5", "X-RateLimit-Reset": "Thu, 15 Jan 2026 12:02:00 GMT" }],
   ])("returns undefined for %j", (values) => {
-    expect(readRateLimit(headers(values), "brand", NOW)).toBeUndefined();
+    expect(readRateLimit(headers(values), NAMES.brand, NOW)).toBeUndefined();
   });
 
   it("returns undefined for an empty Remaining header rather than reading it as 0", () => {
-    expect(readRateLimit(headers({ "X-RateLimit-Remaining": "", "X-RateLimit-Reset": "60" }), "brand", NOW)).toBeUndefined();
+    expect(readRateLimit(headers({ "X-RateLimit-Remaining": "", "X-RateLimit-Reset": "60" }), NAMES.brand, NOW)).toBeUndefined();
   });
 
   it("returns undefined for an empty Reset header rather than reading it as 0", () => {
-    expect(readRateLimit(headers({ "X-RateLimit-Remaining": "5", "X-RateLimit-Reset": "" }), "brand", NOW)).toBeUndefined();
+    expect(readRateLimit(headers({ "X-RateLimit-Remaining": "5", "X-RateLimit-Reset": "" }), NAMES.brand, NOW)).toBeUndefined();
   });
 });
 
@@ -256,7 +262,7 @@ describe("rate limit properties", () => {
     fc.assert(
       fc.property(fc.nat(), fc.integer({ min: 0, max: 999_999_999 }), fc.nat(), (remaining, reset, limit) => {
         const values = { "X-RateLimit-Limit": String(limit), "X-RateLimit-Remaining": String(remaining), "X-RateLimit-Reset": String(reset) };
-        expect(readRateLimit(headers(values), "brand", NOW)).toEqual({ limit, remaining, resetAt: NOW + reset * 1000 });
+        expect(readRateLimit(headers(values), NAMES.brand, NOW)).toEqual({ limit, remaining, resetAt: NOW + reset * 1000 });
       }),
     );
   });

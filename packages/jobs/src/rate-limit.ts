@@ -1,3 +1,4 @@
+import type { FlavorTraits } from "@impactkit/core";
 /** What a response's rate-limit headers say. */
 export interface RateLimitState {
   limit: number | undefined;
@@ -15,18 +16,20 @@ function numeric(headers: Headers, name: string): number {
   return value ? Number(value) : Number.NaN;
 }
 
+/** The names of a flavor's rate-limit headers: its `SPEC.traits.rateLimitHeaders`, read from its spec. */
+export type RateLimitHeaders = FlavorTraits["rateLimitHeaders"];
+
 /**
- * The flavor's rate-limit headers: partner sends `X-RateLimit-Limit-hour`, `X-RateLimit-Remaining-hour` and
- * `RateLimit-Reset` (https://integrations.impact.com/partner-api-reference/partner-v15/readme/rate-limits),
+ * What the flavor's rate-limit headers say (`names`, from its spec): partner sends `X-RateLimit-Limit-hour`,
+ * `X-RateLimit-Remaining-hour` and `RateLimit-Reset` (https://integrations.impact.com/partner-api-reference/readme/rate-limits),
  * brand and agency the same without `-hour` and with `X-RateLimit-Reset` (…/impact-brand/reference/rate-limits).
+ * A reset is seconds from now, or epoch seconds when it is that large (brand and agency send either).
  */
-export function readRateLimit(headers: Headers, api: string, now: number): RateLimitState | undefined {
-  const partner = api === "partner";
-  const suffix = partner ? "-hour" : "";
-  const remaining = numeric(headers, `x-ratelimit-remaining${suffix}`);
-  const reset = numeric(headers, partner ? "ratelimit-reset" : "x-ratelimit-reset");
+export function readRateLimit(headers: Headers, names: RateLimitHeaders, now: number): RateLimitState | undefined {
+  const remaining = numeric(headers, names.remaining);
+  const reset = numeric(headers, names.reset);
   if (!Number.isFinite(remaining) || !Number.isFinite(reset) || reset < 0) return undefined;
-  const limit = numeric(headers, `x-ratelimit-limit${suffix}`);
+  const limit = numeric(headers, names.limit);
   const resetAt = reset >= EPOCH_THRESHOLD_S ? reset * 1000 : now + reset * 1000;
   return { limit: Number.isFinite(limit) ? limit : undefined, remaining: Math.max(0, remaining), resetAt };
 }

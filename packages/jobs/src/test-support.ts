@@ -1,13 +1,14 @@
 import { createClient as agencyClient, type Client as AgencyClient } from "@impactkit/agency-v3";
 import { createClient as brandClient, type Client as BrandClient } from "@impactkit/brand";
 import { createClient as partnerClient, type Client as PartnerClient } from "@impactkit/partner-v15";
+import { createClient as partnerV16Client, type Client as PartnerV16Client } from "@impactkit/partner-v16";
 import { DEFAULT_ACCOUNT, type Sandbox } from "@impactkit/sandbox";
 import type { Timing } from "./timing.js";
 
-/** The three flavor clients, pointed at a sandbox. */
-export function clientsFor(sandbox: Sandbox, extraHeaders: Record<string, string> = {}): { partner: PartnerClient; agency: AgencyClient; brand: BrandClient } {
+/** The flavor clients, pointed at a sandbox. */
+export function clientsFor(sandbox: Sandbox, extraHeaders: Record<string, string> = {}): { partner: PartnerClient; partnerV16: PartnerV16Client; agency: AgencyClient; brand: BrandClient } {
   const options = { ...DEFAULT_ACCOUNT, baseUrl: sandbox.url, headers: extraHeaders };
-  return { partner: partnerClient(options), agency: agencyClient(options), brand: brandClient(options) };
+  return { partner: partnerClient(options), partnerV16: partnerV16Client(options), agency: agencyClient(options), brand: brandClient(options) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ApiError, ConnectionError, JobAbortedError, JobsError, ProtocolError, RateLimitError, RateLimitWaitError, RequestTimeoutError, responseContext, type TransportError } from "./errors.js";
 import { nodeBody } from "./node-bodies.js";
 import { safeUrl } from "./redact.js";
-import { readRateLimit, type RateGate } from "./rate-limit.js";
+import { readRateLimit, type RateGate, type RateLimitHeaders } from "./rate-limit.js";
 import { parseRetryAfter } from "./retry-after.js";
 import { sleep, type Timing } from "./timing.js";
 
@@ -9,8 +9,8 @@ import { sleep, type Timing } from "./timing.js";
 export interface CallContext {
   timing: Timing;
   gate: RateGate;
-  /** The flavor's API family, for its rate-limit header names. */
-  api: string;
+  /** The names of the flavor's rate-limit headers (`SPEC.traits.rateLimitHeaders`). */
+  rateLimitHeaders: RateLimitHeaders;
   /** Retries of one call after the first attempt. */
   retries: number;
   /** How long one attempt may wait for its response before it is given up (and retried). */
@@ -222,7 +222,7 @@ export async function callApi<T = unknown>(context: CallContext, what: string, c
       });
       const { status, headers } = response;
       answered = true;
-      gate.note(readRateLimit(headers, context.api, timing.now()));
+      gate.note(readRateLimit(headers, context.rateLimitHeaders, timing.now()));
       const retryAfter = parseRetryAfter(headers.get("retry-after"), timing.now());
       if (status >= 300 && status < 400) {
         if (options.redirects === "return") return { body: undefined as T, response };

@@ -64,6 +64,9 @@ function jobStatus(body: unknown): ZendeskJobStatus {
 
 const PHASES: Record<string, Observation<ZendeskJobStatus>["phase"]> = { queued: "pending", working: "pending", completed: "succeeded", failed: "failed", killed: "failed" };
 
+/** The rate-limit headers the adapter reads: the `X-RateLimit-*` names of impact.com's brand and agency APIs. */
+const ZENDESK_RATE_LIMIT_HEADERS = { limit: "X-RateLimit-Limit", remaining: "X-RateLimit-Remaining", reset: "X-RateLimit-Reset" };
+
 /**
  * Waits for Zendesk job statuses with the same engine as impact.com jobs: only the adapter differs
  * (how to fetch one status, and how its status maps to pending / succeeded / failed and progress).
@@ -77,7 +80,7 @@ export function createZendeskJobs(options: ZendeskOptions): {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
   const base = zendeskBaseUrl(options?.baseUrl);
   if (typeof options.authorization !== "string" || options.authorization.trim() === "") throw new InvalidArgumentError("createZendeskJobs needs `authorization`: the Authorization header value");
-  const call: CallContext = { timing, gate: new RateGate(), api: "zendesk", retries: options.retries ?? 4, requestTimeoutMs: 60_000, idleTimeoutMs: 30_000, maxRateLimitWaitMs: Number.POSITIVE_INFINITY, logger: options.logger };
+  const call: CallContext = { timing, gate: new RateGate(), rateLimitHeaders: ZENDESK_RATE_LIMIT_HEADERS, retries: options.retries ?? 4, requestTimeoutMs: 60_000, idleTimeoutMs: 30_000, maxRateLimitWaitMs: Number.POSITIVE_INFINITY, logger: options.logger };
   const engine = new PollEngine(timing, resolvePollPolicy({ firstDelayMs: 1_000, ...options.policy }), 8, options.logger);
 
   async function get(id: string, signal?: AbortSignal): Promise<ZendeskJobStatus> {

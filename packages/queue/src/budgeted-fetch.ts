@@ -1,4 +1,4 @@
-import { parseRetryAfter, readRateLimit } from "@impactkit/jobs";
+import { parseRetryAfter, readRateLimit, type RateLimitHeaders } from "@impactkit/jobs";
 import { AccountBudgetError } from "./account-budget-error.js";
 import type { AccountBudget } from "./account-budget.js";
 import { RATE_LIMITED_MS } from "./defaults.js";
@@ -8,15 +8,15 @@ import { RATE_LIMITED_MS } from "./defaults.js";
  * the budget with the rate-limit headers of the answer (https://integrations.impact.com/impact-publisher/reference/rate-limits).
  * A 429 spends the account's budget for the whole fleet until its `Retry-After` (or the headers' reset) and
  * rejects with an `AccountBudgetError`, as a spent budget does: the pipeline waits in Redis, not in a retry loop.
- * `api()` names the flavor whose header names apply ("partner", "agency", "brand"), once the client is made.
+ * `headers()` gives the names of the flavor's rate-limit headers (`SPEC.traits.rateLimitHeaders`), once the client is made.
  */
-export function budgetedFetch(budget: AccountBudget, account: string, api: () => string | undefined, fetch: (input: Request) => Promise<Response> = globalThis.fetch): (input: Request) => Promise<Response> {
+export function budgetedFetch(budget: AccountBudget, account: string, headers: () => RateLimitHeaders | undefined, fetch: (input: Request) => Promise<Response> = globalThis.fetch): (input: Request) => Promise<Response> {
   return async (input) => {
     await budget.take(account);
     const response = await fetch(input);
     const now = Date.now();
-    const flavor = api();
-    const state = flavor === undefined ? undefined : readRateLimit(response.headers, flavor, now);
+    const names = headers();
+    const state = names === undefined ? undefined : readRateLimit(response.headers, names, now);
     if (response.status === 429) {
       await response.body?.cancel().catch(() => undefined);
       const retryAfter = parseRetryAfter(response.headers.get("retry-after"), now);

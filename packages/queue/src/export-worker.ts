@@ -76,7 +76,7 @@ export function createExportWorker<F extends string>(options: ExportWorkerOption
     if (known) return known;
     const factory = options.clients[flavor as F];
     if (!factory) throw new UnrecoverableError(`this worker serves no flavor ${JSON.stringify(flavor)}`);
-    const client: ImpactClient<any> = factory(account, budgetedFetch(budget, account, () => client.spec.api));
+    const client: ImpactClient<any> = factory(account, budgetedFetch(budget, account, () => client.spec.traits.rateLimitHeaders));
     const jobs = createJobs(client, options.jobs) as unknown as Jobs<{}>;
     instances.set(key, jobs);
     return jobs;

@@ -4,7 +4,7 @@ import { errorReply, matchRoute } from "./api-routes.js";
 import type { ApiExchange } from "./exchange.js";
 import { applyFault, keepsBodyValid } from "./fault-kinds.js";
 import type { FaultPlan } from "./faults.js";
-import { flavorBySegment } from "./flavors.js";
+import { flavorOf } from "./flavors.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { encode, type Reply } from "./reply.js";
 import { logEntry, type LoggedRequest } from "./request-log.js";
@@ -51,7 +51,9 @@ export function apiOrigin(parts: ApiOriginParts): (request: IncomingMessage, res
     if (jsonSuffix) segments[segments.length - 1] = last!.slice(0, -".json".length);
     const format = jsonSuffix || (request.headers.accept ?? "").includes("application/json") ? "json" : "xml";
     const refuse = (reply: Reply) => transmit(response, encode(reply, format), timers);
-    const flavor = flavorBySegment(segments[0] ?? "");
+    const irVersion = request.headers["ir-version"];
+    const flavor = flavorOf(segments[0] ?? "", Array.isArray(irVersion) ? irVersion[0] : irVersion);
+    if (flavor && "unknownVersion" in flavor) return refuse(errorReply(400, `IR-Version ${flavor.unknownVersion} is not a version of this API`));
     if (!flavor || segments.length < 3) return refuse(errorReply(404, "The requested resource does not exist."));
     const accountSid = segments[1]!;
     if (!authenticate(accounts, request.headers.authorization, accountSid, flavor.id)) {

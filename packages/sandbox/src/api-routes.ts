@@ -54,7 +54,7 @@ function pageNumber(context: RouteContext, name: "Page" | "PageSize", fallback: 
 function listJobs(context: RouteContext): Reply {
   const after = context.url.searchParams.get("CreatedAfter");
   const before = context.url.searchParams.get("CreatedBefore");
-  const pattern = context.flavor.api === "brand" ? DATE_TIME : DATE;
+  const pattern = context.flavor.traits.listDateFormat === "date-time" ? DATE_TIME : DATE;
   const page = pageNumber(context, "Page", 1);
   const requestedSize = pageNumber(context, "PageSize", LIST_PAGE_SIZE);
   const errors = [
@@ -73,7 +73,7 @@ function listJobs(context: RouteContext): Reply {
     .filter((job) => (after === null || day(job.createdAt) >= after.slice(0, 10)) && (before === null || day(job.createdAt) <= before.slice(0, 10)));
   const start = (page - 1) * pageSize;
   const jobs = matching.slice(start, start + pageSize).map((job) => toWireJob(context.flavor, job, now));
-  if (context.flavor.api === "agency") return { status: 200, json: jobs };
+  if (context.flavor.traits.listShape === "array") return { status: 200, json: jobs };
   const pages = Math.max(1, Math.ceil(matching.length / pageSize));
   const uri = (number: number) => {
     const query = new URLSearchParams(context.url.searchParams);
@@ -156,11 +156,11 @@ function scheduleExport(context: RouteContext, type: SandboxJob["type"], source:
 function exportReport(context: RouteContext, reportId: string): Reply {
   const { flavor, state, url } = context;
   const refuse = (status: number, message: string, errors?: Array<{ Field: string; Message: string }>): Reply =>
-    flavor.reportErrorsAs200 ? { status: 200, json: { Status: "ERROR", Message: errors ? `${message}: ${errors.map((error) => `${error.Field} ${error.Message}`).join("; ")}` : message } } : errorReply(status, message, errors);
+    flavor.traits.refusalsAs200 ? { status: 200, json: { Status: "ERROR", Message: errors ? `${message}: ${errors.map((error) => `${error.Field} ${error.Message}`).join("; ")}` : message } } : errorReply(status, message, errors);
   if (state.reports && !state.reports.has(reportId)) {
     return refuse(404, `No report exists with the Id ${reportId}, or the report is not API accessible.`);
   }
-  const missing = flavor.requiredReportParams.filter((name) => !url.searchParams.get(name));
+  const missing = flavor.traits.requiredReportParams.filter((name) => !url.searchParams.get(name));
   const badDates = ["START_DATE", "END_DATE"].filter((name) => url.searchParams.has(name) && !DATE.test(url.searchParams.get(name)!));
   const errors = [...missing.map((Field) => ({ Field, Message: "Required" })), ...badDates.map((Field) => ({ Field, Message: "Must be a date, YYYY-MM-DD" }))];
   if (errors.length > 0) return refuse(400, "Validation Failed", errors);
@@ -171,7 +171,8 @@ function exportClicks(context: RouteContext, programId: string | undefined): Rep
   const { url, flavor } = context;
   const date = url.searchParams.get("Date");
   if (date !== null && !DATE.test(date)) return errorReply(400, "Validation Failed", [{ Field: "Date", Message: "Must be a date, yyyy-MM-dd" }]);
-  if (flavor.api === "brand" && date !== null && date <= "2024-04-09") return errorReply(400, "Validation Failed", [{ Field: "Date", Message: "Only dates after April 9, 2024 are supported" }]);
+  const earliest = flavor.traits.earliestClickDate;
+  if (earliest !== null && date !== null && date < earliest) return errorReply(400, "Validation Failed", [{ Field: "Date", Message: `Only dates from ${earliest} are supported` }]);
   const program = programId ?? url.searchParams.getAll("ProgramId")[0] ?? "0";
   return scheduleExport(context, "ClickExport", "clicks", program, errorReply);
 }
@@ -185,10 +186,10 @@ export function matchRoute(flavor: SandboxFlavor, method: string, rest: string[]
     { method: "GET", test: rest.length === 3 && first === "Jobs" && third === "Download", route: { route: "downloadJob", jobId: second!, handle: (context) => downloadJob(context, second!) } },
     { method: "PUT", test: rest.length === 3 && first === "Jobs" && third === "Replay", route: { route: "replayJob", jobId: second!, handle: (context) => replayJob(context, second!) } },
     { method: "GET", test: rest.length === 2 && first === "ReportExport", route: { route: "exportReport", handle: (context) => exportReport(context, second!) } },
-    { method: "GET", test: flavor.clickExport === "account" && rest.length === 1 && first === "ClickExport", route: { route: "exportClicks", handle: (context) => exportClicks(context, undefined) } },
+    { method: "GET", test: flavor.traits.clickExport === "account" && rest.length === 1 && first === "ClickExport", route: { route: "exportClicks", handle: (context) => exportClicks(context, undefined) } },
     {
       method: "GET",
-      test: flavor.clickExport === "program" && rest.length === 3 && first === "Programs" && third === "ClickExport" && fourth === undefined,
+      test: flavor.traits.clickExport === "program" && rest.length === 3 && first === "Programs" && third === "ClickExport" && fourth === undefined,
       route: { route: "exportClicks", handle: (context) => exportClicks(context, second!) },
     },
   ];

@@ -1,3 +1,4 @@
+import { resetInSeconds } from "./flavors.js";
 import { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
 import { promisify } from "node:util";
@@ -163,9 +164,9 @@ const SPECS: { readonly [K in FaultKind]: FaultKindSpec<K, Route> } = {
     apply(fault, exchange) {
       // As in the docs' example 429, the budget renews when Retry-After says (RateLimit-Reset: 700, Retry-After: 700):
       // https://integrations.impact.com/impact-brand/reference/rate-limits
-      const names = exchange.flavor.rateLimitHeaders;
+      const names = exchange.flavor.traits.rateLimitHeaders;
       const seconds = fault.retryAfterSeconds ?? 1;
-      const reset = exchange.flavor.api === "partner" || exchange.rateLimit.resetFormat === "seconds" ? seconds : Math.floor(exchange.state.clock.now() / 1000) + seconds;
+      const reset = resetInSeconds(exchange.flavor) || exchange.rateLimit.resetFormat === "seconds" ? seconds : Math.floor(exchange.state.clock.now() / 1000) + seconds;
       const headers = { [names.remaining]: "0", [names.reset]: String(reset), "Retry-After": String(seconds) };
       exchange.send(exchange.instead({ ...errorReply(429, "Rate limit exceeded."), headers }));
     },

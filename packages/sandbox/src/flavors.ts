@@ -1,70 +1,52 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { SPEC as agencySpec } from "@impactkit/agency-v3";
-import { SPEC as brandSpec } from "@impactkit/brand";
-import { SPEC as partnerSpec } from "@impactkit/partner-v15";
+import type { FlavorTraits } from "@impactkit/core";
+import { FLAVOR_PACKAGES, type FlavorId } from "./generated/flavors.js";
 
-export type FlavorId = "partner-v15" | "agency-v3" | "brand";
+export type { FlavorId };
 
-/** How one API flavor differs on the wire (https://integrations.impact.com, impact-api.md §1–§3). */
+/** How one API flavor differs on the wire: its package's `SPEC`, whose traits are read from its merged spec. */
 export interface SandboxFlavor {
   id: FlavorId;
-  api: "partner" | "agency" | "brand";
+  /** The API family (`partner`, `agency`, `brand`), as the resume tokens name it. */
+  api: string;
   /** First path segment: `Mediapartners`, `Agencies` or `Advertisers`. */
   segment: string;
+  /** The release, picked by the request's `IR-Version` header among the flavors of a segment. */
   apiVersion: string;
   /** The package whose merged OpenAPI document describes this flavor. */
   specPackage: string;
-  /** Rate-limit header names: partner has hourly names and `RateLimit-Reset`, brand/agency `X-RateLimit-*`. */
-  rateLimitHeaders: { limit: string; remaining: string; reset: string };
-  /** Where ClickExport lives: `/ClickExport` (partner), `/Programs/{ProgramId}/ClickExport` (brand), none (agency). */
-  clickExport: "account" | "program" | "none";
-  /** Report parameters the flavor's spec marks required (partner: START_DATE and END_DATE). */
-  requiredReportParams: readonly string[];
-  /** The agency API refuses a ReportExport with HTTP 200 and `Status: "ERROR"`. */
-  reportErrorsAs200: boolean;
+  traits: FlavorTraits;
 }
 
 const segmentOf = (basePath: string): string => basePath.split("/")[1]!;
 
-export const FLAVORS: readonly SandboxFlavor[] = [
-  {
-    id: "partner-v15",
-    api: "partner",
-    segment: segmentOf(partnerSpec.basePath),
-    apiVersion: partnerSpec.apiVersion,
-    specPackage: "@impactkit/partner-v15",
-    rateLimitHeaders: { limit: "X-RateLimit-Limit-hour", remaining: "X-RateLimit-Remaining-hour", reset: "RateLimit-Reset" },
-    clickExport: "account",
-    requiredReportParams: ["START_DATE", "END_DATE"],
-    reportErrorsAs200: false,
-  },
-  {
-    id: "agency-v3",
-    api: "agency",
-    segment: segmentOf(agencySpec.basePath),
-    apiVersion: agencySpec.apiVersion,
-    specPackage: "@impactkit/agency-v3",
-    rateLimitHeaders: { limit: "X-RateLimit-Limit", remaining: "X-RateLimit-Remaining", reset: "X-RateLimit-Reset" },
-    clickExport: "none",
-    requiredReportParams: [],
-    reportErrorsAs200: true,
-  },
-  {
-    id: "brand",
-    api: "brand",
-    segment: segmentOf(brandSpec.basePath),
-    apiVersion: brandSpec.apiVersion,
-    specPackage: "@impactkit/brand",
-    rateLimitHeaders: { limit: "X-RateLimit-Limit", remaining: "X-RateLimit-Remaining", reset: "X-RateLimit-Reset" },
-    clickExport: "program",
-    requiredReportParams: [],
-    reportErrorsAs200: false,
-  },
-];
+/** Every flavor the sandbox serves: every flavor package of `specs/flavors.json`, in its order. */
+export const FLAVORS: readonly SandboxFlavor[] = Object.entries(FLAVOR_PACKAGES).map(([id, { SPEC }]) => ({
+  id: id as FlavorId,
+  api: SPEC.api,
+  segment: segmentOf(SPEC.basePath),
+  apiVersion: SPEC.apiVersion,
+  specPackage: `@impactkit/${id}`,
+  traits: SPEC.traits,
+}));
 
-export function flavorBySegment(segment: string): SandboxFlavor | undefined {
-  return FLAVORS.find((flavor) => flavor.segment === segment);
+/**
+ * The flavor a request speaks: its path's first segment, and among the releases of that segment the one its
+ * `IR-Version` header names (https://integrations.impact.com/impact-publisher/reference/versioning); without
+ * the header, the account's default — here the first release of the segment in `specs/flavors.json`.
+ * `undefined` for a segment no flavor has; `{ version }` for a release the sandbox does not serve.
+ */
+export function flavorOf(segment: string, irVersion: string | undefined): SandboxFlavor | { unknownVersion: string } | undefined {
+  const releases = FLAVORS.filter((flavor) => flavor.segment === segment);
+  if (releases.length === 0) return undefined;
+  if (irVersion === undefined || irVersion.trim() === "") return releases[0];
+  return releases.find((flavor) => flavor.apiVersion === irVersion.trim()) ?? { unknownVersion: irVersion.trim() };
+}
+
+/** Whether the flavor's `RateLimit-Reset` counts seconds whatever its size: the IETF RateLimit fields' delta-seconds (draft-ietf-httpapi-ratelimit-headers), which partner sends. */
+export function resetInSeconds(flavor: SandboxFlavor): boolean {
+  return flavor.traits.rateLimitHeaders.reset.toLowerCase() === "ratelimit-reset";
 }
 
 const require = createRequire(import.meta.url);

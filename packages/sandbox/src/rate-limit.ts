@@ -1,4 +1,4 @@
-import type { SandboxFlavor } from "./flavors.js";
+import { resetInSeconds, type SandboxFlavor } from "./flavors.js";
 
 const HOUR_MS = 3_600_000;
 
@@ -55,8 +55,8 @@ export class RateLimiter {
     this.#history.set(hourKey, hour);
     const resetAt = (window + 1) * HOUR_MS;
     const secondsLeft = Math.max(1, Math.ceil((resetAt - now) / 1000));
-    const names = flavor.rateLimitHeaders;
-    const reset = flavor.api === "partner" || this.options.resetFormat === "seconds" ? secondsLeft : Math.floor(resetAt / 1000);
+    const names = flavor.traits.rateLimitHeaders;
+    const reset = resetInSeconds(flavor) || this.options.resetFormat === "seconds" ? secondsLeft : Math.floor(resetAt / 1000);
     const headers: Record<string, string> = {
       [names.limit]: String(this.options.perHour),
       [names.remaining]: String(Math.max(0, this.options.perHour - used.count)),

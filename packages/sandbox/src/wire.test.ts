@@ -38,7 +38,7 @@ describe("wire realism", () => {
     expect(missing.error).toEqual({ Status: "ERROR", Message: "Validation Failed", Errors: [{ Field: "START_DATE", Message: "Required" }, { Field: "END_DATE", Message: "Required" }] });
     expect((await partner.GET("/ReportExport/{Id}", { params: { path: { Id: "nope" }, query: { START_DATE: "2026-11-01", END_DATE: "2026-11-02" } } })).response.status).toBe(404);
     const oldClicks = await brand.GET("/Programs/{ProgramId}/ClickExport", { params: { path: { ProgramId: "1" }, query: { Date: "2024-01-01" } } });
-    expect(oldClicks.error).toMatchObject({ Errors: [{ Field: "Date", Message: "Only dates after April 9, 2024 are supported" }] });
+    expect(oldClicks.error).toMatchObject({ Errors: [{ Field: "Date", Message: "Only dates from 2024-04-10 are supported" }] });
   });
 
   it("counts the hourly budget in each flavor's own headers, then answers 429 with Retry-After", async () => {

@@ -14,6 +14,7 @@ import { publishedPackages, REPO } from "./packages.js";
 const PROGRAM = `import { createClient as agency } from "@impactkit/agency-v3";
 import { createClient as brand } from "@impactkit/brand";
 import { createClient as partner, SPEC } from "@impactkit/partner-v15";
+import { createClient as partnerV16, SPEC as SPEC_V16 } from "@impactkit/partner-v16";
 import { createJobs, type Job } from "@impactkit/jobs";
 import { DEFAULT_ACCOUNT, startSandbox } from "@impactkit/sandbox";
 import { mkdtempSync, statSync } from "node:fs";
@@ -30,6 +31,8 @@ try {
   const exports = [
     { api: "partner", jobs: partnerJobs, handle: await partnerJobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-11-01", END_DATE: "2026-11-02" }) },
   ];
+  const partnerV16Jobs = createJobs(partnerV16(options), { policy });
+  exports.push({ api: "partner-v16", jobs: partnerV16Jobs as never, handle: await partnerV16Jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-11-01", END_DATE: "2026-11-02" }) });
   const agencyJobs = createJobs(agency(options), { policy });
   exports.push({ api: "agency", jobs: agencyJobs as never, handle: await agencyJobs.exportReport("att_adv_performance_by_day_pm_only", {}) });
   const brandJobs = createJobs(brand(options), { policy });
@@ -43,7 +46,7 @@ try {
 } finally {
   await sandbox.close();
 }
-console.log(JSON.stringify({ node: process.version, apiVersion: SPEC.apiVersion, results }));
+console.log(JSON.stringify({ node: process.version, apiVersions: [SPEC.apiVersion, SPEC_V16.apiVersion], results }));
 `;
 
 function sh(command: string, args: string[], cwd: string): string {
@@ -87,10 +90,10 @@ describe("a fresh project installing the packed tarballs", () => {
     ["Node.js 24", () => process.execPath, /^v24\./],
   ])("runs against the sandbox on %s", (_name, node, version) => {
     sh(process.execPath, [TSC, "-p", "tsconfig.node16.json"], project);
-    const result = JSON.parse(sh(node(), [join(project, "dist", "main.js")], project).trim()) as { node: string; apiVersion: string; results: Array<{ api: string; status: string; bytes: number }> };
+    const result = JSON.parse(sh(node(), [join(project, "dist", "main.js")], project).trim()) as { node: string; apiVersions: string[]; results: Array<{ api: string; status: string; bytes: number }> };
     expect(result.node).toMatch(version);
-    expect(result.apiVersion).toBe("15");
-    expect(result.results.map((entry) => [entry.api, entry.status])).toEqual([["partner", "COMPLETED"], ["agency", "COMPLETED"], ["brand", "COMPLETED"]]);
+    expect(result.apiVersions).toEqual(["15", "16"]);
+    expect(result.results.map((entry) => [entry.api, entry.status])).toEqual([["partner", "COMPLETED"], ["partner-v16", "COMPLETED"], ["agency", "COMPLETED"], ["brand", "COMPLETED"]]);
     expect(result.results.every((entry) => entry.bytes > 100 * 40)).toBe(true);
   });
 });

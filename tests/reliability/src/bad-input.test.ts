@@ -70,8 +70,8 @@ describe("an unknown flavor", () => {
     const { run } = await import("@impactkit/cli");
     const stderr: string[] = [];
     const sink = { write: (text: string) => stderr.push(text) } as unknown as NodeJS.WriteStream;
-    const code = await run(["jobs", "list", "--api", "partner-v16"], { stdout: sink, stderr: sink, env: {}, signal: new AbortController().signal });
+    const code = await run(["jobs", "list", "--api", "partner-v99"], { stdout: sink, stderr: sink, env: {}, signal: new AbortController().signal });
     expect(code).toBe(2);
-    expect(stderr.join("")).toContain("argument 'partner-v16' is invalid");
+    expect(stderr.join("")).toContain("argument 'partner-v99' is invalid");
   });
 });

@@ -36,7 +36,7 @@ afterAll(async () => {
 
 describe("the auth token never shows", () => {
   it("in any error, its toString, JSON or inspection", async () => {
-    const jobs = jobsOf(sandbox, "partner", { logger, retries: 1 });
+    const jobs = jobsOf(sandbox, "partner-v15", { logger, retries: 1 });
     const handle = await exportIn(jobs, 1);
     await jobs.wait(handle.id);
     await failure("ApiError 404", () => jobs.get("00000000-0000-4000-8000-000000000000"));
@@ -68,7 +68,7 @@ describe("the auth token never shows", () => {
   });
 
   it("in a resume token", async () => {
-    const jobs = jobsOf(sandbox, "agency", { logger });
+    const jobs = jobsOf(sandbox, "agency-v3", { logger });
     sandbox.control.planNext({ runMs: 60_000 });
     const handle = await exportIn(jobs, 5);
     const tokens: string[] = [];

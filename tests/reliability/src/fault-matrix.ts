@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FAULT_KINDS, type Fault, type Route, type Sandbox } from "@impactkit/sandbox";
-import { exportIn, jobsOf, type FlavorName } from "./harness.ts";
+import { exportIn, FLAVOR_NAMES, jobsOf, titleOf, type FlavorName } from "./harness.ts";
 
 export const FAULTS: ReadonlyArray<{ name: string; fault: Fault }> = [
   { name: "500", fault: { kind: "status", status: 500 } },
@@ -165,8 +165,8 @@ export function renderReliability(results: readonly CellResult[]): string {
     "origin; `n/a` marks faults that cannot happen on an operation's requests.",
     "",
   ];
-  for (const flavor of ["partner", "agency", "brand"] as const) {
-    lines.push(`## ${flavor === "partner" ? "Partner v15" : flavor === "agency" ? "Agency v3" : "Brand v14"}`, "", `| fault | ${OPERATIONS.join(" | ")} |`, `|---|${OPERATIONS.map(() => "---").join("|")}|`);
+  for (const flavor of FLAVOR_NAMES) {
+    lines.push(`## ${titleOf(flavor)}`, "", `| fault | ${OPERATIONS.join(" | ")} |`, `|---|${OPERATIONS.map(() => "---").join("|")}|`);
     for (const { name } of FAULTS) {
       const cells = OPERATIONS.map((operation) => results.find((result) => result.flavor === flavor && result.fault === name && result.operation === operation)!.outcome);
       lines.push(`| ${name} | ${cells.join(" | ")} |`);

@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import { DEFAULT_ACCOUNT, startSandbox } from "@impactkit/sandbox";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../exit-codes.js";
-import { jobsFor } from "../flavors.js";
+import { APIS, clientFor, jobsFor } from "../flavors.js";
 import { downloadFile } from "../download-file.js";
 import { formatBytes, waitShowing } from "../progress.js";
 
@@ -21,11 +21,21 @@ async function digest(path: string): Promise<{ sha256: string; rows: number }> {
   return { sha256: hash.digest("hex"), rows: newlines - 1 };
 }
 
-const EXPORTS = [
-  { api: "partner-v15", report: "mp_action_listing_fast", params: { START_DATE: "2026-11-01", END_DATE: "2026-11-24" } },
-  { api: "agency-v3", report: "att_adv_performance_by_day_pm_only", params: { START_DATE: "2026-11-01", END_DATE: "2026-11-24" } },
-  { api: "brand", report: "adv_action_listing_pm_only", params: { SUBAID: "1234" } },
-] as const;
+/** A report of each API family to show, with its filters (the dates every release's spec requires are added). */
+const REPORTS: Readonly<Record<string, { report: string; params: Record<string, string> }>> = {
+  partner: { report: "mp_action_listing_fast", params: {} },
+  agency: { report: "att_adv_performance_by_day_pm_only", params: { START_DATE: "2026-11-01", END_DATE: "2026-11-24" } },
+  brand: { report: "adv_action_listing_pm_only", params: { SUBAID: "1234" } },
+};
+
+/** One export per flavor `--api` takes: its family's report, and the report parameters its spec requires. */
+const exportsOf = () =>
+  APIS.map((api) => {
+    const { spec } = clientFor(api, { ...DEFAULT_ACCOUNT });
+    const { report, params } = REPORTS[spec.api] ?? { report: "demo_report", params: {} };
+    const dated = Object.fromEntries(spec.traits.requiredReportParams.map((name) => [name, name.startsWith("END") ? "2026-11-24" : "2026-11-01"]));
+    return { api, report, params: { ...dated, ...params } };
+  });
 
 /** `impactkit demo`: the whole flow for each flavor against an embedded sandbox, no account needed. */
 export function demoCommand(program: Command, context: CommandContext): void {
@@ -47,7 +57,7 @@ export function demoCommand(program: Command, context: CommandContext): void {
       output.info(`impactkit demo: an embedded impact.com sandbox at ${sandbox.url}, time ×${scale}; reports go to ${dir}`);
       const summary = [];
       try {
-        for (const { api, report, params } of EXPORTS) {
+        for (const { api, report, params } of exportsOf()) {
           const started = performance.now();
           const jobs = jobsFor(api, { ...DEFAULT_ACCOUNT, baseUrl: sandbox.url }, { timing: sandbox.control.timers() });
           const handle = await jobs.exportReport(report, params as never, { signal: context.signal });

@@ -90,7 +90,7 @@ export function exportCommands(program: Command, globals: () => GlobalOptions, c
       ...parseParams(options.param),
       ...(options.format ? { ResultFormat: options.format.toUpperCase() } : {}),
       ...(options.date ? { Date: options.date } : {}),
-      ...(options.programId ? { ProgramId: jobs.spec.api === "brand" ? options.programId : [options.programId] } : {}),
+      ...(options.programId ? { ProgramId: jobs.spec.traits.clickExport === "program" ? options.programId : [options.programId] } : {}),
     };
     const target = await outputTarget(options);
     const handle = await jobs.exportClicks(params as never, { signal: context.signal });

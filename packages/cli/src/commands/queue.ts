@@ -107,8 +107,8 @@ export function queueCommands(program: Command, globals: Globals, context: Comma
     .addHelpText("after", "\nExamples:\n  impactkit queue add export clicks --api partner-v15 --account-sid IR... --date 2026-11-24 -o /shared/clicks.csv")
     .action(async (options: { output: string; param: string[]; programId?: string; date?: string }) => {
       await add((api, account) => {
-        // Brand takes one ProgramId; partner a list of them (https://integrations.impact.com/impact-publisher/reference/clickexport).
-        const single = clientFor(api, { accountSid: account, authToken: "-" }).spec.api === "brand";
+        // A ClickExport under /Programs/{ProgramId} takes one ProgramId; one of the account a list of them (https://integrations.impact.com/impact-publisher/reference/clickexport).
+        const single = clientFor(api, { accountSid: account, authToken: "-" }).spec.traits.clickExport === "program";
         return {
           clicks: {
             ...(parseParams(options.param) as Record<string, string>),

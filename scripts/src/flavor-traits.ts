@@ -1,0 +1,40 @@
+import { SpecError } from "./spec-error.ts";
+
+type Json = Record<string, any>;
+
+/**
+ * Reads a flavor's traits (`FlavorTraits` of `@impactkit/core`, which every flavor package's `SPEC` must
+ * satisfy to compile) from its merged spec, paths relative to the account's base path; `file` names it in errors.
+ */
+export function flavorTraits(spec: Json, file: string) {
+  const paths = spec["paths"] as Record<string, Json>;
+  const fail = (pointer: string, message: string): never => {
+    throw new SpecError(file, pointer, message);
+  };
+  const reportPath = Object.keys(paths).find((path) => /^\/ReportExport\/\{[^}]+\}$/.test(path)) ?? fail("/paths", "no /ReportExport/{…} path");
+  const exportReport = paths[reportPath]!["get"] as Json;
+  const getJob = (paths["/Jobs/{JobId}"]?.["get"] as Json | undefined) ?? fail("/paths", "no GET /Jobs/{JobId}");
+  const headerNames = Object.keys((getJob["responses"]?.["200"]?.["headers"] ?? {}) as Json);
+  const header = (test: (name: string) => boolean, what: string) => headerNames.find(test) ?? fail("/paths/~1Jobs~1{JobId}/get/responses/200/headers", `no ${what} rate-limit header`);
+  const clicks = paths["/ClickExport"]?.["get"] ?? paths["/Programs/{ProgramId}/ClickExport"]?.["get"];
+  const dateParameter = ((clicks?.["parameters"] ?? []) as Json[]).find((parameter) => parameter["name"] === "Date");
+  const listBody = paths["/Jobs"]?.["get"]?.["responses"]?.["200"]?.["content"]?.["application/json"] ?? fail("/paths/~1Jobs", "no JSON list body");
+  const documented = (listBody["x-documented-schema"] ?? listBody["schema"]) as Json;
+  const listParameters = (paths["/Jobs"]!["get"]["parameters"] ?? []) as Json[];
+  const createdAfter = listParameters.find((parameter) => parameter["name"] === "CreatedAfter");
+  return {
+    rateLimitHeaders: {
+      limit: header((name) => /limit/i.test(name) && !/remaining|reset/i.test(name), "limit"),
+      remaining: header((name) => /remaining/i.test(name), "remaining"),
+      reset: header((name) => /reset/i.test(name), "reset"),
+    },
+    reportParameter: reportPath.slice("/ReportExport/{".length, -1),
+    requiredReportParams: ((exportReport["parameters"] ?? []) as Json[]).filter((parameter) => parameter["in"] === "query" && parameter["required"] === true).map((parameter) => parameter["name"] as string),
+    clickExport: (paths["/ClickExport"] ? "account" : paths["/Programs/{ProgramId}/ClickExport"] ? "program" : "none") as "account" | "program" | "none",
+    earliestClickDate: (dateParameter?.["schema"]?.["x-earliest"] as string | undefined) ?? null,
+    refusalsAs200: exportReport["x-refusal-status"] === 200,
+    listShape: (documented["type"] === "array" ? "array" : "envelope") as "array" | "envelope",
+    listDateFormat: (createdAfter?.["schema"]?.["format"] === "date-time" ? "date-time" : "date") as "date" | "date-time",
+    reportDiscovery: Boolean(paths["/Reports"]?.["get"] && paths["/Reports/{Id}/MetaData"]?.["get"]),
+  };
+}
