@@ -22,6 +22,7 @@ export function flavorTraits(spec: Json, file: string) {
   const documented = (listBody["x-documented-schema"] ?? listBody["schema"]) as Json;
   const listParameters = (paths["/Jobs"]!["get"]["parameters"] ?? []) as Json[];
   const createdAfter = listParameters.find((parameter) => parameter["name"] === "CreatedAfter");
+  const startedDate = (spec["components"]?.["schemas"]?.["Job"]?.["properties"]?.["StartedDate"] ?? {}) as Json;
   return {
     rateLimitHeaders: {
       limit: header((name) => /limit/i.test(name) && !/remaining|reset/i.test(name), "limit"),
@@ -35,6 +36,7 @@ export function flavorTraits(spec: Json, file: string) {
     refusalsAs200: exportReport["x-refusal-status"] === 200,
     listShape: (documented["type"] === "array" ? "array" : "envelope") as "array" | "envelope",
     listDateFormat: (createdAfter?.["schema"]?.["format"] === "date-time" ? "date-time" : "date") as "date" | "date-time",
+    unsetDates: (((startedDate["anyOf"] ?? []) as Json[]).some((member) => member["type"] === "null") ? "null" : "empty") as "null" | "empty",
     reportDiscovery: Boolean(paths["/Reports"]?.["get"] && paths["/Reports/{Id}/MetaData"]?.["get"]),
   };
 }

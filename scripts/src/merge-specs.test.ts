@@ -45,7 +45,8 @@ describe("mergeSpec on the repository's sources", () => {
     const job = spec.components.schemas.Job.properties;
     expect(job.RecordsProcessed.anyOf).toEqual([{ type: "integer", minimum: 0 }, { type: "string", pattern: "^[0-9]+$" }]);
     expect(job.Replayable.anyOf[1]).toEqual({ type: "string", enum: ["true", "false"] });
-    expect(job.CompletedDate.anyOf).toEqual([{ type: "string", format: "date-time" }, { type: "string", const: "" }]);
+    const nullable = merged(id).info["x-overrides"].some((override: Json) => override.file.endsWith("/nullable-job-fields.json"));
+    expect(job.CompletedDate.anyOf).toEqual([{ type: "string", format: "date-time" }, { type: "string", const: "" }, ...(nullable ? [{ type: "null" }] : [])]);
     expect(job.Type.anyOf[0].enum).toContain("ApiReport");
     expect(job.Type.anyOf[1]).toEqual({ type: "string" });
     expect(spec.paths["/Jobs/{JobId}/Download"].get.responses).toHaveProperty("202");
@@ -56,6 +57,12 @@ describe("mergeSpec on the repository's sources", () => {
     for (const item of Object.values(spec.paths) as Json[]) expect(item.parameters).toEqual([{ $ref: "#/components/parameters/IRVersion" }]);
     expect(spec.components.schemas.ErrorResponse.required).toEqual(["Status", "Message"]);
     expect(spec.info["x-overrides"].every((override: Json) => override.reason && override["x-source"] && override.file.startsWith("specs/overrides/"))).toBe(true);
+  });
+
+  it("lets the brand Job's unset dates and ResultUri be null, as its models do, and no other flavor's", () => {
+    expect(merged("brand").components.schemas.Job.properties.StartedDate.anyOf).toContainEqual({ type: "null" });
+    expect(merged("brand").components.schemas.Job.properties.ResultUri.type).toEqual(["string", "null"]);
+    for (const id of ["partner-v15", "partner-v16", "agency-v3"]) expect(merged(id).components.schemas.Job.properties.StartedDate.anyOf).not.toContainEqual({ type: "null" });
   });
 
   it("gives each flavor its own rate-limit headers", () => {

@@ -197,6 +197,29 @@ describe.each([
     });
   });
 
+  describe("a strict server", () => {
+    it("gets Download's Accept for the result's formats, not the client's application/json (which it would answer 406)", async () => {
+      const body = resultBytes(SIZE);
+      const apiServer = await api("unused", {
+        download: (request, response) => {
+          if (request.headers.accept === "application/json") return sendJson(response, 406, JSON.stringify({ Status: "ERROR", Message: "Not Acceptable" }));
+          response.writeHead(200, { "Content-Type": "text/csv", "Content-Length": body.length });
+          response.end(body);
+        },
+      });
+      const jobs = jobsAt(apiServer);
+      const result = await jobs.download(JOB_ID, { to: join(dir, "strict.csv"), mode: "stream" });
+      expect(result.bytes).toBe(SIZE);
+      expect(sha(readFileSync(join(dir, "strict.csv")))).toBe(sha(body));
+      await jobs.get(JOB_ID);
+      const accepts = apiServer.seen.map((request) => [request.path.includes("/Download") ? "Download" : "Job", request.headers["accept"]]);
+      expect(accepts).toEqual([
+        ["Download", "text/csv, application/json, application/xml, application/octet-stream, */*;q=0.1"],
+        ["Job", "application/json"],
+      ]);
+    });
+  });
+
   describe("every wait and transfer is bounded and abortable", () => {
     /** Storage that sends its headers and `first` bytes, then nothing, until the test ends. */
     const stallAfter = (first: number): Route => (_request, response) => {

@@ -54,6 +54,13 @@ export interface ResumePoint {
 /** How often a sink with `checkpoint` records its progress. */
 const CHECKPOINT_BYTES = 1 << 20;
 
+/**
+ * What Download is asked for: the result in the format its export chose (`ResultFormat`: CSV, JSON or XML),
+ * bytes of no declared type, or the Job while it runs (202) — not the client's `Accept: application/json`,
+ * which a strict server answers with 406 for a CSV result (https://integrations.impact.com/impact-brand/reference/download-a-job).
+ */
+const DOWNLOAD_ACCEPT = "text/csv, application/json, application/xml, application/octet-stream, */*;q=0.1";
+
 /** How many redirects of the storage origin are followed (each one checked by `storageUrl`). */
 const MAX_STORAGE_REDIRECTS = 5;
 
@@ -129,6 +136,7 @@ async function open(context: JobsContext, jobId: string, options: ResultOptions,
       (callSignal) =>
         context.client.GET("/Jobs/{JobId}/Download", {
           params: { path: { JobId: jobId }, query: options.mode === "stream" ? { Mode: "Stream" } : {} },
+          headers: { Accept: DOWNLOAD_ACCEPT },
           parseAs: "stream",
           signal: callSignal,
           ...(options.mode === "stream" && context.bulkFetch ? { fetch: context.bulkFetch } : {}),

@@ -18,7 +18,7 @@ export interface JobSnapshot {
   job: SandboxJob;
   state: JobState;
   /** The Job as the API sends it now. */
-  wire: Record<string, string>;
+  wire: Record<string, string | null>;
 }
 
 /** The stored result of a job as the storage origin serves it now. */

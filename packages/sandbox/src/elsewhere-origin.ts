@@ -20,7 +20,7 @@ export interface ElsewhereRequest {
 const NOBODY = "00000000-0000-4000-8000-000000000000";
 
 /** The Job of a job id in the path, as the API sends it now; a completed stand-in when the path names none. */
-function jobShaped(state: SandboxState, url: URL): Record<string, string> {
+function jobShaped(state: SandboxState, url: URL): Record<string, string | null> {
   const now = state.clock.now();
   const job = url.pathname
     .split("/")

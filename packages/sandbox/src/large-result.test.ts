@@ -37,7 +37,8 @@ describe("a multi-GiB result", () => {
       if (received % (64 * 1024 * 1024) < chunk.length) peak = Math.max(peak, process.memoryUsage().rss);
     }
     expect(received).toBe(size);
-    expect(peak - baseline).toBeLessThan(128 * 1024 * 1024);
+    // Flat: a tenth of the result at most, whatever the garbage collector's timing (a buffered result would be 2.25 GiB).
+    expect(peak - baseline).toBeLessThan(256 * 1024 * 1024);
     const truth = await sandbox.control.result(jobId);
     expect(truth.size).toBe(size);
     expect(hash.digest("hex")).toBe(truth.sha256);

@@ -17,9 +17,10 @@ const STATUS_MESSAGES: Record<string, string> = {
 
 /**
  * A Job as the wire sends it: numbers and booleans as strings, unset dates as "" (every example
- * response of https://integrations.impact.com/impact-brand/reference/retrieve-a-job; seed 001).
+ * response of https://integrations.impact.com/impact-brand/reference/retrieve-a-job; seed 001), or as
+ * null where the flavor's models mark them nullable (`traits.unsetDates`, the brand models).
  */
-export function toWireJob(flavor: SandboxFlavor, job: SandboxJob, now: number): Record<string, string> {
+export function toWireJob(flavor: SandboxFlavor, job: SandboxJob, now: number): Record<string, string | null> {
   const state = jobState(job, now);
   const rows = job.plan.rows;
   let percentage = 0;
@@ -60,18 +61,20 @@ export function toWireJob(flavor: SandboxFlavor, job: SandboxJob, now: number): 
       cancelled = wireDate(state.at);
       break;
   }
+  const unset = flavor.traits.unsetDates === "null" ? null : "";
+  const orUnset = (value: string) => (value === "" ? unset : value);
   return {
     Id: job.id,
     Type: job.type,
     ProgramId: job.programId,
     CreatedBy: job.accountSid,
     CreatedDate: wireDate(job.createdAt),
-    StartedDate: started,
-    CompletedDate: completed,
-    AbandonedDate: "",
-    CancelledDate: cancelled,
-    FailedDate: failed,
-    LastProgressUpdateDate: lastProgress,
+    StartedDate: orUnset(started),
+    CompletedDate: orUnset(completed),
+    AbandonedDate: unset,
+    CancelledDate: orUnset(cancelled),
+    FailedDate: orUnset(failed),
+    LastProgressUpdateDate: orUnset(lastProgress),
     Status: state.status,
     StatusMessage: STATUS_MESSAGES[state.status]!,
     RecordsProcessed: String(records),
