@@ -67,6 +67,29 @@ describe("impactkit against the sandbox", () => {
     expect(new Set(spoken.slice(-3))).toEqual(new Set(["16"]));
   });
 
+  it("reports list and describe on Partner v16; a typo in a filter or a missing date is a usage error before anything is scheduled", async () => {
+    const v16 = env("partner-v16");
+    const listed = await cli(["reports", "list", "--json"], v16);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(json(listed)["reports"].map((report: { Id: string }) => report.Id)).toContain("mp_action_listing_fast");
+    expect(json(listed)["reports"].every((report: { ApiAccessible: boolean }) => report.ApiAccessible)).toBe(true);
+    expect((await cli(["reports", "list", "--all"], v16)).stdout).toMatch(/^ID\s+CATEGORY\s+API\s+NAME\n[\s\S]*\bno\b/);
+    const described = await cli(["reports", "describe", "mp_action_listing_fast"], v16);
+    expect(described.stdout).toMatch(/^Report mp_action_listing_fast: Action listing fast\n\nFILTER\s+TYPE\nSTART_DATE\s+Date/);
+    expect(described.stdout).toMatch(/\nCOLUMN\s+TYPE\s+DESCRIPTION\nActionId\s+String/);
+    const before = sandbox.control.jobs().length;
+    const typo = await cli(["export", "report", "mp_action_listing_fast", "-p", "START_DATE=2026-11-01", "-p", "END_DATE=2026-11-01", "-p", "SUBAIDD=7"], v16);
+    expect(typo.code, typo.stderr).toBe(2);
+    expect(typo.stderr).toContain("SUBAIDD is not a filter of mp_action_listing_fast; its filters are START_DATE, END_DATE, SUBAID (impactkit reports describe mp_action_listing_fast)");
+    const undated = await cli(["export", "report", "mp_action_listing_fast", "-p", "START_DATE=2026-11-01"], v16);
+    expect(undated.code).toBe(2);
+    expect(undated.stderr).toContain("mp_action_listing_fast needs -p END_DATE=…");
+    expect(sandbox.control.jobs().length).toBe(before);
+    const v15 = await cli(["reports", "list"], env("partner-v15"));
+    expect(v15.code).toBe(2);
+    expect(v15.stderr).toContain("the impact.com Partner API v15 documents no report discovery (GET /Reports); Partner API v16 does");
+  });
+
   it("jobs list, get, wait, download and replay, in JSON and for people", async () => {
     const id = await exportReport();
     const list = await cli(["jobs", "list", "--created-after", "2026-01-01", "--json"]);

@@ -21,8 +21,11 @@ export interface CommandContext {
   signal: AbortSignal;
   /** The temporary files of the downloads in flight, for an exit that cannot wait for their cleanup. */
   partials: PartialFiles;
-  /** How many requests the command has sent: a usage error (exit 2) says none was. */
-  requests: { sent: number };
+  /**
+   * How many requests the command has sent, and how many of them could change something (an export, a
+   * replay): a usage error (exit 2) says none of those was — reads such as a report's metadata may come first.
+   */
+  requests: { sent: number; effects: number };
 }
 
 /** A fetch that counts each request and logs its method, origin and path (never its query or headers) with --verbose. */
@@ -33,6 +36,7 @@ function loggingFetch(context: CommandContext, what: string): typeof fetch {
     const url = new URL(request.url);
     const started = performance.now();
     context.requests.sent += 1;
+    if (request.method !== "GET" || /\/(ReportExport|ClickExport)(\/|$)/.test(url.pathname)) context.requests.effects += 1;
     output.debug(`→ ${what} ${request.method} ${url.origin}${url.pathname}`);
     const response = await fetch(request);
     output.debug(`← ${what} ${response.status} ${url.pathname} (${Math.round(performance.now() - started)} ms)`);

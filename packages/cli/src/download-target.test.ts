@@ -60,7 +60,7 @@ describe("once a request was sent, a bad argument is an error (1), not a usage e
       response.end("a,b\n");
     });
     try {
-      const run = await impactkit(["export", "report", "mp_action_listing_fast", "-o", target, "--first-check", "10ms"], { ...env(), IMPACT_BASE_URL: server.url });
+      const run = await impactkit(["export", "report", "mp_action_listing_fast", "-p", "START_DATE=2026-11-01", "-p", "END_DATE=2026-11-01", "-o", target, "--first-check", "10ms"], { ...env(), IMPACT_BASE_URL: server.url });
       expect(run.stderr).toMatch(/late\.csv appeared during the download/);
       expect(run.code).toBe(1);
       expect(readFileSync(target, "utf8")).toBe("someone else's\n");
@@ -73,7 +73,7 @@ describe("once a request was sent, a bad argument is an error (1), not a usage e
   it("an export answer whose QueuedUri names no job", async () => {
     const server = await startFakeApi((_request, response) => sendJson(response, 200, { Status: "QUEUED", QueuedUri: "/Mediapartners/IRTARGET001/Jobs/not-a-job" }));
     try {
-      const run = await impactkit(["export", "report", "mp_action_listing_fast"], { ...env(), IMPACT_BASE_URL: server.url });
+      const run = await impactkit(["export", "report", "mp_action_listing_fast", "-p", "START_DATE=2026-11-01", "-p", "END_DATE=2026-11-01"], { ...env(), IMPACT_BASE_URL: server.url });
       expect(run.stderr).toMatch(/JobId must be a UUID .*, got "not-a-job"/);
       expect(run.code).toBe(1);
     } finally {

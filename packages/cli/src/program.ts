@@ -3,6 +3,7 @@ import { demoCommand } from "./commands/demo.js";
 import { exportCommands } from "./commands/export.js";
 import { jobsCommands } from "./commands/jobs.js";
 import { queueCommands } from "./commands/queue.js";
+import { reportsCommands } from "./commands/reports.js";
 import type { CommandContext, GlobalOptions } from "./context.js";
 import { EXIT, exitCodeOf } from "./exit-codes.js";
 import { APIS } from "./flavors.js";
@@ -47,7 +48,7 @@ export interface RunIO {
 export async function run(argv: readonly string[], io: RunIO): Promise<number> {
   const json = argv.includes("--json");
   const output = createOutput({ json, verbose: argv.includes("--verbose") || argv.includes("-v"), stdout: io.stdout as NodeJS.WriteStream, stderr: io.stderr as NodeJS.WriteStream });
-  const context: CommandContext = { output, env: io.env, signal: io.signal, partials: io.partials ?? new PartialFiles(), requests: { sent: 0 } };
+  const context: CommandContext = { output, env: io.env, signal: io.signal, partials: io.partials ?? new PartialFiles(), requests: { sent: 0, effects: 0 } };
   const program = new Command("impactkit")
     .description("Export, wait for, download and replay impact.com jobs (Partner v15, Agency v3, Brand).")
     .addOption(new Option("--api <api>", "the API flavor").choices(APIS))
@@ -67,6 +68,7 @@ export async function run(argv: readonly string[], io: RunIO): Promise<number> {
   const globals = () => program.opts<GlobalOptions>();
   jobsCommands(program, globals, context);
   exportCommands(program, globals, context);
+  reportsCommands(program, globals, context);
   queueCommands(program, globals, context);
   demoCommand(program, context);
   try {
@@ -82,8 +84,8 @@ export async function run(argv: readonly string[], io: RunIO): Promise<number> {
       return reason.exitCode;
     }
     const found = exitCodeOf(error);
-    // Exit 2 promises that nothing was sent: an argument found wrong later (a file that appeared meanwhile) is an error.
-    const code = found === EXIT.usage && context.requests.sent > 0 ? EXIT.error : found;
+    // Exit 2 promises that nothing was scheduled or changed: an argument found wrong after that (a file that appeared meanwhile) is an error.
+    const code = found === EXIT.usage && context.requests.effects > 0 ? EXIT.error : found;
     output.error(code === EXIT.aborted ? "interrupted" : error instanceof Error ? error.message : String(error));
     return code;
   }

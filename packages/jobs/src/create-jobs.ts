@@ -9,6 +9,7 @@ import { validateJobId } from "./job-id.js";
 import { listJobs, type ListOptions } from "./list-jobs.js";
 import type { ResultRecord } from "./records.js";
 import { replayJob } from "./replay.js";
+import { listReports, reportMetadata, type Report, type ReportMetadata } from "./reports.js";
 import { resultStream, type ResultOptions } from "./result-stream.js";
 import { checkResumeTimes, decodeResumeToken, encodeResumeToken } from "./resume-token.js";
 import { waitForJob, type WaitOptions } from "./wait-job.js";
@@ -52,6 +53,10 @@ export interface Jobs<P> {
   exportReport(reportId: string, params: ReportParams<P>, options?: { signal?: AbortSignal }): Promise<JobHandle>;
   /** Schedules a click export (partner and brand). */
   exportClicks(params: ClickParams<P>, options?: { signal?: AbortSignal }): Promise<JobHandle>;
+  /** `GET /Reports`: the account's reports (flavors whose spec documents it, e.g. Partner v16; others reject with `InvalidArgumentError`). */
+  reports(options?: { signal?: AbortSignal }): Promise<Report[]>;
+  /** `GET /Reports/{Id}/MetaData`: the filters a report takes and the columns it gives. */
+  reportMetadata(reportId: string, options?: { signal?: AbortSignal }): Promise<ReportMetadata>;
   /** A Job Completion Event arrived: check the job now instead of at its next backoff. Returns the waits woken. */
   notify(id: string): number;
 }
@@ -113,6 +118,8 @@ export function createJobs<P extends {}>(client: ImpactClient<P>, options: JobsO
     replay: (id, replayOptions) => replayJob(context, id, replayOptions?.signal),
     exportReport: (reportId, params, exportOptions) => exportReport(context, reportId, params as Record<string, unknown>, exportOptions?.signal),
     exportClicks: (params, exportOptions) => exportClicks(context, params as Record<string, unknown>, exportOptions?.signal),
+    reports: (reportsOptions) => listReports(context, reportsOptions?.signal),
+    reportMetadata: (reportId, metadataOptions) => reportMetadata(context, reportId, metadataOptions?.signal),
     notify(id) {
       const jobId = validateJobId(id);
       context.observer.notified(jobId);

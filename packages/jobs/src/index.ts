@@ -12,6 +12,7 @@ export { DEFAULT_POLL_POLICY, pollDelay, resolvePollPolicy, type PollPolicy, typ
 export { RateGate, readRateLimit, type RateLimitHeaders, type RateLimitState } from "./rate-limit.js";
 export { jobRecords, type ResultRecord } from "./records.js";
 export { replayJob } from "./replay.js";
+export { listReports, reportMetadata, type Report, type ReportFilter, type ReportMetadata } from "./reports.js";
 export { resultStream, type ResultOptions } from "./result-stream.js";
 export { decodeResumeToken, type ResumeState } from "./resume-token.js";
 export { parseRetryAfter } from "./retry-after.js";

@@ -3,6 +3,7 @@ import type { SandboxFlavor } from "./flavors.js";
 import { isTerminal, jobState, requestKey, type ResultFormat, type SandboxJob } from "./job-store.js";
 import type { Reply } from "./reply.js";
 import { createJob, type SandboxState } from "./sandbox-state.js";
+import { DEFAULT_REPORTS, reportList, reportMetadata, UI_ONLY_REPORT } from "./report-catalogue.js";
 import { toWireJob } from "./wire-job.js";
 
 export interface RouteContext {
@@ -177,6 +178,20 @@ function exportClicks(context: RouteContext, programId: string | undefined): Rep
   return scheduleExport(context, "ClickExport", "clicks", program, errorReply);
 }
 
+/** The ids the account can export: the sandbox's reports, or the default ones when it takes any id. */
+const reportIds = (state: SandboxState) => (state.reports ? [...state.reports] : DEFAULT_REPORTS);
+
+/** `GET /Reports`, for the flavors that document report discovery (https://integrations.impact.com/partner-api-reference/reference/reports). */
+function listReports(context: RouteContext): Reply {
+  return { status: 200, json: { Reports: reportList(context.flavor, context.accountSid, reportIds(context.state)) } };
+}
+
+/** `GET /Reports/{Id}/MetaData`: the report's filters and columns; 404 for a report the account does not have. */
+function describeReport(context: RouteContext, reportId: string): Reply {
+  if (!reportIds(context.state).includes(reportId) && !(context.state.reports === undefined && reportId !== UI_ONLY_REPORT)) return errorReply(404, "No report exists with the supplied Id.");
+  return { status: 200, json: reportMetadata(context.flavor, context.accountSid, reportId) };
+}
+
 /** Matches a method and path (after the account prefix) to a route, or says why not. */
 export function matchRoute(flavor: SandboxFlavor, method: string, rest: string[]): MatchedRoute | { error: Reply } {
   const [first, second, third, fourth] = rest;
@@ -186,6 +201,8 @@ export function matchRoute(flavor: SandboxFlavor, method: string, rest: string[]
     { method: "GET", test: rest.length === 3 && first === "Jobs" && third === "Download", route: { route: "downloadJob", jobId: second!, handle: (context) => downloadJob(context, second!) } },
     { method: "PUT", test: rest.length === 3 && first === "Jobs" && third === "Replay", route: { route: "replayJob", jobId: second!, handle: (context) => replayJob(context, second!) } },
     { method: "GET", test: rest.length === 2 && first === "ReportExport", route: { route: "exportReport", handle: (context) => exportReport(context, second!) } },
+    { method: "GET", test: flavor.traits.reportDiscovery && rest.length === 1 && first === "Reports", route: { route: "listReports", handle: listReports } },
+    { method: "GET", test: flavor.traits.reportDiscovery && rest.length === 3 && first === "Reports" && third === "MetaData", route: { route: "reportMetadata", handle: (context) => describeReport(context, second!) } },
     { method: "GET", test: flavor.traits.clickExport === "account" && rest.length === 1 && first === "ClickExport", route: { route: "exportClicks", handle: (context) => exportClicks(context, undefined) } },
     {
       method: "GET",

@@ -18,6 +18,8 @@ const OPERATIONS: Record<Exclude<Route, "storage">, { method: string; path: (pat
   replayJob: { method: "put", path: () => "/Jobs/{JobId}/Replay" },
   exportReport: { method: "get", path: (paths) => paths.find((path) => path.startsWith("/ReportExport/")) },
   exportClicks: { method: "get", path: (paths) => paths.find((path) => path.endsWith("/ClickExport")) },
+  listReports: { method: "get", path: () => "/Reports" },
+  reportMetadata: { method: "get", path: () => "/Reports/{Id}/MetaData" },
 };
 
 type Json = Record<string, any>;

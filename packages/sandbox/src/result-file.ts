@@ -25,7 +25,8 @@ export interface ResultSpec {
   programId: string;
 }
 
-const FIELDS = ["ActionId", "EventDate", "ProgramId", "Clicks", "Amount"] as const;
+/** The columns of every result the sandbox makes (a report's `Attributes`). */
+export const FIELDS = ["ActionId", "EventDate", "ProgramId", "Clicks", "Amount"] as const;
 const BLOCK_ROWS = 1000;
 
 interface Layout {

@@ -24,8 +24,9 @@ export { DEFAULT_ACCOUNT, type SandboxAccount } from "./accounts.js";
 export type { JobSnapshot, ResultSnapshot, SandboxControl } from "./control.js";
 export type { ElsewhereRequest } from "./elsewhere-origin.js";
 
-/** Report ids and handles known to a sandbox unless `reports` says otherwise. */
-export const DEFAULT_REPORTS: readonly string[] = ["mp_action_listing_fast", "mp_action_listing_sku", "att_adv_performance_by_day_pm_only", "adv_action_listing_pm_only", "adv_click_data_pm_only", "4222"];
+import { DEFAULT_REPORTS } from "./report-catalogue.js";
+
+export { DEFAULT_REPORTS };
 
 export interface SandboxOptions {
   /** Port of the API origin; 0 (the default) picks a free one. */

@@ -6,6 +6,7 @@ import { parseDuration } from "../duration.js";
 import { jobJson } from "../job-view.js";
 import { parseParams } from "../params.js";
 import { formatBytes, waitShowing } from "../progress.js";
+import { checkReportParams } from "./reports.js";
 
 interface ExportOptions {
   param: string[];
@@ -73,6 +74,7 @@ export function exportCommands(program: Command, globals: () => GlobalOptions, c
     const jobs = openJobs(globals(), context, settingsOf(options));
     const params = { ...parseParams(options.param), ...(options.format ? { ResultFormat: options.format.toUpperCase() } : {}) };
     const target = await outputTarget(options);
+    await checkReportParams(jobs, reportId, params, context.signal);
     const handle = await jobs.exportReport(reportId, params as never, { signal: context.signal });
     await finish(jobs, handle, target, options, context);
   });

@@ -1,0 +1,65 @@
+import type { Command } from "commander";
+import type { Jobs, Report } from "@impactkit/jobs";
+import { type CommandContext, type GlobalOptions, openJobs } from "../context.js";
+import { UsageError } from "../exit-codes.js";
+
+type Globals = () => GlobalOptions;
+
+/** Columns padded to their widest cell, for people. */
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join("  "));
+}
+
+const reportJson = (report: Report) => ({ Id: report.Id, Name: report.Name ?? null, Category: report.Category ?? null, Description: report.Description ?? null, ApiAccessible: report.ApiAccessible });
+
+/** `impactkit reports list|describe`: report discovery, for the releases whose spec documents it (Partner v16). */
+export function reportsCommands(program: Command, globals: Globals, context: CommandContext): void {
+  const reports = program
+    .command("reports")
+    .description("find the account's reports and the filters they take (GET /Reports; Partner v16)")
+    .addHelpText("after", "\nExamples:\n  impactkit reports list --api partner-v16\n  impactkit reports describe mp_action_listing_fast --api partner-v16 --json");
+
+  reports
+    .command("list")
+    .description("the reports the account can export (with --all, the UI-only ones too)")
+    .option("--all", "list the reports that cannot be exported through the API as well")
+    .action(async (options: { all?: boolean }) => {
+      const listed = await openJobs(globals(), context).reports({ signal: context.signal });
+      const shown = options.all ? listed : listed.filter((report) => report.ApiAccessible);
+      const rows = [["ID", "CATEGORY", ...(options.all ? ["API"] : []), "NAME"], ...shown.map((report) => [report.Id, report.Category ?? "", ...(options.all ? [report.ApiAccessible ? "yes" : "no"] : []), report.Name ?? ""])];
+      context.output.result(table(rows), { reports: shown.map(reportJson) });
+    });
+
+  reports
+    .command("describe <reportId>")
+    .description("the filters a report takes (its -p parameters) and the columns it gives")
+    .action(async (reportId: string) => {
+      const metadata = await openJobs(globals(), context).reportMetadata(reportId, { signal: context.signal });
+      const lines = [
+        `Report ${metadata.Id}${metadata.Name ? `: ${metadata.Name}` : ""}`,
+        "",
+        ...table([["FILTER", "TYPE"], ...metadata.Filters.map((filter) => [filter.Name, filter.DataType ?? ""])]),
+        "",
+        ...table([["COLUMN", "TYPE", "DESCRIPTION"], ...metadata.Attributes.map((attribute) => [attribute.Name, attribute.DataType ?? "", attribute.Description ?? ""])]),
+      ];
+      context.output.result(lines, { report: { Id: metadata.Id, Name: metadata.Name ?? null, Filters: metadata.Filters, Attributes: metadata.Attributes } });
+    });
+}
+
+/** Parameters every export takes, whatever the report (https://integrations.impact.com/partner-api-reference/reference/reports). */
+const GENERAL_PARAMS = new Set(["ResultFormat"]);
+
+/**
+ * Before a ReportExport of a release that documents report discovery: the report's filters from its
+ * metadata, so that a parameter it does not take (a typo) or a required one left out is a usage error
+ * before anything is scheduled.
+ */
+export async function checkReportParams(jobs: Jobs<{}>, reportId: string, params: Record<string, unknown>, signal: AbortSignal): Promise<void> {
+  const missing = jobs.spec.traits.requiredReportParams.filter((name) => params[name] === undefined);
+  if (missing.length > 0) throw new UsageError(`${reportId} needs ${missing.map((name) => `-p ${name}=…`).join(" and ")}`);
+  if (!jobs.spec.traits.reportDiscovery) return;
+  const filters = (await jobs.reportMetadata(reportId, { signal })).Filters.map((filter) => filter.Name);
+  const unknown = Object.keys(params).filter((name) => !filters.includes(name) && !GENERAL_PARAMS.has(name));
+  if (unknown.length > 0) throw new UsageError(`${unknown.join(", ")} ${unknown.length === 1 ? "is not a filter" : "are not filters"} of ${reportId}; its filters are ${filters.join(", ")} (impactkit reports describe ${reportId})`);
+}
