@@ -48,8 +48,9 @@ function currentVersion(root: string, flavor: Flavor): string {
  * Generates one flavor package from its merged spec: `src/generated/schema.ts` (openapi-typescript),
  * `src/generated/spec.ts` (the SPEC constant), and every file of the shared template. Flavors differ
  * only in their spec and their flavors.json entry. The package version is kept, as changesets owns it.
+ * `releaseDiffs` is the README's line linking the diffs of the neighbouring releases (`releaseDiffLinks`).
  */
-export async function generatePackage(root: string, flavor: Flavor, specText: string): Promise<GeneratedFile[]> {
+export async function generatePackage(root: string, flavor: Flavor, specText: string, releaseDiffs: string): Promise<GeneratedFile[]> {
   const specSha = sha256(specText);
   const spec = JSON.parse(specText) as Json;
   const dir = `packages/${flavor.id}`;
@@ -81,6 +82,7 @@ export async function generatePackage(root: string, flavor: Flavor, specText: st
     version: currentVersion(root, flavor),
     specFile: mergedSpecFile(flavor),
     operations: operationsTable(spec),
+    releaseDiffs,
   };
   const templateDir = join(root, TEMPLATE_DIR);
   const fromTemplate = templateFiles(templateDir).map((file) => ({

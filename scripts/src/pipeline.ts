@@ -5,17 +5,20 @@ import { flavorRegistries } from "./flavor-registries.ts";
 import { loadFlavors } from "./flavors.ts";
 import { generatePackage, type GeneratedFile } from "./generate.ts";
 import { mergedSpecFile, mergeSpec } from "./merge-specs.ts";
+import { releaseDiffLinks, releaseDiffs } from "./release-diffs.ts";
 import { SpecError } from "./spec-error.ts";
 
-/** Everything `pnpm generate` produces: each flavor's merged spec and its generated package, and the registries of the packages that serve every flavor. */
+/** Everything `pnpm generate` produces: each flavor's merged spec and its generated package, the diffs between consecutive releases, and the registries of the packages that serve every flavor. */
 export async function renderAll(root: string): Promise<GeneratedFile[]> {
   const files: GeneratedFile[] = [];
   const flavors = loadFlavors(root);
+  const specs = new Map<string, string>();
   for (const flavor of flavors) {
     const specText = mergeSpec(root, flavor);
-    files.push({ path: mergedSpecFile(flavor), content: specText }, ...(await generatePackage(root, flavor, specText)));
+    specs.set(flavor.id, specText);
+    files.push({ path: mergedSpecFile(flavor), content: specText }, ...(await generatePackage(root, flavor, specText, releaseDiffLinks(flavor, flavors))));
   }
-  return [...files, ...flavorRegistries(root, flavors)];
+  return [...files, ...releaseDiffs(flavors, specs), ...flavorRegistries(root, flavors)];
 }
 
 function read(root: string, path: string): string | undefined {

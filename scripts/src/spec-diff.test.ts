@@ -1,97 +1,88 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { diffSpecs, maxLevel, type Level } from "./spec-diff.ts";
+import { diffSpecs, maxLevel, readablePointer, type Level } from "./spec-diff.ts";
+import { REPO_ROOT } from "./test-support.ts";
 
 type Json = Record<string, any>;
 
 const base = (): Json => ({
   openapi: "3.1.0",
-  info: { title: "T", version: "1", description: "d" },
-  servers: [{ url: "https://api.impact.com/Mediapartners/{AccountSID}" }],
+  info: { title: "T", version: "1" },
   paths: {
     "/Jobs": {
       get: {
         operationId: "listJobs",
         summary: "List",
         parameters: [{ name: "CreatedAfter", in: "query", required: false, schema: { type: "string", format: "date" } }],
-        responses: { "200": { description: "ok", content: { "application/json": { schema: { $ref: "#/components/schemas/JobList" } } } } },
+        responses: { "200": { description: "ok", headers: { "X-RateLimit-Remaining": { schema: { type: "integer" } } }, content: { "application/json": { schema: { $ref: "#/components/schemas/Job" } } } } },
       },
     },
-    "/Jobs/{JobId}": {
-      get: {
-        operationId: "getJob",
-        summary: "Get",
-        parameters: [{ name: "JobId", in: "path", required: true, schema: { type: "string" } }],
-        responses: { "200": { description: "ok", content: { "application/json": { schema: { $ref: "#/components/schemas/Job" } } } }, "404": { description: "missing" } },
+    "/Jobs/{JobId}/Replay": {
+      put: {
+        operationId: "replayJob",
+        requestBody: { content: { "application/json": { schema: { type: "object", properties: { Reason: { type: "string" }, Note: { type: "string" } } } } } },
+        responses: { "200": { description: "ok" } },
       },
     },
   },
-  components: {
-    schemas: {
-      Job: {
-        type: "object",
-        description: "A job.",
-        properties: {
-          Id: { type: "string" },
-          Status: { type: "string", enum: ["QUEUED", "RUNNING", "COMPLETED"] },
-          RecordsProcessed: { type: ["integer", "string"] },
-          ResultUri: { type: "string" },
-        },
-      },
-      JobList: { type: "object", properties: { Jobs: { type: "array", items: { $ref: "#/components/schemas/Job" } } } },
-    },
-  },
+  components: { schemas: { Job: { type: "object", description: "A job.", properties: { Id: { type: "string" }, Status: { type: "string", enum: ["QUEUED", "COMPLETED"] } } } } },
 });
 
-const cases: Array<[string, (spec: Json) => void, Level | undefined, string]> = [
-  ["no change", () => undefined, undefined, ""],
-  ["a removed operation", (spec) => delete spec.paths["/Jobs/{JobId}"], "major", "GET /Jobs/{JobId}: operation removed"],
-  ["an added operation", (spec) => (spec.paths["/Jobs/{JobId}/Replay"] = { put: { operationId: "replayJob", responses: { "200": { description: "ok" } } } }), "minor", "PUT /Jobs/{JobId}/Replay: operation added"],
-  ["a removed parameter", (spec) => (spec.paths["/Jobs"].get.parameters = []), "major", "GET /Jobs: query CreatedAfter parameter removed"],
-  ["an added optional parameter", (spec) => spec.paths["/Jobs"].get.parameters.push({ name: "CreatedBefore", in: "query", schema: { type: "string" } }), "minor", "GET /Jobs: query CreatedBefore parameter added"],
-  ["an added required parameter", (spec) => spec.paths["/Jobs"].get.parameters.push({ name: "Type", in: "query", required: true, schema: { type: "string" } }), "major", "GET /Jobs: query Type parameter added as required"],
-  ["a parameter made required", (spec) => (spec.paths["/Jobs"].get.parameters[0].required = true), "major", "GET /Jobs: query CreatedAfter parameter newly required"],
-  ["a parameter made optional", (spec) => (spec.paths["/Jobs/{JobId}"].get.parameters[0].required = false), "minor", "GET /Jobs/{JobId}: path JobId parameter now optional"],
-  ["a removed response field", (spec) => delete spec.components.schemas.Job.properties.ResultUri, "major", "components.schemas.Job.ResultUri: response field removed"],
-  ["an added response field", (spec) => (spec.components.schemas.Job.properties.Type = { type: "string" }), "minor", "components.schemas.Job.Type: property added"],
-  ["a removed enum value", (spec) => spec.components.schemas.Job.properties.Status.enum.pop(), "major", 'components.schemas.Job.Status: enum value "COMPLETED" removed'],
-  ["an added enum value", (spec) => spec.components.schemas.Job.properties.Status.enum.push("FAILED"), "minor", 'components.schemas.Job.Status: enum value "FAILED" added'],
-  ["a narrowed type", (spec) => (spec.components.schemas.Job.properties.RecordsProcessed.type = "integer"), "major", "components.schemas.Job.RecordsProcessed: type string no longer allowed (narrowed)"],
-  ["a widened type", (spec) => (spec.components.schemas.Job.properties.Id.type = ["string", "null"]), "minor", "components.schemas.Job.Id: type null now allowed (widened)"],
-  ["an added constraint on an input", (spec) => (spec.paths["/Jobs/{JobId}"].get.parameters[0].schema.format = "uuid"), "major", 'GET /Jobs/{JobId} path JobId: format added: "uuid" (narrowed)'],
-  ["a removed constraint", (spec) => delete spec.paths["/Jobs"].get.parameters[0].schema.format, "minor", "GET /Jobs query CreatedAfter: format removed (widened)"],
-  ["a removed response status", (spec) => delete spec.paths["/Jobs/{JobId}"].get.responses["404"], "major", "GET /Jobs/{JobId}: response 404 removed"],
-  ["an added response status", (spec) => (spec.paths["/Jobs"].get.responses["429"] = { description: "slow down" }), "minor", "GET /Jobs: response 429 added"],
-  ["a response field now always present", (spec) => (spec.components.schemas.JobList.required = ["Jobs"]), "minor", "components.schemas.JobList.Jobs: now always present"],
-  ["a changed description", (spec) => (spec.components.schemas.Job.description = "A scheduled job."), "patch", "components.schemas.Job: description changed"],
-  ["a changed summary", (spec) => (spec.paths["/Jobs"].get.summary = "List all jobs"), "patch", "GET /Jobs: summary changed"],
-  ["a changed example", (spec) => (spec.components.schemas.Job.properties.Id.example = "d8807a9f"), "patch", "components.schemas.Job.Id: example changed"],
-  ["a changed source", (spec) => (spec.components.schemas.Job["x-source"] = "https://integrations.impact.com/x"), "patch", "components.schemas.Job: x-source changed"],
-  ["a changed server", (spec) => (spec.servers[0].url = "https://api.impact.com/Partners/{AccountSID}"), "major", "servers: server URL changed"],
+const RESPONSE = "GET /Jobs responses 200 content application/json schema";
+
+/** Each kind of change, the bump `redocly diff` rates it, the rule and what it says. */
+const cases: Array<[string, (spec: Json) => void, Level | undefined, Partial<{ where: string; message: string; rule: string }>]> = [
+  ["no change", () => undefined, undefined, {}],
+  ["a removed operation", (spec) => delete spec.paths["/Jobs/{JobId}/Replay"], "major", { rule: "path-removed", message: "Path `/Jobs/{JobId}/Replay` was removed." }],
+  ["an added operation", (spec) => (spec.paths["/Jobs/{JobId}"] = { get: { operationId: "getJob", responses: { "200": { description: "ok" } } } }), "minor", { where: "/Jobs/{JobId}", message: "PathItem added" }],
+  ["a parameter made required", (spec) => (spec.paths["/Jobs"].get.parameters[0].required = true), "major", { rule: "parameter-became-required", message: "`CreatedAfter` query parameter became required." }],
+  ["an added optional parameter", (spec) => spec.paths["/Jobs"].get.parameters.push({ name: "CreatedBefore", in: "query", schema: { type: "string" } }), "minor", { message: "Parameter added" }],
+  ["a newly required request-body property", (spec) => (spec.paths["/Jobs/{JobId}/Replay"].put.requestBody.content["application/json"].schema.required = ["Reason"]), "major", { rule: "required-properties-added", message: "Properties became required: `Reason`." }],
+  ["a response header whose type changed", (spec) => (spec.paths["/Jobs"].get.responses["200"].headers["X-RateLimit-Remaining"].schema.type = "string"), "major", { rule: "schema-type-changed", where: "GET /Jobs responses 200 headers X-RateLimit-Remaining schema" }],
+  // An exhaustive `switch` over the generated union no longer covers every value: major, not minor.
+  ["a new response enum value", (spec) => spec.components.schemas.Job.properties.Status.enum.push("FAILED"), "major", { rule: "enum-values-added", where: `${RESPONSE}.Status`, message: "Enum of `Status` gained values: 'FAILED'." }],
+  // A server that no longer sends a value breaks nothing at run time, but `case "COMPLETED":` over the generated union no longer compiles.
+  ["a removed response enum value", (spec) => spec.components.schemas.Job.properties.Status.enum.pop(), "major", { rule: "sdk-enum-value-removed", where: `${RESPONSE}.Status`, message: "Enum lost values: 'COMPLETED'; code comparing with them no longer compiles" }],
+  ["a removed response field", (spec) => delete spec.components.schemas.Job.properties.Id, "major", { rule: "property-removed", where: `${RESPONSE}.Id` }],
+  ["an added response field", (spec) => (spec.components.schemas.Job.properties.Type = { type: "string" }), "minor", { where: `${RESPONSE}.Type` }],
+  ["a changed description", (spec) => (spec.components.schemas.Job.description = "A scheduled job."), "patch", { message: "description modified" }],
 ];
 
-describe("diffSpecs classifies each kind of change", () => {
+describe("diffSpecs: redocly diff's rules, and the SDK's own", () => {
   it.each(cases)("%s", (_name, change, level, expected) => {
     const after = base();
     change(after);
     const changes = diffSpecs(base(), after);
     expect(maxLevel(changes)).toBe(level);
-    if (level) expect(changes.map((entry) => `${entry.where}: ${entry.message}`)).toContain(expected);
+    if (level) expect(changes).toContainEqual(expect.objectContaining({ level, ...expected }));
     else expect(changes).toEqual([]);
   });
 
-  it("takes the largest level when changes mix", () => {
-    const after = base();
-    after.components.schemas.Job.description = "changed";
-    after.paths["/Jobs"].get.responses["429"] = { description: "slow down" };
-    delete after.components.schemas.Job.properties.Id;
-    expect(maxLevel(diffSpecs(base(), after))).toBe("major");
+  it("rates Partner v15 → v16: renamed operationIds are major, report discovery minor", () => {
+    const read = (id: string) => JSON.parse(readFileSync(join(REPO_ROOT, `specs/${id}.openapi.json`), "utf8")) as Json;
+    const changes = diffSpecs(read("partner-v15"), read("partner-v16"));
+    expect(maxLevel(changes)).toBe("major");
+    expect(changes.filter((change) => change.rule === "operation-id-changed").map((change) => change.where)).toEqual(["GET /Jobs/{JobId}", "GET /Jobs/{JobId}/Download", "GET /ReportExport/{Id}"]);
+    expect(changes).toContainEqual({ level: "minor", where: "SPEC.traits.reportDiscovery", message: "false became true: jobs, the sandbox and the CLI act on it", rule: "sdk-traits" });
+    expect(changes).toContainEqual(expect.objectContaining({ level: "minor", where: "/Reports" }));
   });
 
-  it("looks inside anyOf alternatives, as the wire overrides use them", () => {
-    const before = base();
-    before.components.schemas.Job.properties.Type = { type: "string", anyOf: [{ type: "string", enum: ["ApiReport", "ClickExport"] }, { type: "string" }] };
-    const after = structuredClone(before);
-    after.components.schemas.Job.properties.Type.anyOf[0].enum = ["ApiReport"];
-    expect(diffSpecs(before, after)).toEqual([{ level: "major", where: "components.schemas.Job.Type (anyOf[0])", message: 'enum value "ClickExport" removed' }]);
+  it("rates a change of a flavor trait major, whatever the types say: the calls themselves change", () => {
+    const read = () => JSON.parse(readFileSync(join(REPO_ROOT, "specs/partner-v15.openapi.json"), "utf8")) as Json;
+    const after = read();
+    after.paths["/ReportExport/{Id}"].get["x-refusal-status"] = 200;
+    expect(diffSpecs(read(), after)).toContainEqual({ level: "major", where: "SPEC.traits.refusalsAs200", message: "false became true: jobs, the sandbox and the CLI act on it", rule: "sdk-traits" });
+  });
+});
+
+describe("readablePointer", () => {
+  it.each([
+    ["#/paths/~1Jobs~1{JobId}/get/responses/200", "GET /Jobs/{JobId} responses 200"],
+    ["#/paths/~1Reports", "/Reports"],
+    ["#/components/schemas/Job/properties/Status", "components.schemas.Job.Status"],
+    ["#/info", "info"],
+  ])("%s reads %s", (pointer, readable) => {
+    expect(readablePointer(pointer)).toBe(readable);
   });
 });

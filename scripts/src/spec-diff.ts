@@ -1,207 +1,135 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
+import { flavorTraits } from "./flavor-traits.ts";
 
 /** The semver bump a spec change calls for. */
 export type Level = "major" | "minor" | "patch";
 
 export interface SpecChange {
   level: Level;
-  /** Where, e.g. `GET /Jobs` or `components.schemas.Job.Status`. */
+  /** Where, e.g. `GET /Jobs/{JobId}` or `components.schemas.Job.Status`. */
   where: string;
   message: string;
+  /** The rule that rated it: a `redocly diff` rule id, or `sdk-traits` for the SDK's own. */
+  rule?: string;
 }
 
 type Json = Record<string, any>;
 
-/** Fields that only document: a change to them alone is a patch. */
-const DOC_KEYS = new Set(["description", "summary", "title", "example", "examples", "externalDocs", "x-source", "x-overrides", "tags", "deprecated"]);
-/** Keywords that restrict values: adding or changing one narrows, removing one widens. */
-const CONSTRAINTS = ["format", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems", "const", "multipleOf"];
-const METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 const LEVELS: Level[] = ["patch", "minor", "major"];
 
 export function maxLevel(changes: readonly SpecChange[]): Level | undefined {
   return changes.reduce<Level | undefined>((max, change) => (max === undefined || LEVELS.indexOf(change.level) > LEVELS.indexOf(max) ? change.level : max), undefined);
 }
 
-function typesOf(schema: Json): Set<string> {
-  const types = new Set<string>();
-  const own = schema["type"];
-  for (const type of Array.isArray(own) ? own : own === undefined ? [] : [own]) types.add(type === "integer" ? "integer" : String(type));
-  return types;
+const METHODS = new Set(["get", "put", "post", "delete", "patch", "head", "options", "trace"]);
+
+/**
+ * A JSON Pointer of a spec as people read it: `#/paths/~1Jobs~1{JobId}/get/responses/200` is
+ * `GET /Jobs/{JobId} responses 200`, `#/components/schemas/Job/properties/Status` is `components.schemas.Job.Status`.
+ */
+export function readablePointer(pointer: string): string {
+  const segments = pointer.replace(/^#\/?/, "").split("/").filter(Boolean).map((segment) => segment.replaceAll("~1", "/").replaceAll("~0", "~"));
+  if (segments[0] === "paths" && segments[1] !== undefined) {
+    const [, path, method, ...rest] = segments;
+    const operation = method !== undefined && METHODS.has(method) ? `${method.toUpperCase()} ${path}` : [path, method].filter(Boolean).join(" ");
+    return [operation, ...(METHODS.has(method ?? "") ? rest : [])].join(" ").replace(/ properties /g, ".").trim();
+  }
+  return segments.filter((segment) => segment !== "properties").join(".");
 }
 
-class Differ {
-  readonly changes: SpecChange[] = [];
-  readonly #before: Json;
-  readonly #after: Json;
+interface RedoclyChange {
+  path: string;
+  typeName: string;
+  kind: "added" | "removed" | "modified";
+  impact: string;
+  property?: string;
+  verdicts: Array<{ ruleId: string; impact: string; message: string }>;
+  base?: { value?: unknown };
+  revision?: { value?: unknown };
+}
 
-  constructor(before: Json, after: Json) {
-    this.#before = before;
-    this.#after = after;
-  }
+const require = createRequire(import.meta.url);
 
-  add(level: Level, where: string, message: string): void {
-    this.changes.push({ level, where, message });
-  }
+const levelOf = (impact: string): Level => (LEVELS.includes(impact as Level) ? (impact as Level) : "patch");
 
-  #resolve(document: Json, value: Json | undefined): Json | undefined {
-    const ref = value?.["$ref"];
-    if (typeof ref !== "string" || !ref.startsWith("#/")) return value;
-    return ref
-      .slice(2)
-      .split("/")
-      .reduce<Json | undefined>((node, key) => node?.[key.replaceAll("~1", "/").replaceAll("~0", "~")], document);
+/** `redocly diff` (the Redocly CLI's diff engine) between two documents, as its JSON report's changes. */
+function redoclyDiff(before: Json, after: Json): RedoclyChange[] {
+  const dir = mkdtempSync(join(tmpdir(), "impactkit-spec-diff-"));
+  try {
+    const [base, revision] = [join(dir, "base.json"), join(dir, "revision.json")];
+    writeFileSync(base, JSON.stringify(before));
+    writeFileSync(revision, JSON.stringify(after));
+    const output = execFileSync(process.execPath, [require.resolve("@redocly/cli/bin/cli.js"), "diff", base, revision, "--format", "json", "--fail-on", "none", "--lint-config", "off"], {
+      encoding: "utf8",
+      env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    return (JSON.parse(output) as { changes: RedoclyChange[] }).changes;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
+}
 
-  /** Documentation-only differences between two objects, ignoring the keys `structural` covers. */
-  #docs(before: Json, after: Json, where: string): void {
-    for (const key of DOC_KEYS) {
-      if (!isDeepStrictEqual(before[key], after[key])) this.add("patch", where, `${key} changed`);
-    }
-  }
-
-  /**
-   * Compares two schemas. Removed properties, enum values, types or alternatives, and added
-   * constraints, narrow what is allowed (major); the opposite widens it (minor).
-   */
-  schema(before: Json | boolean | undefined, after: Json | boolean | undefined, where: string, usage: "input" | "output"): void {
-    if (isDeepStrictEqual(before, after)) return;
-    if (typeof before !== "object" || typeof after !== "object" || before === null || after === null) {
-      this.add("major", where, "schema replaced");
-      return;
-    }
-    if (before["$ref"] !== undefined || after["$ref"] !== undefined) {
-      if (before["$ref"] !== after["$ref"]) this.add("major", where, `schema changed from ${before["$ref"] ?? "inline"} to ${after["$ref"] ?? "inline"}`);
-      return;
-    }
-    this.#docs(before, after, where);
-    const beforeTypes = typesOf(before);
-    const afterTypes = typesOf(after);
-    for (const type of beforeTypes) if (!afterTypes.has(type) && afterTypes.size > 0) this.add("major", where, `type ${type} no longer allowed (narrowed)`);
-    for (const type of afterTypes) if (!beforeTypes.has(type) && beforeTypes.size > 0) this.add("minor", where, `type ${type} now allowed (widened)`);
-    if (beforeTypes.size === 0 && afterTypes.size > 0) this.add("major", where, `type restricted to ${[...afterTypes].join(" | ")}`);
-    this.#enum(before["enum"], after["enum"], where);
-    for (const keyword of CONSTRAINTS) {
-      if (isDeepStrictEqual(before[keyword], after[keyword])) continue;
-      if (after[keyword] === undefined) this.add("minor", where, `${keyword} removed (widened)`);
-      else this.add("major", where, `${keyword} ${before[keyword] === undefined ? "added" : "changed"}: ${JSON.stringify(after[keyword])} (narrowed)`);
-    }
-    for (const keyword of ["anyOf", "oneOf"]) {
-      const was: Json[] = before[keyword] ?? [];
-      const now: Json[] = after[keyword] ?? [];
-      if (was.length === now.length && was.length > 0) was.forEach((alternative, index) => this.schema(alternative, now[index], `${where} (${keyword}[${index}])`, usage));
-      else {
-        for (const alternative of was) if (!now.some((candidate) => isDeepStrictEqual(candidate, alternative))) this.add("major", where, `${keyword} alternative ${JSON.stringify(alternative)} removed (narrowed)`);
-        for (const alternative of now) if (!was.some((candidate) => isDeepStrictEqual(candidate, alternative))) this.add("minor", where, `${keyword} alternative ${JSON.stringify(alternative)} added (widened)`);
-      }
-    }
-    const properties = new Set([...Object.keys(before["properties"] ?? {}), ...Object.keys(after["properties"] ?? {})]);
-    for (const name of [...properties].sort()) {
-      const was = before["properties"]?.[name];
-      const now = after["properties"]?.[name];
-      if (now === undefined) this.add("major", `${where}.${name}`, usage === "output" ? "response field removed" : "property removed");
-      else if (was === undefined) this.add("minor", `${where}.${name}`, "property added");
-      else this.schema(was, now, `${where}.${name}`, usage);
-    }
-    const requiredBefore = new Set<string>(before["required"] ?? []);
-    const requiredAfter = new Set<string>(after["required"] ?? []);
-    for (const name of requiredAfter) if (!requiredBefore.has(name)) this.add(usage === "input" ? "major" : "minor", `${where}.${name}`, usage === "input" ? "newly required input" : "now always present");
-    for (const name of requiredBefore) if (!requiredAfter.has(name)) this.add(usage === "output" ? "major" : "minor", `${where}.${name}`, usage === "output" ? "no longer always present" : "no longer required");
-    if (before["items"] !== undefined || after["items"] !== undefined) this.schema(before["items"], after["items"], `${where}[]`, usage);
-  }
-
-  #enum(before: unknown[] | undefined, after: unknown[] | undefined, where: string): void {
-    if (before === undefined && after !== undefined) {
-      this.add("major", where, `restricted to the values ${JSON.stringify(after)}`);
-      return;
-    }
-    if (before === undefined || after === undefined) {
-      if (before !== undefined) this.add("minor", where, "any value now allowed (enum removed)");
-      return;
-    }
-    for (const value of before) if (!after.includes(value)) this.add("major", where, `enum value ${JSON.stringify(value)} removed`);
-    for (const value of after) if (!before.includes(value)) this.add("minor", where, `enum value ${JSON.stringify(value)} added`);
-  }
-
-  #parameters(document: Json, path: string, method: string): Map<string, Json> {
-    const item = document["paths"][path];
-    const all = [...(item["parameters"] ?? []), ...(item[method]["parameters"] ?? [])].map((parameter: Json) => this.#resolve(document, parameter)!);
-    return new Map(all.map((parameter) => [`${parameter["in"]} ${parameter["name"]}`, parameter]));
-  }
-
-  operation(path: string, method: string): void {
-    const where = `${method.toUpperCase()} ${path}`;
-    const before = this.#before["paths"][path][method];
-    const after = this.#after["paths"][path][method];
-    this.#docs(before, after, where);
-    if (before["operationId"] !== after["operationId"]) this.add("major", where, `operationId ${before["operationId"]} renamed to ${after["operationId"]}`);
-    const was = this.#parameters(this.#before, path, method);
-    const now = this.#parameters(this.#after, path, method);
-    for (const [key, parameter] of was) {
-      const next = now.get(key);
-      if (!next) this.add("major", where, `${key} parameter removed`);
-      else {
-        if (!parameter["required"] && next["required"]) this.add("major", where, `${key} parameter newly required`);
-        if (parameter["required"] && !next["required"]) this.add("minor", where, `${key} parameter now optional`);
-        this.#docs(parameter, next, `${where} ${key}`);
-        this.schema(parameter["schema"], next["schema"], `${where} ${key}`, "input");
-      }
-    }
-    for (const [key, parameter] of now) if (!was.has(key)) this.add(parameter["required"] ? "major" : "minor", where, `${key} parameter added${parameter["required"] ? " as required" : ""}`);
-    const responses = new Set([...Object.keys(before["responses"] ?? {}), ...Object.keys(after["responses"] ?? {})]);
-    for (const status of [...responses].sort()) {
-      const previous = this.#resolve(this.#before, before["responses"]?.[status]);
-      const next = this.#resolve(this.#after, after["responses"]?.[status]);
-      if (!next) this.add("major", where, `response ${status} removed`);
-      else if (!previous) this.add("minor", where, `response ${status} added`);
-      else {
-        this.#docs(previous, next, `${where} ${status}`);
-        const types = new Set([...Object.keys(previous["content"] ?? {}), ...Object.keys(next["content"] ?? {})]);
-        for (const type of types) this.schema(previous["content"]?.[type]?.schema, next["content"]?.[type]?.schema, `${where} ${status} ${type}`, "output");
-        const headers = new Set([...Object.keys(previous["headers"] ?? {}), ...Object.keys(next["headers"] ?? {})]);
-        for (const header of headers) {
-          if (!next["headers"]?.[header]) this.add("major", where, `response ${status} header ${header} removed`);
-          else if (!previous["headers"]?.[header]) this.add("minor", where, `response ${status} header ${header} added`);
-        }
-      }
-    }
-  }
-
-  run(): SpecChange[] {
-    const before = this.#before;
-    const after = this.#after;
-    const paths = new Set([...Object.keys(before["paths"] ?? {}), ...Object.keys(after["paths"] ?? {})]);
-    for (const path of [...paths].sort()) {
-      for (const method of METHODS) {
-        const was = before["paths"]?.[path]?.[method];
-        const now = after["paths"]?.[path]?.[method];
-        if (was && !now) this.add("major", `${method.toUpperCase()} ${path}`, "operation removed");
-        else if (!was && now) this.add("minor", `${method.toUpperCase()} ${path}`, "operation added");
-        else if (was && now) this.operation(path, method);
-      }
-    }
-    const schemas = new Set([...Object.keys(before["components"]?.["schemas"] ?? {}), ...Object.keys(after["components"]?.["schemas"] ?? {})]);
-    for (const name of [...schemas].sort()) {
-      const was = before["components"]?.["schemas"]?.[name];
-      const now = after["components"]?.["schemas"]?.[name];
-      if (!now) this.add("major", `components.schemas.${name}`, "schema removed");
-      else if (!was) this.add("minor", `components.schemas.${name}`, "schema added");
-      else this.schema(was, now, `components.schemas.${name}`, "output");
-    }
-    this.#docs(before["info"] ?? {}, after["info"] ?? {}, "info");
-    if (!isDeepStrictEqual(before["servers"], after["servers"])) this.add("major", "servers", "server URL changed");
-    if (!isDeepStrictEqual(before["security"], after["security"]) || !isDeepStrictEqual(before["components"]?.["securitySchemes"], after["components"]?.["securitySchemes"])) {
-      this.add("major", "security", "authentication changed");
-    }
-    return this.changes;
-  }
+/** A flavor's traits, or `undefined` for a document that is not a flavor's merged spec. */
+function traitsOf(document: Json): Json | undefined {
+  const paths = document["paths"] as Json | undefined;
+  if (!paths || !Object.keys(paths).some((path) => path.startsWith("/ReportExport/")) || !paths["/Jobs/{JobId}"]) return undefined;
+  return flavorTraits(document, "spec") as Json;
 }
 
 /**
- * Classifies every difference between two OpenAPI 3.1 documents: a removed operation, parameter,
- * response, response field or enum value, a narrowed type and a newly required input are major;
- * additions are minor; documentation (descriptions, summaries, examples, sources) is a patch.
+ * The SDK's own rule, beyond the diff engine's: a change of the traits `pnpm generate` reads from a flavor's
+ * spec (rate-limit header names, where ClickExport lives, how refusals come…) changes what jobs, the sandbox
+ * and the CLI do with every call, whatever the types say — major (report discovery appearing is an addition: minor).
+ */
+function traitChanges(before: Json, after: Json): SpecChange[] {
+  const [was, now] = [traitsOf(before), traitsOf(after)];
+  if (!was || !now) return [];
+  return Object.keys({ ...was, ...now })
+    .filter((name) => !isDeepStrictEqual(was[name], now[name]))
+    .map((name) => ({
+      // Report discovery appearing adds operations; any other trait changing changes what existing calls do.
+      level: name === "reportDiscovery" && now[name] === true ? "minor" : "major",
+      where: `SPEC.traits.${name}`,
+      message: `${JSON.stringify(was[name])} became ${JSON.stringify(now[name])}: jobs, the sandbox and the CLI act on it`,
+      rule: "sdk-traits",
+    }));
+}
+
+/**
+ * The SDK's second rule: an enum value removed where the diff engine rates it below major (a response's,
+ * which a server no longer sends) still breaks the build of code that compares with it — `case "UploadAds":`
+ * over the generated union no longer compiles — so it is major.
+ */
+function removedEnumValues(change: RedoclyChange, where: string): SpecChange | undefined {
+  if (change.kind !== "modified" || change.property !== "enum" || change.verdicts.some((verdict) => verdict.impact === "major")) return undefined;
+  const [was, now] = [change.base?.value, change.revision?.value];
+  if (!Array.isArray(was) || !Array.isArray(now)) return undefined;
+  const removed = was.filter((value) => !now.includes(value));
+  if (removed.length === 0) return undefined;
+  return { level: "major", where, message: `Enum lost values: ${removed.map((value) => `'${String(value)}'`).join(", ")}; code comparing with them no longer compiles`, rule: "sdk-enum-value-removed" };
+}
+
+/**
+ * Classifies every difference between two OpenAPI 3.1 documents with `redocly diff`, whose rules rate
+ * each change by the semver bump it calls for (a removed operation or response field, a newly required
+ * input, a narrowed type, a response enum value added — which breaks an exhaustive `switch` over the
+ * generated union — are major; additions minor; documentation a patch), plus the SDK's own rules: a
+ * changed flavor trait, and a removed enum value of a response.
  */
 export function diffSpecs(before: Json, after: Json): SpecChange[] {
-  return new Differ(before, after).run();
+  const changes = redoclyDiff(before, after).flatMap((change): SpecChange[] => {
+    const where = readablePointer(change.path);
+    const removed = removedEnumValues(change, where);
+    if (removed) return [removed];
+    if (change.verdicts.length > 0) return change.verdicts.map((verdict) => ({ level: levelOf(verdict.impact), where, message: verdict.message, rule: verdict.ruleId }));
+    return [{ level: levelOf(change.impact), where, message: `${change.property ?? change.typeName} ${change.kind}` }];
+  });
+  return [...traitChanges(before, after), ...changes];
 }
