@@ -44,12 +44,16 @@ export function mergeSpec(root: string, flavor: Flavor): string {
       title: flavor.title,
       version: flavor.apiVersion,
       description: `The asynchronous Jobs machinery of the ${flavor.title}: schedule exports, poll jobs, download and replay them. Merged from the published reference pages (each operation and component names its source in x-source) and documented overrides for what the wire really sends.`,
+      // As the reference pages name it (https://github.com/api-evangelist/impact/blob/main/openapi/_original/impact-partner-jobs-v16.yaml).
+      contact: { name: "impact.com Developer Support", url: "https://app.impact.com/secure/help/contact-support.ihtml" },
     },
     servers: [
       {
         url: `${SERVER}${flavor.basePath}`,
-        description: "Production",
-        variables: { AccountSID: { default: "AccountSID", description: `Your ${flavor.accountType} Account SID.` } },
+        // The variable's meaning lives in the server's description: @apidevtools/swagger-parser's 3.1 schema
+        // refuses a description on a server variable (valid OpenAPI 3.1), and users validate with it.
+        description: `Production; AccountSID is your ${flavor.accountType} Account SID.`,
+        variables: { AccountSID: { default: "AccountSID" } },
       },
     ],
     tags: merged.tags,
