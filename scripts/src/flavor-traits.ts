@@ -36,6 +36,7 @@ export function flavorTraits(spec: Json, file: string) {
     refusalsAs200: exportReport["x-refusal-status"] === 200,
     listShape: (documented["type"] === "array" ? "array" : "envelope") as "array" | "envelope",
     listDateFormat: (createdAfter?.["schema"]?.["format"] === "date-time" ? "date-time" : "date") as "date" | "date-time",
+    jobFields: Object.keys(spec["components"]?.["schemas"]?.["Job"]?.["properties"] ?? {}).sort(),
     unsetDates: (((startedDate["anyOf"] ?? []) as Json[]).some((member) => member["type"] === "null") ? "null" : "empty") as "null" | "empty",
     reportDiscovery: Boolean(paths["/Reports"]?.["get"] && paths["/Reports/{Id}/MetaData"]?.["get"]),
   };

@@ -34,6 +34,8 @@ export interface FlavorTraits {
   readonly listShape: "array" | "envelope";
   /** The format of the Jobs list's `CreatedAfter`/`CreatedBefore`: `date` (YYYY-MM-DD) or `date-time`. */
   readonly listDateFormat: "date" | "date-time";
+  /** The fields of the flavor's Job: a Job with others comes from a server speaking another version. */
+  readonly jobFields: readonly string[];
   /** How the flavor's Job leaves a date unset: `""` (every example response), or `null` where its models say nullable (brand). */
   readonly unsetDates: "null" | "empty";
   /** Whether the flavor documents `GET /Reports` and `GET /Reports/{Id}/MetaData`. */

@@ -32,6 +32,7 @@ const spec: ApiSpec = {
     refusalsAs200: false,
     listShape: "envelope",
     listDateFormat: "date",
+    jobFields: ["Id", "Status"],
     unsetDates: "empty",
     reportDiscovery: false,
   },

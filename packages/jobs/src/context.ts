@@ -9,6 +9,7 @@ import { resolvePollPolicy, type PollPolicy } from "./poll-policy.js";
 import { RateGate } from "./rate-limit.js";
 import { systemTiming, type Timing } from "./timing.js";
 import { rateLimitHint, type CallContext, type Logger, type RateLimitEvent } from "./transport.js";
+import { VersionDrift } from "./version-drift.js";
 
 /** The shape of an openapi-fetch client that the operations call, whatever its flavor. */
 export interface LooseClient {
@@ -40,6 +41,8 @@ export interface JobsContext {
    * has no fetch of its own, `nodeFetch` (for throughput); otherwise undefined (the client's own fetch).
    */
   bulkFetch: typeof fetch | undefined;
+  /** Says once when the server's Jobs show fields the package's spec does not know. */
+  drift: VersionDrift;
 }
 
 export interface JobsOptions {
@@ -144,12 +147,13 @@ export function jobsContext<P extends {}>(client: ImpactClient<P>, options: Jobs
     client: loose,
     call,
     engine: new PollEngine(timing, policy, numeric(options, "concurrency", 8), options.logger, () => rateLimitHint(call)),
-    observer: new ListObserver(call, policy, { list: (createdAfter) => listEntries(context, { createdAfter }, (entry) => entry), get: (jobId, signal) => getJob(context, jobId, signal) }, (jobId) => context.engine.notify(jobId)),
+    observer: new ListObserver(call, policy, { list: (createdAfter) => listEntries(context, { createdAfter }, (entry) => context.drift.check("GET /Jobs", entry)), get: (jobId, signal) => getJob(context, jobId, signal) }, (jobId) => context.engine.notify(jobId)),
     ages: new JobAges(policy.firstDelayMs),
     timeoutMs: numeric(options, "timeoutMs", 3_600_000),
     waitThroughError: options.waitThroughError ?? false,
     storageFetch: options.storageFetch ?? defaultStorageFetch,
     bulkFetch: onNode() && !loose.customFetch ? loadedNodeFetch : undefined,
+    drift: new VersionDrift(loose.spec, options.logger),
   };
   return context;
 }

@@ -7,6 +7,6 @@ import { callApi } from "./transport.js";
 export async function getJob(context: JobsContext, id: string, signal?: AbortSignal): Promise<Job> {
   const jobId = validateJobId(id);
   const what = `GET /Jobs/${jobId}`;
-  const { body } = await callApi(context.call, what, (s) => context.client.GET("/Jobs/{JobId}", { params: { path: { JobId: jobId } }, parseAs: "text", signal: s }), signal, { read: normaliseJob });
+  const { body } = await callApi(context.call, what, (s) => context.client.GET("/Jobs/{JobId}", { params: { path: { JobId: jobId } }, parseAs: "text", signal: s }), signal, { read: (body) => normaliseJob(context.drift.check(what, body)) });
   return body;
 }

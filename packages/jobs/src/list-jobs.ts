@@ -54,7 +54,7 @@ function jobPage<T>(body: unknown, page: number, read: (entry: unknown) => T): J
  * `PageSize` as on every list endpoint and followed while the answer says more follow.
  */
 export function listJobs(context: JobsContext, options: ListOptions = {}): Promise<Job[]> {
-  return listEntries(context, options, normaliseJob);
+  return listEntries(context, options, (entry) => normaliseJob(context.drift.check("GET /Jobs", entry)));
 }
 
 /** Every page of `GET /Jobs`, each entry as `read` makes it (the observer keeps them raw, reading only those it is asked for). */

@@ -20,6 +20,25 @@ export const SPEC = {
     "refusalsAs200": true,
     "listShape": "array",
     "listDateFormat": "date",
+    "jobFields": [
+      "AbandonedDate",
+      "CancelledDate",
+      "CompletedDate",
+      "CreatedBy",
+      "CreatedDate",
+      "FailedDate",
+      "Id",
+      "LastProgressUpdateDate",
+      "PercentageComplete",
+      "ProgramId",
+      "RecordsProcessed",
+      "Replayable",
+      "ResultUri",
+      "StartedDate",
+      "Status",
+      "StatusMessage",
+      "Type"
+    ],
     "unsetDates": "empty",
     "reportDiscovery": false
   }

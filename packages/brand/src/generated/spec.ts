@@ -20,6 +20,25 @@ export const SPEC = {
     "refusalsAs200": false,
     "listShape": "envelope",
     "listDateFormat": "date-time",
+    "jobFields": [
+      "AbandonedDate",
+      "CancelledDate",
+      "CompletedDate",
+      "CreatedBy",
+      "CreatedDate",
+      "FailedDate",
+      "Id",
+      "LastProgressUpdateDate",
+      "PercentageComplete",
+      "ProgramId",
+      "RecordsProcessed",
+      "Replayable",
+      "ResultUri",
+      "StartedDate",
+      "Status",
+      "StatusMessage",
+      "Type"
+    ],
     "unsetDates": "null",
     "reportDiscovery": false
   }

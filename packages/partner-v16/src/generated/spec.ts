@@ -23,6 +23,25 @@ export const SPEC = {
     "refusalsAs200": false,
     "listShape": "envelope",
     "listDateFormat": "date",
+    "jobFields": [
+      "AbandonedDate",
+      "CancelledDate",
+      "CompletedDate",
+      "CreatedBy",
+      "CreatedDate",
+      "FailedDate",
+      "Id",
+      "LastProgressUpdateDate",
+      "PercentageComplete",
+      "ProgramId",
+      "RecordsProcessed",
+      "Replayable",
+      "ResultUri",
+      "StartedDate",
+      "Status",
+      "StatusMessage",
+      "Type"
+    ],
     "unsetDates": "empty",
     "reportDiscovery": true
   }
