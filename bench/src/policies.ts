@@ -1,4 +1,5 @@
-import { DEFAULT_POLL_POLICY, pollDelay } from "@impactkit/jobs";
+import { DEFAULT_POLL_POLICY } from "@impactkit/jobs";
+import { pollDelay } from "@impactkit/jobs/engine";
 
 /**
  * A simulated job: how long it takes from creation to completion (ms), of which the first `queueMs` are

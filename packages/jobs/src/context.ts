@@ -1,4 +1,5 @@
 import type { ApiSpec, ImpactClient } from "@impactkit/core";
+import { DEFAULTS } from "./defaults.js";
 import { InvalidArgumentError } from "./errors.js";
 import { getJob } from "./get-job.js";
 import { JobAges } from "./job-ages.js";
@@ -135,10 +136,10 @@ export function jobsContext<P extends {}>(client: ImpactClient<P>, options: Jobs
     timing,
     gate: new RateGate(),
     rateLimitHeaders: loose.spec.traits.rateLimitHeaders,
-    retries: numeric(options, "retries", 4),
-    requestTimeoutMs: numeric(options, "requestTimeoutMs", 60_000),
-    idleTimeoutMs: numeric(options, "idleTimeoutMs", 30_000),
-    maxRateLimitWaitMs: numeric(options, "maxRateLimitWaitMs", Number.POSITIVE_INFINITY),
+    retries: numeric(options, "retries", DEFAULTS.retries),
+    requestTimeoutMs: numeric(options, "requestTimeoutMs", DEFAULTS.requestTimeoutMs),
+    idleTimeoutMs: numeric(options, "idleTimeoutMs", DEFAULTS.idleTimeoutMs),
+    maxRateLimitWaitMs: numeric(options, "maxRateLimitWaitMs", DEFAULTS.maxRateLimitWaitMs),
     logger: options.logger,
     onRateLimit: options.onRateLimit,
   };
@@ -146,10 +147,10 @@ export function jobsContext<P extends {}>(client: ImpactClient<P>, options: Jobs
   const context: JobsContext = {
     client: loose,
     call,
-    engine: new PollEngine(timing, policy, numeric(options, "concurrency", 8), options.logger, () => rateLimitHint(call)),
+    engine: new PollEngine(timing, policy, numeric(options, "concurrency", DEFAULTS.concurrency), options.logger, () => rateLimitHint(call)),
     observer: new ListObserver(call, policy, { list: (createdAfter) => listEntries(context, { createdAfter }, (entry) => context.drift.check("GET /Jobs", entry)), get: (jobId, signal) => getJob(context, jobId, signal) }, (jobId) => context.engine.notify(jobId)),
     ages: new JobAges(policy.firstDelayMs),
-    timeoutMs: numeric(options, "timeoutMs", 3_600_000),
+    timeoutMs: numeric(options, "timeoutMs", DEFAULTS.timeoutMs),
     waitThroughError: options.waitThroughError ?? false,
     storageFetch: options.storageFetch ?? defaultStorageFetch,
     bulkFetch: onNode() && !loose.customFetch ? loadedNodeFetch : undefined,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ListObserver } from "./list-observer.js";
-import { DEFAULT_POLL_POLICY } from "./poll-policy.js";
+import { DEFAULT_POLL_POLICY } from "./defaults.js";
 import { RateGate } from "./rate-limit.js";
 import { VirtualTiming } from "./test-support.js";
 import type { CallContext } from "./transport.js";

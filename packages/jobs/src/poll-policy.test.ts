@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_POLL_POLICY, pollDelay, resolvePollPolicy, type PollPolicy } from "./poll-policy.js";
+import { DEFAULT_POLL_POLICY } from "./defaults.js";
+import { pollDelay, resolvePollPolicy, type PollPolicy } from "./poll-policy.js";
 
 const fixed = (value: number) => (): number => value;
 const policy = DEFAULT_POLL_POLICY;

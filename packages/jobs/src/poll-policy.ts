@@ -1,3 +1,4 @@
+import { DEFAULT_POLL_POLICY } from "./defaults.js";
 /**
  * When to check a job next. impact.com's jobs average around 5 seconds with a queue-dependent long tail
  * (https://integrations.impact.com/brand-api-reference/reference/jobs), so the first check waits until
@@ -16,7 +17,6 @@ export interface PollPolicy {
   jitter: number;
 }
 
-export const DEFAULT_POLL_POLICY: PollPolicy = { firstDelayMs: 6_000, minDelayMs: 1_000, maxDelayMs: 30_000, factor: 1.6, jitter: 0.2 };
 
 /** A check aimed at the estimated end goes this much after it, so that it does not arrive just before. */
 const AIM_PAST_END = 1.05;

@@ -1,5 +1,6 @@
 import type { JobsContext } from "./context.js";
 import { DownloadError, JobAbortedError, JobsError, JobTimeoutError, ProtocolError } from "./errors.js";
+import { DEFAULTS } from "./defaults.js";
 import { validateJobId } from "./job-id.js";
 import { bodySource } from "./body-source.js";
 import { nodeBody } from "./node-bodies.js";
@@ -186,7 +187,7 @@ async function open(context: JobsContext, jobId: string, options: ResultOptions,
  */
 export async function transferResult(context: JobsContext, id: string, options: ResultOptions, sink: ResultSink, from?: ResumePoint): Promise<void> {
   const jobId = validateJobId(id);
-  const maxAttempts = options.maxAttempts ?? 5;
+  const maxAttempts = options.maxAttempts ?? DEFAULTS.downloadAttempts;
   const what = `Downloading job ${jobId}`;
   const { timing, idleTimeoutMs } = context.call;
   const controller = new AbortController();

@@ -1,4 +1,5 @@
 import { validateBaseUrl } from "@impactkit/core";
+import { DEFAULTS } from "./defaults.js";
 import { InvalidArgumentError, JobsError } from "./errors.js";
 import { PollEngine, type Checkpoint, type Observation, type PollTarget } from "./poll-engine.js";
 import { resolvePollPolicy, type PollPolicy } from "./poll-policy.js";
@@ -80,7 +81,7 @@ export function createZendeskJobs(options: ZendeskOptions): {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
   const base = zendeskBaseUrl(options?.baseUrl);
   if (typeof options.authorization !== "string" || options.authorization.trim() === "") throw new InvalidArgumentError("createZendeskJobs needs `authorization`: the Authorization header value");
-  const call: CallContext = { timing, gate: new RateGate(), rateLimitHeaders: ZENDESK_RATE_LIMIT_HEADERS, retries: options.retries ?? 4, requestTimeoutMs: 60_000, idleTimeoutMs: 30_000, maxRateLimitWaitMs: Number.POSITIVE_INFINITY, logger: options.logger };
+  const call: CallContext = { timing, gate: new RateGate(), rateLimitHeaders: ZENDESK_RATE_LIMIT_HEADERS, retries: options.retries ?? DEFAULTS.retries, requestTimeoutMs: DEFAULTS.requestTimeoutMs, idleTimeoutMs: DEFAULTS.idleTimeoutMs, maxRateLimitWaitMs: DEFAULTS.maxRateLimitWaitMs, logger: options.logger };
   const engine = new PollEngine(timing, resolvePollPolicy({ firstDelayMs: 1_000, ...options.policy }), 8, options.logger);
 
   async function get(id: string, signal?: AbortSignal): Promise<ZendeskJobStatus> {
@@ -112,7 +113,7 @@ export function createZendeskJobs(options: ZendeskOptions): {
 
   return {
     get,
-    wait: (id, waitOptions = {}) => engine.wait(target(id), { ...waitOptions, timeoutMs: waitOptions.timeoutMs ?? options.timeoutMs ?? 600_000 }),
+    wait: (id, waitOptions = {}) => engine.wait(target(id), { ...waitOptions, timeoutMs: waitOptions.timeoutMs ?? options.timeoutMs ?? DEFAULTS.zendeskTimeoutMs }),
     notify: (id) => engine.notify(id),
   };
 }

@@ -1,4 +1,4 @@
-import { parseRetryAfter, readRateLimit, type RateLimitHeaders } from "@impactkit/jobs";
+import { parseRetryAfter, readRateLimit, type RateLimitHeaders } from "@impactkit/jobs/engine";
 import { AccountBudgetError } from "./account-budget-error.js";
 import type { AccountBudget } from "./account-budget.js";
 import { RATE_LIMITED_MS } from "./defaults.js";

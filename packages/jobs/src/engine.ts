@@ -1,0 +1,10 @@
+/**
+ * `@impactkit/jobs/engine`: the machinery under `createJobs`, for adapters of other job APIs and for tools
+ * that measure it — the poll engine and its policy, the rate gate and the readers of rate-limit and
+ * `Retry-After` headers. Kept off the main entry point: most users never need them.
+ */
+export { PollEngine, type Checkpoint, type EngineWaitOptions, type Observation, type PollTarget } from "./poll-engine.js";
+export { pollDelay, resolvePollPolicy, type ProgressHint } from "./poll-policy.js";
+export { RateGate, readRateLimit, type RateLimitHeaders, type RateLimitState } from "./rate-limit.js";
+export { parseRetryAfter } from "./retry-after.js";
+export { systemTiming } from "./timing.js";
