@@ -1,5 +1,5 @@
-import type { ClientOptions } from "@impactkit/core";
-import { createJobs, type Jobs } from "@impactkit/jobs";
+import type { ClientOptions, ImpactClient } from "@impactkit/core";
+import { createJobs, type Jobs, type JobsPaths } from "@impactkit/jobs";
 import { UsageError } from "./exit-codes.js";
 import { FLAVOR_PACKAGES, type FlavorId } from "./generated/flavors.js";
 
@@ -7,8 +7,8 @@ import { FLAVOR_PACKAGES, type FlavorId } from "./generated/flavors.js";
 export const APIS: readonly FlavorId[] = Object.keys(FLAVOR_PACKAGES) as FlavorId[];
 export type ApiName = FlavorId;
 
-/** A flavor package's client, as `createJobs` and the queue worker take it. */
-export type FlavorClient = Parameters<typeof createJobs>[0];
+/** A flavor package's client, as `createJobs` and the queue worker take it: one with the Jobs operations every flavor shares. */
+export type FlavorClient = ImpactClient<JobsPaths>;
 
 /** The client of the chosen flavor package for one account. */
 export function clientFor(api: string, options: ClientOptions): FlavorClient {

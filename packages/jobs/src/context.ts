@@ -3,6 +3,7 @@ import { DEFAULTS } from "./defaults.js";
 import { InvalidArgumentError } from "./errors.js";
 import { getJob } from "./get-job.js";
 import { JobAges } from "./job-ages.js";
+import type { RequireJobsPaths } from "./jobs-paths.js";
 import { listEntries } from "./list-jobs.js";
 import { ListObserver } from "./list-observer.js";
 import { PollEngine } from "./poll-engine.js";
@@ -126,7 +127,7 @@ function numeric(options: JobsOptions, name: NumericOption, fallback: number): n
  * every wait) and the options. `createJobs` builds one; the operations can also be imported one by one
  * (`waitForJob(context, id)`, `downloadJob(context, id, { to })`) so that a bundle carries only those used.
  */
-export function jobsContext<P extends {}>(client: ImpactClient<P>, options: JobsOptions = {}): JobsContext {
+export function jobsContext<P extends {}>(client: ImpactClient<P> & RequireJobsPaths<P>, options: JobsOptions = {}): JobsContext {
   const loose = client as unknown as LooseClient;
   if (!loose || typeof loose.GET !== "function" || typeof loose.spec?.api !== "string" || typeof loose.spec.traits !== "object") {
     throw new InvalidArgumentError("createJobs needs a client made by createClient of @impactkit/partner-v15, @impactkit/agency-v3 or @impactkit/brand");

@@ -6,6 +6,7 @@ import { exportClicks, exportReport, type JobHandle } from "./export-job.js";
 import { getJob } from "./get-job.js";
 import type { Job } from "./job.js";
 import { validateJobId } from "./job-id.js";
+import type { RequireJobsPaths } from "./jobs-paths.js";
 import { listJobs, type ListOptions } from "./list-jobs.js";
 import type { ResultRecord } from "./records.js";
 import { replayJob } from "./replay.js";
@@ -65,7 +66,7 @@ export interface Jobs<P> {
  * Jobs of one account through a client of `@impactkit/partner-v15`, `@impactkit/agency-v3` or
  * `@impactkit/brand`. Every wait of the instance shares one scheduler, one timer and one rate budget.
  */
-export function createJobs<P extends {}>(client: ImpactClient<P>, options: JobsOptions = {}): Jobs<P> {
+export function createJobs<P extends {}>(client: ImpactClient<P> & RequireJobsPaths<P>, options: JobsOptions = {}): Jobs<P> {
   const context = jobsContext(client, options);
   const { spec, accountSid } = context.client;
   const encode = (jobId: string) => (checkpoint: { attempt: number; nextAt: number; deadline: number }) =>

@@ -6,6 +6,7 @@ export { exportClicks, exportReport, type JobHandle } from "./export-job.js";
 export { getJob } from "./get-job.js";
 export { normaliseJob, type Job, type KnownJobStatus, type KnownJobType } from "./job.js";
 export { jobIdFromQueuedUri, validateJobId } from "./job-id.js";
+export type { JobsPaths, RequireJobsPaths } from "./jobs-paths.js";
 export { listJobs, type ListOptions } from "./list-jobs.js";
 export { DEFAULT_POLL_POLICY, DEFAULTS } from "./defaults.js";
 export type { PollPolicy } from "./poll-policy.js";

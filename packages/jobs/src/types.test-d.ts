@@ -2,7 +2,9 @@ import { createClient as agencyClient } from "@impactkit/agency-v3";
 import { createClient as brandClient } from "@impactkit/brand";
 import { createClient as partnerClient } from "@impactkit/partner-v15";
 import { describe, expectTypeOf, test } from "vitest";
+import type { ImpactClient } from "@impactkit/core";
 import { createJobs, type ClickParams, type Jobs, type ReportParams } from "./create-jobs.js";
+import type { JobsPaths } from "./jobs-paths.js";
 import type { ConnectionError, JobsOptions, ProtocolError, RateLimitEvent, RateLimitWaitError, RequestTimeoutError, TransportError } from "./index.js";
 import type { Job, KnownJobStatus } from "./job.js";
 
@@ -10,6 +12,25 @@ const options = { accountSid: "IR1", authToken: "t" };
 const partner = createJobs(partnerClient(options));
 const agency = createJobs(agencyClient(options));
 const brand = createJobs(brandClient(options));
+
+describe("createJobs takes a client whose generated paths have the Jobs operations it calls", () => {
+  test("every flavor's has them; paths without one, or with a renamed parameter, do not compile", () => {
+    type PartnerPaths = import("@impactkit/partner-v15").paths;
+    expectTypeOf<PartnerPaths>().toExtend<JobsPaths>();
+    expectTypeOf<import("@impactkit/agency-v3").paths>().toExtend<JobsPaths>();
+    expectTypeOf<import("@impactkit/brand").paths>().toExtend<JobsPaths>();
+    expectTypeOf<import("@impactkit/partner-v16").paths>().toExtend<JobsPaths>();
+    type NoReplay = Omit<PartnerPaths, "/Jobs/{JobId}/Replay">;
+    expectTypeOf<NoReplay>().not.toExtend<JobsPaths>();
+    type RenamedId = Omit<PartnerPaths, "/Jobs/{JobId}"> & { "/Jobs/{JobId}": { get: { parameters: { path: { Id: string } }; responses: PartnerPaths["/Jobs/{JobId}"]["get"]["responses"] } } };
+    expectTypeOf<RenamedId>().not.toExtend<JobsPaths>();
+    const noReplay = partnerClient(options) as unknown as ImpactClient<NoReplay>;
+    // @ts-expect-error a client without PUT /Jobs/{JobId}/Replay is refused at compile time
+    createJobs(noReplay);
+    // @ts-expect-error and so is one whose Job path names its parameter otherwise
+    createJobs(partnerClient(options) as unknown as ImpactClient<RenamedId>);
+  });
+});
 
 describe("createJobs is typed by the flavor of its client", () => {
   test("a normalised Job: literals with a raw fallback, numbers, booleans and Dates", async () => {
