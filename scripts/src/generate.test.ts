@@ -1,5 +1,10 @@
-import { cpSync, mkdirSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createImpactClient, type ApiSpec } from "@impactkit/core";
+import { createJobs, type JobsPaths } from "@impactkit/jobs";
+import { DEFAULT_ACCOUNT, startSandbox } from "@impactkit/sandbox";
 import { afterAll, describe, expect, it } from "vitest";
 import { REGISTRIES } from "./flavor-registries.ts";
 import { loadFlavors } from "./flavors.ts";
@@ -69,5 +74,29 @@ describe("adding a flavor: sources + one flavors.json entry + one command", () =
     }
     expect(files.map((file) => file.path)).toContain("docs/api-diff/partner-v16-to-v17.md");
     expect(mergeSpec(scratch.root, flavors[0]!)).toBe(readFileSync(join(REPO_ROOT, mergedSpecFile(flavors[0]!)), "utf8"));
+  });
+
+  it("runs the new release end to end with no code edit: jobs exports, waits and downloads through its SPEC, the sandbox serves it by IR-Version", async () => {
+    // The package the previous test generated, not installed: its SPEC (with the traits read from its spec) and its merged spec.
+    cpSync(join(REPO_ROOT, "tsconfig.base.json"), join(scratch.root, "tsconfig.base.json"));
+    const { SPEC } = (await import(join(scratch.root, "packages/partner-v17/src/generated/spec.ts"))) as { SPEC: ApiSpec };
+    const document = JSON.parse(readFileSync(join(scratch.root, "specs/partner-v17.openapi.json"), "utf8")) as Record<string, unknown>;
+    const sandbox = await startSandbox({ flavors: [{ id: "partner-v17", spec: SPEC, document }], clock: { timeScale: 1_000 }, job: { queueMs: 0, runMs: 1_000, rows: 300 } });
+    const dir = mkdtempSync(join(tmpdir(), "impactkit-v17-"));
+    try {
+      const jobs = createJobs(createImpactClient<JobsPaths>(SPEC, { ...DEFAULT_ACCOUNT, baseUrl: sandbox.url }), { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000, policy: { firstDelayMs: 5, minDelayMs: 2, maxDelayMs: 20 } });
+      const handle = await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-11-01", END_DATE: "2026-11-01" } as never);
+      expect(sandbox.control.job(handle.id).job.flavor).toBe("partner-v17");
+      expect((await jobs.wait(handle.id)).Status).toBe("COMPLETED");
+      const target = join(dir, "v17.csv");
+      await jobs.download(handle.id, { to: target });
+      expect(createHash("sha256").update(readFileSync(target)).digest("hex")).toBe((await sandbox.control.result(handle.id)).sha256);
+      expect(new Set(sandbox.control.requests("api").map((request) => request.headers["ir-version"]))).toEqual(new Set(["17"]));
+      expect((await jobs.reports()).length).toBeGreaterThan(0);
+      expect(sandbox.control.violations()).toEqual([]);
+    } finally {
+      await sandbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

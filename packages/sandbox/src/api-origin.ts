@@ -52,7 +52,7 @@ export function apiOrigin(parts: ApiOriginParts): (request: IncomingMessage, res
     const format = jsonSuffix || (request.headers.accept ?? "").includes("application/json") ? "json" : "xml";
     const refuse = (reply: Reply) => transmit(response, encode(reply, format), timers);
     const irVersion = request.headers["ir-version"];
-    const flavor = flavorOf(segments[0] ?? "", Array.isArray(irVersion) ? irVersion[0] : irVersion);
+    const flavor = flavorOf(state.flavors, segments[0] ?? "", Array.isArray(irVersion) ? irVersion[0] : irVersion);
     if (flavor && "unknownVersion" in flavor) return refuse(errorReply(400, `IR-Version ${flavor.unknownVersion} is not a version of this API`));
     if (!flavor || segments.length < 3) return refuse(errorReply(404, "The requested resource does not exist."));
     const accountSid = segments[1]!;

@@ -3,7 +3,6 @@ import type { SandboxAccount } from "./accounts.js";
 import { httpDate } from "./byte-range.js";
 import type { ElsewhereRequest } from "./elsewhere-origin.js";
 import type { FaultPlan, RandomFaults, ScriptedFault } from "./faults.js";
-import { FLAVORS } from "./flavors.js";
 import { resolvePlan, type JobPlan } from "./job-plan.js";
 import { jobState, type JobState, type SandboxJob } from "./job-store.js";
 import type { HourlyUsage, RateLimiter, RateLimitOptions } from "./rate-limit.js";
@@ -98,7 +97,7 @@ export function sandboxControl(parts: ControlParts): SandboxControl {
   const { clock } = state;
   const snapshot = (job: SandboxJob): JobSnapshot => {
     const now = clock.now();
-    return { job, state: jobState(job, now), wire: toWireJob(FLAVORS.find((flavor) => flavor.id === job.flavor)!, job, now) };
+    return { job, state: jobState(job, now), wire: toWireJob(state.flavors.find((flavor) => flavor.id === job.flavor)!, job, now) };
   };
   const existing = (jobId: string): SandboxJob => {
     const job = state.jobs.get(jobId);

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { FLAVORS } from "./flavors.js";
 import { encode } from "./reply.js";
 import { queryOf } from "./request-log.js";
 import type { SandboxState } from "./sandbox-state.js";
@@ -26,7 +25,7 @@ function jobShaped(state: SandboxState, url: URL): Record<string, string | null>
     .split("/")
     .map((segment) => state.jobs.get(segment.replace(/\.json$/, "").toLowerCase()))
     .find((found) => found !== undefined);
-  if (job) return toWireJob(FLAVORS.find((flavor) => flavor.id === job.flavor)!, job, now);
+  if (job) return toWireJob(state.flavors.find((flavor) => flavor.id === job.flavor)!, job, now);
   const date = wireDate(now);
   return {
     Id: NOBODY,

@@ -1,35 +1,54 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import type { FlavorTraits } from "@impactkit/core";
+import type { ApiSpec, FlavorTraits } from "@impactkit/core";
 import { FLAVOR_PACKAGES, type FlavorId } from "./generated/flavors.js";
 
 export type { FlavorId };
 
 /** How one API flavor differs on the wire: its package's `SPEC`, whose traits are read from its merged spec. */
 export interface SandboxFlavor {
-  id: FlavorId;
+  /** A flavor id of specs/flavors.json (`FlavorId` for the installed flavor packages). */
+  id: string;
   /** The API family (`partner`, `agency`, `brand`), as the resume tokens name it. */
   api: string;
   /** First path segment: `Mediapartners`, `Agencies` or `Advertisers`. */
   segment: string;
   /** The release, picked by the request's `IR-Version` header among the flavors of a segment. */
   apiVersion: string;
-  /** The package whose merged OpenAPI document describes this flavor. */
-  specPackage: string;
   traits: FlavorTraits;
+  /** The flavor's merged OpenAPI document, which every JSON answer is validated against. */
+  document(): Record<string, unknown>;
+}
+
+/** A release the sandbox serves beside the installed flavor packages: its `SPEC` and merged spec (a release generated but not yet installed). */
+export interface ExtraFlavor {
+  id: string;
+  spec: ApiSpec;
+  document: Record<string, unknown>;
 }
 
 const segmentOf = (basePath: string): string => basePath.split("/")[1]!;
 
-/** Every flavor the sandbox serves: every flavor package of `specs/flavors.json`, in its order. */
-export const FLAVORS: readonly SandboxFlavor[] = Object.entries(FLAVOR_PACKAGES).map(([id, { SPEC }]) => ({
-  id: id as FlavorId,
-  api: SPEC.api,
-  segment: segmentOf(SPEC.basePath),
-  apiVersion: SPEC.apiVersion,
-  specPackage: `@impactkit/${id}`,
-  traits: SPEC.traits,
-}));
+const require = createRequire(import.meta.url);
+
+function flavorOfSpec(id: string, spec: ApiSpec, document: () => Record<string, unknown>): SandboxFlavor {
+  return { id, api: spec.api, segment: segmentOf(spec.basePath), apiVersion: spec.apiVersion, traits: spec.traits, document };
+}
+
+/** Every flavor package of `specs/flavors.json`, in its order: the flavors every sandbox serves. */
+export const FLAVORS: readonly SandboxFlavor[] = Object.entries(FLAVOR_PACKAGES).map(([id, { SPEC }]) =>
+  flavorOfSpec(id, SPEC, () => JSON.parse(readFileSync(require.resolve(`@impactkit/${id}/openapi.json`), "utf8")) as Record<string, unknown>),
+);
+
+/** The flavors of one sandbox: the installed ones, then `extra` (checked: an id or a release served twice is an error). */
+export function sandboxFlavors(extra: readonly ExtraFlavor[] = []): readonly SandboxFlavor[] {
+  const flavors = [...FLAVORS, ...extra.map(({ id, spec, document }) => flavorOfSpec(id, spec, () => document))];
+  flavors.forEach((flavor, index) => {
+    const twin = flavors.findIndex((other) => other.id === flavor.id || (other.segment === flavor.segment && other.apiVersion === flavor.apiVersion));
+    if (twin !== index) throw new Error(`the sandbox cannot serve flavor ${flavor.id}: ${flavors[twin]!.id} already serves /${flavor.segment} version ${flavor.apiVersion}`);
+  });
+  return flavors;
+}
 
 /**
  * The flavor a request speaks: its path's first segment, and among the releases of that segment the one its
@@ -37,8 +56,8 @@ export const FLAVORS: readonly SandboxFlavor[] = Object.entries(FLAVOR_PACKAGES)
  * the header, the account's default — here the first release of the segment in `specs/flavors.json`.
  * `undefined` for a segment no flavor has; `{ version }` for a release the sandbox does not serve.
  */
-export function flavorOf(segment: string, irVersion: string | undefined): SandboxFlavor | { unknownVersion: string } | undefined {
-  const releases = FLAVORS.filter((flavor) => flavor.segment === segment);
+export function flavorOf(flavors: readonly SandboxFlavor[], segment: string, irVersion: string | undefined): SandboxFlavor | { unknownVersion: string } | undefined {
+  const releases = flavors.filter((flavor) => flavor.segment === segment);
   if (releases.length === 0) return undefined;
   if (irVersion === undefined || irVersion.trim() === "") return releases[0];
   return releases.find((flavor) => flavor.apiVersion === irVersion.trim()) ?? { unknownVersion: irVersion.trim() };
@@ -49,9 +68,3 @@ export function resetInSeconds(flavor: SandboxFlavor): boolean {
   return flavor.traits.rateLimitHeaders.reset.toLowerCase() === "ratelimit-reset";
 }
 
-const require = createRequire(import.meta.url);
-
-/** The merged OpenAPI document of a flavor, as its package ships it. */
-export function loadSpecDocument(flavor: SandboxFlavor): Record<string, unknown> {
-  return JSON.parse(readFileSync(require.resolve(`${flavor.specPackage}/openapi.json`), "utf8")) as Record<string, unknown>;
-}

@@ -2,7 +2,7 @@ export { followClock, ManualClock, manualTimers, ScaledClock, type Clock, type C
 export { FAULT_KINDS, type FaultKindInfo, type FaultOf } from "./fault-kinds.js";
 export { ROUTES, type ApiRoute, type Fault, type FaultKind, type RandomFaults, type Route, type ScriptedFault } from "./faults.js";
 export { mulberry32 } from "./prng.js";
-export { FLAVORS, type FlavorId, type SandboxFlavor } from "./flavors.js";
+export { FLAVORS, type ExtraFlavor, type FlavorId, type SandboxFlavor } from "./flavors.js";
 export { DEFAULT_PLAN, type JobPlan } from "./job-plan.js";
 export type { JobState, SandboxJob } from "./job-store.js";
 export type { HourlyUsage, RateLimitOptions } from "./rate-limit.js";

@@ -1,11 +1,10 @@
-import type { FlavorId } from "./flavors.js";
 import { phaseAt, type JobPhase, type JobPlan } from "./job-plan.js";
 
 export type ResultFormat = "CSV" | "JSON" | "XML";
 
 export interface SandboxJob {
   id: string;
-  flavor: FlavorId;
+  flavor: string;
   accountSid: string;
   type: "ApiReport" | "ClickExport";
   /** The report id or handle (ApiReport) or `clicks` (ClickExport). */
@@ -63,7 +62,7 @@ export class JobStore {
 }
 
 /** A stable key for an export request: flavor, account, what is exported and its sorted parameters. */
-export function requestKey(flavor: FlavorId, accountSid: string, source: string, params: Readonly<Record<string, string | readonly string[]>>): string {
+export function requestKey(flavor: string, accountSid: string, source: string, params: Readonly<Record<string, string | readonly string[]>>): string {
   const sorted = Object.keys(params)
     .sort()
     .map((key) => [key, params[key]]);

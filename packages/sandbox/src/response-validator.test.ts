@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { FLAVORS, loadSpecDocument } from "./flavors.js";
+import { FLAVORS } from "./flavors.js";
 import { ResponseValidator } from "./response-validator.js";
 
 const partner = FLAVORS.find((flavor) => flavor.api === "partner")!;
 const agency = FLAVORS.find((flavor) => flavor.api === "agency")!;
 
 describe("ResponseValidator", () => {
-  const validator = new ResponseValidator(new Map([partner, agency].map((flavor) => [flavor, loadSpecDocument(flavor)])));
+  const validator = new ResponseValidator(new Map([partner, agency].map((flavor) => [flavor, flavor.document()])));
 
   it("accepts what the wire sends and records what the spec does not allow", () => {
     validator.check(partner, "getJob", 200, { Id: "d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f", Status: "RUNNING", RecordsProcessed: "25", Replayable: "true", CompletedDate: "" });

@@ -8,6 +8,8 @@ import { uuidFrom } from "./prng.js";
 
 /** Everything the routes read and change. */
 export interface SandboxState {
+  /** Every flavor this sandbox serves. */
+  flavors: readonly SandboxFlavor[];
   clock: Clock;
   jobs: JobStore;
   signer: UrlSigner;

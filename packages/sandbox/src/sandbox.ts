@@ -6,7 +6,7 @@ import { ManualClock, ScaledClock, type Clock } from "./clock.js";
 import { sandboxControl, type SandboxControl } from "./control.js";
 import { elsewhereOrigin, type ElsewhereRequest } from "./elsewhere-origin.js";
 import { FaultPlan, type RandomFaults } from "./faults.js";
-import { FLAVORS, loadSpecDocument } from "./flavors.js";
+import { sandboxFlavors, type ExtraFlavor } from "./flavors.js";
 import { guardedServer, listen, stop } from "./http-server.js";
 import { DEFAULT_PLAN, resolvePlan, type JobPlan } from "./job-plan.js";
 import { JobStore } from "./job-store.js";
@@ -29,6 +29,11 @@ import { DEFAULT_REPORTS } from "./report-catalogue.js";
 export { DEFAULT_REPORTS };
 
 export interface SandboxOptions {
+  /**
+   * Releases to serve beside the installed flavor packages, each with its `SPEC` and merged spec: a
+   * release `pnpm generate` made but that is not installed yet (routed by base path and `IR-Version` like the others).
+   */
+  flavors?: readonly ExtraFlavor[];
   /** Port of the API origin; 0 (the default) picks a free one. */
   port?: number;
   /** Port of the storage origin that signed download URLs point to; 0 picks a free one. */
@@ -106,11 +111,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultPlan();
   faults.random(options.faults);
   const limiter = new RateLimiter({ perHour: 1_000, resetFormat: "epoch", ...options.rateLimit });
-  const validator = new ResponseValidator(new Map(FLAVORS.map((flavor) => [flavor, loadSpecDocument(flavor)])));
+  const flavors = sandboxFlavors(options.flavors);
+  const validator = new ResponseValidator(new Map(flavors.map((flavor) => [flavor, flavor.document()])));
   const log: LoggedRequest[] = [];
   const elsewhereLog: ElsewhereRequest[] = [];
   const timers = new WireTimers();
   const state: SandboxState = {
+    flavors,
     clock: clockOf(options.clock),
     jobs: new JobStore(),
     signer: new UrlSigner(randomBytes(32)),
