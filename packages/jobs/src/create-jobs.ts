@@ -17,8 +17,15 @@ import { waitForJob, type WaitOptions } from "./wait-job.js";
 
 type QueryOf<P, K> = K extends keyof P ? (P[K] extends { get: { parameters: { query?: infer Q } } } ? NonNullable<Q> : never) : never;
 
-/** The query of the flavor's `ReportExport` (partner: `START_DATE` and `END_DATE` are required). */
-export type ReportParams<P> = QueryOf<P, Extract<keyof P, `/ReportExport/${string}`>>;
+/** A report-specific filter's value (`-p` of the CLI): what the report's metadata says it takes. */
+export type ReportFilterValue = string | number | boolean | readonly string[];
+
+/**
+ * The query of the flavor's `ReportExport`: its spec's parameters, typed (partner: `START_DATE` and
+ * `END_DATE` are required; `ResultFormat` is CSV, JSON or XML), and any other filter the report takes —
+ * "all other filters depend on the report" (`Advertiser`, …; `GET /Reports/{Id}/MetaData` lists them).
+ */
+export type ReportParams<P> = QueryOf<P, Extract<keyof P, `/ReportExport/${string}`>> & { readonly [filter: string]: ReportFilterValue | undefined };
 
 /** The parameters of the flavor's ClickExport (brand adds `ProgramId`); `never` for agency, which has none. */
 export type ClickParams<P> = "/ClickExport" extends keyof P

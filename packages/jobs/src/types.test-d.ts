@@ -52,6 +52,15 @@ describe("createJobs is typed by the flavor of its client", () => {
     expectTypeOf<ReportParams<import("@impactkit/partner-v15").paths>["START_DATE"]>().toEqualTypeOf<string>();
   });
 
+  test("a report's own filters are open, the spec's stay typed", async () => {
+    await brand.exportReport("4222", { SUBAID: 1234, Advertiser: "IRADV1", ACTION_STATUS: ["APPROVED", "PENDING"] });
+    await partner.exportReport("mp_action_listing_fast", { START_DATE: "2026-11-01", END_DATE: "2026-11-24", ACTION_STATUS: "APPROVED" });
+    // @ts-expect-error SUBAID is the spec's integer, not a list
+    await brand.exportReport("4222", { SUBAID: ["1234"] });
+    // @ts-expect-error a filter takes strings, numbers or booleans
+    await agency.exportReport("att_adv_performance_by_day_pm_only", { Advertiser: { id: 1 } });
+  });
+
   test("brand ReportExport takes its own parameters; agency's are optional", async () => {
     await brand.exportReport("4222", { SUBAID: 1234, StartDate: "2026-11-01T00:00:00Z" });
     await agency.exportReport("att_adv_performance_by_day_pm_only", {});
