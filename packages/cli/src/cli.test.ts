@@ -90,6 +90,16 @@ describe("impactkit against the sandbox", () => {
     expect(v15.stderr).toContain("the impact.com Partner API v15 documents no report discovery (GET /Reports); Partner API v16 does");
   });
 
+  it("flags beat the environment: --account-sid names the account even with IMPACT_ACCOUNT_SID set", async () => {
+    const other = { accountSid: "IRCLIOTHER02", authToken: "tok-other-account-8Qw" };
+    sandbox.control.addAccount(other);
+    const run = await cli(["jobs", "list", "--account-sid", other.accountSid, "--auth-token", other.authToken, "--json"], env());
+    expect(run.code, run.stderr).toBe(0);
+    const listed = sandbox.control.requests("api").filter((request) => request.path.endsWith("/Jobs")).at(-1)!;
+    expect(listed.path).toBe(`/Mediapartners/${other.accountSid}/Jobs`);
+    expect(run.stdout + run.stderr).not.toContain(other.authToken);
+  });
+
   it("jobs list, get, wait, download and replay, in JSON and for people", async () => {
     const id = await exportReport();
     const list = await cli(["jobs", "list", "--created-after", "2026-01-01", "--json"]);

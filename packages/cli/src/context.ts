@@ -45,15 +45,16 @@ function loggingFetch(context: CommandContext, what: string): typeof fetch {
 }
 
 /**
- * The jobs of the account given by IMPACT_ACCOUNT_SID / IMPACT_AUTH_TOKEN (or the flags, as a fallback),
+ * The jobs of the account given by --account-sid / --auth-token, else IMPACT_ACCOUNT_SID / IMPACT_AUTH_TOKEN,
  * through the flavor chosen with --api (or IMPACT_API). The token is registered as a secret: it is
  * masked wherever it could be printed.
  */
 export function openJobs(options: GlobalOptions, context: CommandContext, extra: { timeoutMs?: number; waitThroughError?: boolean; policy?: { firstDelayMs: number } } = {}): Jobs<{}> {
   const api = options.api ?? context.env["IMPACT_API"];
   if (!api) throw new UsageError(`--api is required (${APIS.join(", ")}), or set IMPACT_API`);
-  const accountSid = context.env["IMPACT_ACCOUNT_SID"] || options.accountSid;
-  const authToken = context.env["IMPACT_AUTH_TOKEN"] || options.authToken;
+  // Flags beat the environment (as gh, the Stripe CLI and the AWS CLI do): `--account-sid` names the account even with IMPACT_ACCOUNT_SID set.
+  const accountSid = options.accountSid || context.env["IMPACT_ACCOUNT_SID"];
+  const authToken = options.authToken || context.env["IMPACT_AUTH_TOKEN"];
   if (!accountSid || !authToken) throw new UsageError("credentials are required: set IMPACT_ACCOUNT_SID and IMPACT_AUTH_TOKEN (or pass --account-sid and --auth-token)");
   context.output.addSecret(authToken);
   context.output.addSecret(Buffer.from(`${accountSid}:${authToken}`).toString("base64"));
