@@ -100,6 +100,15 @@ describe("impactkit against the sandbox", () => {
     expect(run.stdout + run.stderr).not.toContain(other.authToken);
   });
 
+  it("replaying a job that still runs exits 1 with the API's reason, not 3 (credentials)", async () => {
+    // Running for a sandbox month (43 real minutes at 1,000×): still running however slow the machine.
+    sandbox.control.planNext({ runMs: 30 * 86_400_000 });
+    const id = await exportReport(["-p", "SUBAID=99"]);
+    const run = await cli(["jobs", "replay", id]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/replay/i);
+  });
+
   it("jobs list, get, wait, download and replay, in JSON and for people", async () => {
     const id = await exportReport();
     const list = await cli(["jobs", "list", "--created-after", "2026-01-01", "--json"]);
@@ -192,6 +201,20 @@ describe("exit codes", () => {
     expect(run.code).toBe(130);
     expect(run.stderr).toBe("impactkit: interrupted\n");
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe("impactkit itself", () => {
+  it("prints its version, and a mistyped command gets the suggestion and one line of help, not the whole help", async () => {
+    const version = await impactkit(["--version"], {});
+    expect(version.code).toBe(0);
+    expect(version.stdout).toBe(`${(JSON.parse(readFileSync(join(import.meta.dirname, "..", "package.json"), "utf8")) as { version: string }).version}\n`);
+    const typo = await impactkit(["jobz", "list"], {});
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/unknown command 'jobz'/);
+    expect(typo.stderr).toMatch(/Did you mean jobs\?/);
+    expect(typo.stderr).toContain("(impactkit --help lists the commands and options)");
+    expect(typo.stderr.trim().split("\n").length).toBeLessThanOrEqual(3);
   });
 });
 

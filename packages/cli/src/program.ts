@@ -7,6 +7,7 @@ import { reportsCommands } from "./commands/reports.js";
 import type { CommandContext, GlobalOptions } from "./context.js";
 import { EXIT, exitCodeOf } from "./exit-codes.js";
 import { APIS } from "./flavors.js";
+import { VERSION } from "./version.js";
 import { Interruption } from "./interruption.js";
 import { createOutput } from "./output.js";
 import { PartialFiles } from "./partial-files.js";
@@ -50,7 +51,8 @@ export async function run(argv: readonly string[], io: RunIO): Promise<number> {
   const output = createOutput({ json, verbose: argv.includes("--verbose") || argv.includes("-v"), stdout: io.stdout as NodeJS.WriteStream, stderr: io.stderr as NodeJS.WriteStream });
   const context: CommandContext = { output, env: io.env, signal: io.signal, partials: io.partials ?? new PartialFiles(), requests: { sent: 0, effects: 0 } };
   const program = new Command("impactkit")
-    .description("Export, wait for, download and replay impact.com jobs (Partner v15, Agency v3, Brand).")
+    .description(`Export, wait for, download and replay impact.com jobs (${APIS.join(", ")}).`)
+    .version(VERSION, "-V, --version", "print the version of impactkit")
     .addOption(new Option("--api <api>", "the API flavor").choices(APIS))
     .option("--account-sid <sid>", "the Account SID (prefer IMPACT_ACCOUNT_SID)")
     .option("--auth-token <token>", "the Auth Token (prefer IMPACT_AUTH_TOKEN: flags show in the process list)")
@@ -58,7 +60,7 @@ export async function run(argv: readonly string[], io: RunIO): Promise<number> {
     .option("--json", "print one JSON document per command")
     .option("-v, --verbose", "log each request (method and path, never credentials) to stderr")
     .addHelpText("after", EXIT_HELP)
-    .showHelpAfterError()
+    .showHelpAfterError("(impactkit --help lists the commands and options)")
     .exitOverride()
     .configureOutput({
       writeOut: (text) => void io.stdout.write(text),

@@ -115,6 +115,14 @@ export class RateLimitError extends ApiError {
   }
 }
 
+/**
+ * Replay refused with 403 because of the job, not the credentials: it is "not in a replayable state" (still
+ * QUEUED or RUNNING) or not of a replayable type — the response's Message says which (https://integrations.impact.com/agency-v3/reference/jobs/replay-a-job).
+ */
+export class JobNotReplayableError extends ApiError {
+  override name = "JobNotReplayableError";
+}
+
 /** A call would have to wait longer than `maxRateLimitWaitMs` for the account's rate limit to reset. */
 export class RateLimitWaitError extends JobsError {
   override name = "RateLimitWaitError";

@@ -1,7 +1,7 @@
 export { jobsContext, type JobsContext, type JobsOptions } from "./context.js";
 export { createJobs, type ClickParams, type Jobs, type ReportFilterValue, type ReportParams } from "./create-jobs.js";
 export { checkDownloadTarget, downloadJob, downloadTempPath, type DownloadOptions, type DownloadResult } from "./download.js";
-export { ApiError, ConnectionError, DownloadError, ExportRefusedError, InvalidArgumentError, JobAbortedError, JobFailedError, JobsError, JobTimeoutError, ProtocolError, RateLimitError, RateLimitWaitError, RequestTimeoutError, TransportError } from "./errors.js";
+export { ApiError, ConnectionError, DownloadError, ExportRefusedError, InvalidArgumentError, JobAbortedError, JobFailedError, JobNotReplayableError, JobsError, JobTimeoutError, ProtocolError, RateLimitError, RateLimitWaitError, RequestTimeoutError, TransportError } from "./errors.js";
 export { exportClicks, exportReport, type JobHandle } from "./export-job.js";
 export { getJob } from "./get-job.js";
 export { normaliseJob, type Job, type KnownJobStatus, type KnownJobType } from "./job.js";

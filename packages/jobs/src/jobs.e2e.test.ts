@@ -6,7 +6,7 @@ import { DEFAULT_ACCOUNT, startSandbox, type Sandbox } from "@impactkit/sandbox"
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobsOptions } from "./context.js";
 import { createJobs, type Jobs } from "./create-jobs.js";
-import { DownloadError, ExportRefusedError, InvalidArgumentError, JobFailedError, JobTimeoutError } from "./errors.js";
+import { ApiError, DownloadError, ExportRefusedError, InvalidArgumentError, JobFailedError, JobNotReplayableError, JobTimeoutError } from "./errors.js";
 import type { Job } from "./job.js";
 import { decodeResumeToken } from "./resume-token.js";
 import { clientsFor, rejection, SLOW_MACHINE_MS } from "./test-support.js";
@@ -134,6 +134,17 @@ describe("exports", () => {
     await expect(partnerJobs().exportReport("../Jobs", { START_DATE: "2026-11-01", END_DATE: "2026-11-01" })).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(agencyJobs().exportClicks({} as never)).rejects.toThrow("the impact.com Agency API v3 has no ClickExport");
     expect(sandbox.control.requests()).toEqual([]);
+  });
+});
+
+describe("replay", () => {
+  it("of a job still running is a JobNotReplayableError (403 with the API's message), not a credentials error", async () => {
+    sandbox.control.planNext({ runMs: 30 * 86_400_000 });
+    const running = await exportFor("partner", "2025-06-30");
+    const error = await rejection(partnerJobs().replay(running.id));
+    expect(error).toBeInstanceOf(JobNotReplayableError);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 403, apiMessage: expect.stringMatching(/replay/i) });
   });
 });
 
