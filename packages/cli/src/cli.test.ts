@@ -55,6 +55,9 @@ describe("impactkit against the sandbox", () => {
     expect(run.stderr).toMatch(/→ api GET http:\/\/127\.0\.0\.1:\d+\/Mediapartners\/IRCLITEST01\/ReportExport\/mp_action_listing_fast/);
     expect(run.stderr).toMatch(/→ storage GET http:\/\/127\.0\.0\.1:\d+\/results\/[0-9a-f-]+\n/);
     expect(run.stderr).not.toContain("signature=");
+    // The job id on stderr as soon as it was scheduled, before the wait: stdout holds the one JSON document.
+    expect(run.stderr).toContain(`Scheduled job ${result["jobId"]}; if interrupted: impactkit jobs wait ${result["jobId"]}`);
+    expect(run.stderr.indexOf(`Scheduled job ${result["jobId"]}`)).toBeLessThan(run.stderr.indexOf("/Download"));
   });
 
   it("speaks Partner v16 with --api partner-v16: IR-Version 16 on every request, and the sandbox serves it as that release", async () => {

@@ -20,6 +20,8 @@ export interface Output {
   info(line: string): void;
   /** A --verbose line, on stderr. */
   debug(line: string): void;
+  /** A line for people that cannot wait for the result — a job's id as soon as it is scheduled: on stderr, also with --json, so stdout keeps the result alone. */
+  notice(line: string): void;
   error(message: string): void;
   /** Never print these: each is replaced by `***` wherever it appears. */
   addSecret(secret: string): void;
@@ -45,6 +47,7 @@ export function createOutput(options: { json: boolean; verbose: boolean; stdout:
     result: (lines, data) => out(options.json ? json(data, 2) : lines.map(line).join("")),
     info: (text) => void (options.json || out(line(text))),
     debug: (text) => void (options.verbose && err(line(text))),
+    notice: (text) => err(line(text)),
     error: (message) => err(options.json ? json({ error: message }) : line(`impactkit: ${message}`)),
     addSecret: (secret) => void (secret.length >= 4 && secrets.push(secret)),
   };

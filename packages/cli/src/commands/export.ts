@@ -46,6 +46,8 @@ async function finish(jobs: Jobs<{}>, handle: JobHandle, target: string | undefi
   const summary: Record<string, unknown> = { jobId: handle.id, queuedUri: handle.queuedUri, resultUri: handle.resultUri ?? null };
   const lines = [`Scheduled job ${handle.id}`];
   if (options.wait || target) {
+    // Printed now, not with the result: a Ctrl-C'd export can be picked up where it stands.
+    context.output.notice(`Scheduled job ${handle.id}; if interrupted: impactkit jobs wait ${handle.id} / impactkit jobs download ${handle.id} -o …`);
     const job = await waitShowing(jobs, handle.id, context.output, "waiting", { signal: context.signal });
     summary["job"] = jobJson(job);
     lines.push(`Job ${job.Id} COMPLETED: ${job.RecordsProcessed ?? 0} records`);
