@@ -171,10 +171,15 @@ export class ProtocolError extends TransportError {
 }
 
 /** A lower-layer error's message with the code of its cause (`fetch failed (ECONNREFUSED)`), redacted. */
+/**
+ * A failure's message with what lies under fetch's bare "fetch failed": the cause's code
+ * (`fetch failed (ECONNREFUSED)`), else the cause's own message (`fetch failed: bad port`).
+ */
 function causeText(error: Error): string {
   const inner = error.cause as { code?: unknown; message?: unknown } | undefined;
   const code = (error as { code?: unknown }).code ?? inner?.code;
-  return typeof code === "string" && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+  if (typeof code === "string") return error.message.includes(code) ? error.message : `${error.message} (${code})`;
+  return typeof inner?.message === "string" && inner.message !== "" && !error.message.includes(inner.message) ? `${error.message}: ${inner.message}` : error.message;
 }
 
 /** An export was refused: the agency API answers HTTP 200 with `{"Status":"ERROR","Message":…}`. */
