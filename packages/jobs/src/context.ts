@@ -130,7 +130,7 @@ function numeric(options: JobsOptions, name: NumericOption, fallback: number): n
 export function jobsContext<P extends {}>(client: ImpactClient<P> & RequireJobsPaths<P>, options: JobsOptions = {}): JobsContext {
   const loose = client as unknown as LooseClient;
   if (!loose || typeof loose.GET !== "function" || typeof loose.spec?.api !== "string" || typeof loose.spec.traits !== "object") {
-    throw new InvalidArgumentError("createJobs needs a client made by createClient of @impactkit/partner-v15, @impactkit/agency-v3 or @impactkit/brand");
+    throw new InvalidArgumentError("createJobs needs a client made by createClient of an @impactkit flavor package (@impactkit/partner-v16, @impactkit/agency-v3, …)");
   }
   const timing = options.timing ?? systemTiming;
   const call: CallContext = {

@@ -1,6 +1,6 @@
 import type { JobsContext } from "./context.js";
 import { ExportRefusedError, InvalidArgumentError } from "./errors.js";
-import { jobIdFromQueuedUri } from "./job-id.js";
+import { jobIdFromQueuedUri, validateReportId } from "./job-id.js";
 import { callApi } from "./transport.js";
 
 /** A scheduled export: its job and where to find it. */
@@ -47,9 +47,7 @@ async function schedule(context: JobsContext, what: string, path: string, params
  * `ExportRefusedError`, not a job.
  */
 export async function exportReport(context: JobsContext, reportId: string, query: Record<string, unknown>, signal?: AbortSignal): Promise<JobHandle> {
-  if (typeof reportId !== "string" || !/^[A-Za-z0-9_.-]+$/.test(reportId)) {
-    throw new InvalidArgumentError(`reportId must be a report Id or handle such as mp_action_listing_fast, got ${JSON.stringify(reportId)}`);
-  }
+  validateReportId(reportId);
   const name = context.client.spec.traits.reportParameter;
   return schedule(context, `ReportExport ${reportId}`, `/ReportExport/{${name}}`, { path: { [name]: reportId }, query }, signal);
 }

@@ -5,7 +5,7 @@ export { ApiError, ConnectionError, DownloadError, ExportRefusedError, InvalidAr
 export { exportClicks, exportReport, type JobHandle } from "./export-job.js";
 export { getJob } from "./get-job.js";
 export { normaliseJob, type Job, type KnownJobStatus, type KnownJobType } from "./job.js";
-export { jobIdFromQueuedUri, validateJobId } from "./job-id.js";
+export { jobIdFromQueuedUri, validateJobId, validateReportId } from "./job-id.js";
 export type { JobsPaths, RequireJobsPaths } from "./jobs-paths.js";
 export { listJobs, type ListOptions } from "./list-jobs.js";
 export { DEFAULT_POLL_POLICY, DEFAULTS } from "./defaults.js";

@@ -24,6 +24,17 @@ export function validateJobId(id: unknown): string {
   return id.toLowerCase();
 }
 
+/**
+ * A report's Id or handle as it goes into a path (`/ReportExport/{Id}`, `/Reports/{Id}/MetaData`): letters,
+ * digits, `_`, `.` and `-` (`mp_action_listing_fast`, `4222`); anything else is refused before any request.
+ */
+export function validateReportId(reportId: unknown): string {
+  if (typeof reportId !== "string" || !/^[A-Za-z0-9_.-]+$/.test(reportId)) {
+    throw new InvalidArgumentError(`reportId must be a report Id or handle such as mp_action_listing_fast, got ${JSON.stringify(reportId)}`);
+  }
+  return reportId;
+}
+
 /** The JobId at the end of an export's `QueuedUri` (`/Mediapartners/<SID>/Jobs/<JobId>`), validated. */
 export function jobIdFromQueuedUri(queuedUri: unknown): string {
   const match = typeof queuedUri === "string" ? /\/Jobs\/([^/?#]+)\/?$/.exec(queuedUri) : null;

@@ -1,4 +1,5 @@
 import type { FlavorTraits } from "@impactkit/core";
+
 /** What a response's rate-limit headers say. */
 export interface RateLimitState {
   limit: number | undefined;

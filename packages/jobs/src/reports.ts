@@ -1,5 +1,6 @@
 import type { JobsContext } from "./context.js";
 import { InvalidArgumentError } from "./errors.js";
+import { validateReportId } from "./job-id.js";
 import { callApi } from "./transport.js";
 
 /** A report of the account, as `GET /Reports` lists it (https://integrations.impact.com/partner-api-reference/reference/reports). */
@@ -64,7 +65,7 @@ export async function listReports(context: JobsContext, signal?: AbortSignal): P
 /** `GET /Reports/{Id}/MetaData`: the filters a report takes and the columns it gives. */
 export async function reportMetadata(context: JobsContext, reportId: string, signal?: AbortSignal): Promise<ReportMetadata> {
   checkDiscovery(context);
-  if (typeof reportId !== "string" || !/^[A-Za-z0-9_.-]+$/.test(reportId)) throw new InvalidArgumentError(`reportId must be a report Id or handle such as mp_action_listing_fast, got ${JSON.stringify(reportId)}`);
+  validateReportId(reportId);
   const what = `GET /Reports/${reportId}/MetaData`;
   const read = (body: unknown): ReportMetadata => {
     const raw = record(body, "report metadata");

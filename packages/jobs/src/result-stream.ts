@@ -1,6 +1,6 @@
 import type { JobsContext } from "./context.js";
-import { DownloadError, JobAbortedError, JobsError, JobTimeoutError, ProtocolError } from "./errors.js";
 import { DEFAULTS } from "./defaults.js";
+import { DownloadError, JobAbortedError, JobsError, JobTimeoutError, ProtocolError } from "./errors.js";
 import { validateJobId } from "./job-id.js";
 import { bodySource } from "./body-source.js";
 import { nodeBody } from "./node-bodies.js";

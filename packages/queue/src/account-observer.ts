@@ -1,6 +1,7 @@
 import type { Jobs } from "@impactkit/jobs";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import { FAILED_STATUSES } from "./export-pipeline.js";
 
 /**
  * The fleet's one observer per account: a BullMQ job (id `observe-<flavor>-<account>`, so that adding it
@@ -25,27 +26,25 @@ const waitingKey = (queueName: string, { flavor, account }: ObserverData) => `im
 
 export const observerJobId = ({ flavor, account }: ObserverData): string => `observe-${flavor}-${account}`;
 
-/** Statuses after which a job changes no more (https://integrations.impact.com/impact-brand/reference/the-job-object). */
-const FINISHED = new Set(["COMPLETED", "FAILED", "CANCELLED", "ERROR"]);
-
 /** The list reaches back this far before the oldest waiting job: it takes whole days (UTC), and clocks differ. */
 const WINDOW_MARGIN_MS = 86_400_000;
 
 export class AccountObservers {
   readonly #redis: Redis;
   readonly #queue: Queue;
-  readonly #tickMs: number;
+  /** How long an observer sleeps between two lists. */
+  readonly tickMs: number;
 
   constructor(redis: Redis, queue: Queue, tickMs: number) {
     this.#redis = redis;
     this.#queue = queue;
-    this.#tickMs = tickMs;
+    this.tickMs = tickMs;
   }
 
   /** Puts a pipeline on its account's watch list and makes sure the account has an observer. */
   async watch(account: ObserverData, jobId: string, entry: WaitingEntry): Promise<void> {
     await this.#redis.hset(waitingKey(this.#queue.name, account), jobId.toLowerCase(), JSON.stringify(entry));
-    await this.#queue.add("observe", { flavor: account.flavor, account: account.account }, { jobId: observerJobId(account), delay: this.#tickMs, removeOnComplete: true, removeOnFail: true });
+    await this.#queue.add("observe", { flavor: account.flavor, account: account.account }, { jobId: observerJobId(account), delay: this.tickMs, removeOnComplete: true, removeOnFail: true });
   }
 
   /** Takes a finished pipeline off its account's watch list. */
@@ -62,15 +61,15 @@ export class AccountObservers {
     const waiting = new Map(Object.entries(await this.#redis.hgetall(key)).map(([jobId, text]) => [jobId, JSON.parse(text) as WaitingEntry]));
     if (waiting.size === 0) return 0;
     const oldest = Math.min(...[...waiting.values()].map((entry) => entry.createdAt));
-    for (const job of await jobs.list({ createdAfter: new Date(oldest - WINDOW_MARGIN_MS) })) {
-      const id = job.Id.toLowerCase();
-      const entry = waiting.get(id);
-      if (!entry || !FINISHED.has(job.Status)) continue;
-      waiting.delete(id);
-      await this.#redis.hdel(key, id);
-      const pipeline = await this.#queue.getJob(entry.pipeline);
+    const listed = await jobs.list({ createdAfter: new Date(oldest - WINDOW_MARGIN_MS) });
+    const finished = [...new Set(listed.filter((job) => job.Status === "COMPLETED" || FAILED_STATUSES.has(job.Status)).map((job) => job.Id.toLowerCase()))].filter((id) => waiting.has(id));
+    if (finished.length === 0) return waiting.size;
+    await this.#redis.hdel(key, ...finished);
+    for (const id of finished) {
+      const pipeline = await this.#queue.getJob(waiting.get(id)!.pipeline);
+      // A pipeline already awake (a postback, its own check) is left to it.
       if (pipeline && (await pipeline.getState()) === "delayed") await pipeline.promote().catch(() => undefined);
     }
-    return waiting.size;
+    return waiting.size - finished.length;
   }
 }

@@ -340,6 +340,26 @@ describe("the fleet's observer of an account", () => {
   });
 });
 
+describe("a worker with observe: false", () => {
+  it("leaves each pipeline to check its own job: no observer, no watch list", async () => {
+    const name = "unobserved";
+    const account = freshAccount("IRUNOBSERVE1");
+    const unobservedQueue = createExportQueue({ redisUrl: redis.url, flavors: FLAVORS, name });
+    const alone = createExportWorker({ redisUrl: redis.url, name, observe: false, clients: clients(), checkDelayMs: () => 20, jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 } });
+    try {
+      const id = await unobservedQueue.add({ flavor: "partner-v15", account: account.accountSid, export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-06-01", END_DATE: "2026-06-01" } }, to: join(dir, "unobserved.csv") });
+      await sleeping(id, 1, unobservedQueue);
+      expect(await unobservedQueue.queue.getJob(observerJobId({ flavor: "partner-v15", account: account.accountSid }))).toBeUndefined();
+      expect(await redis.client.keys(`impactkit:${name}:waiting:*`)).toEqual([]);
+      expect((await settled(id, unobservedQueue)).state).toBe("completed");
+      expect(requestsOf(account.accountSid).filter((request) => request.path.endsWith("/Jobs"))).toEqual([]);
+    } finally {
+      await alone.close();
+      await unobservedQueue.close();
+    }
+  });
+});
+
 describe("an observer whose list fails", () => {
   it("says so in the log and lists again at its next tick: the pipelines still finish", async () => {
     const name = "observer-errors";

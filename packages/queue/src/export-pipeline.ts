@@ -36,6 +36,9 @@ export interface PipelineResult {
   bytes: number;
 }
 
+/** Statuses in which an impact.com job ended without a result (https://integrations.impact.com/impact-brand/reference/jobs-object); with COMPLETED, those after which it changes no more. */
+export const FAILED_STATUSES: ReadonlySet<string> = new Set(["FAILED", "CANCELLED", "ERROR"]);
+
 /**
  * The Redis key naming the pipeline that waits for impact.com job `jobId` in queue `queueName`, so that a
  * Job Completion Event, which names the job only, can wake it.

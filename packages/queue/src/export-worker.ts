@@ -7,7 +7,7 @@ import { createAccountBudget, type AccountBudgetOptions } from "./account-budget
 import { AccountObservers, type ObserverData } from "./account-observer.js";
 import { budgetedFetch } from "./budgeted-fetch.js";
 import { BUDGET_WAKE_SPREAD_MS, CONCURRENCY, DEFAULT_QUEUE_NAME, JOB_INDEX_TTL_S, LIST_TICK_MS, LOCK_DURATION_MS, MAX_STALLED, observedCheckDelay, unobservedCheckDelay } from "./defaults.js";
-import { jobIndexKey, type PipelineData, type PipelineResult } from "./export-pipeline.js";
+import { FAILED_STATUSES, jobIndexKey, type PipelineData, type PipelineResult } from "./export-pipeline.js";
 
 /** The client of one flavor for `account`, sending through `fetch` (the fleet budget's). Credentials come from the worker's own configuration. */
 export type ClientFactory = (account: string, fetch: (input: Request) => Promise<Response>) => ImpactClient<any>;
@@ -46,8 +46,6 @@ export interface ExportWorker {
   readonly worker: Worker<PipelineData | ObserverData, PipelineResult | number>;
   close(): Promise<void>;
 }
-
-const FAILED = new Set(["FAILED", "CANCELLED", "ERROR"]);
 
 /** Where the list's window starts for a job: its creation as the server's clock says, else now. */
 const createdAt = (job: ImpactJob) => job.CreatedDate?.getTime() ?? Date.now();
@@ -100,7 +98,7 @@ export function createExportWorker<F extends string>(options: ExportWorkerOption
       if (job.id) await connection.set(jobIndexKey(name, jobId), job.id, "EX", JOB_INDEX_TTL_S);
     }
     const seen = await jobs.get(jobId);
-    if (FAILED.has(seen.Status)) {
+    if (FAILED_STATUSES.has(seen.Status)) {
       await observers.forget(job.data, jobId);
       throw new UnrecoverableError(`impact.com job ${jobId} is ${seen.Status}: ${seen.StatusMessage ?? "no message"}`);
     }
@@ -116,7 +114,7 @@ export function createExportWorker<F extends string>(options: ExportWorkerOption
     return { jobId, path: result.path, bytes: result.bytes };
   };
   const observerStep = async (job: QueueJob<ObserverData, number>, token?: string): Promise<number> => {
-    let next = Date.now() + (options.listTickMs ?? LIST_TICK_MS);
+    let next = Date.now() + observers.tickMs;
     try {
       if ((await observers.tick(job.data, jobsFor(job.data))) === 0) return 0;
     } catch (error) {

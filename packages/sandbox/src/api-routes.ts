@@ -178,17 +178,15 @@ function exportClicks(context: RouteContext, programId: string | undefined): Rep
   return scheduleExport(context, "ClickExport", "clicks", program, errorReply);
 }
 
-/** The ids the account can export: the sandbox's reports, or the default ones when it takes any id. */
-const reportIds = (state: SandboxState) => (state.reports ? [...state.reports] : DEFAULT_REPORTS);
-
-/** `GET /Reports`, for the flavors that document report discovery (https://integrations.impact.com/partner-api-reference/reference/reports). */
+/** `GET /Reports`, for the flavors that document report discovery (https://integrations.impact.com/partner-api-reference/reference/reports): the sandbox's reports, or the default ones when it takes any id. */
 function listReports(context: RouteContext): Reply {
-  return { status: 200, json: { Reports: reportList(context.flavor, context.accountSid, reportIds(context.state)) } };
+  return { status: 200, json: { Reports: reportList(context.flavor, context.accountSid, context.state.reports ? [...context.state.reports] : DEFAULT_REPORTS) } };
 }
 
-/** `GET /Reports/{Id}/MetaData`: the report's filters and columns; 404 for a report the account does not have. */
+/** `GET /Reports/{Id}/MetaData`: the report's filters and columns; 404 for a report the account cannot run through the API. */
 function describeReport(context: RouteContext, reportId: string): Reply {
-  if (!reportIds(context.state).includes(reportId) && !(context.state.reports === undefined && reportId !== UI_ONLY_REPORT)) return errorReply(404, "No report exists with the supplied Id.");
+  const { reports } = context.state;
+  if (reports ? !reports.has(reportId) : reportId === UI_ONLY_REPORT) return errorReply(404, "No report exists with the supplied Id.");
   return { status: 200, json: reportMetadata(context.flavor, context.accountSid, reportId) };
 }
 

@@ -1,4 +1,3 @@
-import { resetInSeconds } from "./flavors.js";
 import { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
 import { promisify } from "node:util";
@@ -7,6 +6,7 @@ import { errorReply } from "./api-routes.js";
 import { cutAfter, paced, stallAfter, whole } from "./body-plans.js";
 import type { Exchange, ExchangeOn } from "./exchange.js";
 import { API_ROUTES, ROUTES, type Route } from "./fault-routes.js";
+import { resetInSeconds } from "./flavors.js";
 import type { Reply } from "./reply.js";
 import type { SandboxState } from "./sandbox-state.js";
 

@@ -37,6 +37,13 @@ describe("the releases of one API on one path", () => {
     expect(await flavorOf({})).toBe("partner-v15");
   });
 
+  it("refuses to serve an extra release twice: one id, or one path and version, per flavor", async () => {
+    const v16 = FLAVORS.find((flavor) => flavor.id === "partner-v16")!;
+    const spec = { api: v16.api, apiVersion: v16.apiVersion, title: "a copy", sha256: "0".repeat(64), basePath: "/Mediapartners/{AccountSID}", traits: v16.traits };
+    await expect(startSandbox({ flavors: [{ id: "partner-v16-copy", spec, document: v16.document() }] })).rejects.toThrow("the sandbox cannot serve flavor partner-v16-copy (/Mediapartners, version 16): it serves partner-v16 (/Mediapartners, version 16) already");
+    await expect(startSandbox({ flavors: [{ id: "partner-v16", spec: { ...spec, apiVersion: "99" }, document: v16.document() }] })).rejects.toThrow("the sandbox cannot serve flavor partner-v16 (/Mediapartners, version 99): it serves partner-v16 (/Mediapartners, version 16) already");
+  });
+
   it("refuses a release it does not serve, with the API's error envelope", async () => {
     const response = await exportReport({ "IR-Version": "99" });
     expect(response.status).toBe(400);

@@ -45,7 +45,8 @@ export function sandboxFlavors(extra: readonly ExtraFlavor[] = []): readonly San
   const flavors = [...FLAVORS, ...extra.map(({ id, spec, document }) => flavorOfSpec(id, spec, () => document))];
   flavors.forEach((flavor, index) => {
     const twin = flavors.findIndex((other) => other.id === flavor.id || (other.segment === flavor.segment && other.apiVersion === flavor.apiVersion));
-    if (twin !== index) throw new Error(`the sandbox cannot serve flavor ${flavor.id}: ${flavors[twin]!.id} already serves /${flavor.segment} version ${flavor.apiVersion}`);
+    const other = flavors[twin]!;
+    if (twin !== index) throw new Error(`the sandbox cannot serve flavor ${flavor.id} (/${flavor.segment}, version ${flavor.apiVersion}): it serves ${other.id} (/${other.segment}, version ${other.apiVersion}) already`);
   });
   return flavors;
 }

@@ -2,14 +2,9 @@ import type { Command } from "commander";
 import type { Jobs, Report } from "@impactkit/jobs";
 import { type CommandContext, type GlobalOptions, openJobs } from "../context.js";
 import { UsageError } from "../exit-codes.js";
+import { table } from "../job-view.js";
 
 type Globals = () => GlobalOptions;
-
-/** Columns padded to their widest cell, for people. */
-function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join("  "));
-}
 
 const reportJson = (report: Report) => ({ Id: report.Id, Name: report.Name ?? null, Category: report.Category ?? null, Description: report.Description ?? null, ApiAccessible: report.ApiAccessible });
 
