@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSandbox, type Sandbox } from "@impactkit/sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { impactkit, start, type Run } from "./test-support.js";
+import { impactkit, messages, start, type Run } from "./test-support.js";
 
 const TOKEN = "tok-7Hq2-secret-9Zx";
 const SID = "IRCLITEST01";
@@ -202,7 +202,7 @@ describe("exit codes", () => {
     const run = await done;
     runs.push(run);
     expect(run.code).toBe(130);
-    expect(run.stderr).toBe("impactkit: interrupted\n");
+    expect(messages(run.stderr)).toBe("impactkit: interrupted\n");
     expect(readdirSync(dir)).toEqual([]);
   });
 });

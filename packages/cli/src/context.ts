@@ -3,9 +3,11 @@ import { EXIT, UsageError } from "./exit-codes.js";
 import { APIS, jobsFor } from "./flavors.js";
 import type { Output } from "./output.js";
 import type { PartialFiles } from "./partial-files.js";
+import { resolveAccount } from "./profiles.js";
 
 /** The options every command shares. */
 export interface GlobalOptions {
+  profile?: string;
   api?: string;
   accountSid?: string;
   authToken?: string;
@@ -45,20 +47,18 @@ function loggingFetch(context: CommandContext, what: string): typeof fetch {
 }
 
 /**
- * The jobs of the account given by --account-sid / --auth-token, else IMPACT_ACCOUNT_SID / IMPACT_AUTH_TOKEN,
- * through the flavor chosen with --api (or IMPACT_API). The token is registered as a secret: it is
- * masked wherever it could be printed.
+ * The jobs of the account the flags, the environment (IMPACT_API, IMPACT_ACCOUNT_SID, IMPACT_AUTH_TOKEN,
+ * IMPACT_BASE_URL) or a profile name (`resolveAccount`). The token is registered as a secret: it is masked
+ * wherever it could be printed.
  */
 export function openJobs(options: GlobalOptions, context: CommandContext, extra: { timeoutMs?: number; waitThroughError?: boolean; policy?: { firstDelayMs: number } } = {}): Jobs<{}> {
-  const api = options.api ?? context.env["IMPACT_API"];
-  if (!api) throw new UsageError(`--api is required (${APIS.join(", ")}), or set IMPACT_API`);
-  // Flags beat the environment (as gh, the Stripe CLI and the AWS CLI do): `--account-sid` names the account even with IMPACT_ACCOUNT_SID set.
-  const accountSid = options.accountSid || context.env["IMPACT_ACCOUNT_SID"];
-  const authToken = options.authToken || context.env["IMPACT_AUTH_TOKEN"];
-  if (!accountSid || !authToken) throw new UsageError("credentials are required: set IMPACT_ACCOUNT_SID and IMPACT_AUTH_TOKEN (or pass --account-sid and --auth-token)");
-  context.output.addSecret(authToken);
-  context.output.addSecret(Buffer.from(`${accountSid}:${authToken}`).toString("base64"));
-  const baseUrl = options.baseUrl ?? context.env["IMPACT_BASE_URL"];
+  const { api, accountSid, authToken, baseUrl } = resolveAccount(options, context.env);
+  if (authToken) {
+    context.output.addSecret(authToken);
+    if (accountSid) context.output.addSecret(Buffer.from(`${accountSid}:${authToken}`).toString("base64"));
+  }
+  if (!api) throw new UsageError(`--api is required (${APIS.join(", ")}), or set IMPACT_API, or use a profile (--profile)`);
+  if (!accountSid || !authToken) throw new UsageError("credentials are required: --profile <name> (impactkit profiles list), IMPACT_ACCOUNT_SID and IMPACT_AUTH_TOKEN, or --account-sid and --auth-token");
   const logger: Logger = { warn: (message) => context.output.debug(`! ${message}`) };
   return jobsFor(
     api,

@@ -3,7 +3,7 @@ import type { ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FakeApi, jobBody, sendJson, start, startFakeApi, until } from "./test-support.js";
+import { type FakeApi, jobBody, messages, sendJson, start, startFakeApi, until } from "./test-support.js";
 
 const JOB = "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d";
 const SIZE = 1_000_000;
@@ -69,7 +69,9 @@ describe("signals stop the work, remove the temporary file and exit 128 + the si
     child.kill(signal);
     const run = await done;
     expect(run.code).toBe(code);
-    expect(run.stderr).toBe(stderr);
+    expect(messages(run.stderr)).toBe(stderr);
+    // Progress went to stderr: stdout is for results alone.
+    expect(run.stdout).toBe("");
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -80,7 +82,7 @@ describe("signals stop the work, remove the temporary file and exit 128 + the si
     // The process takes the two signals in either order; the first decides the exit code.
     const first = run.code === 130 ? "interrupted" : "interrupted by SIGTERM";
     expect([130, 143]).toContain(run.code);
-    expect(run.stderr).toBe(`impactkit: cleaning up… (once more to quit at once)\nimpactkit: ${first}\n`);
+    expect(messages(run.stderr)).toBe(`impactkit: cleaning up… (once more to quit at once)\nimpactkit: ${first}\n`);
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -89,7 +91,7 @@ describe("signals stop the work, remove the temporary file and exit 128 + the si
     together(child, ["SIGHUP", "SIGINT", "SIGTERM"]);
     const run = await done;
     expect([129, 130, 143]).toContain(run.code);
-    expect(run.stderr).toBe("impactkit: cleaning up… (once more to quit at once)\n");
+    expect(messages(run.stderr)).toBe("impactkit: cleaning up… (once more to quit at once)\n");
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -107,13 +109,15 @@ describe("signals stop the work, remove the temporary file and exit 128 + the si
 });
 
 describe("a closed stdout stops the work quietly: exit 141, no stack trace, no file", () => {
-  it("jobs download | head -1", async () => {
-    const { child, done } = await downloading();
+  it("jobs download -o - | head -c 10", async () => {
+    const { child, done } = start(["jobs", "download", JOB, "-o", "-"], env());
+    await new Promise((resolve) => child.stdout!.once("data", resolve));
     child.stdout!.destroy();
     transfers[0]!.write("b".repeat(SIZE / 2));
     const run = await done;
     expect(run.code).toBe(141);
-    expect(run.stderr).toBe("");
+    expect(messages(run.stderr)).toBe("");
+    expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(readdirSync(dir)).toEqual([]);
   });
 

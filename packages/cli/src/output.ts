@@ -2,7 +2,8 @@ import type { Writable } from "node:stream";
 import { terminalJson, terminalLine } from "./terminal-text.js";
 
 /**
- * Where a command writes: stdout for results (one JSON document with --json), stderr for errors and logs.
+ * Where a command writes: stdout for results alone (one JSON document with --json, a result streamed with
+ * `-o -`, rows), stderr for progress, logs and errors — so that `impactkit … | jq` gets nothing else.
  * Everything goes through here, so nothing reaches the terminal raw: each line of text is cleaned by
  * `terminalLine` (the only line breaks are those between the lines a command gives), and JSON keeps every
  * value but escapes what a terminal would act on (`terminalJson`). Secrets are masked after cleaning, so
@@ -11,12 +12,14 @@ import { terminalJson, terminalLine } from "./terminal-text.js";
 export interface Output {
   readonly json: boolean;
   readonly verbose: boolean;
-  /** Whether stdout is a terminal (progress bars) or not (plain lines). */
+  /** Whether stderr, where progress goes, is a terminal (progress bars) or not (plain lines). */
   readonly tty: boolean;
   readonly stdout: Writable;
+  /** Where progress bars draw. */
+  readonly stderr: Writable;
   /** The command's result: `lines` of text for people, or `data` as the one JSON document. */
   result(lines: readonly string[], data: unknown): void;
-  /** A line of progress or information for people (not with --json). */
+  /** A line of progress or information for people, on stderr (not with --json). */
   info(line: string): void;
   /** A --verbose line, on stderr. */
   debug(line: string): void;
@@ -27,7 +30,7 @@ export interface Output {
   addSecret(secret: string): void;
 }
 
-export function createOutput(options: { json: boolean; verbose: boolean; stdout: NodeJS.WriteStream | Writable; stderr: Writable }): Output {
+export function createOutput(options: { json: boolean; verbose: boolean; stdout: NodeJS.WriteStream | Writable; stderr: NodeJS.WriteStream | Writable }): Output {
   const secrets: string[] = [];
   const mask = (text: string) => secrets.reduce((clean, secret) => clean.split(secret).join("***"), text);
   const line = (text: string) => `${mask(terminalLine(text))}\n`;
@@ -42,10 +45,11 @@ export function createOutput(options: { json: boolean; verbose: boolean; stdout:
   return {
     json: options.json,
     verbose: options.verbose,
-    tty: Boolean((options.stdout as NodeJS.WriteStream).isTTY),
+    tty: Boolean((options.stderr as NodeJS.WriteStream).isTTY),
     stdout: options.stdout,
+    stderr: options.stderr,
     result: (lines, data) => out(options.json ? json(data, 2) : lines.map(line).join("")),
-    info: (text) => void (options.json || out(line(text))),
+    info: (text) => void (options.json || err(line(text))),
     debug: (text) => void (options.verbose && err(line(text))),
     notice: (text) => err(line(text)),
     error: (message) => err(options.json ? json({ error: message }) : line(`impactkit: ${message}`)),

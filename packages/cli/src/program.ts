@@ -2,6 +2,8 @@ import { Command, CommanderError, Option } from "commander";
 import { demoCommand } from "./commands/demo.js";
 import { exportCommands } from "./commands/export.js";
 import { jobsCommands } from "./commands/jobs.js";
+import { profilesCommands } from "./commands/profiles.js";
+import { recordsCommand } from "./commands/records.js";
 import { queueCommands } from "./commands/queue.js";
 import { reportsCommands } from "./commands/reports.js";
 import type { CommandContext, GlobalOptions } from "./context.js";
@@ -13,8 +15,9 @@ import { createOutput } from "./output.js";
 import { PartialFiles } from "./partial-files.js";
 
 const EXIT_HELP = `
-Credentials come from IMPACT_ACCOUNT_SID and IMPACT_AUTH_TOKEN (the flags are a fallback); the token is
-never printed. IMPACT_API and IMPACT_BASE_URL stand in for --api and --base-url.
+The account comes from the flags, else IMPACT_API, IMPACT_ACCOUNT_SID, IMPACT_AUTH_TOKEN and IMPACT_BASE_URL,
+else a profile of the config file (impactkit profiles --help); --profile <name> beats the variables. The token
+is never printed. Results go to stdout, progress and logs to stderr.
 
 Exit codes:
   0    success
@@ -53,6 +56,7 @@ export async function run(argv: readonly string[], io: RunIO): Promise<number> {
   const program = new Command("impactkit")
     .description(`Export, wait for, download and replay impact.com jobs (${APIS.join(", ")}).`)
     .version(VERSION, "-V, --version", "print the version of impactkit")
+    .option("--profile <name>", "use a named account of the config file (or IMPACT_PROFILE)")
     .addOption(new Option("--api <api>", "the API flavor").choices(APIS))
     .option("--account-sid <sid>", "the Account SID (prefer IMPACT_ACCOUNT_SID)")
     .option("--auth-token <token>", "the Auth Token (prefer IMPACT_AUTH_TOKEN: flags show in the process list)")
@@ -72,6 +76,8 @@ export async function run(argv: readonly string[], io: RunIO): Promise<number> {
   exportCommands(program, globals, context);
   reportsCommands(program, globals, context);
   queueCommands(program, globals, context);
+  recordsCommand(program, globals, context);
+  profilesCommands(program, context);
   demoCommand(program, context);
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -37,7 +37,7 @@ export function jobProgress(output: Output, label: string): Progress<Job> {
       stop: () => undefined,
     };
   }
-  const bar = new SingleBar({ format: `${label} {status} [{bar}] {percentage}% | {records} records`, stream: output.stdout as NodeJS.WriteStream, hideCursor: true, clearOnComplete: false });
+  const bar = new SingleBar({ format: `${label} {status} [{bar}] {percentage}% | {records} records`, stream: output.stderr as NodeJS.WriteStream, hideCursor: true, clearOnComplete: false });
   bar.start(100, 0, { status: "QUEUED", records: "0" });
   return {
     update: (job) => bar.update(job.PercentageComplete ?? 0, { status: terminalLine(job.Status), records: number.format(job.RecordsProcessed ?? 0) }),
@@ -77,7 +77,7 @@ export function byteProgress(output: Output, label: string, now: () => number = 
       stop: () => undefined,
     };
   }
-  const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | {done} of {size} | {rate} | ETA {eta_formatted}`, stream: output.stdout as NodeJS.WriteStream, hideCursor: true, etaBuffer: 50 });
+  const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | {done} of {size} | {rate} | ETA {eta_formatted}`, stream: output.stderr as NodeJS.WriteStream, hideCursor: true, etaBuffer: 50 });
   let shown = false;
   const due = every(REDRAW_MS, now);
   return {

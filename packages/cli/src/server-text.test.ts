@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeApi, impactkit, jobBody, type Run, sendJson, startFakeApi } from "./test-support.js";
+import { type FakeApi, impactkit, jobBody, messages, type Run, sendJson, startFakeApi } from "./test-support.js";
 
 /**
  * Text a hostile server puts in a job or an error: an OSC that sets the window title, a CSI that clears
@@ -62,7 +62,9 @@ describe("server text reaches the terminal without control characters", () => {
   it("in the message of a failed job", async () => {
     const run = await cli(["jobs", "wait", FAILED, "--first-check", "10ms"]);
     expect(run.code).toBe(4);
-    expect(run.stderr).toBe(`impactkit: Job ${FAILED} is FAILED: ${SHOWN}\n`);
+    expect(messages(run.stderr)).toBe(`impactkit: Job ${FAILED} is FAILED: ${SHOWN}\n`);
+    // The progress line on stderr is cleaned too.
+    expect(run.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
   });
 
   it("in an API error's message and field errors", async () => {

@@ -28,7 +28,7 @@ export function handleShutdown(target: NodeJS.Process, controller: AbortControll
       }
       partials.removeSync();
       // A progress bar hides the cursor until it stops; show it again (DECTCEM, https://invisible-island.net/xterm/ctlseqs/ctlseqs.html).
-      if (target.stdout.isTTY) target.stdout.write("\u001b[?25h");
+      if ((target.stderr as NodeJS.WriteStream).isTTY) target.stderr.write("\u001b[?25h");
       target.exit(first.exitCode);
     });
   }

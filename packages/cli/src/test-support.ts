@@ -22,6 +22,15 @@ export function start(args: readonly string[], env: Record<string, string>): { c
   return { child, done, output: () => stdout + stderr };
 }
 
+/** The lines of stderr that are impactkit's own messages (`impactkit: …`), without the progress that goes there too. */
+export function messages(stderr: string): string {
+  return stderr
+    .split("\n")
+    .filter((line) => line.startsWith("impactkit: "))
+    .map((line) => `${line}\n`)
+    .join("");
+}
+
 /** Runs the real `impactkit` binary to its end. */
 export function impactkit(args: readonly string[], env: Record<string, string>): Promise<Run> {
   return start(args, env).done;

@@ -6,6 +6,8 @@ import { parseDuration } from "../duration.js";
 import { jobJson } from "../job-view.js";
 import { parseParams } from "../params.js";
 import { formatBytes, waitShowing } from "../progress.js";
+import { UsageError } from "../exit-codes.js";
+import { recordFormat, recordsToStdout, refuseJsonWith, resultToStdout, STDOUT, type RecordFormat } from "../stdout-result.js";
 import { checkReportParams } from "./reports.js";
 
 interface ExportOptions {
@@ -13,6 +15,7 @@ interface ExportOptions {
   format?: string;
   wait?: boolean;
   output?: string;
+  records?: string | true;
   overwrite?: boolean;
   timeout: string;
   firstCheck: string;
@@ -23,7 +26,8 @@ function exportOptions(command: Command): Command {
     .option("-p, --param <key=value>", "a report or click filter (repeatable; a repeated key becomes a list)", (value: string, previous: string[]) => [...previous, value], [])
     .option("--format <format>", "result format: CSV, JSON or XML")
     .option("--wait", "wait until the job is COMPLETED")
-    .option("-o, --output <file>", "wait, then download the result to this file")
+    .option("-o, --output <file>", "wait, then download the result to this file (- for stdout)")
+    .option("--records [format]", "wait, then write the result's rows to stdout: jsonl (default) or csv")
     .option("--overwrite", "replace the --output file if it exists")
     .option("--timeout <duration>", "give up waiting after this long", "1h")
     .option("--first-check <duration>", "when to check the job first (later checks back off from 1s to 30s)", "6s");
@@ -33,16 +37,28 @@ function settingsOf(options: ExportOptions): { timeoutMs: number; policy: { firs
   return { timeoutMs: parseDuration(options.timeout, "--timeout"), policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
 }
 
+/** Where the result goes: a file (checked), stdout (`-o -`, or rows with --records), or nowhere. */
+type Target = { file: string } | { stdout: "bytes" } | { stdout: "records"; format: RecordFormat } | undefined;
+
 /**
- * The --output file, checked before anything is sent (`checkDownloadTarget`): a missing folder or an
- * existing file is a usage error at once, not after the export was scheduled and waited for.
+ * The target, checked before anything is sent (`checkDownloadTarget`): a missing folder, an existing file,
+ * or two places at once is a usage error at once, not after the export was scheduled and waited for.
  */
-async function outputTarget(options: ExportOptions): Promise<string | undefined> {
-  return options.output === undefined ? undefined : checkDownloadTarget(options.output, options.overwrite);
+async function outputTarget(options: ExportOptions, context: CommandContext): Promise<Target> {
+  if (options.records !== undefined) {
+    if (options.output !== undefined) throw new UsageError("--records writes rows to stdout and -o writes the result: use one of them");
+    refuseJsonWith(context, "--records");
+    return { stdout: "records", format: recordFormat(options.records, "--records") };
+  }
+  if (options.output === STDOUT) {
+    refuseJsonWith(context, "-o -");
+    return { stdout: "bytes" };
+  }
+  return options.output === undefined ? undefined : { file: await checkDownloadTarget(options.output, options.overwrite) };
 }
 
-/** After scheduling: optionally wait and download to `target` (checked), then print the outcome. */
-async function finish(jobs: Jobs<{}>, handle: JobHandle, target: string | undefined, options: ExportOptions, context: CommandContext): Promise<void> {
+/** After scheduling: optionally wait and download to the target, then print the outcome (on stderr when stdout holds the result). */
+async function finish(jobs: Jobs<{}>, handle: JobHandle, target: Target, options: ExportOptions, context: CommandContext): Promise<void> {
   const summary: Record<string, unknown> = { jobId: handle.id, queuedUri: handle.queuedUri, resultUri: handle.resultUri ?? null };
   const lines = [`Scheduled job ${handle.id}`];
   if (options.wait || target) {
@@ -52,10 +68,16 @@ async function finish(jobs: Jobs<{}>, handle: JobHandle, target: string | undefi
     summary["job"] = jobJson(job);
     lines.push(`Job ${job.Id} COMPLETED: ${job.RecordsProcessed ?? 0} records`);
   }
-  if (target) {
-    const result = await downloadFile(jobs, handle.id, context, "downloading", { to: target, overwrite: options.overwrite ?? false, signal: context.signal });
+  if (target && "file" in target) {
+    const result = await downloadFile(jobs, handle.id, context, "downloading", { to: target.file, overwrite: options.overwrite ?? false, signal: context.signal });
     summary["download"] = { path: result.path, bytes: result.bytes };
     lines.push(`Saved ${result.path} (${formatBytes(result.bytes)})`);
+  } else if (target?.stdout === "bytes") {
+    const bytes = await resultToStdout(jobs, handle.id, context);
+    return context.output.notice(`Wrote ${formatBytes(bytes)} of job ${handle.id} to stdout`);
+  } else if (target?.stdout === "records") {
+    const rows = await recordsToStdout(jobs, handle.id, context, target.format);
+    return context.output.notice(`Wrote ${rows} rows of job ${handle.id} to stdout`);
   }
   context.output.result(lines, summary);
 }
@@ -70,12 +92,12 @@ export function exportCommands(program: Command, globals: () => GlobalOptions, c
       .description("schedule a ReportExport job")
       .addHelpText(
         "after",
-        "\nExamples:\n  impactkit export report mp_action_listing_fast --api partner-v15 -p START_DATE=2026-11-01 -p END_DATE=2026-11-24 -o actions.csv\n  impactkit export report att_adv_performance_by_day_pm_only --api agency-v3 --wait --json",
+        "\nExamples:\n  impactkit export report mp_action_listing_fast --api partner-v15 -p START_DATE=2026-11-01 -p END_DATE=2026-11-24 -o actions.csv\n  impactkit export report att_adv_performance_by_day_pm_only --api agency-v3 --wait --json\n  impactkit export report mp_action_listing_fast --api partner-v15 -p START_DATE=2026-11-01 -p END_DATE=2026-11-24 --records | jq .Payout",
       ),
   ).action(async (reportId: string, options: ExportOptions) => {
     const jobs = openJobs(globals(), context, settingsOf(options));
     const params = { ...parseParams(options.param), ...(options.format ? { ResultFormat: options.format.toUpperCase() } : {}) };
-    const target = await outputTarget(options);
+    const target = await outputTarget(options, context);
     await checkReportParams(jobs, reportId, params, context.signal);
     const handle = await jobs.exportReport(reportId, params as never, { signal: context.signal });
     await finish(jobs, handle, target, options, context);
@@ -96,7 +118,7 @@ export function exportCommands(program: Command, globals: () => GlobalOptions, c
       ...(options.date ? { Date: options.date } : {}),
       ...(options.programId ? { ProgramId: jobs.spec.traits.clickExport === "program" ? options.programId : [options.programId] } : {}),
     };
-    const target = await outputTarget(options);
+    const target = await outputTarget(options, context);
     const handle = await jobs.exportClicks(params as never, { signal: context.signal });
     await finish(jobs, handle, target, options, context);
   });

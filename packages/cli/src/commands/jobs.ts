@@ -5,6 +5,7 @@ import { downloadFile } from "../download-file.js";
 import { parseDuration } from "../duration.js";
 import { jobJson, jobsTable, jobText } from "../job-view.js";
 import { formatBytes, waitShowing } from "../progress.js";
+import { refuseJsonWith, resultToStdout, STDOUT } from "../stdout-result.js";
 
 type Globals = () => GlobalOptions;
 
@@ -50,21 +51,27 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
   jobs
     .command("download <jobId>")
     .description("download the job's result to a file (waits for the job first)")
-    .requiredOption("-o, --output <file>", "the file to write (its folder must exist)")
+    .requiredOption("-o, --output <file>", "the file to write (its folder must exist), or - for stdout")
     .option("--overwrite", "replace the file if it exists")
     .option("--stream", "ask for the bytes directly (Mode=Stream) instead of following the signed URL")
     .option("--timeout <duration>", "give up waiting for the job after this long", "1h")
     .option("--first-check <duration>", "when to check an unfinished job first", "6s")
-    .addHelpText("after", "\nExamples:\n  impactkit jobs download $JOB --api partner-v15 -o actions.csv\n  impactkit jobs download $JOB --api agency-v3 -o report.json --overwrite --json")
+    .addHelpText("after", "\nExamples:\n  impactkit jobs download $JOB --api partner-v15 -o actions.csv\n  impactkit jobs download $JOB --api agency-v3 -o report.json --overwrite --json\n  impactkit jobs download $JOB --api brand -o - | gzip > report.csv.gz")
     .action(async (jobId: string, options: { output: string; overwrite?: boolean; stream?: boolean; timeout: string; firstCheck: string }) => {
       const started = performance.now();
       const settings = { timeoutMs: parseDuration(options.timeout, "--timeout"), policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
       const jobs = openJobs(globals(), context, settings);
+      const mode = options.stream ? "stream" : "redirect";
+      if (options.output === STDOUT) {
+        refuseJsonWith(context, "-o -");
+        const bytes = await resultToStdout(jobs, jobId, context, mode);
+        return context.output.notice(`Wrote ${formatBytes(bytes)} of job ${jobId} to stdout`);
+      }
       const target = await checkDownloadTarget(options.output, options.overwrite);
       const result = await downloadFile(jobs, jobId, context, "downloading", {
         to: target,
         overwrite: options.overwrite ?? false,
-        mode: options.stream ? "stream" : "redirect",
+        mode,
         signal: context.signal,
       });
       const elapsedMs = Math.round(performance.now() - started);

@@ -4,6 +4,7 @@ import type { CommandContext, GlobalOptions } from "../context.js";
 import { UsageError } from "../exit-codes.js";
 import { APIS, clientFor, type ApiName } from "../flavors.js";
 import { parseParams } from "../params.js";
+import { resolveAccount } from "../profiles.js";
 
 type Globals = () => GlobalOptions;
 
@@ -76,13 +77,11 @@ export function queueCommands(program: Command, globals: Globals, context: Comma
     .description("queue a durable export")
     .command("export")
     .description("queue an export pipeline: schedule, wait, download to --output (on storage every worker sees)");
-  /** The flavor and account of the globals (flags, then env), checked; and queues `spec` for them. */
+  /** The flavor and account of the globals (flags, then env, then a profile), checked; and queues `spec` for them. */
   const add = async (spec: (api: ApiName, account: string) => ExportSpec, output: string) => {
-    const { api: flag, accountSid: sidFlag } = globals();
-    const api = flag ?? context.env["IMPACT_API"];
-    if (!api) throw new UsageError(`--api is required (${APIS.join(", ")}), or set IMPACT_API`);
-    const account = sidFlag ?? context.env["IMPACT_ACCOUNT_SID"];
-    if (!account) throw new UsageError("--account-sid (or IMPACT_ACCOUNT_SID) names the account to export for");
+    const { api, accountSid: account } = resolveAccount(globals(), context.env);
+    if (!api) throw new UsageError(`--api is required (${APIS.join(", ")}), or set IMPACT_API, or use a profile (--profile)`);
+    if (!account) throw new UsageError("--account-sid (or IMPACT_ACCOUNT_SID, or a profile) names the account to export for");
     const id = await withQueue(context, (pipelines) => pipelines.add({ flavor: api as ApiName, account, export: spec(api as ApiName, account), to: output }));
     context.output.result([`Queued pipeline ${id}`], { pipeline: id });
   };
