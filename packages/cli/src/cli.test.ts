@@ -139,11 +139,14 @@ describe("impactkit against the sandbox", () => {
   });
 
   it("answers every command's --help with examples", async () => {
-    for (const command of [[], ["jobs", "list"], ["jobs", "get"], ["jobs", "wait"], ["jobs", "download"], ["jobs", "replay"], ["export", "report"], ["export", "clicks"], ["demo"]]) {
+    const groups = [["jobs"], ["export"], ["reports"], ["queue"], ["profiles"]];
+    for (const command of [[], ...groups, ["jobs", "list"], ["jobs", "get"], ["jobs", "wait"], ["jobs", "download"], ["jobs", "replay"], ["export", "report"], ["export", "clicks"], ["records"], ["profiles", "list"], ["demo"]]) {
       const run = await cli([...command, "--help"]);
       expect(run.code).toBe(0);
       expect(run.stdout).toContain("Usage: impactkit");
-      expect(run.stdout).toMatch(/Examples?:\n {2}impactkit /);
+      if (command.length > 0 && command[0] !== "profiles") expect(run.stdout, command.join(" ")).toMatch(/Examples?:\n {2}(\S+=\S+ )?impactkit /);
+      // Inherited flags are listed too.
+      if (command.length > 0) expect(run.stdout, command.join(" ")).toMatch(/Global Options:[^]*--profile <name>[^]*--json/);
     }
     expect((await cli(["--help"])).stdout).toContain("130  interrupted (Ctrl-C); no partial file is left");
   });
@@ -153,12 +156,15 @@ describe("exit codes", () => {
   it("2: usage errors, found before any request", async () => {
     sandbox.control.clearRequests();
     const cases: Array<[string[], Record<string, string>, RegExp]> = [
-      [["jobs", "get", "../x"], env(), /JobId must be a UUID/],
+      [["jobs", "get", "../x"], env(), /<jobId> must be a UUID/],
       [["jobs", "list", "--no-such-flag"], env(), /unknown option '--no-such-flag'/],
       [["jobs", "list"], { ...env(), IMPACT_API: "" }, /--api is required/],
       [["jobs", "list", "--api", "partner-v99"], env(), /argument 'partner-v99' is invalid/],
       [["jobs", "list"], { ...env(), IMPACT_AUTH_TOKEN: "" }, /credentials are required/],
-      [["jobs", "list", "--created-after", "2026-11-30", "--created-before", "2026-11-01"], env(), /createdAfter \(2026-11-30\) is later than createdBefore \(2026-11-01\)/],
+      [["jobs", "list", "--created-after", "2026-11-30", "--created-before", "2026-11-01"], env(), /--created-after \(2026-11-30\) is later than --created-before \(2026-11-01\)/],
+      [["jobs", "list", "--created-after", "2026-02-30"], env(), /^impactkit: --created-after /],
+      [["jobs", "list", "--base-url", "ftp://example.com"], env(), /^impactkit: --base-url must use http or https, got ftp\n$/],
+      [["jobs", "download", "d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f", "-o", import.meta.filename], env(), /exists; pass --overwrite to replace it\n$/],
       [["jobs", "wait", "d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f", "--timeout", "soon"], env(), /--timeout takes a duration/],
       [["export", "report", "x", "-p", "oops"], env(), /--param takes KEY=VALUE/],
       [["jobs", "download", "d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f", "-o", join(tmpdir(), "missing-folder-x", "f.csv")], env(), /does not exist/],
@@ -168,6 +174,9 @@ describe("exit codes", () => {
       expect(run.code, args.join(" ")).toBe(2);
       expect(run.stderr).toMatch(message);
     }
+    for (const run of runs.slice(-cases.length)) expect(run.stderr).not.toMatch(/createdAfter|createdBefore|baseUrl|overwrite: true/);
+    const json = await cli(["jobs", "list", "--created-after", "2026-11-30", "--created-before", "2026-11-01", "--json"]);
+    expect(JSON.parse(json.stderr)).toEqual({ error: "--created-after (2026-11-30) is later than --created-before (2026-11-01)", exitCode: 2, kind: "usage", type: "InvalidArgumentError" });
     expect(sandbox.control.requests()).toEqual([]);
   });
 
@@ -176,6 +185,8 @@ describe("exit codes", () => {
     expect(run.code).toBe(3);
     expect(run.stderr).toBe("impactkit: GET /Jobs failed with HTTP 401: Unauthorized. Check that your Account SID and Auth Token are correct.\n");
     expect(run.stdout + run.stderr).not.toContain("wrong-token-123");
+    const json = await cli(["jobs", "list", "--json"], { ...env(), IMPACT_AUTH_TOKEN: "wrong-token-123" });
+    expect(JSON.parse(json.stderr)).toMatchObject({ exitCode: 3, kind: "auth", type: "ApiError", status: 401 });
   });
 
   it("4: the job failed; 5: the deadline passed", async () => {
@@ -183,7 +194,7 @@ describe("exit codes", () => {
     const failed = await exportReport(["-p", "SUBAID=4"]);
     const run = await cli(["jobs", "wait", failed, "--first-check", "10ms", "--json"]);
     expect(run.code).toBe(4);
-    expect(JSON.parse(run.stderr)).toEqual({ error: `Job ${failed} is FAILED: Job failed after repeated errors` });
+    expect(JSON.parse(run.stderr)).toEqual({ error: `Job ${failed} is FAILED: Job failed after repeated errors`, exitCode: 4, kind: "jobFailed", type: "JobFailedError", jobId: failed, jobStatus: "FAILED" });
     sandbox.control.planNext({ runMs: 3_600_000_000 });
     const slow = await exportReport(["-p", "SUBAID=5"]);
     const timedOut = await cli(["jobs", "wait", slow, "--timeout", "1200ms", "--first-check", "10ms"]);

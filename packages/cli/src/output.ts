@@ -25,7 +25,8 @@ export interface Output {
   debug(line: string): void;
   /** A line for people that cannot wait for the result — a job's id as soon as it is scheduled: on stderr, also with --json, so stdout keeps the result alone. */
   notice(line: string): void;
-  error(message: string): void;
+  /** An error on stderr: `impactkit: <message>`, or with --json one line `{"error": <message>, …details}`. */
+  error(message: string, details?: Record<string, unknown>): void;
   /** Never print these: each is replaced by `***` wherever it appears. */
   addSecret(secret: string): void;
 }
@@ -52,7 +53,7 @@ export function createOutput(options: { json: boolean; verbose: boolean; stdout:
     info: (text) => void (options.json || err(line(text))),
     debug: (text) => void (options.verbose && err(line(text))),
     notice: (text) => err(line(text)),
-    error: (message) => err(options.json ? json({ error: message }) : line(`impactkit: ${message}`)),
+    error: (message, details) => err(options.json ? json({ ...details, error: message }) : line(`impactkit: ${message}`)),
     addSecret: (secret) => void (secret.length >= 4 && secrets.push(secret)),
   };
 }

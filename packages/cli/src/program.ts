@@ -7,6 +7,7 @@ import { recordsCommand } from "./commands/records.js";
 import { queueCommands } from "./commands/queue.js";
 import { reportsCommands } from "./commands/reports.js";
 import type { CommandContext, GlobalOptions } from "./context.js";
+import { errorJson, inFlagTerms } from "./error-view.js";
 import { EXIT, exitCodeOf } from "./exit-codes.js";
 import { APIS } from "./flavors.js";
 import { VERSION } from "./version.js";
@@ -64,6 +65,8 @@ export async function run(argv: readonly string[], io: RunIO): Promise<number> {
     .option("--json", "print one JSON document per command")
     .option("-v, --verbose", "log each request (method and path, never credentials) to stderr")
     .addHelpText("after", EXIT_HELP)
+    // Every command's help lists the flags it inherits (--api, --profile, --json…), not only its own.
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError("(impactkit --help lists the commands and options)")
     .exitOverride()
     .configureOutput({
@@ -94,7 +97,9 @@ export async function run(argv: readonly string[], io: RunIO): Promise<number> {
     const found = exitCodeOf(error);
     // Exit 2 promises that nothing was scheduled or changed: an argument found wrong after that (a file that appeared meanwhile) is an error.
     const code = found === EXIT.usage && context.requests.effects > 0 ? EXIT.error : found;
-    output.error(code === EXIT.aborted ? "interrupted" : error instanceof Error ? error.message : String(error));
+    const message = code === EXIT.aborted ? "interrupted" : error instanceof Error ? error.message : String(error);
+    const shown = found === EXIT.usage ? inFlagTerms(message) : message;
+    output.error(shown, errorJson(shown, code, error));
     return code;
   }
 }

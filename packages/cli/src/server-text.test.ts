@@ -81,7 +81,7 @@ describe("server text reaches the terminal without control characters", () => {
     expect(run.stdout).toContain(String.raw`\u202eevil`);
     const failed = await cli(["jobs", "wait", FAILED, "--first-check", "10ms", "--json"]);
     expect(failed.code).toBe(4);
-    expect(JSON.parse(failed.stderr)).toEqual({ error: `Job ${FAILED} is FAILED: ${HOSTILE}` });
+    expect(JSON.parse(failed.stderr)).toMatchObject({ error: `Job ${FAILED} is FAILED: ${HOSTILE}`, exitCode: 4, jobId: FAILED });
   });
 
   it("with a secret split up by control characters: still masked", async () => {

@@ -84,7 +84,10 @@ async function finish(jobs: Jobs<{}>, handle: JobHandle, target: Target, options
 
 /** `impactkit export report|clicks`. */
 export function exportCommands(program: Command, globals: () => GlobalOptions, context: CommandContext): void {
-  const exports = program.command("export").description("schedule report and click exports");
+  const exports = program
+    .command("export")
+    .description("schedule report and click exports")
+    .addHelpText("after", "\nExamples:\n  impactkit export report mp_action_listing_fast --api partner-v15 -p START_DATE=2026-11-01 -p END_DATE=2026-11-24 -o actions.csv\n  impactkit export clicks --api partner-v15 --date 2026-11-24 --records | jq .");
 
   exportOptions(
     exports

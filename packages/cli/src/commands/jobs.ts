@@ -11,7 +11,10 @@ type Globals = () => GlobalOptions;
 
 /** `impactkit jobs list|get|wait|download|replay`. */
 export function jobsCommands(program: Command, globals: Globals, context: CommandContext): void {
-  const jobs = program.command("jobs").description("list, inspect, wait for, download and replay jobs");
+  const jobs = program
+    .command("jobs")
+    .description("list, inspect, wait for, download and replay jobs")
+    .addHelpText("after", "\nExamples:\n  impactkit jobs list --api partner-v15 --created-after 2026-11-01\n  impactkit jobs wait $JOB --api brand --timeout 30m\n  impactkit jobs download $JOB --api agency-v3 -o report.csv");
 
   jobs
     .command("list")

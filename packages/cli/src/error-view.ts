@@ -1,0 +1,34 @@
+import { ApiError, JobFailedError, RateLimitError } from "@impactkit/jobs";
+import { EXIT, type ExitCode } from "./exit-codes.js";
+
+/** The library's option names in messages, and the flags a user of the CLI types instead. */
+const FLAG_NAMES: ReadonlyArray<[RegExp, string]> = [
+  [/\bpass overwrite: true\b/g, "pass --overwrite"],
+  [/\bcreatedAfter\b/g, "--created-after"],
+  [/\bcreatedBefore\b/g, "--created-before"],
+  [/\bbaseUrl\b/g, "--base-url"],
+  [/\baccountSid\b/g, "--account-sid"],
+  [/\bauthToken\b/g, "--auth-token"],
+  [/\breportId\b/g, "<reportId>"],
+  [/\bJobId must\b/g, "<jobId> must"],
+];
+
+/** A usage error's message in the CLI's terms: the flags, not the library options behind them (`createdAfter` → `--created-after`). */
+export function inFlagTerms(message: string): string {
+  return FLAG_NAMES.reduce((text, [name, flag]) => text.replace(name, flag), message);
+}
+
+/** The name of each exit code, for `--json` errors. */
+const EXIT_NAMES = new Map<number, string>(Object.entries(EXIT).map(([name, code]) => [code, name]));
+
+/**
+ * An error as `--json` prints it: the message, the exit code and its name, the error's type, and where the
+ * API answered, its HTTP status, request id and retry delay; for a failed job, its id and status.
+ */
+export function errorJson(message: string, code: ExitCode, error: unknown): Record<string, unknown> {
+  const view: Record<string, unknown> = { error: message, exitCode: code, kind: EXIT_NAMES.get(code), type: error instanceof Error ? error.name : typeof error };
+  if (error instanceof ApiError) Object.assign(view, { status: error.status, requestId: error.requestId ?? null });
+  if (error instanceof RateLimitError) view["retryAfterMs"] = error.retryAfterMs ?? null;
+  if (error instanceof JobFailedError) Object.assign(view, { jobId: error.job.Id, jobStatus: error.status });
+  return view;
+}
