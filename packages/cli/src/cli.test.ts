@@ -131,6 +131,18 @@ describe("impactkit against the sandbox", () => {
     expect(replay["job"]["Id"]).not.toBe(id);
   });
 
+  it("takes relative days: jobs list --created-after 7d, export clicks --date yesterday (UTC dates)", async () => {
+    sandbox.control.clearRequests();
+    const day = (back: number) => new Date(Date.now() - back * 86_400_000).toISOString().slice(0, 10);
+    expect((await cli(["jobs", "list", "--created-after", "7d", "--created-before", "today", "--json"])).code).toBe(0);
+    expect((await cli(["export", "clicks", "--date", "yesterday", "--json"])).code).toBe(0);
+    const [list, clicks] = sandbox.control.requests();
+    // A run that crosses midnight UTC sees the next day: either is the flag's meaning at some moment of the run.
+    expect([day(7), day(6)]).toContain(list!.query["CreatedAfter"]);
+    expect([day(0), day(-1)]).toContain(list!.query["CreatedBefore"]);
+    expect([day(1), day(0)]).toContain(clicks!.query["Date"]);
+  });
+
   it("exports clicks for partner and brand", async () => {
     const partner = json(await cli(["export", "clicks", "--date", "2026-11-24", "--program-id", "12", "--json"]));
     expect(sandbox.control.job(partner["jobId"]).job).toMatchObject({ type: "ClickExport", programId: "12" });

@@ -1,3 +1,4 @@
+import tab from "@bomb.sh/tab/commander";
 import { Command, CommanderError, Option } from "commander";
 import { demoCommand } from "./commands/demo.js";
 import { exportCommands } from "./commands/export.js";
@@ -82,6 +83,8 @@ export async function run(argv: readonly string[], io: RunIO): Promise<number> {
   recordsCommand(program, globals, context);
   profilesCommands(program, context);
   demoCommand(program, context);
+  // `impactkit completion bash|zsh|fish|powershell` prints the script; the shell then asks `impactkit complete -- …` for each Tab.
+  tab(program, { completionCommandName: "completion" });
   try {
     await program.parseAsync([...argv], { from: "user" });
     return EXIT.ok;

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { checkDownloadTarget, type JobHandle, type Jobs } from "@impactkit/jobs";
 import { type CommandContext, type GlobalOptions, openJobs } from "../context.js";
 import { downloadFile } from "../download-file.js";
+import { parseDay } from "../day.js";
 import { parseDuration } from "../duration.js";
 import { jobJson } from "../job-view.js";
 import { parseParams } from "../params.js";
@@ -111,14 +112,14 @@ export function exportCommands(program: Command, globals: () => GlobalOptions, c
       .command("clicks")
       .description("schedule a ClickExport job (partner; brand with --program-id)")
       .option("--program-id <id>", "the program (brand: required)")
-      .option("--date <date>", "the day of the clicks (YYYY-MM-DD); default today")
+      .option("--date <day>", "the day of the clicks (YYYY-MM-DD, today, yesterday, 7d); default today")
       .addHelpText("after", "\nExamples:\n  impactkit export clicks --api partner-v15 --date 2026-11-24 -o clicks.csv\n  impactkit export clicks --api brand --program-id 1234 --date 2026-11-24 --wait"),
   ).action(async (options: ExportOptions & { programId?: string; date?: string }) => {
     const jobs = openJobs(globals(), context, settingsOf(options));
     const params = {
       ...parseParams(options.param),
       ...(options.format ? { ResultFormat: options.format.toUpperCase() } : {}),
-      ...(options.date ? { Date: options.date } : {}),
+      ...(options.date ? { Date: parseDay(options.date, "--date") } : {}),
       ...(options.programId ? { ProgramId: jobs.spec.traits.clickExport === "program" ? options.programId : [options.programId] } : {}),
     };
     const target = await outputTarget(options, context);

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { checkDownloadTarget } from "@impactkit/jobs";
 import { type CommandContext, type GlobalOptions, openJobs } from "../context.js";
 import { downloadFile } from "../download-file.js";
+import { parseDay } from "../day.js";
 import { parseDuration } from "../duration.js";
 import { jobJson, jobsTable, jobText } from "../job-view.js";
 import { formatBytes, waitShowing } from "../progress.js";
@@ -19,11 +20,13 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
   jobs
     .command("list")
     .description("list the account's jobs")
-    .option("--created-after <date>", "jobs created on or after this day (YYYY-MM-DD)")
-    .option("--created-before <date>", "jobs created on or before this day (YYYY-MM-DD)")
-    .addHelpText("after", "\nExamples:\n  impactkit jobs list --api partner-v15\n  impactkit jobs list --api brand --created-after 2026-11-01 --json")
+    .option("--created-after <day>", "jobs created on or after this day (YYYY-MM-DD, today, yesterday, 7d, 2w)")
+    .option("--created-before <day>", "jobs created on or before this day (YYYY-MM-DD, today, yesterday, 7d, 2w)")
+    .addHelpText("after", "\nExamples:\n  impactkit jobs list --api partner-v15 --created-after 7d\n  impactkit jobs list --api brand --created-after 2026-11-01 --created-before yesterday --json")
     .action(async (options: { createdAfter?: string; createdBefore?: string }) => {
-      const list = await openJobs(globals(), context).list({ createdAfter: options.createdAfter, createdBefore: options.createdBefore, signal: context.signal });
+      const createdAfter = options.createdAfter === undefined ? undefined : parseDay(options.createdAfter, "--created-after");
+      const createdBefore = options.createdBefore === undefined ? undefined : parseDay(options.createdBefore, "--created-before");
+      const list = await openJobs(globals(), context).list({ createdAfter, createdBefore, signal: context.signal });
       context.output.result(jobsTable(list), { jobs: list.map(jobJson) });
     });
 

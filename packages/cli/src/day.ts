@@ -1,0 +1,17 @@
+import { UsageError } from "./exit-codes.js";
+
+const DAY_MS = 86_400_000;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A day flag's value as the API's `YYYY-MM-DD` (its days are UTC dates): a date as it is, or `today`,
+ * `yesterday`, `7d` (seven days ago), `2w` (two weeks ago), counted back from `now` in UTC.
+ */
+export function parseDay(text: string, flag: string, now: number = Date.now()): string {
+  const value = text.trim().toLowerCase();
+  if (DATE.test(value)) return value;
+  const back = value === "today" ? 0 : value === "yesterday" ? 1 : /^(\d{1,4})([dw])$/.exec(value);
+  if (back === null) throw new UsageError(`${flag} takes a day: YYYY-MM-DD, today, yesterday, or a count back such as 7d or 2w; got ${JSON.stringify(text)}`);
+  const days = typeof back === "number" ? back : Number(back[1]) * (back[2] === "w" ? 7 : 1);
+  return new Date(now - days * DAY_MS).toISOString().slice(0, 10);
+}
