@@ -245,6 +245,21 @@ describe("impactkit itself", () => {
 });
 
 describe("impactkit demo", () => {
+  it("prints the summary the root README shows: the same jobs, rows, sizes and digests, in aligned columns", async () => {
+    const readme = readFileSync(join(import.meta.dirname, "..", "..", "..", "README.md"), "utf8");
+    const block = /```text\nimpactkit demo:[^]*?```/.exec(readme)![0];
+    const shown = block.split("\n").filter((line) => /^(API +JOB|\S+ +[0-9a-f]{8}-[0-9a-f-]{27} )/.test(line));
+    const run = await cli(["demo", "--output-dir", dir]);
+    expect(run.code).toBe(0);
+    const summary = run.stdout.trimEnd().split("\n").slice(-5);
+    const timeless = (line: string) => line.replace(/\d+\.\d s$/, "");
+    expect(summary.map(timeless)).toEqual(shown.map(timeless));
+    // Aligned: every cell starts where its column's heading does.
+    const starts = ["JOB", "ROWS", "SIZE", "SHA-256", "ELAPSED"].map((heading) => summary[0]!.indexOf(heading));
+    for (const line of summary.slice(1)) for (const start of starts) expect(line.slice(start - 2, start + 1), line).toMatch(/^ {2}\S$/);
+    expect(run.stderr).toMatch(/^partner-v15 waiting RUNNING \d+% [\d,]+ records$/m);
+  });
+
   it("runs the whole flow for each flavor against its embedded sandbox and exits 0", async () => {
     const run = await impactkit(["demo", "--rows", "2000", "--output-dir", dir, "--json"], { PATH: process.env["PATH"] ?? "" });
     expect(run.code).toBe(0);

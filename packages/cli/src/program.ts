@@ -9,7 +9,7 @@ import { queueCommands } from "./commands/queue.js";
 import { reportsCommands } from "./commands/reports.js";
 import type { CommandContext, GlobalOptions } from "./context.js";
 import { errorJson, inFlagTerms } from "./error-view.js";
-import { EXIT, exitCodeOf } from "./exit-codes.js";
+import { EXIT, exitCodeOf, UsageError } from "./exit-codes.js";
 import { APIS } from "./flavors.js";
 import { VERSION } from "./version.js";
 import { Interruption } from "./interruption.js";
@@ -101,7 +101,8 @@ export async function run(argv: readonly string[], io: RunIO): Promise<number> {
     // Exit 2 promises that nothing was scheduled or changed: an argument found wrong after that (a file that appeared meanwhile) is an error.
     const code = found === EXIT.usage && context.requests.effects > 0 ? EXIT.error : found;
     const message = code === EXIT.aborted ? "interrupted" : error instanceof Error ? error.message : String(error);
-    const shown = found === EXIT.usage ? inFlagTerms(message) : message;
+    // The library's usage errors name its options; the CLI's own already name flags (and config fields).
+    const shown = code === EXIT.usage && !(error instanceof UsageError) ? inFlagTerms(message) : message;
     output.error(shown, errorJson(shown, code, error));
     return code;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { every, REDRAW_MS } from "./progress.js";
+import { etaSeconds, every, formatSeconds, REDRAW_MS } from "./progress.js";
 
 describe("the download bar's redraw gate", () => {
   it("opens at most once per REDRAW_MS, whatever the number of updates", () => {
@@ -8,5 +8,19 @@ describe("the download bar's redraw gate", () => {
     const opened: number[] = [];
     for (; time < 1_000; time += 1) if (due()) opened.push(time);
     expect(opened).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
+  });
+});
+
+describe("the wait bar's times", () => {
+  it("formats seconds as people read a wait", () => {
+    expect([0, 9.4, 59, 60, 185, 3599, 3600, 4_320].map(formatSeconds)).toEqual(["0s", "9s", "59s", "1m00s", "3m05s", "59m59s", "1h00m", "1h12m"]);
+  });
+
+  it("estimates the rest from the pace of the percentage since the job was first seen running", () => {
+    expect(etaSeconds(undefined, 10_000, 50)).toBeUndefined();
+    expect(etaSeconds({ at: 0, percent: 20 }, 10_000, 20)).toBeUndefined();
+    // 20 % → 60 % in 10 s: 4 % a second, 40 % left.
+    expect(etaSeconds({ at: 0, percent: 20 }, 10_000, 60)).toBe(10);
+    expect(etaSeconds({ at: 5_000, percent: 0 }, 15_000, 25)).toBe(30);
   });
 });

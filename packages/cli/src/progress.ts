@@ -21,11 +21,30 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
+/** Seconds as people read a wait: `42s`, `3m05s`, `1h12m`. */
+export function formatSeconds(seconds: number): string {
+  const whole = Math.max(0, Math.round(seconds));
+  if (whole < 60) return `${whole}s`;
+  if (whole < 3600) return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, "0")}s`;
+  return `${Math.floor(whole / 3600)}h${String(Math.floor((whole % 3600) / 60)).padStart(2, "0")}m`;
+}
+
 /**
- * Job progress: a bar (percent, records) on a terminal, a line per change otherwise, nothing with --json.
- * The bar writes to the terminal itself, so the server's status is cleaned (`terminalLine`) before it.
+ * When a running job should finish, from how fast its percentage moved between the first check that saw it
+ * running and the last (the pace it keeps), or undefined while that is not known.
  */
-export function jobProgress(output: Output, label: string): Progress<Job> {
+export function etaSeconds(first: { at: number; percent: number } | undefined, now: number, percent: number): number | undefined {
+  if (!first || percent <= first.percent || now <= first.at) return undefined;
+  return ((100 - percent) * (now - first.at)) / (percent - first.percent) / 1000;
+}
+
+/**
+ * Job progress: on a terminal a bar with the job id, its status (`checking` until the first check
+ * answers, not a QUEUED the API has not said), percent, records, the time waited and an ETA from the pace
+ * of the percentage; a line per change otherwise; nothing with --json. The bar writes to the terminal
+ * itself, so the server's status is cleaned (`terminalLine`) before it.
+ */
+export function jobProgress(output: Output, label: string, jobId: string, now: () => number = () => performance.now()): Progress<Job> {
   if (output.json) return { update: () => undefined, stop: () => undefined };
   if (!output.tty) {
     let last = "";
@@ -37,10 +56,21 @@ export function jobProgress(output: Output, label: string): Progress<Job> {
       stop: () => undefined,
     };
   }
-  const bar = new SingleBar({ format: `${label} {status} [{bar}] {percentage}% | {records} records`, stream: output.stderr as NodeJS.WriteStream, hideCursor: true, clearOnComplete: false });
-  bar.start(100, 0, { status: "QUEUED", records: "0" });
+  const bar = new SingleBar({
+    format: `${label} ${terminalLine(jobId)} {status} [{bar}] {percentage}% | {records} records | {duration_formatted} | ETA {left}`,
+    stream: output.stderr as NodeJS.WriteStream,
+    hideCursor: true,
+    clearOnComplete: false,
+  });
+  bar.start(100, 0, { status: "checking", records: "0", left: "–" });
+  let running: { at: number; percent: number } | undefined;
   return {
-    update: (job) => bar.update(job.PercentageComplete ?? 0, { status: terminalLine(job.Status), records: number.format(job.RecordsProcessed ?? 0) }),
+    update(job) {
+      const percent = job.PercentageComplete ?? 0;
+      if (job.Status === "RUNNING") running ??= { at: now(), percent };
+      const eta = job.Status === "COMPLETED" ? 0 : etaSeconds(running, now(), percent);
+      bar.update(percent, { status: terminalLine(job.Status), records: number.format(job.RecordsProcessed ?? 0), left: eta === undefined ? "–" : formatSeconds(eta) });
+    },
     stop: () => bar.stop(),
   };
 }
@@ -97,7 +127,7 @@ export function byteProgress(output: Output, label: string, now: () => number = 
 
 /** `jobs.wait` with a job progress bar, stopped before the caller prints its result. */
 export async function waitShowing(jobs: Jobs<{}>, id: string, output: Output, label: string, options: WaitOptions): Promise<Job> {
-  const progress = jobProgress(output, label);
+  const progress = jobProgress(output, label, id);
   try {
     return await jobs.wait(id, { ...options, onProgress: (job) => progress.update(job) });
   } finally {

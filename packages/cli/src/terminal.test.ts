@@ -1,0 +1,46 @@
+import { execFile } from "node:child_process";
+import { startSandbox, type Sandbox } from "@impactkit/sandbox";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BIN, impactkit } from "./test-support.js";
+
+const ACCOUNT = { accountSid: "IRTTY0001", authToken: "tok-tty-Secret-3" };
+let sandbox: Sandbox;
+const env = () => ({ PATH: process.env["PATH"] ?? "", IMPACT_ACCOUNT_SID: ACCOUNT.accountSid, IMPACT_AUTH_TOKEN: ACCOUNT.authToken, IMPACT_API: "partner-v15", IMPACT_BASE_URL: sandbox.url, TERM: "xterm-256color", COLUMNS: "200" });
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ accounts: [ACCOUNT], clock: { timeScale: 100 }, job: { queueMs: 2_000, runMs: 200_000, rows: 50 } });
+});
+afterAll(() => sandbox.close());
+
+/**
+ * Runs `impactkit args` in a pseudo-terminal (util-linux `script`, stdin, stdout and stderr all on it) and
+ * resolves with what the terminal received, escape sequences and all.
+ */
+function onTerminal(args: string[]): Promise<{ code: number; screen: string }> {
+  const command = [process.execPath, BIN, ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(" ");
+  return new Promise((resolve) => {
+    execFile("script", ["-qefc", command, "/dev/null"], { env: env(), encoding: "utf8" }, (error, stdout) => resolve({ code: error ? Number(error.code) : 0, screen: stdout }));
+  });
+}
+
+/** Each state the bar was drawn in: the text between carriage returns and cursor moves, escape sequences removed. */
+const frames = (screen: string) =>
+  screen
+    .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, "\n")
+    .split(/[\r\n]+/)
+    .map((frame) => frame.trim())
+    .filter((frame) => frame.length > 0);
+
+describe("the wait bar on a terminal", () => {
+  it("shows the job id, says checking until the first check answers, then the status, time waited and ETA", async () => {
+    const scheduled = await impactkit(["export", "report", "mp_action_listing_fast", "-p", "START_DATE=2026-11-01", "-p", "END_DATE=2026-11-02", "--json"], env());
+    const id = JSON.parse(scheduled.stdout).jobId as string;
+    const { code, screen } = await onTerminal(["jobs", "wait", id, "--first-check", "3s"]);
+    expect(code).toBe(0);
+    const bars = frames(screen).filter((frame) => frame.startsWith(`waiting ${id} `));
+    expect(bars[0]).toMatch(new RegExp(`^waiting ${id} checking \\[-+\\] 0% \\| 0 records \\| \\d+s \\| ETA –$`));
+    expect(bars.some((frame) => /^waiting \S+ (QUEUED|RUNNING) /.test(frame) && frames(screen).indexOf(frame) > frames(screen).indexOf(bars[0]!))).toBe(true);
+    expect(bars.at(-1)).toMatch(new RegExp(`^waiting ${id} COMPLETED \\[=+\\] 100% \\| 50 records \\| \\d+s \\| ETA 0s$`));
+    expect(screen).toContain(`Job ${id} COMPLETED: 50 records`);
+  });
+});
