@@ -102,17 +102,14 @@ const ACCEPTS: Record<NumericOption, { test: (value: number) => boolean; says: s
 };
 
 /**
- * The fetch for signed storage URLs when none is given: on Node.js, `nodeFetch` (HTTP/1.1 read from the
- * socket into a reused buffer, loaded on first use), for the wire's speed; elsewhere the runtime's fetch.
+ * What the runtime lends an instance: the fetch for signed storage URLs when none is given, and the one for
+ * API answers that can be large (the Jobs list) when the client has no fetch of its own — on Node.js a
+ * faster HTTP/1.1 reader (`node-fetches.ts`), elsewhere the runtime's fetch (`universal.ts`).
  */
-const defaultStorageFetch: typeof fetch = (input, init) => (onNode() ? loadedNodeFetch(input, init) : fetch(input, init));
-
-function onNode(): boolean {
-  return typeof process !== "undefined" && typeof process.versions?.node === "string";
+export interface RuntimeFetches {
+  storageFetch: typeof fetch;
+  bulkFetch: typeof fetch | undefined;
 }
-
-/** `nodeFetch`, its module (node:net, node:tls) loaded on first use so that other runtimes never load it. */
-const loadedNodeFetch: typeof fetch = async (input, init) => (await import("./node-transport.js")).nodeFetch(input, init);
 
 /** The option `name`, checked, or `fallback` when it is not given. */
 function numeric(options: JobsOptions, name: NumericOption, fallback: number): number {
@@ -124,10 +121,9 @@ function numeric(options: JobsOptions, name: NumericOption, fallback: number): n
 
 /**
  * The state the operations share for one client: its rate budget, its poll scheduler (one timer for
- * every wait) and the options. `createJobs` builds one; the operations can also be imported one by one
- * (`waitForJob(context, id)`, `downloadJob(context, id, { to })`) so that a bundle carries only those used.
+ * every wait) and the options, with the runtime's fetches (`jobsContext` of each entry point passes them).
  */
-export function jobsContext<P extends {}>(client: ImpactClient<P> & RequireJobsPaths<P>, options: JobsOptions = {}): JobsContext {
+export function jobsContextOn<P extends {}>(runtime: RuntimeFetches, client: ImpactClient<P> & RequireJobsPaths<P>, options: JobsOptions = {}): JobsContext {
   const loose = client as unknown as LooseClient;
   if (!loose || typeof loose.GET !== "function" || typeof loose.spec?.api !== "string" || typeof loose.spec.traits !== "object") {
     throw new InvalidArgumentError("createJobs needs a client made by createClient of an @impactkit flavor package (@impactkit/partner-v16, @impactkit/agency-v3, …)");
@@ -153,8 +149,8 @@ export function jobsContext<P extends {}>(client: ImpactClient<P> & RequireJobsP
     ages: new JobAges(policy.firstDelayMs),
     timeoutMs: numeric(options, "timeoutMs", DEFAULTS.timeoutMs),
     waitThroughError: options.waitThroughError ?? false,
-    storageFetch: options.storageFetch ?? defaultStorageFetch,
-    bulkFetch: onNode() && !loose.customFetch ? loadedNodeFetch : undefined,
+    storageFetch: options.storageFetch ?? runtime.storageFetch,
+    bulkFetch: loose.customFetch ? undefined : runtime.bulkFetch,
     drift: new VersionDrift(loose.spec, options.logger),
   };
   return context;

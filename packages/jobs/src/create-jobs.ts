@@ -1,137 +1,34 @@
-import type { ApiSpec, ImpactClient } from "@impactkit/core";
-import { jobsContext, type JobsOptions } from "./context.js";
-import { downloadJob, type DownloadOptions, type DownloadResult } from "./download.js";
-import { InvalidArgumentError } from "./errors.js";
-import { exportClicks, exportReport, type JobHandle } from "./export-job.js";
-import { getJob } from "./get-job.js";
-import type { Job } from "./job.js";
-import { validateJobId } from "./job-id.js";
+import type { ImpactClient } from "@impactkit/core";
+import { jobsContextOn, type JobsContext, type JobsOptions } from "./context.js";
+import { downloadJob } from "./download.js";
+import { jobsOf, type FileOperations, type Jobs } from "./jobs-of.js";
 import type { RequireJobsPaths } from "./jobs-paths.js";
-import { listJobs, type ListOptions } from "./list-jobs.js";
-import type { ResultRecord } from "./records.js";
-import { replayJob } from "./replay.js";
-import { listReports, reportMetadata, type Report, type ReportMetadata } from "./reports.js";
-import { resultStream, type ResultOptions } from "./result-stream.js";
-import { checkResumeTimes, decodeResumeToken, encodeResumeToken } from "./resume-token.js";
-import { waitForJob, type WaitOptions } from "./wait-job.js";
+import { NODE_FETCHES } from "./node-fetches.js";
 
-type QueryOf<P, K> = K extends keyof P ? (P[K] extends { get: { parameters: { query?: infer Q } } } ? NonNullable<Q> : never) : never;
+export type { ClickParams, Jobs, ReportFilterValue, ReportParams } from "./jobs-of.js";
 
-/** A report-specific filter's value (`-p` of the CLI): what the report's metadata says it takes. */
-export type ReportFilterValue = string | number | boolean | readonly string[];
+/** Node.js's file operations: downloads to files, and rows through csv-parse's stream, loaded on first use. */
+const NODE_FILES: FileOperations = {
+  download: downloadJob,
+  async *records(context, id, options) {
+    const { jobRecords } = await import("./node-records.js");
+    yield* jobRecords(context, id, options);
+  },
+};
 
 /**
- * The query of the flavor's `ReportExport`: its spec's parameters, typed (partner: `START_DATE` and
- * `END_DATE` are required; `ResultFormat` is CSV, JSON or XML), and any other filter the report takes —
- * "all other filters depend on the report" (`Advertiser`, …; `GET /Reports/{Id}/MetaData` lists them).
+ * The state the operations share for one client: its rate budget, its poll scheduler (one timer for
+ * every wait) and the options. `createJobs` builds one; the operations can also be imported one by one
+ * (`waitForJob(context, id)`, `downloadJob(context, id, { to })`) so that a bundle carries only those used.
  */
-export type ReportParams<P> = QueryOf<P, Extract<keyof P, `/ReportExport/${string}`>> & { readonly [filter: string]: ReportFilterValue | undefined };
-
-/** The parameters of the flavor's ClickExport (brand adds `ProgramId`); `never` for agency, which has none. */
-export type ClickParams<P> = "/ClickExport" extends keyof P
-  ? QueryOf<P, "/ClickExport">
-  : "/Programs/{ProgramId}/ClickExport" extends keyof P
-    ? QueryOf<P, "/Programs/{ProgramId}/ClickExport"> & { ProgramId: string | number }
-    : never;
-
-export interface Jobs<P> {
-  /** The flavor of the client. */
-  readonly spec: ApiSpec;
-  /** `GET /Jobs`, normalised; `createdAfter` ≤ `createdBefore`, as `Date` or `YYYY-MM-DD`. */
-  list(options?: ListOptions): Promise<Job[]>;
-  /** `GET /Jobs/{JobId}`, normalised. */
-  get(id: string, options?: { signal?: AbortSignal }): Promise<Job>;
-  /** Resolves with the COMPLETED job; rejects with `JobFailedError`, `JobTimeoutError`, `JobAbortedError`, `ApiError`… */
-  wait(id: string, options?: WaitOptions): Promise<Job>;
-  /** Waits for many jobs on the instance's one scheduler; settles every wait. */
-  waitAll(ids: readonly string[], options?: WaitOptions): Promise<Array<PromiseSettledResult<Job>>>;
-  /** Resumes a wait from a token that `onCheckpoint` gave, in this process or another. */
-  resume(token: string, options?: Omit<WaitOptions, "timeoutMs">): Promise<Job>;
-  /** The job at each change of status or progress, ending with the COMPLETED job. */
-  watch(id: string, options?: Omit<WaitOptions, "onProgress">): AsyncGenerator<Job>;
-  /** Streams the result to a file (temporary file, then atomic rename), resuming broken transfers. */
-  download(id: string, options: DownloadOptions): Promise<DownloadResult>;
-  /** The result as a resumable `ReadableStream`. */
-  stream(id: string, options?: ResultOptions): ReadableStream<Uint8Array>;
-  /** The rows of a CSV or JSON result, in constant memory. */
-  records(id: string, options?: ResultOptions): AsyncGenerator<ResultRecord>;
-  /** Replays a terminal job; resolves with the new job. */
-  replay(id: string, options?: { signal?: AbortSignal }): Promise<Job>;
-  /** Schedules a report export; resolves with the job's handle. */
-  exportReport(reportId: string, params: ReportParams<P>, options?: { signal?: AbortSignal }): Promise<JobHandle>;
-  /** Schedules a click export (partner and brand). */
-  exportClicks(params: ClickParams<P>, options?: { signal?: AbortSignal }): Promise<JobHandle>;
-  /** `GET /Reports`: the account's reports (flavors whose spec documents it, e.g. Partner v16; others reject with `InvalidArgumentError`). */
-  reports(options?: { signal?: AbortSignal }): Promise<Report[]>;
-  /** `GET /Reports/{Id}/MetaData`: the filters a report takes and the columns it gives. */
-  reportMetadata(reportId: string, options?: { signal?: AbortSignal }): Promise<ReportMetadata>;
-  /** A Job Completion Event arrived: check the job now instead of at its next backoff. Returns the waits woken. */
-  notify(id: string): number;
+export function jobsContext<P extends {}>(client: ImpactClient<P> & RequireJobsPaths<P>, options: JobsOptions = {}): JobsContext {
+  return jobsContextOn(NODE_FETCHES, client, options);
 }
 
 /**
- * Jobs of one account through a client of `@impactkit/partner-v15`, `@impactkit/agency-v3` or
- * `@impactkit/brand`. Every wait of the instance shares one scheduler, one timer and one rate budget.
+ * Jobs of one account through a client of a flavor package (`@impactkit/partner-v15`, `@impactkit/agency-v3`,
+ * `@impactkit/brand`…). Every wait of the instance shares one scheduler, one timer and one rate budget.
  */
 export function createJobs<P extends {}>(client: ImpactClient<P> & RequireJobsPaths<P>, options: JobsOptions = {}): Jobs<P> {
-  const context = jobsContext(client, options);
-  const { spec, accountSid } = context.client;
-  const encode = (jobId: string) => (checkpoint: { attempt: number; nextAt: number; deadline: number }) =>
-    encodeResumeToken({ api: spec.api, apiVersion: spec.apiVersion, accountSid, jobId, ...checkpoint });
-  const wait = (id: string, waitOptions: WaitOptions = {}) => waitForJob(context, id, waitOptions, undefined, encode(validateJobId(id)));
-
-  return {
-    spec,
-    list: (listOptions) => listJobs(context, listOptions),
-    get: (id, getOptions) => getJob(context, id, getOptions?.signal),
-    wait,
-    waitAll: (ids, waitOptions) => Promise.allSettled(ids.map((id) => wait(id, waitOptions))),
-    async resume(token, resumeOptions = {}) {
-      const state = checkResumeTimes(decodeResumeToken(token), context.call.timing.now());
-      if (state.api !== spec.api || state.apiVersion !== spec.apiVersion || state.accountSid !== accountSid) {
-        throw new InvalidArgumentError(`the token is for ${state.api} v${state.apiVersion} account ${state.accountSid}, not this client's ${spec.api} v${spec.apiVersion} account ${accountSid}`);
-      }
-      return waitForJob(context, state.jobId, resumeOptions, state, encode(state.jobId));
-    },
-    async *watch(id, watchOptions = {}) {
-      const changes: Job[] = [];
-      let wake: (() => void) | undefined;
-      let settled: { job?: Job; error?: unknown } | undefined;
-      // Leaving the loop (`break`, `return`, an exception in its body) ends the wait: no poll outlives its reader.
-      const stop = new AbortController();
-      const signal = watchOptions.signal ? AbortSignal.any([watchOptions.signal, stop.signal]) : stop.signal;
-      wait(id, { ...watchOptions, signal, onProgress: (job) => (changes.push(job), wake?.()) }).then(
-        (job) => ((settled = { job }), wake?.()),
-        (error: unknown) => ((settled = { error }), wake?.()),
-      );
-      try {
-        for (;;) {
-          while (changes.length > 0) yield changes.shift()!;
-          if (settled) {
-            if ("error" in settled) throw settled.error;
-            return;
-          }
-          await new Promise<void>((resolve) => (wake = resolve));
-        }
-      } finally {
-        stop.abort(new DOMException("the watch loop was left", "AbortError"));
-      }
-    },
-    download: (id, downloadOptions) => downloadJob(context, id, downloadOptions),
-    stream: (id, resultOptions) => resultStream(context, id, resultOptions),
-    async *records(id, resultOptions) {
-      const { jobRecords } = await import("./records.js");
-      yield* jobRecords(context, id, resultOptions);
-    },
-    replay: (id, replayOptions) => replayJob(context, id, replayOptions?.signal),
-    exportReport: (reportId, params, exportOptions) => exportReport(context, reportId, params as Record<string, unknown>, exportOptions?.signal),
-    exportClicks: (params, exportOptions) => exportClicks(context, params as Record<string, unknown>, exportOptions?.signal),
-    reports: (reportsOptions) => listReports(context, reportsOptions?.signal),
-    reportMetadata: (reportId, metadataOptions) => reportMetadata(context, reportId, metadataOptions?.signal),
-    notify(id) {
-      const jobId = validateJobId(id);
-      context.observer.notified(jobId);
-      return context.engine.notify(jobId);
-    },
-  };
+  return jobsOf(jobsContext(client, options), NODE_FILES);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createClient } from "@impactkit/partner-v15";
-import { jobsContext } from "./context.js";
+import { jobsContext } from "./create-jobs.js";
 import { DEFAULT_POLL_POLICY, DEFAULTS } from "./defaults.js";
 import * as main from "./index.js";
 

@@ -1,20 +1,6 @@
-export { jobsContext, type JobsContext, type JobsOptions } from "./context.js";
-export { createJobs, type ClickParams, type Jobs, type ReportFilterValue, type ReportParams } from "./create-jobs.js";
+/** `@impactkit/jobs` on Node.js (and Deno and Bun, which take its `node` condition): downloads to files, Node.js streams. */
+export type { JobsContext, JobsOptions } from "./context.js";
+export { createJobs, jobsContext, type ClickParams, type Jobs, type ReportFilterValue, type ReportParams } from "./create-jobs.js";
 export { checkDownloadTarget, downloadJob, downloadTempPath, type DownloadOptions, type DownloadResult } from "./download.js";
-export { ApiError, ConnectionError, DownloadError, ExportRefusedError, InvalidArgumentError, JobAbortedError, JobFailedError, JobNotReplayableError, JobsError, JobTimeoutError, ProtocolError, RateLimitError, RateLimitWaitError, RequestTimeoutError, TransportError } from "./errors.js";
-export { exportClicks, exportReport, type JobHandle } from "./export-job.js";
-export { getJob } from "./get-job.js";
-export { normaliseJob, type Job, type KnownJobStatus, type KnownJobType } from "./job.js";
-export { jobIdFromQueuedUri, validateJobId, validateReportId } from "./job-id.js";
-export type { JobsPaths, RequireJobsPaths } from "./jobs-paths.js";
-export { listJobs, type ListOptions } from "./list-jobs.js";
-export { DEFAULT_POLL_POLICY, DEFAULTS } from "./defaults.js";
-export type { PollPolicy } from "./poll-policy.js";
-export { jobRecords, type ResultRecord } from "./records.js";
-export { replayJob } from "./replay.js";
-export { listReports, reportMetadata, type Report, type ReportFilter, type ReportMetadata } from "./reports.js";
-export { resultStream, type ResultOptions } from "./result-stream.js";
-export { decodeResumeToken, type ResumeState } from "./resume-token.js";
-export type { Timing } from "./timing.js";
-export type { Logger, RateLimitEvent } from "./transport.js";
-export { waitForJob, type WaitOptions } from "./wait-job.js";
+export { jobRecords } from "./node-records.js";
+export * from "./shared-exports.js";

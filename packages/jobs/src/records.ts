@@ -1,6 +1,4 @@
-import { Readable } from "node:stream";
 import { JSONParser } from "@streamparser/json";
-import { parse } from "csv-parse";
 import type { JobsContext } from "./context.js";
 import { DownloadError } from "./errors.js";
 import { resultChunks, type ResultOptions } from "./result-stream.js";
@@ -22,25 +20,15 @@ async function* jsonRecords(first: Uint8Array, rest: AsyncIterator<Uint8Array>):
   yield* found.splice(0);
 }
 
-async function* csvRecords(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<ResultRecord> {
-  const source = Readable.from(
-    (async function* () {
-      yield first;
-      for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
-    })(),
-  );
-  const parser = parse({ columns: true, bom: true, skip_empty_lines: true });
-  // `pipe` does not forward a source's error: without this, an abort or a failed transfer would hang the reader.
-  source.once("error", (error) => parser.destroy(error));
-  yield* source.pipe(parser) as AsyncIterable<ResultRecord>;
-}
+/** Rows of a CSV result from its first chunk and the rest (the header row names the fields): each runtime's own parser. */
+export type CsvRows = (first: Uint8Array, rest: AsyncIterator<Uint8Array>) => AsyncGenerator<ResultRecord>;
 
 /**
- * A job's result as rows, in constant memory: CSV through csv-parse (the header row names the
+ * A job's result as rows, in constant memory: CSV through `csvRows` (the header row names the
  * fields), JSON through a streaming JSON parser (the elements of the top-level array, or of the array
  * inside the top-level object, such as `{"Records": […]}`). XML results are refused.
  */
-export async function* jobRecords(context: JobsContext, id: string, options: ResultOptions = {}): AsyncGenerator<ResultRecord> {
+export async function* recordsWith(csvRows: CsvRows, context: JobsContext, id: string, options: ResultOptions = {}): AsyncGenerator<ResultRecord> {
   const chunks = resultChunks(context, id, options);
   try {
     let first = await chunks.next();
@@ -48,7 +36,7 @@ export async function* jobRecords(context: JobsContext, id: string, options: Res
     if (first.done) return;
     const start = new TextDecoder().decode(first.value.subarray(0, 64)).replace(/^\uFEFF/, "").trimStart()[0];
     if (start === "<") throw new DownloadError(`job ${id} has an XML result; records() reads CSV and JSON results (use stream() for XML)`);
-    yield* start === "{" || start === "[" ? jsonRecords(first.value, chunks) : csvRecords(first.value, chunks);
+    yield* start === "{" || start === "[" ? jsonRecords(first.value, chunks) : csvRows(first.value, chunks);
   } finally {
     await chunks.return(undefined);
   }

@@ -1,3 +1,4 @@
+import { base64ToUtf8, utf8ToBase64 } from "@impactkit/core";
 import { InvalidArgumentError } from "./errors.js";
 import { validateJobId } from "./job-id.js";
 import type { Checkpoint } from "./poll-engine.js";
@@ -15,13 +16,13 @@ const VERSION = 1;
 /** A small, URL-safe token (base64url JSON). */
 export function encodeResumeToken(state: ResumeState): string {
   const { api, apiVersion, accountSid, jobId, attempt, nextAt, deadline } = state;
-  return Buffer.from(JSON.stringify({ v: VERSION, api, apiVersion, accountSid, jobId, attempt, nextAt, deadline })).toString("base64url");
+  return utf8ToBase64(JSON.stringify({ v: VERSION, api, apiVersion, accountSid, jobId, attempt, nextAt, deadline }), true);
 }
 
 export function decodeResumeToken(token: string): ResumeState {
   let parsed: Record<string, unknown>;
   try {
-    parsed = JSON.parse(Buffer.from(String(token), "base64url").toString("utf8")) as Record<string, unknown>;
+    parsed = JSON.parse(base64ToUtf8(String(token))) as Record<string, unknown>;
   } catch {
     throw new InvalidArgumentError("not a resume token");
   }

@@ -1,0 +1,21 @@
+import type { JobsContext } from "./context.js";
+import type { DownloadOptions, DownloadResult } from "./download.js";
+import { InvalidArgumentError } from "./errors.js";
+
+/** Why a file operation is refused on a runtime without a file system, and what to use instead. */
+const NO_FILES = "writes a file, which needs Node.js, Deno or Bun (their entry point of @impactkit/jobs); here, read the result with stream() or records()";
+
+/** `downloadJob` where there are no files (browsers, Workers): rejects, naming what to use instead. */
+export async function downloadJob(_context: JobsContext, _id: string, _options: DownloadOptions): Promise<DownloadResult> {
+  throw new InvalidArgumentError(`download() ${NO_FILES}`);
+}
+
+/** `checkDownloadTarget` where there are no files: rejects, as `downloadJob` does. */
+export async function checkDownloadTarget(_to: unknown, _overwrite: boolean | undefined): Promise<string> {
+  throw new InvalidArgumentError(`checkDownloadTarget() ${NO_FILES}`);
+}
+
+/** `downloadTempPath` where there are no files: throws, as `downloadJob` rejects. */
+export function downloadTempPath(_to: string, _jobId: string): string {
+  throw new InvalidArgumentError(`downloadTempPath() ${NO_FILES}`);
+}

@@ -1,0 +1,24 @@
+import { Readable } from "node:stream";
+import { parse } from "csv-parse";
+import type { JobsContext } from "./context.js";
+import { recordsWith, type CsvRows, type ResultRecord } from "./records.js";
+import type { ResultOptions } from "./result-stream.js";
+
+/** CSV rows through csv-parse's Node.js stream. */
+export const nodeCsvRows: CsvRows = async function* (first, rest) {
+  const source = Readable.from(
+    (async function* () {
+      yield first;
+      for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+    })(),
+  );
+  const parser = parse({ columns: true, bom: true, skip_empty_lines: true });
+  // `pipe` does not forward a source's error: without this, an abort or a failed transfer would hang the reader.
+  source.once("error", (error) => parser.destroy(error));
+  yield* source.pipe(parser) as AsyncIterable<ResultRecord>;
+};
+
+/** A job's result as rows, in constant memory (`recordsWith`), on Node.js. */
+export function jobRecords(context: JobsContext, id: string, options: ResultOptions = {}): AsyncGenerator<ResultRecord> {
+  return recordsWith(nodeCsvRows, context, id, options);
+}
