@@ -1,5 +1,5 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -95,5 +95,23 @@ describe("a fresh project installing the packed tarballs", () => {
     expect(result.apiVersions).toEqual(["15", "16"]);
     expect(result.results.map((entry) => [entry.api, entry.status])).toEqual([["partner", "COMPLETED"], ["partner-v16", "COMPLETED"], ["agency", "COMPLETED"], ["brand", "COMPLETED"]]);
     expect(result.results.every((entry) => entry.bytes > 100 * 40)).toBe(true);
+  });
+
+  it("runs the CLI without its optional sandbox (npm install --omit=optional): demo says what to install, the rest works", () => {
+    const installed = join(project, "node_modules", "@impactkit", "sandbox");
+    const aside = `${installed}.aside`;
+    renameSync(installed, aside);
+    try {
+      const bin = join(project, "node_modules", "@impactkit", "cli", "dist", "bin.js");
+      const demo = spawnSync(process.execPath, [bin, "demo"], { cwd: project, encoding: "utf8", env: { PATH: process.env["PATH"] ?? "" } });
+      expect(demo.status).toBe(1);
+      expect(demo.stderr).toBe("impactkit: impactkit demo needs @impactkit/sandbox, an optional dependency that is not installed: npm install --global @impactkit/sandbox (or install @impactkit/cli without --omit=optional)\n");
+      const version = spawnSync(process.execPath, [bin, "--version"], { cwd: project, encoding: "utf8" });
+      expect(version.status).toBe(0);
+      const refused = spawnSync(process.execPath, [bin, "jobs", "list"], { cwd: project, encoding: "utf8", env: { PATH: process.env["PATH"] ?? "" } });
+      expect(refused.status).toBe(2);
+    } finally {
+      renameSync(aside, installed);
+    }
   });
 });

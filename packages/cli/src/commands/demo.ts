@@ -4,11 +4,11 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { DEFAULT_ACCOUNT, startSandbox } from "@impactkit/sandbox";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../exit-codes.js";
 import { APIS, clientFor, jobsFor } from "../flavors.js";
 import { downloadFile } from "../download-file.js";
+import { optionalModule } from "../optional-module.js";
 import { table } from "../job-view.js";
 import { formatBytes, waitShowing } from "../progress.js";
 
@@ -37,9 +37,9 @@ const REPORTS: Readonly<Record<string, { report: string; params: Record<string, 
 };
 
 /** One export per flavor `--api` takes: its family's report, and the report parameters its spec requires. */
-const exportsOf = () =>
+const exportsOf = (account: { accountSid: string; authToken: string }) =>
   APIS.map((api) => {
-    const { spec } = clientFor(api, { ...DEFAULT_ACCOUNT });
+    const { spec } = clientFor(api, { ...account });
     const { report, params } = REPORTS[spec.api] ?? { report: "demo_report", params: {} };
     const dated = Object.fromEntries(spec.traits.requiredReportParams.map((name) => [name, name.startsWith("END") ? "2026-11-24" : "2026-11-01"]));
     return { api, report, params: { ...dated, ...params } };
@@ -60,12 +60,14 @@ export function demoCommand(program: Command, context: CommandContext): void {
       if (!Number.isInteger(rows) || rows < 0) throw new UsageError(`--rows takes a whole number, got ${JSON.stringify(options.rows)}`);
       if (!(scale > 0)) throw new UsageError(`--time-scale takes a number above 0, got ${JSON.stringify(options.timeScale)}`);
       const dir = options.outputDir ? resolve(options.outputDir) : await mkdtemp(join(tmpdir(), "impactkit-demo-"));
+      // The sandbox (and its ajv) is an optional dependency, loaded by this command alone.
+      const { DEFAULT_ACCOUNT, startSandbox } = await optionalModule("@impactkit/sandbox", "demo", () => import("@impactkit/sandbox"));
       const sandbox = await startSandbox({ port: 0, clock: { timeScale: scale }, job: { ...DEMO_JOB, rows }, reports: "any" });
       const { output } = context;
       output.info(`impactkit demo: an embedded impact.com sandbox at ${sandbox.url}, time ×${scale}; reports go to ${dir}`);
       const summary = [];
       try {
-        for (const { api, report, params } of exportsOf()) {
+        for (const { api, report, params } of exportsOf(DEFAULT_ACCOUNT)) {
           const started = performance.now();
           const jobs = jobsFor(api, { ...DEFAULT_ACCOUNT, baseUrl: sandbox.url }, { timing: sandbox.control.timers() });
           const handle = await jobs.exportReport(report, params as never, { signal: context.signal });

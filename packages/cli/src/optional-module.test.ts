@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { optionalModule } from "./optional-module.js";
+
+describe("optionalModule", () => {
+  it("loads a module that is there", async () => {
+    const path = await optionalModule("node:path", "demo", () => import("node:path"));
+    expect(path.join("a", "b")).toBe("a/b");
+  });
+
+  it("names the command and how to install a module that is not there", async () => {
+    await expect(optionalModule("@impactkit/not-installed", "demo", () => import("@impactkit/not-installed" as string))).rejects.toThrow(
+      "impactkit demo needs @impactkit/not-installed, an optional dependency that is not installed: npm install --global @impactkit/not-installed (or install @impactkit/cli without --omit=optional)",
+    );
+  });
+
+  it("passes on any other failure as it is", async () => {
+    const broken = Object.assign(new Error("Cannot find module 'left-pad' imported from x"), { code: "ERR_MODULE_NOT_FOUND" });
+    await expect(optionalModule("@impactkit/sandbox", "demo", () => Promise.reject(broken))).rejects.toBe(broken);
+  });
+});
