@@ -5,7 +5,7 @@ import { jobsOf, type FileOperations, type Jobs } from "./jobs-of.js";
 import type { RequireJobsPaths } from "./jobs-paths.js";
 import { NODE_FETCHES } from "./node-fetches.js";
 
-export type { ClickParams, Jobs, ReportFilterValue, ReportParams } from "./jobs-of.js";
+export type { ClickParams, Jobs, RecordsFromFile, RecordsOptions, ReportFilterValue, ReportParams } from "./jobs-of.js";
 
 /** Node.js's file operations: downloads to files, and rows through csv-parse's stream, loaded on first use. */
 const NODE_FILES: FileOperations = {
@@ -13,6 +13,10 @@ const NODE_FILES: FileOperations = {
   async *records(context, id, options) {
     const { jobRecords } = await import("./node-records.js");
     yield* jobRecords(context, id, options);
+  },
+  async *fileRecords(path, signal) {
+    const { fileRecords } = await import("./node-records.js");
+    yield* fileRecords(path, signal);
   },
 };
 

@@ -7,6 +7,7 @@ import { getJob } from "./get-job.js";
 import type { Job } from "./job.js";
 import { validateJobId } from "./job-id.js";
 import { listJobs, type ListOptions } from "./list-jobs.js";
+import { checkCoercion, coerceRow, type Coercion } from "./coerce.js";
 import type { ResultRecord } from "./records.js";
 import { replayJob } from "./replay.js";
 import { listReports, reportMetadata, type Report, type ReportMetadata } from "./reports.js";
@@ -52,8 +53,13 @@ export interface Jobs<P> {
   download(id: string, options: DownloadOptions): Promise<DownloadResult>;
   /** The result as a resumable `ReadableStream`. */
   stream(id: string, options?: ResultOptions): ReadableStream<Uint8Array>;
-  /** The rows of a CSV or JSON result, in constant memory. */
-  records(id: string, options?: ResultOptions): AsyncGenerator<ResultRecord>;
+  /**
+   * The rows of a CSV or JSON result, in constant memory, as `Row` (a type of yours: the rows are not
+   * checked against it), their values converted as `coerce` says (default: as the result has them).
+   */
+  records<Row extends object = ResultRecord>(id: string, options?: RecordsOptions): AsyncGenerator<Row>;
+  /** The rows of a result saved earlier (`download()`'s file), without fetching it again; Node.js. */
+  records<Row extends object = ResultRecord>(source: RecordsFromFile): AsyncGenerator<Row>;
   /** Replays a terminal job; resolves with the new job. */
   replay(id: string, options?: { signal?: AbortSignal }): Promise<Job>;
   /** Schedules a report export; resolves with the job's handle. */
@@ -68,10 +74,29 @@ export interface Jobs<P> {
   notify(id: string): number;
 }
 
+/** How `records()` reads and converts a job's rows. */
+export interface RecordsOptions extends ResultOptions {
+  /** `"auto"`, or each column's type (`columnTypes(metadata)`); see `Coercion`. */
+  coerce?: Coercion;
+}
+
+/** `records()` of a file saved earlier: its path, and how to convert its values. */
+export interface RecordsFromFile {
+  from: string;
+  coerce?: Coercion;
+  signal?: AbortSignal;
+}
+
 /** The operations that touch files or parse with a runtime's own streams: each entry point brings its own. */
 export interface FileOperations {
   download(context: JobsContext, id: string, options: DownloadOptions): Promise<DownloadResult>;
   records(context: JobsContext, id: string, options?: ResultOptions): AsyncGenerator<ResultRecord>;
+  fileRecords(path: string, signal?: AbortSignal): AsyncGenerator<ResultRecord>;
+}
+
+/** `rows` converted as `coercion` says. */
+async function* coerced(rows: AsyncGenerator<ResultRecord>, coercion: Coercion): AsyncGenerator<ResultRecord> {
+  for await (const row of rows) yield coerceRow(row, coercion);
 }
 
 /** The `Jobs` of one context, with the runtime's file operations. */
@@ -120,7 +145,16 @@ export function jobsOf<P extends {}>(context: JobsContext, files: FileOperations
     },
     download: (id, downloadOptions) => files.download(context, id, downloadOptions),
     stream: (id, resultOptions) => resultStream(context, id, resultOptions),
-    records: (id, resultOptions) => files.records(context, id, resultOptions),
+    records: ((source: string | RecordsFromFile, recordsOptions: RecordsOptions = {}) => {
+      const options = typeof source === "object" && source !== null ? source : recordsOptions;
+      const coercion = checkCoercion(options.coerce);
+      let rows: AsyncGenerator<ResultRecord>;
+      if (typeof source === "object" && source !== null) {
+        if (typeof source.from !== "string" || source.from === "") throw new InvalidArgumentError("records({ from }) needs the path of a result saved earlier");
+        rows = files.fileRecords(source.from, source.signal);
+      } else rows = files.records(context, source, recordsOptions);
+      return coercion ? coerced(rows, coercion) : rows;
+    }) as Jobs<P>["records"],
     replay: (id, replayOptions) => replayJob(context, id, replayOptions?.signal),
     exportReport: (reportId, params, exportOptions) => exportReport(context, reportId, params as Record<string, unknown>, exportOptions?.signal),
     exportClicks: (params, exportOptions) => exportClicks(context, params as Record<string, unknown>, exportOptions?.signal),

@@ -1,6 +1,7 @@
 import type { JobsContext } from "./context.js";
 import type { DownloadOptions, DownloadResult } from "./download.js";
 import { InvalidArgumentError } from "./errors.js";
+import type { ResultRecord } from "./records.js";
 
 /** Why a file operation is refused on a runtime without a file system, and what to use instead. */
 const NO_FILES = "writes a file, which needs Node.js, Deno or Bun (their entry point of @impactkit/jobs); here, read the result with stream() or records()";
@@ -18,4 +19,9 @@ export async function checkDownloadTarget(_to: unknown, _overwrite: boolean | un
 /** `downloadTempPath` where there are no files: throws, as `downloadJob` rejects. */
 export function downloadTempPath(_to: string, _jobId: string): string {
   throw new InvalidArgumentError(`downloadTempPath() ${NO_FILES}`);
+}
+
+/** `records({ from })` where there are no files: rejects on the first read, as `downloadJob` does. */
+export async function* fileRowsElsewhere(_path: string, _signal?: AbortSignal): AsyncGenerator<ResultRecord> {
+  throw new InvalidArgumentError(`records({ from }) reads a file, which needs Node.js, Deno or Bun (their entry point of @impactkit/jobs); here, read the job's result with records(id)`);
 }

@@ -1,7 +1,8 @@
+import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import type { JobsContext } from "./context.js";
-import { recordsWith, type CsvRows, type ResultRecord } from "./records.js";
+import { recordsWith, rowsOf, type CsvRows, type ResultRecord } from "./records.js";
 import type { ResultOptions } from "./result-stream.js";
 
 /** CSV rows through csv-parse's Node.js stream. */
@@ -21,4 +22,12 @@ export const nodeCsvRows: CsvRows = async function* (first, rest) {
 /** A job's result as rows, in constant memory (`recordsWith`), on Node.js. */
 export function jobRecords(context: JobsContext, id: string, options: ResultOptions = {}): AsyncGenerator<ResultRecord> {
   return recordsWith(nodeCsvRows, context, id, options);
+}
+
+/** The rows of a result saved earlier (`download()`'s file): read from disk, no request. */
+export function fileRecords(path: string, signal?: AbortSignal): AsyncGenerator<ResultRecord> {
+  const chunks = async function* (): AsyncGenerator<Uint8Array> {
+    for await (const chunk of createReadStream(path, { signal }) as AsyncIterable<Buffer>) yield chunk;
+  };
+  return rowsOf(nodeCsvRows, chunks(), path);
 }

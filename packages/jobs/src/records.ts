@@ -24,20 +24,25 @@ async function* jsonRecords(first: Uint8Array, rest: AsyncIterator<Uint8Array>):
 export type CsvRows = (first: Uint8Array, rest: AsyncIterator<Uint8Array>) => AsyncGenerator<ResultRecord>;
 
 /**
- * A job's result as rows, in constant memory: CSV through `csvRows` (the header row names the
+ * A result's rows from its chunks, in constant memory: CSV through `csvRows` (the header row names the
  * fields), JSON through a streaming JSON parser (the elements of the top-level array, or of the array
- * inside the top-level object, such as `{"Records": […]}`). XML results are refused.
+ * inside the top-level object, such as `{"Records": […]}`). XML results are refused; `what` names the
+ * result in that error (`job …`, or a file).
  */
-export async function* recordsWith(csvRows: CsvRows, context: JobsContext, id: string, options: ResultOptions = {}): AsyncGenerator<ResultRecord> {
-  const chunks = resultChunks(context, id, options);
+export async function* rowsOf(csvRows: CsvRows, chunks: AsyncGenerator<Uint8Array>, what: string): AsyncGenerator<ResultRecord> {
   try {
     let first = await chunks.next();
     while (!first.done && first.value.length === 0) first = await chunks.next();
     if (first.done) return;
     const start = new TextDecoder().decode(first.value.subarray(0, 64)).replace(/^\uFEFF/, "").trimStart()[0];
-    if (start === "<") throw new DownloadError(`job ${id} has an XML result; records() reads CSV and JSON results (use stream() for XML)`);
+    if (start === "<") throw new DownloadError(`${what} has an XML result; records() reads CSV and JSON results (use stream() for XML)`);
     yield* start === "{" || start === "[" ? jsonRecords(first.value, chunks) : csvRows(first.value, chunks);
   } finally {
     await chunks.return(undefined);
   }
+}
+
+/** A job's result as rows (`rowsOf`), fetched as `stream()` does. */
+export function recordsWith(csvRows: CsvRows, context: JobsContext, id: string, options: ResultOptions = {}): AsyncGenerator<ResultRecord> {
+  return rowsOf(csvRows, resultChunks(context, id, options), `job ${id}`);
 }

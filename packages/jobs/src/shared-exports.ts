@@ -2,6 +2,7 @@
 export { ApiError, ConnectionError, DownloadError, ExportRefusedError, InvalidArgumentError, JobAbortedError, JobFailedError, JobNotReplayableError, JobsError, JobTimeoutError, ProtocolError, RateLimitError, RateLimitWaitError, RequestTimeoutError, TransportError } from "./errors.js";
 export { exportClicks, exportReport, type JobHandle } from "./export-job.js";
 export { getJob } from "./get-job.js";
+export { columnTypes, type Coercion, type ColumnType } from "./coerce.js";
 export { normaliseJob, type Job, type KnownJobStatus, type KnownJobType } from "./job.js";
 export { jobIdFromQueuedUri, validateJobId, validateReportId } from "./job-id.js";
 export type { JobsPaths, RequireJobsPaths } from "./jobs-paths.js";

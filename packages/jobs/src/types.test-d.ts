@@ -91,3 +91,17 @@ describe("the package's entry point names what its options and errors hand out",
     expectTypeOf<RateLimitWaitError["resetAt"]>().toEqualTypeOf<number>();
   });
 });
+
+describe("records() rows", () => {
+  test("are ResultRecord by default, the caller's Row when asked, from a job or a file; coerce takes only known types", () => {
+    interface Row {
+      ActionId: string;
+      Amount: number;
+    }
+    expectTypeOf(partner.records("d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f")).toEqualTypeOf<AsyncGenerator<Record<string, unknown>>>();
+    expectTypeOf(partner.records<Row>("d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f", { coerce: { Amount: "number" } })).toEqualTypeOf<AsyncGenerator<Row>>();
+    expectTypeOf(partner.records<Row>({ from: "actions.csv", coerce: "auto" })).toEqualTypeOf<AsyncGenerator<Row>>();
+    // @ts-expect-error "int" is not a column type
+    partner.records("d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f", { coerce: { Amount: "int" } });
+  });
+});

@@ -8,7 +8,7 @@ import type { ImpactClient } from "@impactkit/core";
 import { jobsContextOn, type JobsContext, type JobsOptions, type RuntimeFetches } from "./context.js";
 import { jobsOf, type FileOperations, type Jobs } from "./jobs-of.js";
 import type { RequireJobsPaths } from "./jobs-paths.js";
-import { downloadJob } from "./no-file-system.js";
+import { downloadJob, fileRowsElsewhere } from "./no-file-system.js";
 
 /** The runtime's fetch, for storage and every API answer. */
 const WEB_FETCHES: RuntimeFetches = { storageFetch: (input, init) => fetch(input, init), bulkFetch: undefined };
@@ -19,6 +19,7 @@ const WEB_FILES: FileOperations = {
     const { webJobRecords } = await import("./web-records.js");
     yield* webJobRecords(context, id, options);
   },
+  fileRecords: fileRowsElsewhere,
 };
 
 /** `jobsContext` of the Node.js entry point, with the runtime's fetch. */
@@ -32,7 +33,7 @@ export function createJobs<P extends {}>(client: ImpactClient<P> & RequireJobsPa
 }
 
 export type { JobsContext, JobsOptions } from "./context.js";
-export type { ClickParams, Jobs, ReportFilterValue, ReportParams } from "./jobs-of.js";
+export type { ClickParams, Jobs, RecordsFromFile, RecordsOptions, ReportFilterValue, ReportParams } from "./jobs-of.js";
 export { checkDownloadTarget, downloadJob, downloadTempPath } from "./no-file-system.js";
 export type { DownloadOptions, DownloadResult } from "./download.js";
 export { webJobRecords as jobRecords } from "./web-records.js";
