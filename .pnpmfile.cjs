@@ -1,9 +1,9 @@
-// openapi-typescript needs the TypeScript 5 JS API; the workspace compiles with TypeScript 7,
-// whose package no longer exposes it. Give openapi-typescript its own TypeScript 5.9.
+// openapi-typescript and TypeDoc need the TypeScript 5 JS API; the workspace compiles with TypeScript 7,
+// whose package no longer exposes it. Give each its own TypeScript 5.9.
 module.exports = {
   hooks: {
     readPackage(pkg) {
-      if (pkg.name === "openapi-typescript" && pkg.peerDependencies?.typescript) {
+      if ((pkg.name === "openapi-typescript" || pkg.name === "typedoc") && pkg.peerDependencies?.typescript) {
         delete pkg.peerDependencies.typescript;
         pkg.dependencies = { ...pkg.dependencies, typescript: "5.9.3" };
       }
