@@ -6,7 +6,7 @@ import { parse } from "csv-parse/sync";
 import { startSandbox, type Sandbox } from "@impactkit/sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { formatBytes } from "./progress.js";
-import { impactkit, type Run } from "./test-support.js";
+import { impactkit, messages, type Run } from "./test-support.js";
 
 const ACCOUNT = { accountSid: "IRSTDOUT01", authToken: "tok-stdout-Secret-7" };
 let sandbox: Sandbox;
@@ -87,10 +87,12 @@ describe("results on stdout, progress on stderr", () => {
     const before = exports();
     for (const [args, message] of [
       [[...report("5"), "-o", "-", "--json"], /-o - writes to stdout, where --json would go too/],
-      [[...report("5"), "--records", "--json"], /--records writes to stdout, where --json would go too/],
-      [[...report("5"), "--records", "-o", join(dir, "x.csv")], /--records writes rows to stdout and -o writes the result: use one of them/],
-      [[...report("5"), "--records", "parquet"], /--records takes jsonl or csv, got "parquet"/],
-      [["records", "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d", "--format", "xml"], /--format takes jsonl or csv, got "xml"/],
+      [[...report("5"), "--records", "--json"], /--records jsonl writes to stdout, where --json would go too/],
+      [[...report("5"), "--records", "-o", join(dir, "x.csv")], /--records jsonl writes rows to stdout and -o writes the result: use one of them \(or redirect: > rows\.jsonl\)/],
+      [[...report("5"), "--records", "parquet"], /--records parquet writes a file: name it with -o rows\.parquet/],
+      [[...report("5"), "--records", "xlsx"], /--records takes jsonl, csv, parquet, got "xlsx"/],
+      [["records", "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d", "--format", "xml"], /--format takes jsonl, csv, parquet, got "xml"/],
+      [["records", "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d", "--format", "parquet", "-o", import.meta.filename], /exists; pass --overwrite to replace it/],
     ] as const) {
       const run = await cli([...args]);
       expect(run.code, args.join(" ")).toBe(2);
@@ -98,5 +100,41 @@ describe("results on stdout, progress on stderr", () => {
       expect(run.stdout).toBe("");
     }
     expect(exports()).toBe(before);
+  });
+});
+
+describe("rows as Parquet", () => {
+  it("records --format parquet -o writes a file DuckDB reads back: the same rows, every column as the result's text", async () => {
+    const scheduled = await cli([...report("7"), "--wait", "--json"]);
+    const id = JSON.parse(scheduled.stdout).jobId as string;
+    expect((await cli(["jobs", "download", id, "-o", join(dir, "r.csv")])).code).toBe(0);
+    const rows = parse(readFileSync(join(dir, "r.csv")), { columns: true, bom: true }) as Array<Record<string, string>>;
+    const target = join(dir, "rows.parquet");
+    const run = await cli(["records", id, "--format", "parquet", "-o", target, "--json"]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ jobId: id, rows: 50, path: target });
+    expect(readdirSync(dir).sort()).toEqual(["r.csv", "rows.parquet"]);
+    const { DuckDBInstance } = await import("@duckdb/node-api");
+    const connection = await (await DuckDBInstance.create(":memory:")).connect();
+    const read = await connection.runAndReadAll(`SELECT * FROM read_parquet('${target}')`);
+    expect(read.getRowObjects()).toEqual(rows);
+    const columns = await connection.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${target}'))`);
+    expect(columns.getRowObjects()).toEqual(Object.keys(rows[0]!).map((name) => ({ column_name: name, column_type: "VARCHAR" })));
+    connection.closeSync();
+  });
+
+  it("export --records parquet -o schedules, waits and writes it; an interrupted or failed write leaves no file", async () => {
+    const target = join(dir, "export.parquet");
+    const run = await cli([...report("8"), "--records", "parquet", "-o", target]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`Saved 50 rows of job [0-9a-f-]{36} to ${target}\\n$`));
+    expect(readdirSync(dir)).toEqual(["export.parquet"]);
+    // Every transfer of the result is cut short: rows come, then the transfer fails for good.
+    sandbox.control.inject({ route: "storage", fault: { kind: "truncate", fraction: 0.5 }, times: 100 });
+    const failed = await cli([...report("9"), "--records", "parquet", "-o", join(dir, "broken.parquet")]);
+    sandbox.control.clearFaults();
+    expect(failed.code).toBe(1);
+    expect(messages(failed.stderr)).toMatch(/^impactkit: .*(truncated|ended|bytes)/i);
+    expect(readdirSync(dir)).toEqual(["export.parquet"]);
   });
 });

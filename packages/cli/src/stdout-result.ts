@@ -10,16 +10,8 @@ import { terminalJson, terminalLine } from "./terminal-text.js";
 /** `-o -`: the result goes to stdout instead of a file (POSIX Utility Syntax Guidelines, guideline 13). */
 export const STDOUT = "-";
 
-/** How rows are written to stdout. */
-export const RECORD_FORMATS = ["jsonl", "csv"] as const;
-export type RecordFormat = (typeof RECORD_FORMATS)[number];
-
-/** A --records format, checked. */
-export function recordFormat(value: string | true, flag: string): RecordFormat {
-  const format = value === true ? "jsonl" : value.toLowerCase();
-  if (!(RECORD_FORMATS as readonly string[]).includes(format)) throw new UsageError(`${flag} takes ${RECORD_FORMATS.join(" or ")}, got ${JSON.stringify(value)}`);
-  return format as RecordFormat;
-}
+/** The formats `recordsToStdout` writes. */
+export type StdoutRecordFormat = "jsonl" | "csv";
 
 /** stdout can hold one thing: the result's bytes or rows, or the --json document, not both. */
 export function refuseJsonWith(context: CommandContext, what: string): void {
@@ -55,7 +47,7 @@ export async function resultToStdout(jobs: Jobs<{}>, id: string, context: Comman
  * row's fields as the header. On a terminal, what the server sent is cleaned of control characters first.
  * Resolves with the number of rows.
  */
-export async function recordsToStdout(jobs: Jobs<{}>, id: string, context: CommandContext, format: RecordFormat, mode: "redirect" | "stream" = "redirect"): Promise<number> {
+export async function recordsToStdout(jobs: Jobs<{}>, id: string, context: CommandContext, format: StdoutRecordFormat, mode: "redirect" | "stream" = "redirect"): Promise<number> {
   const { stdout } = context.output;
   const onTerminal = Boolean((stdout as NodeJS.WriteStream).isTTY);
   const rows = jobs.records(id, { signal: context.signal, mode });

@@ -7,8 +7,8 @@ import { parseDuration } from "../duration.js";
 import { jobJson } from "../job-view.js";
 import { parseParams } from "../params.js";
 import { formatBytes, waitShowing } from "../progress.js";
-import { UsageError } from "../exit-codes.js";
-import { recordFormat, recordsToStdout, refuseJsonWith, resultToStdout, STDOUT, type RecordFormat } from "../stdout-result.js";
+import { rowsTarget, writeRows, type RowsTarget } from "../rows-output.js";
+import { refuseJsonWith, resultToStdout, STDOUT } from "../stdout-result.js";
 import { checkReportParams } from "./reports.js";
 
 interface ExportOptions {
@@ -28,7 +28,7 @@ function exportOptions(command: Command): Command {
     .option("--format <format>", "result format: CSV, JSON or XML")
     .option("--wait", "wait until the job is COMPLETED")
     .option("-o, --output <file>", "wait, then download the result to this file (- for stdout)")
-    .option("--records [format]", "wait, then write the result's rows to stdout: jsonl (default) or csv")
+    .option("--records [format]", "wait, then write the result's rows: jsonl (default) or csv to stdout, parquet to the -o file")
     .option("--overwrite", "replace the --output file if it exists")
     .option("--timeout <duration>", "give up waiting after this long", "1h")
     .option("--first-check <duration>", "when to check the job first (later checks back off from 1s to 30s)", "6s");
@@ -38,19 +38,15 @@ function settingsOf(options: ExportOptions): { timeoutMs: number; policy: { firs
   return { timeoutMs: parseDuration(options.timeout, "--timeout"), policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
 }
 
-/** Where the result goes: a file (checked), stdout (`-o -`, or rows with --records), or nowhere. */
-type Target = { file: string } | { stdout: "bytes" } | { stdout: "records"; format: RecordFormat } | undefined;
+/** Where the result goes: a file (checked), stdout (`-o -`), rows (--records), or nowhere. */
+type Target = { file: string } | { stdout: "bytes" } | { rows: RowsTarget } | undefined;
 
 /**
  * The target, checked before anything is sent (`checkDownloadTarget`): a missing folder, an existing file,
  * or two places at once is a usage error at once, not after the export was scheduled and waited for.
  */
 async function outputTarget(options: ExportOptions, context: CommandContext): Promise<Target> {
-  if (options.records !== undefined) {
-    if (options.output !== undefined) throw new UsageError("--records writes rows to stdout and -o writes the result: use one of them");
-    refuseJsonWith(context, "--records");
-    return { stdout: "records", format: recordFormat(options.records, "--records") };
-  }
+  if (options.records !== undefined) return { rows: await rowsTarget(options.records, "--records", options.output, options.overwrite, context) };
   if (options.output === STDOUT) {
     refuseJsonWith(context, "-o -");
     return { stdout: "bytes" };
@@ -73,12 +69,14 @@ async function finish(jobs: Jobs<{}>, handle: JobHandle, target: Target, options
     const result = await downloadFile(jobs, handle.id, context, "downloading", { to: target.file, overwrite: options.overwrite ?? false, signal: context.signal });
     summary["download"] = { path: result.path, bytes: result.bytes };
     lines.push(`Saved ${result.path} (${formatBytes(result.bytes)})`);
-  } else if (target?.stdout === "bytes") {
+  } else if (target && "stdout" in target) {
     const bytes = await resultToStdout(jobs, handle.id, context);
     return context.output.notice(`Wrote ${formatBytes(bytes)} of job ${handle.id} to stdout`);
-  } else if (target?.stdout === "records") {
-    const rows = await recordsToStdout(jobs, handle.id, context, target.format);
-    return context.output.notice(`Wrote ${rows} rows of job ${handle.id} to stdout`);
+  } else if (target && "rows" in target) {
+    const { line, data } = await writeRows(jobs, handle.id, context, target.rows);
+    if ("stdout" in target.rows) return context.output.notice(line);
+    summary["records"] = data;
+    lines.push(line);
   }
   context.output.result(lines, summary);
 }

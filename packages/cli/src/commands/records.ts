@@ -1,23 +1,28 @@
 import type { Command } from "commander";
 import { type CommandContext, type GlobalOptions, openJobs } from "../context.js";
 import { parseDuration } from "../duration.js";
-import { recordFormat, recordsToStdout, refuseJsonWith } from "../stdout-result.js";
+import { rowsTarget, writeRows } from "../rows-output.js";
 
-/** `impactkit records <jobId>`: a finished job's rows on stdout. */
+/** `impactkit records <jobId>`: a finished job's rows, on stdout or in a Parquet file. */
 export function recordsCommand(program: Command, globals: () => GlobalOptions, context: CommandContext): void {
   program
     .command("records <jobId>")
-    .description("write the job's rows to stdout as JSON Lines or CSV (waits for the job first), for jq, duckdb or a spreadsheet")
-    .option("--format <format>", "jsonl or csv", "jsonl")
+    .description("write the job's rows as JSON Lines or CSV to stdout, or as Parquet to a file (waits for the job first), for jq, duckdb or a spreadsheet")
+    .option("--format <format>", "jsonl, csv or parquet (with -o)", "jsonl")
+    .option("-o, --output <file>", "the Parquet file to write")
+    .option("--overwrite", "replace the -o file if it exists")
     .option("--stream", "ask for the bytes directly (Mode=Stream) instead of following the signed URL")
     .option("--timeout <duration>", "give up waiting for the job after this long", "1h")
     .option("--first-check <duration>", "when to check an unfinished job first", "6s")
-    .addHelpText("after", "\nExamples:\n  impactkit records $JOB --api partner-v15 | jq -r .Payout\n  impactkit records $JOB --api brand --format csv > rows.csv\n  impactkit records $JOB --api agency-v3 | duckdb -c \"SELECT count(*) FROM read_json_auto('/dev/stdin')\"")
-    .action(async (jobId: string, options: { format: string; stream?: boolean; timeout: string; firstCheck: string }) => {
-      refuseJsonWith(context, "records");
-      const format = recordFormat(options.format, "--format");
+    .addHelpText(
+      "after",
+      "\nExamples:\n  impactkit records $JOB --api partner-v15 | jq -r .Payout\n  impactkit records $JOB --api brand --format csv > rows.csv\n  impactkit records $JOB --api agency-v3 --format parquet -o rows.parquet && duckdb -c \"SELECT count(*) FROM 'rows.parquet'\"",
+    )
+    .action(async (jobId: string, options: { format: string; output?: string; overwrite?: boolean; stream?: boolean; timeout: string; firstCheck: string }) => {
+      const target = await rowsTarget(options.format, "--format", options.output, options.overwrite, context);
       const settings = { timeoutMs: parseDuration(options.timeout, "--timeout"), policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
-      const rows = await recordsToStdout(openJobs(globals(), context, settings), jobId, context, format, options.stream ? "stream" : "redirect");
-      context.output.notice(`Wrote ${rows} rows of job ${jobId} to stdout`);
+      const { line, data } = await writeRows(openJobs(globals(), context, settings), jobId, context, target, options.stream ? "stream" : "redirect");
+      if ("stdout" in target) context.output.notice(line);
+      else context.output.result([line], data);
     });
 }
