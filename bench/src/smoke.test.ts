@@ -5,7 +5,11 @@ import { runAll, SMOKE } from "./run-all.ts";
 
 describe("benchmarks (smoke: tiny sizes, no timing asserted)", () => {
   it("every benchmark runs and reports its table", async () => {
-    const markdown = await runAll(SMOKE);
+    const { markdown, charts } = await runAll(SMOKE);
+    // The charts the Markdown shows, rendered: an SVG each, with the policies and tools they plot.
+    for (const [name, chart] of Object.entries(charts)) expect(markdown).toContain(`(charts/${name})`);
+    expect(charts["poll-policies.svg"]).toMatch(/^<svg[^]*impactkit \(default\)[^]*Google LRO[^]*<\/svg>$/);
+    expect(charts["download-throughput.svg"]).toMatch(/^<svg[^]*curl[^]*<\/svg>$/);
     for (const title of ["1. Poll policy", "2. Download", "3. Scale", "4. Queue", "5. Overhead", "6. Type-check cost", "7. Bundle size"]) expect(markdown).toContain(`## ${title}`);
     expect(markdown).toMatch(/\| impactkit \(default\) \| \d+ \| \d+ \|/);
     expect(markdown).toMatch(/\| 4 MiB \| 4,194,\d{3} \| 302 → storage \|/);
