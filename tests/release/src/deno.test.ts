@@ -1,0 +1,38 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startSandbox, type Sandbox } from "@impactkit/sandbox";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const DENO = join(import.meta.dirname, "..", "node_modules", ".bin", "deno");
+const ACCOUNT = { accountSid: "IRDENO0001", authToken: "tok-deno-Secret-4" };
+let sandbox: Sandbox;
+let dir: string;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ accounts: [ACCOUNT], clock: { timeScale: 1_000 }, job: { queueMs: 0, runMs: 2_000, rows: 60 } });
+  dir = mkdtempSync(join(tmpdir(), "impactkit-deno-"));
+});
+afterAll(async () => {
+  await sandbox.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("@impactkit/jobs on Deno (its `node` condition, through Deno's Node.js compatibility)", () => {
+  it("exports, waits, reads rows and bytes, and downloads to a file, with Deno's permissions narrowed to what that needs", async () => {
+    const target = join(dir, "result.csv");
+    // The API and the storage origin the signed URLs point at (another port): nothing else.
+    const hosts = [sandbox.url, sandbox.storageUrl].map((url) => new URL(url).host).join(",");
+    const args = ["run", "--node-modules-dir=manual", `--allow-net=${hosts}`, "--allow-read", `--allow-write=${dir}`, "--allow-env", join(import.meta.dirname, "deno-program.ts"), sandbox.url, ACCOUNT.accountSid, ACCOUNT.authToken, target];
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
+      execFile(DENO, args, { cwd: join(import.meta.dirname, ".."), encoding: "utf8", env: { PATH: process.env["PATH"] ?? "", HOME: dir, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" } }, (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve({ stdout: out, stderr: err }))),
+    );
+    expect(stderr).toBe("");
+    const outcome = JSON.parse(stdout.trim()) as { id: string; status: string; rows: number; bytes: number; saved: { path: string; bytes: number } };
+    const truth = await sandbox.control.result(outcome.id);
+    expect(outcome).toEqual({ id: outcome.id, status: "COMPLETED", rows: 60, bytes: truth.size, saved: { path: target, bytes: truth.size } });
+    expect(createHash("sha256").update(readFileSync(target)).digest("hex")).toBe(truth.sha256);
+  });
+});
