@@ -168,7 +168,7 @@ describe("exit codes", () => {
   it("2: usage errors, found before any request", async () => {
     sandbox.control.clearRequests();
     const cases: Array<[string[], Record<string, string>, RegExp]> = [
-      [["jobs", "get", "../x"], env(), /<jobId> must be a UUID/],
+      [["jobs", "get", "../x"], env(), /JobId must be a UUID/],
       [["jobs", "list", "--no-such-flag"], env(), /unknown option '--no-such-flag'/],
       [["jobs", "list"], { ...env(), IMPACT_API: "" }, /--api is required/],
       [["jobs", "list", "--api", "partner-v99"], env(), /argument 'partner-v99' is invalid/],

@@ -1,3 +1,4 @@
+import { basicAuthorization } from "@impactkit/core";
 import type { Jobs, Logger } from "@impactkit/jobs";
 import { EXIT, UsageError } from "./exit-codes.js";
 import { APIS, jobsFor } from "./flavors.js";
@@ -55,7 +56,7 @@ export function openJobs(options: GlobalOptions, context: CommandContext, extra:
   const { api, accountSid, authToken, baseUrl } = resolveAccount(options, context.env);
   if (authToken) {
     context.output.addSecret(authToken);
-    if (accountSid) context.output.addSecret(Buffer.from(`${accountSid}:${authToken}`).toString("base64"));
+    if (accountSid) context.output.addSecret(basicAuthorization(accountSid, authToken).slice("Basic ".length));
   }
   if (!api) throw new UsageError(`--api is required (${APIS.join(", ")}), or set IMPACT_API, or use a profile (--profile)`);
   if (!accountSid || !authToken) throw new UsageError("credentials are required: --profile <name> (impactkit profiles list), IMPACT_ACCOUNT_SID and IMPACT_AUTH_TOKEN, or --account-sid and --auth-token");

@@ -10,7 +10,6 @@ const FLAG_NAMES: ReadonlyArray<[RegExp, string]> = [
   [/\baccountSid\b/g, "--account-sid"],
   [/\bauthToken\b/g, "--auth-token"],
   [/\breportId\b/g, "<reportId>"],
-  [/\bJobId must\b/g, "<jobId> must"],
 ];
 
 /** A usage error's message in the CLI's terms: the flags, not the library options behind them (`createdAfter` → `--created-after`). */

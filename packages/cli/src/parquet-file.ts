@@ -1,5 +1,5 @@
-import { link, rename, rm, unlink } from "node:fs/promises";
-import { downloadTempPath, InvalidArgumentError, type Jobs, type ResultRecord } from "@impactkit/jobs";
+import { rm } from "node:fs/promises";
+import { downloadTempPath, InvalidArgumentError, publishFile, type Jobs, type ResultRecord } from "@impactkit/jobs";
 import { fileWriter, parquetWriteRows } from "hyparquet-writer";
 import type { CommandContext } from "./context.js";
 
@@ -13,9 +13,9 @@ function cell(value: unknown): string | null {
  * The job's rows as a Parquet file at `target` (hyparquet-writer, row groups of at most 100,000 rows, so
  * memory stays bounded): one nullable UTF-8 column per field of the first row, in its order — the result's
  * text as it is, for `CAST` in DuckDB or pandas, since a CSV result says nothing about types. Written to a
- * temporary file beside the target (tracked for a forced exit) and moved into place once complete, so
- * that a failure or an interruption leaves no partial file; without `overwrite`, a file that appeared at
- * the target meanwhile is not replaced. Resolves with the number of rows.
+ * temporary file beside the target (tracked for a forced exit) and moved into place once complete
+ * (`publishFile`, as downloads are), so that a failure or an interruption leaves no partial file; without
+ * `overwrite`, a file that appeared at the target meanwhile is not replaced. Resolves with the number of rows.
  */
 export async function recordsToParquet(jobs: Jobs<{}>, id: string, context: CommandContext, target: string, overwrite: boolean, mode: "redirect" | "stream" = "redirect"): Promise<number> {
   const rows = jobs.records(id, { signal: context.signal, mode });
@@ -33,15 +33,10 @@ export async function recordsToParquet(jobs: Jobs<{}>, id: string, context: Comm
   const untrack = context.partials.track(target, id);
   try {
     await parquetWriteRows({ writer: fileWriter(temp), rows: cells(), columns: columns.map((name) => ({ name, type: "STRING" as const, nullable: true })), createdBy: "impactkit" });
-    if (overwrite) await rename(temp, target);
-    else {
-      await link(temp, target);
-      await unlink(temp);
-    }
+    await publishFile(temp, target, overwrite);
     return count;
   } catch (error) {
     await rm(temp, { force: true });
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new InvalidArgumentError(`${target} appeared while the rows were written; pass --overwrite to replace it`);
     throw error;
   } finally {
     untrack();

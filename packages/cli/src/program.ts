@@ -101,8 +101,8 @@ export async function run(argv: readonly string[], io: RunIO): Promise<number> {
     // Exit 2 promises that nothing was scheduled or changed: an argument found wrong after that (a file that appeared meanwhile) is an error.
     const code = found === EXIT.usage && context.requests.effects > 0 ? EXIT.error : found;
     const message = code === EXIT.aborted ? "interrupted" : error instanceof Error ? error.message : String(error);
-    // The library's usage errors name its options; the CLI's own already name flags (and config fields).
-    const shown = code === EXIT.usage && !(error instanceof UsageError) ? inFlagTerms(message) : message;
+    // The library's argument errors name its options, also those found after an export (a file that appeared); the CLI's own already name flags and config fields.
+    const shown = found === EXIT.usage && !(error instanceof UsageError) ? inFlagTerms(message) : message;
     output.error(shown, errorJson(shown, code, error));
     return code;
   }

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { startSandbox, type Sandbox } from "@impactkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, impactkit } from "./test-support.js";
+import { BIN, impactkit, jobBody, sendJson, startFakeApi, type FakeApi } from "./test-support.js";
 
 const ACCOUNT = { accountSid: "IRTTY0001", authToken: "tok-tty-Secret-3" };
 let sandbox: Sandbox;
@@ -16,10 +16,10 @@ afterAll(() => sandbox.close());
  * Runs `impactkit args` in a pseudo-terminal (util-linux `script`, stdin, stdout and stderr all on it) and
  * resolves with what the terminal received, escape sequences and all.
  */
-function onTerminal(args: string[]): Promise<{ code: number; screen: string }> {
+function onTerminal(args: string[], environment: Record<string, string> = env()): Promise<{ code: number; screen: string }> {
   const command = [process.execPath, BIN, ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(" ");
   return new Promise((resolve) => {
-    execFile("script", ["-qefc", command, "/dev/null"], { env: env(), encoding: "utf8" }, (error, stdout) => resolve({ code: error ? Number(error.code) : 0, screen: stdout }));
+    execFile("script", ["-qefc", command, "/dev/null"], { env: environment, encoding: "utf8" }, (error, stdout) => resolve({ code: error ? Number(error.code) : 0, screen: stdout }));
   });
 }
 
@@ -42,5 +42,35 @@ describe("the wait bar on a terminal", () => {
     expect(bars.some((frame) => /^waiting \S+ (QUEUED|RUNNING) /.test(frame) && frames(screen).indexOf(frame) > frames(screen).indexOf(bars[0]!))).toBe(true);
     expect(bars.at(-1)).toMatch(new RegExp(`^waiting ${id} COMPLETED \\[=+\\] 100% \\| 50 records \\| \\d+s \\| ETA 0s$`));
     expect(screen).toContain(`Job ${id} COMPLETED: 50 records`);
+  });
+});
+
+describe("rows on a terminal", () => {
+  const JOB = "5b4a3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d";
+  /** A result whose cells would act on a terminal: a CSI that clears the screen, an OSC that sets its title, a C1 CSI, a bidi override. */
+  const HOSTILE = "ok\u001b[2J\u001b]0;pwned\u0007\u009b31m\u202eevil";
+  let api: FakeApi;
+  beforeAll(async () => {
+    api = await startFakeApi((_request, response, path) => {
+      if (path === `/Jobs/${JOB}`) return sendJson(response, 200, jobBody(JOB, { Status: "COMPLETED", PercentageComplete: "100" }));
+      if (path === `/Jobs/${JOB}/Download`) {
+        response.writeHead(302, { location: "/storage/rows.csv" });
+        return response.end();
+      }
+      if (path === "/storage/rows.csv") {
+        response.writeHead(200, { "content-type": "text/csv" });
+        return response.end(`Id,Note\n1,${HOSTILE}\n`);
+      }
+      sendJson(response, 404, { Message: "Not Found" });
+    });
+  });
+  afterAll(() => api.close());
+
+  it.each([["jsonl"], ["csv"]])("records --format %s cleans the server's control characters before they reach the terminal", async (format) => {
+    const { code, screen } = await onTerminal(["records", JOB, "--format", format], { ...env(), IMPACT_BASE_URL: api.url });
+    expect(code).toBe(0);
+    expect(screen).toContain("ok");
+    expect(screen).toContain("evil");
+    for (const acting of ["\u001b[2J", "\u001b]0;", "\u0007", "\u009b", "\u202e"]) expect(screen, JSON.stringify(acting)).not.toContain(acting);
   });
 });

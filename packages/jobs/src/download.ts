@@ -70,6 +70,15 @@ async function publishWithoutOverwrite(temp: string, path: string): Promise<void
   }
 }
 
+/**
+ * Moves a finished temporary file to `path`: over whatever is there with `overwrite`, else only while nothing
+ * is (`publishWithoutOverwrite`: a file that appeared meanwhile is kept, with an `InvalidArgumentError`).
+ * For any writer of a whole file that must never be seen half-written.
+ */
+export async function publishFile(temp: string, path: string, overwrite: boolean): Promise<void> {
+  await (overwrite ? rename(temp, path) : publishWithoutOverwrite(temp, path));
+}
+
 /** Chunks are written in batches of this many bytes: one system call per 256 KiB rather than per network read. */
 const WRITE_BATCH = 256 << 10;
 /** Writes in flight at once once the disk is slow (see `FileSink`): it keeps busy while the network fills the next batch. */
@@ -179,7 +188,7 @@ export async function downloadJob(context: JobsContext, id: string, options: Dow
     } finally {
       await file.close();
     }
-    await (overwrite ? rename : publishWithoutOverwrite)(temp, path);
+    await publishFile(temp, path, overwrite === true);
     await Promise.all(leftovers.map((file) => rm(file, { force: true })));
     return { path, bytes };
   } catch (error) {

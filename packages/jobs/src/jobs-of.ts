@@ -146,13 +146,10 @@ export function jobsOf<P extends {}>(context: JobsContext, files: FileOperations
     download: (id, downloadOptions) => files.download(context, id, downloadOptions),
     stream: (id, resultOptions) => resultStream(context, id, resultOptions),
     records: ((source: string | RecordsFromFile, recordsOptions: RecordsOptions = {}) => {
-      const options = typeof source === "object" && source !== null ? source : recordsOptions;
-      const coercion = checkCoercion(options.coerce);
-      let rows: AsyncGenerator<ResultRecord>;
-      if (typeof source === "object" && source !== null) {
-        if (typeof source.from !== "string" || source.from === "") throw new InvalidArgumentError("records({ from }) needs the path of a result saved earlier");
-        rows = files.fileRecords(source.from, source.signal);
-      } else rows = files.records(context, source, recordsOptions);
+      const file = typeof source === "object" && source !== null ? source : undefined;
+      const coercion = checkCoercion((file ?? recordsOptions).coerce);
+      if (file && (typeof file.from !== "string" || file.from === "")) throw new InvalidArgumentError("records({ from }) needs the path of a result saved earlier");
+      const rows = file ? files.fileRecords(file.from, file.signal) : files.records(context, source as string, recordsOptions);
       return coercion ? coerced(rows, coercion) : rows;
     }) as Jobs<P>["records"],
     replay: (id, replayOptions) => replayJob(context, id, replayOptions?.signal),

@@ -21,6 +21,11 @@ export function downloadTempPath(_to: string, _jobId: string): string {
   throw new InvalidArgumentError(`downloadTempPath() ${NO_FILES}`);
 }
 
+/** `publishFile` where there are no files: rejects, as `downloadJob` does. */
+export async function publishFile(_temp: string, _path: string, _overwrite: boolean): Promise<void> {
+  throw new InvalidArgumentError(`publishFile() ${NO_FILES}`);
+}
+
 /** `records({ from })` where there are no files: rejects on the first read, as `downloadJob` does. */
 export async function* fileRowsElsewhere(_path: string, _signal?: AbortSignal): AsyncGenerator<ResultRecord> {
   throw new InvalidArgumentError(`records({ from }) reads a file, which needs Node.js, Deno or Bun (their entry point of @impactkit/jobs); here, read the job's result with records(id)`);

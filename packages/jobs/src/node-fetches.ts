@@ -9,8 +9,9 @@ const loadedNodeFetch: typeof fetch = async (input, init) => (await import("./no
 
 /**
  * The fetches of the Node.js entry point: `nodeFetch` (HTTP/1.1 read from the socket into a reused buffer)
- * for storage and for large API answers, for the wire's speed — where the runtime is Node.js itself; Deno
- * and Bun, which load this entry too, keep their own fetch.
+ * for storage and for large API answers, for the wire's speed, wherever `process.versions.node` says Node.js's
+ * modules are there — Deno, which takes this entry too, says so (its test downloads through it); any other
+ * runtime keeps its own fetch.
  */
 export const NODE_FETCHES: RuntimeFetches = {
   storageFetch: (input, init) => (onNode() ? loadedNodeFetch(input, init) : fetch(input, init)),

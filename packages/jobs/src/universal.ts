@@ -34,7 +34,7 @@ export function createJobs<P extends {}>(client: ImpactClient<P> & RequireJobsPa
 
 export type { JobsContext, JobsOptions } from "./context.js";
 export type { ClickParams, Jobs, RecordsFromFile, RecordsOptions, ReportFilterValue, ReportParams } from "./jobs-of.js";
-export { checkDownloadTarget, downloadJob, downloadTempPath } from "./no-file-system.js";
+export { checkDownloadTarget, downloadJob, downloadTempPath, publishFile } from "./no-file-system.js";
 export type { DownloadOptions, DownloadResult } from "./download.js";
 export { webJobRecords as jobRecords } from "./web-records.js";
 export * from "./shared-exports.js";
