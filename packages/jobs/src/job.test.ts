@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isKnownStatus, normaliseJob, type Job } from "./job.js";
+import { DateField, glanceJob, isKnownStatus, normaliseJob, type Job } from "./job.js";
 
 const ID = "d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f";
 const DATE_FIELDS = ["CreatedDate", "StartedDate", "CompletedDate", "AbandonedDate", "CancelledDate", "FailedDate", "LastProgressUpdateDate"] as const;
@@ -238,6 +238,23 @@ describe("normaliseJob properties", () => {
     { requiredKeys: ["Id", "Status"] },
   );
 
+  it("glanceJob reads what normaliseJob reads, and refuses exactly the bodies normaliseJob refuses", () => {
+    const body = fc.oneof(wireJob, fc.record({ Id: fc.oneof(fc.string(), fc.constant(null)), Status: fc.oneof(fc.string(), fc.integer(), fc.constant(null)) }, { requiredKeys: [] }), fc.anything());
+    fc.assert(
+      fc.property(body, (value) => {
+        const glance = glanceJob(value, new DateField(), new DateField());
+        let job: Job | undefined;
+        try {
+          job = normaliseJob(value);
+        } catch {
+          job = undefined;
+        }
+        if (job === undefined) expect(glance).toBeUndefined();
+        else expect(glance).toEqual({ status: job.Status, percent: job.PercentageComplete, records: job.RecordsProcessed, createdAt: job.CreatedDate?.getTime(), startedAt: job.StartedDate?.getTime() });
+      }),
+    );
+  });
+
   it("never throws when Id and Status are non-empty strings, and keeps them", () => {
     fc.assert(
       fc.property(wireJob, (body) => {
@@ -299,5 +316,13 @@ describe("normaliseJob properties", () => {
         expect([true, false, undefined]).toContain(normaliseJob(body).Replayable);
       }),
     );
+  });
+});
+
+describe("DateField", () => {
+  it("gives each value's instant, following a value that changes and back", () => {
+    const field = new DateField();
+    const values = ["2026-12-03T16:43:48+00:00", "2026-12-03T16:43:48+00:00", "", "2026-12-03T17:00:00Z", "not a date", undefined, "2026-12-03T16:43:48+00:00"];
+    expect(values.map((value) => field.ms(value))).toEqual([Date.UTC(2026, 11, 3, 16, 43, 48), Date.UTC(2026, 11, 3, 16, 43, 48), undefined, Date.UTC(2026, 11, 3, 17), undefined, undefined, Date.UTC(2026, 11, 3, 16, 43, 48)]);
   });
 });

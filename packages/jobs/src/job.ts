@@ -61,7 +61,7 @@ function date(value: unknown): Date | undefined {
 }
 
 /** The fields after `Id` and `Status`, in order, each with how its wire value is read. */
-const FIELDS: Readonly<Partial<Record<keyof Job, (value: unknown) => unknown>>> = {
+const FIELD_READS = Object.entries({
   Type: text,
   StatusMessage: text,
   ProgramId: text,
@@ -77,19 +77,68 @@ const FIELDS: Readonly<Partial<Record<keyof Job, (value: unknown) => unknown>>> 
   PercentageComplete: percentage,
   Replayable: flag,
   ResultUri: text,
-};
+} satisfies Partial<Record<keyof Job, (value: unknown) => unknown>>);
 
-const FIELD_READS = Object.entries(FIELDS);
+/** A Job body's `Id` and `Status` (the documented literal when it is one, in any case), or undefined without both. */
+function identity(raw: Record<string, unknown>): { id: string; status: string } | undefined {
+  const id = text(raw["Id"] ?? raw["JobId"]);
+  const wireStatus = text(raw["Status"]);
+  if (id === undefined || wireStatus === undefined) return undefined;
+  const upper = wireStatus.toUpperCase();
+  return { id, status: isKnownStatus(upper) ? upper : wireStatus };
+}
+
+const asRecord = (body: unknown) => (body !== null && typeof body === "object" && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
 
 /** Normalises a Job body of any flavor. Throws when it has no `Id` or `Status`, the two fields waiting needs. */
 export function normaliseJob(body: unknown): Job {
-  const raw = (body !== null && typeof body === "object" && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
-  const id = text(raw["Id"] ?? raw["JobId"]);
-  const wireStatus = text(raw["Status"]);
-  if (id === undefined || wireStatus === undefined) throw new TypeError(`not a Job: ${JSON.stringify(body)?.slice(0, 200)}`);
-  const status = isKnownStatus(wireStatus.toUpperCase()) ? wireStatus.toUpperCase() : wireStatus;
-  const job: Record<string, unknown> = { Id: id, Status: status };
+  const raw = asRecord(body);
+  const known = identity(raw);
+  if (known === undefined) throw new TypeError(`not a Job: ${JSON.stringify(body)?.slice(0, 200)}`);
+  const job: Record<string, unknown> = { Id: known.id, Status: known.status };
   for (const [name, read] of FIELD_READS) job[name] = read(raw[name]);
   job["raw"] = raw;
   return job as unknown as Job;
+}
+
+/** What a wait reads of a Job body at every check, as `normaliseJob` reads it; dates as epoch ms. */
+export interface JobGlance {
+  status: string;
+  percent: number | undefined;
+  records: number | undefined;
+  createdAt: number | undefined;
+  startedAt: number | undefined;
+}
+
+/**
+ * A date field's epoch ms, parsed again only when the field's value changes: a job's CreatedDate and
+ * StartedDate are the same at every check of it.
+ */
+export class DateField {
+  #value: unknown = undefined;
+  #ms: number | undefined = undefined;
+
+  ms(value: unknown): number | undefined {
+    if (value !== this.#value) [this.#value, this.#ms] = [value, date(value)?.getTime()];
+    return this.#ms;
+  }
+}
+
+/**
+ * The fields of a Job body a check reads, without building the Job — a wait over a list reads thousands of
+ * bodies, and builds a Job only for the one it reports — or undefined when the body is not a Job (when
+ * `normaliseJob` throws). The dates are read through the wait's own `DateField`s.
+ */
+export function glanceJob(body: unknown, created: DateField, started: DateField): JobGlance | undefined {
+  const raw = asRecord(body);
+  const known = identity(raw);
+  return (
+    known && {
+      status: known.status,
+      percent: percentage(raw["PercentageComplete"]),
+      records: count(raw["RecordsProcessed"]),
+      createdAt: created.ms(raw["CreatedDate"]),
+      startedAt: started.ms(raw["StartedDate"]),
+    }
+  );
 }

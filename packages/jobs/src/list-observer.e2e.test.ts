@@ -221,7 +221,7 @@ describe("list observation keeps the other guarantees of a single wait", () => {
     const results = await drive(box, Promise.allSettled(ids.map((id) => jobs.wait(id, { timeoutMs: 60_000, onCheckpoint: (token) => tokens.get(id)!.push(token) }))));
     for (const result of results) {
       expect(result.status === "rejected" && result.reason).toBeInstanceOf(JobTimeoutError);
-      expect(((result as PromiseRejectedResult).reason as JobTimeoutError).job).toMatchObject({ Status: "RUNNING" });
+      expect(((result as PromiseRejectedResult).reason as JobTimeoutError).job).toMatchObject({ Status: "RUNNING", CreatedDate: expect.any(Date), PercentageComplete: expect.any(Number) });
     }
     expect(calls(box).filter((call) => call === "get")).toEqual([]);
     for (const id of ids) {

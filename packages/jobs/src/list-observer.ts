@@ -1,4 +1,4 @@
-import { normaliseJob, type Job } from "./job.js";
+import type { Job } from "./job.js";
 import { LIST_PAGE_SIZE } from "./list-jobs.js";
 import type { PollPolicy } from "./poll-policy.js";
 import type { CallContext } from "./transport.js";
@@ -12,12 +12,6 @@ const DOCUMENTED_HOURLY_BUDGET = 1_000;
 const LIST_POLL_SHARE = 0.5;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
-
-/** A job as a list showed it: the entry as received, and once a check read it, as a Job (`null`: not one). */
-interface Listed {
-  entry: unknown;
-  job?: Job | null;
-}
 
 /** How the observer reads jobs: the Jobs list (every page, entries as received) from a day on, and one job. */
 export interface JobReads {
@@ -35,7 +29,7 @@ interface Watched {
   notified?: boolean;
   /** When the last list that showed the job was asked for, and what it said. */
   shownAt?: number;
-  shown?: Listed;
+  shown?: unknown;
 }
 
 /**
@@ -79,20 +73,18 @@ export class ListObserver {
   }
 
   /**
-   * A due check of `jobId`, answered without a request when it can be: from the last list if it was asked for
-   * after `since` (and after the job existed) and shows the job; `"wait"` when it was not — the job is parked
+   * A due check of `jobId`, answered without a request when it can be: the job's entry in the last list (as
+   * received) if that list was asked for after `since` (and after the job existed) and shows it; `"wait"` when it was not — the job is parked
    * and woken when the next list (asked for once the tick allows) answers; `undefined` when the job must be
    * read on its own or the list is not in use (then `observe`).
    */
-  peek(jobId: string, since: number): { job: Job; at: number } | "wait" | undefined {
+  peek(jobId: string, since: number): { entry: unknown; at: number } | "wait" | undefined {
     const id = jobId.toLowerCase();
     const watched = this.#watched.get(id);
     if (!watched || watched.notified || this.#watched.size < 2 || this.#call.timing.now() < this.#brokenUntil) return undefined;
     const at = this.#answeredAt;
     if (at > Math.max(since, watched.createdAt)) {
-      const listed = watched.shownAt === at ? watched.shown : undefined;
-      const job = listed && (listed.job === undefined ? (listed.job = readable(listed.entry)) : listed.job);
-      return job ? { job, at } : undefined;
+      return watched.shownAt === at ? { entry: watched.shown, at } : undefined;
     }
     this.#parked.add(id);
     this.#armTick();
@@ -158,7 +150,7 @@ export class ListObserver {
    * Asks for the list covering the oldest watched job (from the day before it: the API's days are UTC dates),
    * keeping only the entries of jobs watched when it answers (the rest of a long list dies young instead of
    * aging in the heap), each with the job it belongs to — a job unchanged since the list before keeps its
-   * earlier entry and Job, so that waits on slow jobs leave no garbage to age — then wakes the parked jobs.
+   * earlier entry, so that waits on slow jobs leave no garbage to age — then wakes the parked jobs.
    * A failed list is logged, and for a tick every job is read on its own.
    */
   #ask(now: number): void {
@@ -175,8 +167,7 @@ export class ListObserver {
             const watched = this.#watched.get(String((entry as { Id?: unknown } | null)?.Id).toLowerCase());
             if (!watched) continue;
             watched.shownAt = now;
-            const earlier = watched.shown?.entry;
-            if (earlier === undefined || !carryOver(earlier, entry)) watched.shown = { entry };
+            if (watched.shown === undefined || !carryOver(watched.shown, entry)) watched.shown = entry;
           }
           this.#listed = jobs.length;
           this.#answeredAt = now;
@@ -211,13 +202,4 @@ function carryOver(earlier: unknown, entry: unknown): boolean {
   }
   for (const key in before) if (!Object.hasOwn(after, key)) same = false;
   return same;
-}
-
-/** A list entry as a Job, or undefined when it is not one (the job is then read on its own). */
-function readable(entry: unknown): Job | undefined {
-  try {
-    return normaliseJob(entry);
-  } catch {
-    return undefined;
-  }
 }

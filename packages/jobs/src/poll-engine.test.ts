@@ -214,6 +214,37 @@ describe("PollEngine keeps its memory to the waits in flight", () => {
   });
 });
 
+describe("PollEngine reads an observation's value only when it needs it", () => {
+  it("not for a check that changes nothing nor without onProgress; once for the settled wait, for onProgress and for a timeout's last sight", async () => {
+    const timing = new VirtualTiming();
+    const engine = new PollEngine(timing, policy, 4, undefined);
+    const reads: string[] = [];
+    const seen = (phase: Observation<string>["phase"], label: string, progressKey = "same"): Observation<string> => ({
+      phase,
+      status: label,
+      progressKey,
+      get value() {
+        reads.push(label);
+        return label;
+      },
+    });
+    const answering = (answers: Array<Observation<string>>): PollTarget<string> => {
+      let index = 0;
+      return { key: `job-${answers.length}`, check: async () => answers[Math.min(index++, answers.length - 1)]!, failure: (value) => new Error(value) };
+    };
+    const quiet = engine.wait(answering([seen("pending", "a1"), seen("pending", "a2"), seen("succeeded", "a3")]), { timeoutMs: 600_000 });
+    const progress: string[] = [];
+    const told = engine.wait(answering([seen("pending", "b1", "10 %"), seen("pending", "b2", "10 %"), seen("pending", "b3", "20 %"), seen("succeeded", "b4", "20 %")]), { timeoutMs: 600_000, onProgress: (value) => progress.push(value) });
+    const timedOut = engine.wait(answering([seen("pending", "c1"), seen("pending", "c2"), seen("pending", "c3")]), { timeoutMs: 12_000 }).catch((error: unknown) => error);
+    await timing.advance(120_000);
+    await expect(quiet).resolves.toBe("a3");
+    await expect(told).resolves.toBe("b4");
+    expect(progress).toEqual(["b1", "b3"]);
+    expect(((await timedOut) as JobTimeoutError).job).toBe("c3");
+    expect(reads.sort()).toEqual(["a3", "b1", "b3", "b4", "c3"]);
+  });
+});
+
 describe("PollEngine takes answers at hand without a request", () => {
   it("a peeked observation settles the wait with no check; a parked one waits for notify; a throwing onProgress ends only its wait", async () => {
     const timing = new VirtualTiming();

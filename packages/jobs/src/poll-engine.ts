@@ -7,7 +7,12 @@ import type { Timing } from "./timing.js";
 /** What one check of a job says. */
 export interface Observation<T> {
   phase: "pending" | "succeeded" | "failed" | "unknown";
-  value: T;
+  /**
+   * What was seen, as waits report it. Read only when needed — progress to report, the wait settled, a
+   * timeout to explain — so a target may build it on demand (a getter): a check that changes nothing then
+   * leaves nothing behind to age in the heap.
+   */
+  readonly value: T;
   /** The raw status, reported to the logger when the phase is unknown. */
   status: string;
   /** Changes whenever progress worth reporting changes. */
@@ -61,7 +66,8 @@ interface Entry<T> {
   options: EngineWaitOptions<T>;
   attempt: number;
   deadline: number;
-  last?: T;
+  /** The last check's answer: its `value` read only if a timeout needs it. */
+  last?: Observation<T>;
   progressKey?: string;
   /** Undocumented statuses already reported, once one was seen. */
   unknownReported?: Set<string>;
@@ -241,7 +247,7 @@ export class PollEngine {
       const { entry } = top;
       // A check still in flight at the deadline is aborted by `#finish`.
       if (entry.state === "checking" || now >= entry.deadline) {
-        this.#finish(entry, new JobTimeoutError(entry.target.key, entry.options.timeoutMs, entry.last, this.#why()));
+        this.#finish(entry, new JobTimeoutError(entry.target.key, entry.options.timeoutMs, entry.last?.value, this.#why()));
       } else {
         entry.state = "ready";
         this.#ready.push(entry);
@@ -300,14 +306,14 @@ export class PollEngine {
 
   /** What a check found: progress reported, the wait settled, or the next check scheduled by the policy. */
   #take<T>(entry: Entry<T>, observation: Observation<T>): void {
-    const { phase, value, status } = observation;
-    entry.last = value;
+    const { phase, status } = observation;
+    entry.last = observation;
     if (observation.progressKey !== entry.progressKey) {
       entry.progressKey = observation.progressKey;
-      entry.options.onProgress?.(value);
+      entry.options.onProgress?.(observation.value);
     }
-    if (phase === "succeeded") return this.#finish(entry, undefined, value);
-    if (phase === "failed") return this.#finish(entry, entry.target.failure(value));
+    if (phase === "succeeded") return this.#finish(entry, undefined, observation.value);
+    if (phase === "failed") return this.#finish(entry, entry.target.failure(observation.value));
     if (phase === "unknown" && !entry.unknownReported?.has(status)) {
       (entry.unknownReported ??= new Set()).add(status);
       this.#logger?.warn(`Job ${entry.target.key} has an undocumented status ${JSON.stringify(status)}; waiting on with backoff`, { status });

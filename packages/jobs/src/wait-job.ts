@@ -1,8 +1,9 @@
 import type { JobsContext } from "./context.js";
 import { JobFailedError } from "./errors.js";
-import { isKnownStatus, type Job } from "./job.js";
+import { DateField, glanceJob, isKnownStatus, normaliseJob, type Job, type JobGlance } from "./job.js";
 import { validateJobId } from "./job-id.js";
 import type { Checkpoint, Observation, PollTarget } from "./poll-engine.js";
+import type { ProgressHint } from "./poll-policy.js";
 
 export interface WaitOptions {
   signal?: AbortSignal;
@@ -23,31 +24,56 @@ export interface WaitOptions {
   waitThroughError?: boolean;
 }
 
+/**
+ * A check's answer as the engine reads it, from the Job body (a list entry, or a GET's): the Job itself is
+ * built only when asked for (`value`: progress to report, the wait settled, a timeout to explain), so that
+ * the checks of thousands of waits over a list leave next to nothing behind them.
+ */
+class JobObservation implements Observation<Job> {
+  readonly phase: Observation<Job>["phase"];
+  readonly status: string;
+  readonly progressKey: string;
+  readonly progress: ProgressHint | undefined;
+  readonly ageMs: number | undefined;
+  #body: unknown;
+  #job: Job | undefined;
+
+  constructor(glance: JobGlance, body: unknown, job: Job | undefined, now: number, waitThroughError: boolean) {
+    const { status, percent, startedAt, createdAt } = glance;
+    this.phase = status === "COMPLETED" ? "succeeded" : status === "FAILED" || status === "CANCELLED" || (status === "ERROR" && !waitThroughError) ? "failed" : isKnownStatus(status) ? "pending" : "unknown";
+    this.status = status;
+    this.progressKey = `${status} ${percent} ${glance.records}`;
+    this.progress = status === "RUNNING" && percent !== undefined && startedAt !== undefined ? { percent, runningMs: now - startedAt } : undefined;
+    this.ageMs = createdAt === undefined ? undefined : Math.max(0, now - createdAt);
+    this.#body = body;
+    this.#job = job;
+  }
+
+  get value(): Job {
+    return (this.#job ??= normaliseJob(this.#body));
+  }
+}
+
 /** The impact.com Job API as a poll target, observed through the instance's `ListObserver` (one list for many waits). */
 export function jobTarget(context: JobsContext, jobId: string, waitThroughError: boolean): PollTarget<Job> {
   /** When the answer of this wait's last check was asked for: the next must be newer. */
   let seenAt = Number.NEGATIVE_INFINITY;
-  /** What a Job says, as the engine reads it. */
-  const observation = (job: Job): Observation<Job> => {
-    const { Status: status, PercentageComplete: percent, StartedDate: started } = job;
-    const phase =
-      status === "COMPLETED" ? "succeeded" : status === "FAILED" || status === "CANCELLED" || (status === "ERROR" && !waitThroughError) ? "failed" : isKnownStatus(status) ? "pending" : "unknown";
-    const progress = status === "RUNNING" && percent !== undefined && started ? { percent, runningMs: context.call.timing.now() - started.getTime() } : undefined;
-    const ageMs = job.CreatedDate ? Math.max(0, context.call.timing.now() - job.CreatedDate.getTime()) : undefined;
-    return { phase, value: job, status, progressKey: `${status} ${percent} ${job.RecordsProcessed}`, progress, ageMs };
-  };
+  const [created, started] = [new DateField(), new DateField()];
   return {
     key: jobId,
     async check(signal) {
       const { job, at } = await context.observer.observe(jobId, signal);
       seenAt = at;
-      return observation(job);
+      const glance = { status: job.Status, percent: job.PercentageComplete, records: job.RecordsProcessed, createdAt: job.CreatedDate?.getTime(), startedAt: job.StartedDate?.getTime() };
+      return new JobObservation(glance, job.raw, job, context.call.timing.now(), waitThroughError);
     },
     peek() {
       const seen = context.observer.peek(jobId, seenAt);
       if (seen === undefined || seen === "wait") return seen;
+      const glance = glanceJob(seen.entry, created, started);
+      if (glance === undefined) return undefined;
       seenAt = seen.at;
-      return observation(seen.job);
+      return new JobObservation(glance, seen.entry, undefined, context.call.timing.now(), waitThroughError);
     },
     failure: (job) => new JobFailedError(job),
   };
