@@ -74,18 +74,18 @@ export class ListObserver {
 
   /**
    * A due check of `jobId`, answered without a request when it can be: the job's entry in the last list (as
-   * received) if that list was asked for after `since` (and after the job existed) and shows it; `"wait"` when it was not — the job is parked
-   * and woken when the next list (asked for once the tick allows) answers; `undefined` when the job must be
-   * read on its own or the list is not in use (then `observe`).
+   * received) if that list was asked for after `since` (and after the job existed) and shows it — a wait left
+   * alone takes it too; `"wait"` when it was not and other jobs are watched — the job is parked and woken when
+   * the next list (asked for once the tick allows) answers; `undefined` when the job must be read on its own
+   * (then `observe`): a wait alone, a job the list leaves out or a postback woke, a list that fails.
    */
   peek(jobId: string, since: number): { entry: unknown; at: number } | "wait" | undefined {
     const id = jobId.toLowerCase();
     const watched = this.#watched.get(id);
-    if (!watched || watched.notified || this.#watched.size < 2 || this.#call.timing.now() < this.#brokenUntil) return undefined;
+    if (!watched || watched.notified || this.#call.timing.now() < this.#brokenUntil) return undefined;
     const at = this.#answeredAt;
-    if (at > Math.max(since, watched.createdAt)) {
-      return watched.shownAt === at ? { entry: watched.shown, at } : undefined;
-    }
+    if (at > Math.max(since, watched.createdAt)) return watched.shownAt === at ? { entry: watched.shown, at } : undefined;
+    if (this.#watched.size < 2) return undefined;
     this.#parked.add(id);
     this.#armTick();
     return "wait";

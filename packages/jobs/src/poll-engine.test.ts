@@ -135,6 +135,35 @@ describe("PollEngine", () => {
     await expect(engine.wait(scripted(new VirtualTiming(), ["pending"]).target, { timeoutMs: 1_000, signal: AbortSignal.abort() })).rejects.toBeInstanceOf(JobAbortedError);
   });
 
+  it("tells each target once that its wait ended, however it ended, before the wait settles; two waits of one job are two", async () => {
+    const timing = new VirtualTiming();
+    const engine = new PollEngine(timing, policy, 4, undefined);
+    const ended: string[] = [];
+    const target = (key: string, phases: string[], latencyMs = 0): PollTarget<string> => ({ ...scripted(timing, phases, latencyMs).target, key, ended: () => ended.push(key) });
+    const settledWith: Array<[string, string[]]> = [];
+    const watch = (key: string, promise: Promise<unknown>) => promise.then(
+      () => settledWith.push([key, [...ended]]),
+      () => settledWith.push([key, [...ended]]),
+    );
+    const aborting = new AbortController();
+    const waits = [
+      watch("succeeds", engine.wait(target("succeeds", ["pending", "succeeded"]), { timeoutMs: 600_000 })),
+      watch("fails", engine.wait(target("fails", ["failed"]), { timeoutMs: 600_000 })),
+      watch("times out", engine.wait(target("times out", ["pending"]), { timeoutMs: 10_000 })),
+      watch("aborted before", engine.wait(target("aborted before", ["pending"]), { timeoutMs: 600_000, signal: AbortSignal.abort() })),
+      watch("aborted while checking", engine.wait(target("aborted while checking", ["pending"], 5_000), { timeoutMs: 600_000, signal: aborting.signal })),
+      watch("twice", engine.wait(target("twice", ["pending", "succeeded"]), { timeoutMs: 600_000 })),
+      watch("twice", engine.wait(target("twice", ["succeeded"]), { timeoutMs: 600_000 })),
+    ];
+    await timing.advance(6_000);
+    aborting.abort(new Error("user"));
+    await timing.advance(600_000);
+    await Promise.all(waits);
+    expect(ended.sort()).toEqual(["aborted before", "aborted while checking", "fails", "succeeds", "times out", "twice", "twice"]);
+    for (const [key, endedBefore] of settledWith) expect(endedBefore).toContain(key);
+    expect(engine.size).toBe(0);
+  });
+
   it("checks at once on notify instead of sleeping out the backoff", async () => {
     const timing = new VirtualTiming();
     const engine = new PollEngine(timing, policy, 4, undefined);

@@ -34,6 +34,8 @@ export interface PollTarget<T> {
    */
   peek?(): Observation<T> | "wait" | undefined;
   failure(value: T): Error;
+  /** Told once when its wait ends, however it ends (before the wait's promise settles). */
+  ended?(): void;
 }
 
 /** Where a wait stands: enough to resume it in another process. */
@@ -112,7 +114,8 @@ export class PollEngine {
   /** Entries due, in order; `#readyHead` is the first not yet taken (an index, not `shift()`: thousands come due at once). */
   readonly #ready: Entry<any>[] = [];
   #readyHead = 0;
-  readonly #byKey = new Map<string, Set<Entry<any>>>();
+  /** Waits by key: the one wait, or a set once a job has several (the common case costs no set). */
+  readonly #byKey = new Map<string, Entry<any> | Set<Entry<any>>>();
   /** One listener per caller's signal, whatever the number of waits sharing it (a batch's one deadline). */
   readonly #aborts = new Map<AbortSignal, { waits: Set<() => void>; fire: () => void }>();
   #inFlight = 0;
@@ -163,9 +166,10 @@ export class PollEngine {
         entry.release = this.#listen(signal, onAbort);
       }
       this.#waits += 1;
-      let keyed = this.#byKey.get(target.key);
-      if (!keyed) this.#byKey.set(target.key, (keyed = new Set()));
-      keyed.add(entry);
+      const keyed = this.#byKey.get(target.key);
+      if (keyed === undefined) this.#byKey.set(target.key, entry);
+      else if (keyed instanceof Set) keyed.add(entry);
+      else this.#byKey.set(target.key, new Set([keyed, entry]));
       const first = resume ? resume.nextAt : now + Math.max(0, pollDelay(this.#policy, entry.attempt, () => this.#timing.random()) - (options.ageMs ?? 0));
       this.#schedule(entry, Math.min(first, entry.deadline - FINAL_CHECK_LEAD_MS));
     });
@@ -196,14 +200,15 @@ export class PollEngine {
 
   /** Checks the jobs waited for under `key` now instead of at their next backoff (a completion postback). */
   notify(key: string): number {
-    const entries = this.#byKey.get(key);
-    if (!entries) return 0;
+    const keyed = this.#byKey.get(key);
+    if (keyed === undefined) return 0;
+    const entries = keyed instanceof Set ? keyed : [keyed];
     const now = this.#timing.now();
     for (const entry of entries) {
       if (entry.state === "waiting") this.#schedule(entry, now);
       else if (entry.state === "checking") entry.recheck = true;
     }
-    return entries.size;
+    return keyed instanceof Set ? keyed.size : 1;
   }
 
   /**
@@ -338,9 +343,11 @@ export class PollEngine {
     entry.scheduled = undefined;
     entry.controller?.abort(error ?? new Error("finished"));
     entry.release?.();
-    const keyed = this.#byKey.get(entry.target.key);
-    if (keyed?.delete(entry)) this.#waits -= 1;
-    if (keyed?.size === 0) this.#byKey.delete(entry.target.key);
+    entry.target.ended?.();
+    const { key } = entry.target;
+    const keyed = this.#byKey.get(key);
+    if (keyed === entry || (keyed instanceof Set && keyed.delete(entry))) this.#waits -= 1;
+    if (keyed === entry || (keyed instanceof Set && keyed.size === 0)) this.#byKey.delete(key);
     if (error === undefined) entry.resolve(value as T);
     else entry.reject(error);
     this.#arm();

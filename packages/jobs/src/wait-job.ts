@@ -54,29 +54,54 @@ class JobObservation implements Observation<Job> {
   }
 }
 
-/** The impact.com Job API as a poll target, observed through the instance's `ListObserver` (one list for many waits). */
-export function jobTarget(context: JobsContext, jobId: string, waitThroughError: boolean): PollTarget<Job> {
+/**
+ * The impact.com Job API as a poll target, observed through the instance's `ListObserver` (one list for
+ * many waits); it closes its watch on the job when its wait ends. A class, so that ten thousand waits share
+ * its methods instead of holding closures each.
+ */
+class JobTarget implements PollTarget<Job> {
+  readonly key: string;
+  readonly #context: JobsContext;
+  readonly #waitThroughError: boolean;
   /** When the answer of this wait's last check was asked for: the next must be newer. */
-  let seenAt = Number.NEGATIVE_INFINITY;
-  const [created, started] = [new DateField(), new DateField()];
-  return {
-    key: jobId,
-    async check(signal) {
-      const { job, at } = await context.observer.observe(jobId, signal);
-      seenAt = at;
-      const glance = { status: job.Status, percent: job.PercentageComplete, records: job.RecordsProcessed, createdAt: job.CreatedDate?.getTime(), startedAt: job.StartedDate?.getTime() };
-      return new JobObservation(glance, job.raw, job, context.call.timing.now(), waitThroughError);
-    },
-    peek() {
-      const seen = context.observer.peek(jobId, seenAt);
-      if (seen === undefined || seen === "wait") return seen;
-      const glance = glanceJob(seen.entry, created, started);
-      if (glance === undefined) return undefined;
-      seenAt = seen.at;
-      return new JobObservation(glance, seen.entry, undefined, context.call.timing.now(), waitThroughError);
-    },
-    failure: (job) => new JobFailedError(job),
-  };
+  #seenAt = Number.NEGATIVE_INFINITY;
+  readonly #created = new DateField();
+  readonly #started = new DateField();
+
+  constructor(context: JobsContext, jobId: string, waitThroughError: boolean) {
+    this.key = jobId;
+    this.#context = context;
+    this.#waitThroughError = waitThroughError;
+  }
+
+  async check(signal: AbortSignal): Promise<Observation<Job>> {
+    const { job, at } = await this.#context.observer.observe(this.key, signal);
+    this.#seenAt = at;
+    // A Job's raw body always glances (`glanceJob` refuses exactly what `normaliseJob` refuses).
+    return this.#observation(job.raw, job)!;
+  }
+
+  peek(): Observation<Job> | "wait" | undefined {
+    const seen = this.#context.observer.peek(this.key, this.#seenAt);
+    if (seen === undefined || seen === "wait") return seen;
+    const observation = this.#observation(seen.entry);
+    if (observation) this.#seenAt = seen.at;
+    return observation;
+  }
+
+  /** What `body` says, or undefined when it is not a Job (`job`: the Job it was already read as). */
+  #observation(body: unknown, job?: Job): JobObservation | undefined {
+    const glance = glanceJob(body, this.#created, this.#started);
+    return glance && new JobObservation(glance, body, job, this.#context.call.timing.now(), this.#waitThroughError);
+  }
+
+  failure(job: Job): Error {
+    return new JobFailedError(job);
+  }
+
+  ended(): void {
+    this.#context.observer.close(this.key);
+  }
 }
 
 /**
@@ -96,9 +121,7 @@ export function waitForJob(context: JobsContext, id: string, options: WaitOption
   hand?.(last);
   const ageMs = context.ages.ageMs(jobId, now);
   context.observer.open(jobId, Number.isFinite(ageMs) ? now - ageMs : now);
-  const waiting = context.engine.wait(jobTarget(context, jobId, options.waitThroughError ?? context.waitThroughError), { ...options, timeoutMs, onCheckpoint: hand, resume, ageMs });
-  const closed = () => context.observer.close(jobId);
-  waiting.then(closed, closed);
+  const waiting = context.engine.wait(new JobTarget(context, jobId, options.waitThroughError ?? context.waitThroughError), { ...options, timeoutMs, onCheckpoint: hand, resume, ageMs });
   if (!hand) return waiting;
   const finished = () => hand({ attempt: last.attempt + 1, nextAt: context.call.timing.now(), deadline: last.deadline });
   return waiting.then(
