@@ -1,5 +1,5 @@
 import { JobAbortedError, JobTimeoutError } from "./errors.js";
-import { MinHeap } from "./min-heap.js";
+import { MinHeap, type HeapItem } from "./min-heap.js";
 import { pollDelay, type PollPolicy, type ProgressHint } from "./poll-policy.js";
 import type { Logger } from "./transport.js";
 import type { Timing } from "./timing.js";
@@ -63,7 +63,7 @@ export interface EngineWaitOptions<T> {
   ageMs?: number;
 }
 
-interface Entry<T> {
+interface Entry<T> extends HeapItem {
   target: PollTarget<T>;
   options: EngineWaitOptions<T>;
   attempt: number;
@@ -75,8 +75,6 @@ interface Entry<T> {
   unknownReported?: Set<string>;
   /** Unset until the entry is first scheduled. */
   state?: "waiting" | "ready" | "checking" | "done";
-  /** Its current heap item: rescheduling replaces it and finishing clears it, so that stale items are skipped. */
-  scheduled?: Scheduled;
   recheck?: boolean;
   /** Aborted when the wait ends: stops the check in flight. Made with the first check that needs a request. */
   controller?: AbortController;
@@ -86,12 +84,7 @@ interface Entry<T> {
   reject: (error: unknown) => void;
 }
 
-interface Scheduled {
-  at: number;
-  entry: Entry<any>;
-}
-
-/** Below this many heap items, stale ones are left to be skipped; above it they are swept once they are the majority. */
+/** Taken entries of the ready queue are dropped once there are more than this many (or all are taken). */
 const COMPACT_AT = 1_024;
 
 /** Due checks taken per timer: thousands due at once are taken in slices, the event loop turning in between. */
@@ -110,7 +103,8 @@ export class PollEngine {
   readonly #concurrency: number;
   readonly #logger: Logger | undefined;
   readonly #why: () => string | undefined;
-  readonly #heap = new MinHeap<Scheduled>();
+  /** The waits scheduled (waiting for their check, or for the deadline of the check in flight). */
+  readonly #heap = new MinHeap<Entry<any>>();
   /** Entries due, in order; `#readyHead` is the first not yet taken (an index, not `shift()`: thousands come due at once). */
   readonly #ready: Entry<any>[] = [];
   #readyHead = 0;
@@ -138,7 +132,7 @@ export class PollEngine {
     return this.#policy;
   }
 
-  /** Items in the schedule, stale ones included: at most about twice the waits, whatever the number of checks. */
+  /** Waits in the schedule: never more than the waits, whatever the number of checks. */
   get heapSize(): number {
     return this.#heap.size;
   }
@@ -157,6 +151,8 @@ export class PollEngine {
         options,
         attempt: resume?.attempt ?? 1,
         deadline: resume?.deadline ?? now + options.timeoutMs,
+        at: 0,
+        heapIndex: -1,
         resolve,
         reject,
       };
@@ -211,29 +207,15 @@ export class PollEngine {
     return keyed instanceof Set ? keyed.size : 1;
   }
 
-  /**
-   * Puts the entry in `state` with a heap item due `at`: its next check, or the deadline of the check in
-   * flight. The item it replaces stays in the heap, skipped when it comes up; once such stale items
-   * outnumber the live ones (a deadline item per check, far in the future), the heap keeps only live ones,
-   * so that neither it nor the finished waits its items point to grow with the number of checks.
-   */
+  /** Puts the entry in `state`, scheduled `at`: its next check, or the deadline of the check in flight. */
   #schedule(entry: Entry<any>, at: number, state: "waiting" | "checking" = "waiting"): void {
     entry.state = state;
-    entry.scheduled = { at, entry };
-    this.#heap.push(entry.scheduled);
-    if (this.#heap.size > COMPACT_AT && this.#heap.size > 2 * this.#waits) this.#heap.retain((item) => item.entry.scheduled === item);
+    this.#heap.set(entry, at);
     this.#arm();
   }
 
-  /** The earliest heap item still current (its entry's `scheduled`); drops stale ones. */
-  #peek(): Scheduled | undefined {
-    let top;
-    while ((top = this.#heap.peek()) && top.entry.scheduled !== top) this.#heap.pop();
-    return top;
-  }
-
   #arm(): void {
-    const top = this.#peek();
+    const top = this.#heap.peek();
     if (this.#timer?.at === top?.at) return;
     this.#timer?.cancel();
     this.#timer = top && { at: top.at, cancel: this.#timing.setTimer(() => this.#fire(), top.at - this.#timing.now()) };
@@ -247,9 +229,8 @@ export class PollEngine {
     this.#timer = undefined;
     const now = this.#timing.now();
     let taken = 0;
-    for (let top = this.#peek(); top && top.at <= now && taken < FIRE_SLICE; top = this.#peek(), taken += 1) {
+    for (let entry = this.#heap.peek(); entry && entry.at <= now && taken < FIRE_SLICE; entry = this.#heap.peek(), taken += 1) {
       this.#heap.pop();
-      const { entry } = top;
       // A check still in flight at the deadline is aborted by `#finish`.
       if (entry.state === "checking" || now >= entry.deadline) {
         this.#finish(entry, new JobTimeoutError(entry.target.key, entry.options.timeoutMs, entry.last?.value, this.#why()));
@@ -340,7 +321,7 @@ export class PollEngine {
   #finish<T>(entry: Entry<T>, error: unknown, value?: T): void {
     if (entry.state === "done") return;
     entry.state = "done";
-    entry.scheduled = undefined;
+    this.#heap.delete(entry);
     entry.controller?.abort(error ?? new Error("finished"));
     entry.release?.();
     entry.target.ended?.();
