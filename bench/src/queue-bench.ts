@@ -7,7 +7,7 @@ import { createExportQueue } from "@impactkit/queue";
 import type { Redis } from "ioredis";
 import { startRedis } from "@impactkit/queue/testing";
 import { sandboxProcess } from "./processes.ts";
-import { scaleAccount } from "./scale-bench.ts";
+import { scaleAccount } from "./scale-accounts.ts";
 import { table } from "./stats.ts";
 
 const HERE = import.meta.dirname;

@@ -1,6 +1,6 @@
 import { createClient } from "@impactkit/partner-v15";
 import { createExportWorker } from "@impactkit/queue";
-import { scaleAccount } from "./scale-bench.ts";
+import { scaleAccount } from "./scale-accounts.ts";
 
 /**
  * One worker process of the queue benchmark: `node queue-worker-child.ts <redisUrl> <sandboxUrl> <accounts>`.

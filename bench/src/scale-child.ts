@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { getHeapSpaceStatistics } from "node:v8";
 import { createJobs, type JobsOptions, type Timing } from "@impactkit/jobs";
 import { createClient } from "@impactkit/partner-v15";
-import { scaleAccount } from "./scale-bench.ts";
+import { scaleAccount } from "./scale-accounts.ts";
 
 /**
  * Exports and waits for `perAccount` jobs on each of `accounts` accounts in this process, against a sandbox
@@ -10,7 +11,8 @@ import { scaleAccount } from "./scale-bench.ts";
  * per account (so one rate budget and one Jobs list for its waits); `per-job:<ms>` — the anchors' way: every
  * job polled on its own every `<ms>` (fixed interval), each wait an instance of its own. With `idsFile`
  * (a JSON array per account), the jobs were exported elsewhere and this process only waits.
- * Prints one JSON line: requests by kind, 429s, event-loop delay p99 and peak RSS.
+ * Prints one JSON line: requests by kind, 429s, event-loop delay p99, peak RSS and the size V8 gave its
+ * young generation (both semi-spaces; it grows with what survives, up to a maximum V8 derives from the machine).
  */
 const [baseUrl, accountsArg, perAccountArg, scaleArg, sandboxNowArg, realNowArg, observe, idsFile] = process.argv.slice(2) as [string, string, string, string, string, string, string, string | undefined];
 const [accounts, perAccount, scale, sandboxNow, realNow] = [accountsArg, perAccountArg, scaleArg, sandboxNowArg, realNowArg].map(Number) as [number, number, number, number, number];
@@ -71,5 +73,6 @@ console.log(
     elapsedSandboxMs,
     eventLoopDelayP99Ms: delay.percentile(99) / 1e6,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    youngGenerationBytes: getHeapSpaceStatistics().find((space) => space.space_name === "new_space")?.space_size ?? 0,
   }),
 );

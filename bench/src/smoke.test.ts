@@ -16,6 +16,9 @@ describe("benchmarks (smoke: tiny sizes, no timing asserted)", () => {
     expect(markdown).toMatch(/\| 4 MiB \| 4,194,\d{3} \| Mode=Stream \|/);
     expect(markdown).toMatch(/\| 4 MiB \| 89,241 \| [\d,]+ \| [\d,]+ \|/);
     expect(markdown).toMatch(/\| 200 \| 200 \|/);
+    // (b) with V8's defaults and with the young generation capped as Node.js 20 has it: each row says which, and how large V8 let it grow.
+    expect(markdown).toMatch(/\| \(b\) [^|]+ \| 10× \| defaults \| 100 \| 200 \| 200 \|/);
+    expect(markdown).toMatch(/\| \(b\) [^|]+ \| 10× \| `--max-semi-space-size=16` \| 100 \| 200 \| 200 \|(?: [^|]+ \|){4} \d+ MB \| (?:[1-9]|[1-3]\d) MB \|/);
     expect(markdown.match(/\| [124] \| 10 \| [\d.]+ s \| \d+ \| [\d.]+× \| \d+ \|/g)).toHaveLength(3);
     expect(markdown).toMatch(/\| all three flavors \+ jobs \| [\d.]+ s \| [\d,]+ \|/);
     const budget = (JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "packages", "jobs", ".size-limit.json"), "utf8")) as Array<{ limit?: string }>)[0]!.limit!;
