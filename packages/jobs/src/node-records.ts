@@ -1,6 +1,5 @@
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
-import { parse } from "csv-parse";
 import type { JobsContext } from "./context.js";
 import { recordsWith, rowsOf, type CsvRows, type ResultRecord } from "./records.js";
 import type { ResultOptions } from "./result-stream.js";
@@ -13,6 +12,7 @@ export const nodeCsvRows: CsvRows = async function* (first, rest) {
       for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
     })(),
   );
+  const { parse } = await import("csv-parse");
   const parser = parse({ columns: true, bom: true, skip_empty_lines: true });
   // `pipe` does not forward a source's error: without this, an abort or a failed transfer would hang the reader.
   source.once("error", (error) => parser.destroy(error));

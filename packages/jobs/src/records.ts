@@ -1,4 +1,3 @@
-import { JSONParser } from "@streamparser/json";
 import type { JobsContext } from "./context.js";
 import { DownloadError } from "./errors.js";
 import { resultChunks, type ResultOptions } from "./result-stream.js";
@@ -7,6 +6,7 @@ export type ResultRecord = Record<string, unknown>;
 
 async function* jsonRecords(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<ResultRecord> {
   const opening = new TextDecoder().decode(first.subarray(0, 64)).trimStart()[0];
+  const { JSONParser } = await import("@streamparser/json");
   const parser = new JSONParser({ paths: [opening === "[" ? "$.*" : "$.*.*"], keepStack: false });
   const found: ResultRecord[] = [];
   parser.onValue = ({ value }) => void found.push(value as ResultRecord);
