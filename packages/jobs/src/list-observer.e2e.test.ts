@@ -212,6 +212,21 @@ describe("list observation keeps the other guarantees of a single wait", () => {
     expect(warnings.some((message) => /^GET \/Jobs failed .*; checking each job on its own for a while$/.test(message))).toBe(true);
   });
 
+  it("a Job handed out from a list stays as it was when later lists show its job changed", async () => {
+    const box = await start({ job: { queueMs: 0, runMs: 120_000, rows: 50 } });
+    const jobs = jobsOf(box, "partner");
+    const ids = [(await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-01-01", END_DATE: "2026-01-01" })).id, (await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-01-02", END_DATE: "2026-01-02" })).id];
+    box.control.clearRequests();
+    const seen: Job[] = [];
+    const snapshots: string[] = [];
+    const done = await drive(box, Promise.all(ids.map((id, index) => jobs.wait(id, index === 0 ? { onProgress: (job) => (seen.push(job), snapshots.push(JSON.stringify(job))) } : {}))));
+    expect(done.map((job) => job.Status)).toEqual(["COMPLETED", "COMPLETED"]);
+    expect(calls(box).filter((call) => call === "get")).toEqual([]);
+    expect(new Set(seen.map((job) => job.PercentageComplete)).size).toBeGreaterThan(2);
+    expect(seen.map((job) => JSON.stringify(job))).toEqual(snapshots);
+    for (const job of seen) expect(job.raw["PercentageComplete"]).toBe(String(job.PercentageComplete));
+  });
+
   it("hands resume tokens from list checks and keeps each wait's deadline, with the last job the list showed", async () => {
     const box = await start({ job: { queueMs: 0, runMs: 86_400_000, rows: 1 } });
     const jobs = jobsOf(box, "partner");

@@ -73,11 +73,12 @@ export class ListObserver {
   }
 
   /**
-   * A due check of `jobId`, answered without a request when it can be: the job's entry in the last list (as
-   * received) if that list was asked for after `since` (and after the job existed) and shows it — a wait left
-   * alone takes it too; `"wait"` when it was not and other jobs are watched — the job is parked and woken when
-   * the next list (asked for once the tick allows) answers; `undefined` when the job must be read on its own
-   * (then `observe`): a wait alone, a job the list leaves out or a postback woke, a list that fails.
+   * A due check of `jobId`, answered without a request when it can be: the job's entry in the last list (the
+   * observer's own object, which later lists update in place) if that list was asked for after `since` (and
+   * after the job existed) and shows it — a wait left alone takes it too; `"wait"` when it was not and other
+   * jobs are watched — the job is parked and woken when the next list (asked for once the tick allows)
+   * answers; `undefined` when the job must be read on its own (then `observe`): a wait alone, a job the list
+   * leaves out or a postback woke, a list that fails.
    */
   peek(jobId: string, since: number): { entry: unknown; at: number } | "wait" | undefined {
     const id = jobId.toLowerCase();
@@ -149,8 +150,7 @@ export class ListObserver {
   /**
    * Asks for the list covering the oldest watched job (from the day before it: the API's days are UTC dates),
    * keeping only the entries of jobs watched when it answers (the rest of a long list dies young instead of
-   * aging in the heap), each with the job it belongs to — a job unchanged since the list before keeps its
-   * earlier entry, so that waits on slow jobs leave no garbage to age — then wakes the parked jobs.
+   * aging in the heap), each in the one entry kept for its job (`update`), then wakes the parked jobs.
    * A failed list is logged, and for a tick every job is read on its own.
    */
   #ask(now: number): void {
@@ -167,7 +167,8 @@ export class ListObserver {
             const watched = this.#watched.get(String((entry as { Id?: unknown } | null)?.Id).toLowerCase());
             if (!watched) continue;
             watched.shownAt = now;
-            if (watched.shown === undefined || !carryOver(watched.shown, entry)) watched.shown = entry;
+            if (!isRecord(watched.shown) || !isRecord(entry)) watched.shown = entry;
+            else update(watched.shown, entry);
           }
           this.#listed = jobs.length;
           this.#answeredAt = now;
@@ -186,20 +187,15 @@ export class ListObserver {
   }
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
 /**
- * Whether `entry` says what `earlier` said (the same fields with the same values; a nested value only when it
- * is the same one). When it does not, its fields that did not change take `earlier`'s values, so that what a
- * wait keeps of a changed entry is mostly what it kept already and the new copies die young.
+ * Makes `kept` say what `entry` says, in place: only the fields that changed take `entry`'s values (a
+ * field it no longer has is removed), so that a wait keeps one entry for its job however many lists show
+ * it, and each list's copy dies young. The entries kept are the observer's own: a Job made from one gets a
+ * copy (`JobTarget`), so that no Job handed out changes afterwards.
  */
-function carryOver(earlier: unknown, entry: unknown): boolean {
-  if (earlier === entry) return true;
-  if (typeof earlier !== "object" || typeof entry !== "object" || earlier === null || entry === null) return false;
-  const [before, after] = [earlier as Record<string, unknown>, entry as Record<string, unknown>];
-  let same = true;
-  for (const key in after) {
-    if (!Object.hasOwn(before, key) || before[key] !== after[key]) same = false;
-    else after[key] = before[key];
-  }
-  for (const key in before) if (!Object.hasOwn(after, key)) same = false;
-  return same;
+function update(kept: Record<string, unknown>, entry: Record<string, unknown>): void {
+  for (const key in entry) if (kept[key] !== entry[key] || !Object.hasOwn(kept, key)) kept[key] = entry[key];
+  for (const key in kept) if (!Object.hasOwn(entry, key)) delete kept[key];
 }

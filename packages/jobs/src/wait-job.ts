@@ -27,7 +27,8 @@ export interface WaitOptions {
 /**
  * A check's answer as the engine reads it, from the Job body (a list entry, or a GET's): the Job itself is
  * built only when asked for (`value`: progress to report, the wait settled, a timeout to explain), so that
- * the checks of thousands of waits over a list leave next to nothing behind them.
+ * the checks of thousands of waits over a list leave next to nothing behind them. A list entry is the
+ * observer's own object, updated in place by later lists: the Job is made from a copy of it.
  */
 class JobObservation implements Observation<Job> {
   readonly phase: Observation<Job>["phase"];
@@ -50,7 +51,7 @@ class JobObservation implements Observation<Job> {
   }
 
   get value(): Job {
-    return (this.#job ??= normaliseJob(this.#body));
+    return (this.#job ??= normaliseJob({ ...(this.#body as object) }));
   }
 }
 
