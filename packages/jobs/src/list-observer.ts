@@ -192,8 +192,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 /**
  * Makes `kept` say what `entry` says, in place: only the fields that changed take `entry`'s values (a
  * field it no longer has is removed), so that a wait keeps one entry for its job however many lists show
- * it, and each list's copy dies young. The entries kept are the observer's own: a Job made from one gets a
- * copy (`JobTarget`), so that no Job handed out changes afterwards.
+ * it, and each list's copy dies young. The entries kept are the observer's own: a Job made from one is made
+ * from a copy (`JobObservation` in wait-job.ts), so that no Job handed out changes afterwards.
  */
 function update(kept: Record<string, unknown>, entry: Record<string, unknown>): void {
   for (const key in entry) if (kept[key] !== entry[key] || !Object.hasOwn(kept, key)) kept[key] = entry[key];
