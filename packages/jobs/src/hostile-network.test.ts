@@ -241,6 +241,38 @@ describe.each([
       expect(storage.seen[1]!.headers.range).toBe("bytes=4096-");
     });
 
+    it("a resumed body that stalls after its last byte is complete: no request for a range past the end", async () => {
+      const body = resultBytes(SIZE);
+      const storage = await server((request, response) => {
+        if (!request.headers.range) return stallAfter(4_096)(request, response);
+        // The rest, chunked (no Content-Length), its last chunk sent but not the end of the body.
+        response.writeHead(206, { ETag: '"v1"', "Content-Range": `bytes 4096-${SIZE - 1}/${SIZE}` });
+        response.write(body.subarray(4_096));
+      });
+      const apiServer = await api(`${storage.url}/r.csv?${SIGNED}`);
+      const result = await jobsAt(apiServer, { idleTimeoutMs: 50 }).download(JOB_ID, { to: join(dir, "r.csv") });
+      expect(result.bytes).toBe(SIZE);
+      expect(sha(readFileSync(join(dir, "r.csv")))).toBe(sha(body));
+      expect(storage.seen.map((request) => request.headers.range)).toEqual([undefined, "bytes=4096-"]);
+    });
+
+    it("a body of no announced length that stalls after its last byte ends with a 416 saying it is that long", async () => {
+      const body = resultBytes(SIZE);
+      const storage = await server((request, response) => {
+        if (request.headers.range === `bytes=${SIZE}-`) {
+          response.writeHead(416, { "Content-Range": `bytes */${SIZE}` });
+          return response.end();
+        }
+        response.writeHead(200, { ETag: '"v1"' });
+        response.write(body);
+      });
+      const apiServer = await api(`${storage.url}/r.csv?${SIGNED}`);
+      const result = await jobsAt(apiServer, { idleTimeoutMs: 50 }).download(JOB_ID, { to: join(dir, "r.csv") });
+      expect(result.bytes).toBe(SIZE);
+      expect(sha(readFileSync(join(dir, "r.csv")))).toBe(sha(body));
+      expect(storage.seen.map((request) => request.headers.range)).toEqual([undefined, `bytes=${SIZE}-`]);
+    });
+
     it.each(["download", "stream", "records"] as const)("an abort during a stalled body stops %s at once and leaves no file", async (operation) => {
       const storage = await server(stallAfter(4_096));
       const apiServer = await api(`${storage.url}/r.csv?${SIGNED}`);

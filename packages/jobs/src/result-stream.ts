@@ -96,6 +96,12 @@ function totalOf(response: Response): number | undefined {
   return response.status === 200 && length !== null && !encoded(response) ? Number(length) : undefined;
 }
 
+/** The length of the representation a 416 gives in its Content-Range (`bytes *` then `/` and the length), if it gives one. */
+function completeLength(response: Response): number | undefined {
+  const match = /^bytes \*\/(\d+)$/.exec(response.headers.get("content-range")?.trim() ?? "");
+  return match ? Number(match[1]) : undefined;
+}
+
 /** Where the transfer stands between attempts. */
 interface Position {
   delivered: number;
@@ -227,6 +233,8 @@ export async function transferResult(context: JobsContext, id: string, options: 
       // Only the signed storage URL answers so: the API's errors are ApiErrors, and its 200 has a body.
       if (!response.ok || !hasBody(response)) {
         await discard(response);
+        // A range that starts at the end: the server says the representation is that long (RFC 9110 §15.5.17), so nothing is missing.
+        if (response.status === 416 && position.delivered > 0 && completeLength(response) === position.delivered) return;
         const expired = response.status === 403;
         if (!expired && response.status !== 429 && response.status < 500) throw new DownloadError(`${what}: the storage URL answered HTTP ${response.status}`);
         await fail(`HTTP ${response.status}${expired ? " (signed URL expired or refused)" : ""}`);
@@ -277,7 +285,8 @@ export async function transferResult(context: JobsContext, id: string, options: 
       } finally {
         body.close();
       }
-      if (broken === undefined && (total === undefined || position.delivered === total)) return;
+      // Every announced byte came: the body is complete (RFC 9112 §6.3), whatever became of the connection after.
+      if (position.delivered === total || (broken === undefined && total === undefined)) return;
       broken ??= `truncated at ${position.delivered} of ${total} bytes`;
       if (encoded(response)) await startOver("the body came in a content coding, which cannot be resumed by range");
       else if (!position.validator) await startOver("the server sent no ETag or Last-Modified to resume against");
