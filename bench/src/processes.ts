@@ -38,18 +38,23 @@ export async function sandboxProcess(options: Record<string, unknown>): Promise<
   };
 }
 
-/** Where the measured scripts are compiled to. */
+/** Where the measured scripts are compiled to: once per script and run (a benchmark runs its child many times). */
 const COMPILED = join(HERE, "..", ".build");
+const builds = new Map<string, Promise<string>>();
 
 /**
  * `script` of this folder compiled to JavaScript (with this folder's modules it imports; packages stay
  * imports of their built code): a measured process runs as a deployed program does, without the
  * type-stripping loader, which alone adds about 30 MB to a process's resident memory.
  */
-async function compiled(script: string): Promise<string> {
-  const outfile = join(COMPILED, script.replace(/\.ts$/, ".js"));
-  await build({ entryPoints: [join(HERE, script)], outfile, bundle: true, packages: "external", platform: "node", format: "esm", target: "node20", logLevel: "error" });
-  return outfile;
+function compiled(script: string): Promise<string> {
+  let file = builds.get(script);
+  if (!file) {
+    const outfile = join(COMPILED, script.replace(/\.ts$/, ".js"));
+    file = build({ entryPoints: [join(HERE, script)], outfile, bundle: true, packages: "external", platform: "node", format: "esm", target: "node20", logLevel: "error" }).then(() => outfile);
+    builds.set(script, file);
+  }
+  return file;
 }
 
 /** Runs a script of this folder, compiled, in a child process (with `nodeFlags`) and parses the JSON line it prints last. */

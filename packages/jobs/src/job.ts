@@ -119,7 +119,10 @@ export class DateField {
   #ms: number | undefined = undefined;
 
   ms(value: unknown): number | undefined {
-    if (value !== this.#value) [this.#value, this.#ms] = [value, date(value)?.getTime()];
+    if (value !== this.#value) {
+      this.#value = value;
+      this.#ms = date(value)?.getTime();
+    }
     return this.#ms;
   }
 }
