@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { decodeResumeToken } from "@impactkit/jobs";
 import { startSandbox, type Sandbox } from "@impactkit/sandbox";
+import { machineEnv } from "@impactkit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ACCOUNTS = [
@@ -29,7 +30,7 @@ afterAll(async () => {
 /** Runs `src/<name>` as a user would (`node <name> …`, Node.js stripping its types), as the first account unless `env` says otherwise. */
 function example(name: string, args: string[] = [], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const [first] = ACCOUNTS;
-  const environment = { PATH: process.env["PATH"] ?? "", IMPACT_ACCOUNT_SID: first!.accountSid, IMPACT_AUTH_TOKEN: first!.authToken, IMPACT_BASE_URL: sandbox.url, ...env };
+  const environment = { ...machineEnv(), IMPACT_ACCOUNT_SID: first!.accountSid, IMPACT_AUTH_TOKEN: first!.authToken, IMPACT_BASE_URL: sandbox.url, ...env };
   return new Promise((resolve) => {
     execFile(process.execPath, [join(import.meta.dirname, name), ...args], { cwd: dir, env: environment, encoding: "utf8" }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
   });

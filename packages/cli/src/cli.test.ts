@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSandbox, type Sandbox } from "@impactkit/sandbox";
+import { machineEnv } from "@impactkit/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { impactkit, messages, start, type Run } from "./test-support.js";
 
@@ -261,7 +262,7 @@ describe("impactkit demo", () => {
   });
 
   it("runs the whole flow for each flavor against its embedded sandbox and exits 0", async () => {
-    const run = await impactkit(["demo", "--rows", "2000", "--output-dir", dir, "--json"], { PATH: process.env["PATH"] ?? "" });
+    const run = await impactkit(["demo", "--rows", "2000", "--output-dir", dir, "--json"], machineEnv());
     expect(run.code).toBe(0);
     const reports = json(run)["reports"] as Array<{ api: string; rows: number; bytes: number; sha256: string; path: string }>;
     expect(reports.map((report) => report.api)).toEqual(["partner-v15", "partner-v16", "agency-v3", "brand"]);

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { machineEnv } from "@impactkit/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { BIN, impactkit } from "./test-support.js";
 
@@ -37,7 +38,7 @@ function bashTab(line: string): string[] {
     `__impactkit_complete`,
     `printf '%s\\n' "\${COMPREPLY[@]}"`,
   ].join("\n");
-  return execFileSync("bash", ["-c", script], { env: { PATH: `${bin}:${process.env["PATH"]}` }, encoding: "utf8" }).trimEnd().split("\n");
+  return execFileSync("bash", ["-c", script], { env: { ...machineEnv(), PATH: `${bin}:${process.env["PATH"]}` }, encoding: "utf8" }).trimEnd().split("\n");
 }
 
 describe("impactkit completion", () => {

@@ -17,6 +17,17 @@ describe("parseDay", () => {
     expect(parseDay(text, "--created-after", NOW)).toBe(day);
   });
 
+  it.each([
+    ["2029-01-01T00:00:05Z", "today", "2029-01-01"],
+    ["2029-01-01T00:00:05Z", "yesterday", "2028-12-31"],
+    ["2028-03-01T23:59:59Z", "yesterday", "2028-02-29"],
+    ["2028-03-01T00:00:00Z", "1w", "2028-02-23"],
+    ["2027-03-01T00:00:00Z", "yesterday", "2027-02-28"],
+    ["2026-12-31T23:59:59.999Z", "today", "2026-12-31"],
+  ])("at %s, %s is %s: across a year's, a month's and a leap day's boundary, in UTC whatever TZ says", (at, text, day) => {
+    expect(parseDay(text, "--date", Date.parse(at))).toBe(day);
+  });
+
   it.each(["last week", "7", "-3d", "2026/11/01", "7 days", ""])("refuses %j, naming the flag and the forms it takes", (text) => {
     expect(() => parseDay(text, "--date", NOW)).toThrow(`--date takes a day: YYYY-MM-DD, today, yesterday, or a count back such as 7d or 2w; got ${JSON.stringify(text)}`);
   });

@@ -1,11 +1,12 @@
 import { execFile } from "node:child_process";
 import { startSandbox, type Sandbox } from "@impactkit/sandbox";
+import { machineEnv } from "@impactkit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, impactkit, jobBody, sendJson, startFakeApi, type FakeApi } from "./test-support.js";
 
 const ACCOUNT = { accountSid: "IRTTY0001", authToken: "tok-tty-Secret-3" };
 let sandbox: Sandbox;
-const env = () => ({ PATH: process.env["PATH"] ?? "", IMPACT_ACCOUNT_SID: ACCOUNT.accountSid, IMPACT_AUTH_TOKEN: ACCOUNT.authToken, IMPACT_API: "partner-v15", IMPACT_BASE_URL: sandbox.url, TERM: "xterm-256color", COLUMNS: "200" });
+const env = () => ({ ...machineEnv(), IMPACT_ACCOUNT_SID: ACCOUNT.accountSid, IMPACT_AUTH_TOKEN: ACCOUNT.authToken, IMPACT_API: "partner-v15", IMPACT_BASE_URL: sandbox.url, TERM: "xterm-256color", COLUMNS: "200" });
 
 beforeAll(async () => {
   sandbox = await startSandbox({ accounts: [ACCOUNT], clock: { timeScale: 100 }, job: { queueMs: 2_000, runMs: 200_000, rows: 50 } });

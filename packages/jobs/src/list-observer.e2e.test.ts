@@ -2,7 +2,7 @@ import { getEventListeners } from "node:events";
 import { createClient as agencyClient } from "@impactkit/agency-v3";
 import { createClient as brandClient } from "@impactkit/brand";
 import { createClient as partnerClient } from "@impactkit/partner-v15";
-import { DEFAULT_ACCOUNT, startSandbox, type Sandbox, type SandboxOptions } from "@impactkit/sandbox";
+import { DEFAULT_ACCOUNT, ManualClock, startSandbox, type Sandbox, type SandboxOptions } from "@impactkit/sandbox";
 import { afterEach, describe, expect, it } from "vitest";
 import { createJobs, decodeResumeToken, JobAbortedError, JobFailedError, JobTimeoutError, type Job, type JobsOptions } from "./index.js";
 import type { RateLimitEvent } from "./transport.js";
@@ -111,6 +111,20 @@ describe.each(FLAVORS)("$flavor: many waits observe their jobs through one Jobs 
       expect(count(made, "list p3")).toBe(count(made, "list"));
       expect(count(made, "get")).toBe(0);
     }
+  });
+});
+
+describe.each(FLAVORS)("$flavor: the list's window is the UTC day before the oldest job, across a year's end", ({ flavor, report, params }) => {
+  it("jobs made in the first seconds of 2029 (UTC) are listed from 2028-12-31 until they complete", async () => {
+    const box = await start({ clock: new ManualClock(Date.UTC(2029, 0, 1, 0, 0, 30)) });
+    const jobs = jobsOf(box, flavor);
+    const ids = [(await jobs.exportReport(report, params("2028-12-30") as never)).id, (await jobs.exportReport(report, params("2028-12-31") as never)).id];
+    box.control.clearRequests();
+    const results = await drive(box, jobs.waitAll(ids));
+    expect(results.map((result) => (result.status === "fulfilled" ? result.value.Status : result.reason))).toEqual(["COMPLETED", "COMPLETED"]);
+    const windows = box.control.requests("api").filter((request) => request.path.endsWith("/Jobs")).map((request) => request.query.CreatedAfter);
+    expect(windows.length).toBeGreaterThan(0);
+    expect(new Set(windows)).toEqual(new Set(["2028-12-31"]));
   });
 });
 

@@ -1,13 +1,10 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import * as tls from "node:tls";
 import { gzipSync } from "node:zlib";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { nodeBody } from "./node-bodies.js";
 import { nodeFetch } from "./node-transport.js";
+import { testCertificate } from "@impactkit/testing";
 import { rejection } from "./test-support.js";
 
 /**
@@ -219,19 +216,15 @@ describe("nodeFetch holds memory and connections to what the consumer takes", ()
 });
 
 describe("nodeFetch over TLS", () => {
-  let dir: string;
-  let key: Buffer;
-  let cert: Buffer;
+  let key: string;
+  let cert: string;
   let trusted: string[];
-  beforeAll(() => {
+  beforeAll(async () => {
     trusted = trust.getCACertificates("default");
-    dir = mkdtempSync(join(tmpdir(), "impactkit-tls-"));
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
-    [key, cert] = [readFileSync(join(dir, "key.pem")), readFileSync(join(dir, "cert.pem"))];
+    ({ key, cert } = await testCertificate("localhost"));
   });
   afterAll(() => {
     trust.setDefaultCACertificates(trusted);
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const tlsServer = (servernames: Array<string | false>) =>
@@ -252,7 +245,7 @@ describe("nodeFetch over TLS", () => {
   });
 
   it("with the certificate trusted, reads the answer and names the host (SNI)", async () => {
-    trust.setDefaultCACertificates([...trusted, cert.toString()]);
+    trust.setDefaultCACertificates([...trusted, cert]);
     const servernames: Array<string | false> = [];
     const server = await tlsServer(servernames);
     const response = await nodeFetch(`${server.url}/x`);

@@ -28,11 +28,20 @@ export interface ThrowawayRedis {
   stop(): Promise<void>;
 }
 
+/**
+ * The environment without libfaketime's variables: tests that run the client at another date (`faketime`) keep
+ * Redis on the machine's own clock — as a Redis elsewhere would be — and redis-server's allocator cannot start
+ * under libfaketime anyway.
+ */
+function ownClock(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => name !== "LD_PRELOAD" && !name.startsWith("FAKETIME")));
+}
+
 /** Starts a real `redis-server` on a free port with a temporary directory and no persistence. */
 export async function startRedis(): Promise<ThrowawayRedis> {
   const dir = mkdtempSync(join(tmpdir(), "impactkit-redis-"));
   const port = await freePort();
-  const server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
+  const server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"], env: ownClock(process.env) });
   await new Promise<void>((resolve, reject) => {
     let output = "";
     server.once("error", (error: NodeJS.ErrnoException) => reject(error.code === "ENOENT" ? new Error(REDIS_MISSING) : error));

@@ -25,6 +25,27 @@ describe("impactkit-sandbox", () => {
     expect(code).toBe(0);
   });
 
+  it("starts its time where --start says", async () => {
+    const { child, firstLine } = run(["--port", "0", "--json", "--account", "IRCLI:cli-token", "--start", "2030-06-30T23:59:00Z"]);
+    const { url } = JSON.parse(await firstLine()) as { url: string };
+    const headers = { Authorization: `Basic ${Buffer.from("IRCLI:cli-token").toString("base64")}`, Accept: "application/json" };
+    const queued = (await (await fetch(`${url}/Advertisers/IRCLI/ReportExport/4222`, { headers })).json()) as { QueuedUri: string };
+    const job = (await (await fetch(`${url}${queued.QueuedUri}`, { headers })).json()) as { CreatedDate: string };
+    expect(job.CreatedDate).toMatch(/^2030-06-30T23:59:\d\d\+00:00$/);
+    child.kill("SIGTERM");
+    const [code] = await once(child, "exit");
+    expect(code).toBe(0);
+  });
+
+  it("rejects a --start without an offset, naming the flag", async () => {
+    const { child } = run(["--start", "2030-06-30 12:00"]);
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = await once(child, "exit");
+    expect(code).toBe(2);
+    expect(stderr).toContain('--start takes an ISO 8601 date and time with its offset (such as 2026-11-25T12:00:00Z) or now, got "2030-06-30 12:00"');
+  });
+
   it("rejects a bad option with its usage and exit code 2", async () => {
     const { child } = run(["--time-scale", "fast"]);
     let stderr = "";

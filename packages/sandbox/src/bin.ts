@@ -11,6 +11,8 @@ Options:
   --storage-port N        storage origin port for signed download URLs (default: a free one)
   --account SID:TOKEN     an account (repeatable; default ${DEFAULT_ACCOUNT.accountSid}:${DEFAULT_ACCOUNT.authToken})
   --time-scale N          run sandbox time N times faster than real time (default 1)
+  --start DATE            where sandbox time starts: an ISO 8601 date and time (such as
+                          2026-11-25T12:00:00Z), or now (the default)
   --job-ms N              how long a job runs, in sandbox milliseconds (default 4500, plus 500 queued)
   --rows N                rows in each result file (default 1000)
   --rate-limit N          requests per account per hour (default 1000)
@@ -50,6 +52,7 @@ function parse() {
       "storage-port": { type: "string" },
       account: { type: "string", multiple: true },
       "time-scale": { type: "string" },
+      start: { type: "string" },
       "job-ms": { type: "string" },
       rows: { type: "string" },
       "rate-limit": { type: "string" },
@@ -78,13 +81,17 @@ const jobMs = number("job-ms", values["job-ms"], (n) => n >= 0);
 const rows = number("rows", values.rows, (n) => Number.isInteger(n) && n >= 0);
 const perHour = number("rate-limit", values["rate-limit"], (n) => Number.isInteger(n) && n > 0);
 const timeScale = number("time-scale", values["time-scale"], (n) => n > 0);
+const start = values.start === undefined || values.start === "now" ? Date.now() : Date.parse(values.start);
+if (!Number.isFinite(start) || (values.start !== undefined && values.start !== "now" && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(values.start))) {
+  fail(`--start takes an ISO 8601 date and time with its offset (such as 2026-11-25T12:00:00Z) or now, got ${JSON.stringify(values.start)}`);
+}
 const probability = number("fault-probability", values["fault-probability"], (n) => n >= 0 && n <= 1);
 const accounts = values.account?.map(account);
 const options: SandboxOptions = {
   port: port("port", values.port) ?? 4010,
   storagePort: port("storage-port", values["storage-port"]) ?? 0,
   ...(accounts ? { accounts } : {}),
-  ...(timeScale ? { clock: { timeScale } } : {}),
+  clock: { timeScale: timeScale ?? 1, start },
   job: { ...(jobMs !== undefined ? { runMs: jobMs } : {}), ...(rows !== undefined ? { rows } : {}) },
   ...(perHour ? { rateLimit: { perHour } } : {}),
   ...(values["any-report"] ? { reports: "any" as const } : {}),

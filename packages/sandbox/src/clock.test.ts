@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { followClock, ManualClock, manualTimers, ScaledClock } from "./clock.js";
+import { followClock, ManualClock, manualTimers, SANDBOX_START, ScaledClock } from "./clock.js";
 
 describe("clocks", () => {
+  it("both clocks start at SANDBOX_START unless told, whatever the machine's date: a scaled one reads only the monotonic clock", () => {
+    expect(new Date(SANDBOX_START).toISOString()).toBe("2026-11-25T12:00:00.000Z");
+    expect(new ManualClock().now()).toBe(SANDBOX_START);
+    let real = 123_456;
+    const scaled = new ScaledClock(60, undefined, () => real);
+    expect(scaled.now()).toBe(SANDBOX_START);
+    real += 1_000;
+    expect(scaled.now()).toBe(SANDBOX_START + 60_000);
+  });
+
   it("a scaled clock runs `scale` times faster, and its timers follow it", async () => {
     let real = 1_000;
     const clock = new ScaledClock(600, 5_000_000, () => real);

@@ -1,3 +1,9 @@
+/**
+ * Where a sandbox's time starts unless told otherwise: 2026-11-25T12:00:00Z, whatever the machine's date, hour
+ * or time zone, so job dates, result rows, rate-limit windows and signed-URL expiries come out the same on any day.
+ */
+export const SANDBOX_START: number = Date.UTC(2026, 10, 25, 12, 0, 0);
+
 /** The sandbox's notion of now, in epoch milliseconds. Every job timeline and signed-URL expiry reads it. */
 export interface Clock {
   now(): number;
@@ -19,7 +25,7 @@ export class ManualClock implements Clock {
   readonly #timers: ManualTimer[] = [];
   readonly #armed = new Set<() => void>();
 
-  constructor(start: number = Date.UTC(2026, 10, 25, 12, 0, 0)) {
+  constructor(start: number = SANDBOX_START) {
     this.#now = start;
   }
 
@@ -95,8 +101,9 @@ export class ManualClock implements Clock {
 }
 
 /**
- * Real time sped up by `scale`: with scale 600, one real second is ten sandbox minutes, so a job
- * planned to run 10 minutes completes in one second.
+ * Real time sped up by `scale` from `origin` (`SANDBOX_START` unless given): with scale 600, one real second is
+ * ten sandbox minutes, so a job planned to run 10 minutes completes in one second. It reads only the monotonic
+ * `performance.now()`, never the wall clock.
  */
 export class ScaledClock implements Clock {
   readonly #origin: number;
@@ -104,7 +111,7 @@ export class ScaledClock implements Clock {
   readonly #scale: number;
   readonly #realNow: () => number;
 
-  constructor(scale: number, origin: number = Date.now(), realNow: () => number = () => performance.now()) {
+  constructor(scale: number, origin: number = SANDBOX_START, realNow: () => number = () => performance.now()) {
     if (!(scale > 0)) throw new RangeError(`timeScale must be greater than 0, got ${scale}`);
     this.#scale = scale;
     this.#origin = origin;

@@ -1,4 +1,4 @@
-export { followClock, ManualClock, manualTimers, ScaledClock, type Clock, type ClockTimers } from "./clock.js";
+export { followClock, ManualClock, manualTimers, SANDBOX_START, ScaledClock, type Clock, type ClockTimers } from "./clock.js";
 export { FAULT_KINDS, type FaultKindInfo, type FaultOf } from "./fault-kinds.js";
 export { ROUTES, type ApiRoute, type Fault, type FaultKind, type RandomFaults, type Route, type ScriptedFault } from "./faults.js";
 export { mulberry32 } from "./prng.js";

@@ -95,9 +95,24 @@ describe("job lifecycle on the manual clock", () => {
       const { data } = await client.GET("/ReportExport/{ReportId}", { params: { path: { ReportId: "4222" } } });
       const id = queuedJobId(data);
       await new Promise((resolve) => setTimeout(resolve, 150));
-      expect((await client.GET("/Jobs/{JobId}", { params: { path: { JobId: id } } })).data).toMatchObject({ Status: "COMPLETED" });
+      const { data: job } = await client.GET("/Jobs/{JobId}", { params: { path: { JobId: id } } });
+      expect(job).toMatchObject({ Status: "COMPLETED" });
+      // Its time starts at SANDBOX_START, not at the machine's date.
+      expect((job as { CreatedDate: string }).CreatedDate).toMatch(/^2026-11-25T12:0\d:\d\d\+00:00$/);
     } finally {
       await fast.close();
+    }
+  });
+
+  it("a scaled clock starts where it is told", async () => {
+    const later = await startSandbox({ clock: { timeScale: 1, start: new Date("2031-02-28T23:59:59Z") } });
+    try {
+      const client = clientsFor(later).brand;
+      const { data } = await client.GET("/ReportExport/{ReportId}", { params: { path: { ReportId: "4222" } } });
+      const { data: job } = await client.GET("/Jobs/{JobId}", { params: { path: { JobId: queuedJobId(data) } } });
+      expect((job as { CreatedDate: string }).CreatedDate).toMatch(/^(2031-02-28T23:59:59|2031-03-01T00:00:0\d)\+00:00$/);
+    } finally {
+      await later.close();
     }
   });
 });

@@ -41,9 +41,11 @@ export interface SandboxOptions {
   accounts?: readonly SandboxAccount[];
   /**
    * Time: `"manual"` for a clock that moves only with `control.advance` (exact tests), or a time scale
-   * (600: one real second is ten sandbox minutes). Defaults to real time (scale 1).
+   * (600: one real second is ten sandbox minutes) and where it starts (epoch milliseconds or a `Date`).
+   * Both start at `SANDBOX_START` (2026-11-25T12:00:00Z) unless told, so a sandbox gives the same dates on any
+   * day; `start: Date.now()` follows the machine's date. Defaults to scale 1 from `SANDBOX_START`.
    */
-  clock?: "manual" | { timeScale: number } | Clock;
+  clock?: "manual" | { timeScale: number; start?: number | Date } | Clock;
   /** The plan of every job (durations, errors, outcome, rows); see `JobPlan`. */
   job?: Partial<JobPlan>;
   /** Plans per report id or handle, and `clicks` for ClickExport jobs. */
@@ -85,7 +87,7 @@ export interface Sandbox {
 function clockOf(option: SandboxOptions["clock"]): Clock {
   if (option === "manual") return new ManualClock();
   if (option === undefined) return new ScaledClock(1);
-  if ("timeScale" in option) return new ScaledClock(option.timeScale);
+  if ("timeScale" in option) return new ScaledClock(option.timeScale, option.start === undefined ? undefined : Number(option.start));
   return option;
 }
 

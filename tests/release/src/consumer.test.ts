@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { machineEnv } from "@impactkit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkRegistry, onShellPath, packageManager } from "./package-manager.js";
 import { publishedPackages, REPO } from "./packages.js";
@@ -103,12 +104,12 @@ describe("a fresh project installing the packed tarballs", () => {
     renameSync(installed, aside);
     try {
       const bin = join(project, "node_modules", "@impactkit", "cli", "dist", "bin.js");
-      const demo = spawnSync(process.execPath, [bin, "demo"], { cwd: project, encoding: "utf8", env: { PATH: process.env["PATH"] ?? "" } });
+      const demo = spawnSync(process.execPath, [bin, "demo"], { cwd: project, encoding: "utf8", env: machineEnv() });
       expect(demo.status).toBe(1);
       expect(demo.stderr).toBe("impactkit: impactkit demo needs @impactkit/sandbox, an optional dependency that is not installed: npm install --global @impactkit/sandbox (or install @impactkit/cli without --omit=optional)\n");
       const version = spawnSync(process.execPath, [bin, "--version"], { cwd: project, encoding: "utf8" });
       expect(version.status).toBe(0);
-      const refused = spawnSync(process.execPath, [bin, "jobs", "list"], { cwd: project, encoding: "utf8", env: { PATH: process.env["PATH"] ?? "" } });
+      const refused = spawnSync(process.execPath, [bin, "jobs", "list"], { cwd: project, encoding: "utf8", env: machineEnv() });
       expect(refused.status).toBe(2);
     } finally {
       renameSync(aside, installed);

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSandbox, type Sandbox } from "@impactkit/sandbox";
+import { machineEnv } from "@impactkit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const DENO = join(import.meta.dirname, "..", "node_modules", ".bin", "deno");
@@ -27,7 +28,7 @@ describe("@impactkit/jobs on Deno (its `node` condition, through Deno's Node.js 
     const hosts = [sandbox.url, sandbox.storageUrl].map((url) => new URL(url).host).join(",");
     const args = ["run", "--node-modules-dir=manual", `--allow-net=${hosts}`, "--allow-read", `--allow-write=${dir}`, "--allow-env", join(import.meta.dirname, "deno-program.ts"), sandbox.url, ACCOUNT.accountSid, ACCOUNT.authToken, target];
     const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
-      execFile(DENO, args, { cwd: join(import.meta.dirname, ".."), encoding: "utf8", env: { PATH: process.env["PATH"] ?? "", HOME: dir, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" } }, (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve({ stdout: out, stderr: err }))),
+      execFile(DENO, args, { cwd: join(import.meta.dirname, ".."), encoding: "utf8", env: { ...machineEnv(), HOME: dir, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" } }, (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve({ stdout: out, stderr: err }))),
     );
     expect(stderr).toBe("");
     const outcome = JSON.parse(stdout.trim()) as { id: string; status: string; rows: number; bytes: number; saved: { path: string; bytes: number } };

@@ -1,10 +1,10 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { testCertificate } from "@impactkit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkRegistry, describeFailure, packageManager, shellEnv, shellPath } from "./package-manager.js";
 
@@ -30,8 +30,7 @@ async function listen(server: Server, scheme: "http" | "https"): Promise<string>
 
 /** A registry whose certificate no CA on this machine signed: what npm sees behind a proxy whose CA it lacks. */
 async function untrustedRegistry(): Promise<string> {
-  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
-  const server = createHttpsServer({ key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) }, (_request, response) => response.end("{}"));
+  const server = createHttpsServer(await testCertificate("127.0.0.1"), (_request, response) => response.end("{}"));
   return listen(server, "https");
 }
 

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect, promisify } from "node:util";
 import type { Sandbox } from "@impactkit/sandbox";
+import { machineEnv } from "@impactkit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACCOUNT, CUSTOM_HEADER, exportIn, jobsOf, startReliabilitySandbox } from "./harness.ts";
 
@@ -89,7 +90,7 @@ describe("the auth token never shows", () => {
       }
     };
     const bin = join(createRequire(import.meta.url).resolve("@impactkit/cli"), "..", "bin.js");
-    const env = { PATH: process.env["PATH"] ?? "", IMPACT_ACCOUNT_SID: ACCOUNT.accountSid, IMPACT_AUTH_TOKEN: ACCOUNT.authToken, IMPACT_BASE_URL: sandbox.url, IMPACT_API: "partner-v15" };
+    const env = { ...machineEnv(), IMPACT_ACCOUNT_SID: ACCOUNT.accountSid, IMPACT_AUTH_TOKEN: ACCOUNT.authToken, IMPACT_BASE_URL: sandbox.url, IMPACT_API: "partner-v15" };
     for (const args of [["jobs", "list", "--verbose"], ["jobs", "list", "--json", "--verbose"], ["jobs", "get", "00000000-0000-4000-8000-000000000000", "--verbose"], ["export", "report", "nope", "--json", "--verbose"], ["jobs", "get", "../x"]]) {
       const run = await impactkit(args, env);
       seen.push({ where: `impactkit ${args.join(" ")}`, text: run.output });

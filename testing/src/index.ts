@@ -1,0 +1,2 @@
+export { testCertificate, type TestCertificate } from "./certificate.js";
+export { machineEnv } from "./machine-env.js";
