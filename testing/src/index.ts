@@ -1,2 +1,4 @@
-export { testCertificate, type TestCertificate } from "./certificate.js";
+export { testCertificate, type TestCertificate, type TestCertificateOptions } from "./certificate.js";
 export { machineEnv } from "./machine-env.js";
+export { startProxy, type ProxyRequest, type TestProxy, type TestProxyOptions } from "./proxy.js";
+export { rawServer, type RawServer } from "./raw-server.js";

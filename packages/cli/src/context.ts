@@ -1,5 +1,6 @@
-import { basicAuthorization } from "@impactkit/core";
+import { basicAuthorization, createTransport, ImpactConfigError, type Transport, type TransportOptions } from "@impactkit/core";
 import type { Jobs, Logger } from "@impactkit/jobs";
+import { parseTimeout } from "./duration.js";
 import { EXIT, UsageError } from "./exit-codes.js";
 import { APIS, jobsFor } from "./flavors.js";
 import type { Output } from "./output.js";
@@ -15,6 +16,28 @@ export interface GlobalOptions {
   baseUrl?: string;
   json?: boolean;
   verbose?: boolean;
+  /** A proxy URL, or false (`--no-proxy`) for none; unset, HTTPS_PROXY/HTTP_PROXY/NO_PROXY apply. */
+  proxy?: string | false;
+  connectTimeout?: string;
+  requestTimeout?: string;
+}
+
+/**
+ * How the command reaches the network, from `--proxy`/`--no-proxy` and `--connect-timeout` (and, without
+ * them, HTTPS_PROXY, HTTP_PROXY and NO_PROXY): checked before any request, a bad value a usage error naming
+ * the flag or the variable.
+ */
+export function networkOf(options: GlobalOptions): { transport: Transport; options: TransportOptions } {
+  const chosen: TransportOptions = {
+    ...(options.proxy !== undefined ? { proxy: options.proxy } : {}),
+    ...(options.connectTimeout !== undefined ? { connectTimeoutMs: parseTimeout(options.connectTimeout, "--connect-timeout") } : {}),
+  };
+  try {
+    return { transport: createTransport(chosen), options: chosen };
+  } catch (error) {
+    if (error instanceof ImpactConfigError) throw new UsageError(error.option === "proxy" ? error.message.replace(/^proxy /, "--proxy ") : `the ${error.option} variable: ${error.message}`);
+    throw error;
+  }
 }
 
 export interface CommandContext {
@@ -31,8 +54,8 @@ export interface CommandContext {
   requests: { sent: number; effects: number };
 }
 
-/** A fetch that counts each request and logs its method, origin and path (never its query or headers) with --verbose. */
-function loggingFetch(context: CommandContext, what: string): typeof fetch {
+/** `transport`'s fetch, counting each request and logging its method, origin and path (never its query or headers) with --verbose. */
+function loggingFetch(context: CommandContext, transport: Transport, what: string): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
   const { output } = context;
   return async (input, init) => {
     const request = new Request(input, init);
@@ -41,7 +64,7 @@ function loggingFetch(context: CommandContext, what: string): typeof fetch {
     context.requests.sent += 1;
     if (request.method !== "GET" || /\/(ReportExport|ClickExport)(\/|$)/.test(url.pathname)) context.requests.effects += 1;
     output.debug(`→ ${what} ${request.method} ${url.origin}${url.pathname}`);
-    const response = await fetch(request);
+    const response = await transport.fetch(request);
     output.debug(`← ${what} ${response.status} ${url.pathname} (${Math.round(performance.now() - started)} ms)`);
     return response;
   };
@@ -52,7 +75,7 @@ function loggingFetch(context: CommandContext, what: string): typeof fetch {
  * IMPACT_BASE_URL) or a profile name (`resolveAccount`). The token is registered as a secret: it is masked
  * wherever it could be printed.
  */
-export function openJobs(options: GlobalOptions, context: CommandContext, extra: { timeoutMs?: number; waitThroughError?: boolean; policy?: { firstDelayMs: number } } = {}): Jobs<{}> {
+export function openJobs(options: GlobalOptions, context: CommandContext, extra: { timeoutMs?: number; callTimeoutMs?: number; connections?: number; waitThroughError?: boolean; policy?: { firstDelayMs: number } } = {}): Jobs<{}> {
   const { api, accountSid, authToken, baseUrl } = resolveAccount(options, context.env);
   if (authToken) {
     context.output.addSecret(authToken);
@@ -61,11 +84,26 @@ export function openJobs(options: GlobalOptions, context: CommandContext, extra:
   if (!api) throw new UsageError(`--api is required (${APIS.join(", ")}), or set IMPACT_API, or use a profile (--profile)`);
   if (!accountSid || !authToken) throw new UsageError("credentials are required: --profile <name> (impactkit profiles list), IMPACT_ACCOUNT_SID and IMPACT_AUTH_TOKEN, or --account-sid and --auth-token");
   const logger: Logger = { warn: (message) => context.output.debug(`! ${message}`) };
+  const { transport } = networkOf(options);
+  const requestTimeoutMs = options.requestTimeout === undefined ? {} : { requestTimeoutMs: parseTimeout(options.requestTimeout, "--request-timeout") };
   return jobsFor(
     api,
-    { accountSid, authToken, ...(baseUrl ? { baseUrl } : {}), fetch: loggingFetch(context, "api") },
-    { logger, storageFetch: loggingFetch(context, "storage"), ...extra },
+    { accountSid, authToken, ...(baseUrl ? { baseUrl } : {}), fetch: loggingFetch(context, transport, "api") },
+    { logger, storageFetch: loggingFetch(context, transport, "storage"), ...requestTimeoutMs, ...extra },
   );
 }
 
 export { EXIT };
+
+/** `--timeout` of a command that makes one call: how long the call may take, its retries included. */
+export const CALL_TIMEOUT_OPTION: readonly [string, string, string] = ["--timeout <duration>", "give up after this long, retries included (90s, 2m)", "2m"];
+
+/** `--connections` of a command that downloads: how many parts of a large result are fetched at once. */
+export const CONNECTIONS_OPTION: readonly [string, string, string] = ["--connections <n>", "connections fetching parts of a large result at once (1 to 32)", "8"];
+
+/** `--connections`' value, checked. */
+export function parseConnections(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 32) throw new UsageError(`--connections takes a whole number from 1 to 32, got ${JSON.stringify(text)}`);
+  return value;
+}

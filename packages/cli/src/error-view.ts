@@ -10,6 +10,9 @@ const FLAG_NAMES: ReadonlyArray<[RegExp, string]> = [
   [/\baccountSid\b/g, "--account-sid"],
   [/\bauthToken\b/g, "--auth-token"],
   [/\breportId\b/g, "<reportId>"],
+  [/\bproxy must\b/g, "--proxy must"],
+  [/\bconnectTimeoutMs\b/g, "--connect-timeout"],
+  [/\bconnections must\b/g, "--connections must"],
 ];
 
 /** A usage error's message in the CLI's terms: the flags, not the library options behind them (`createdAfter` → `--created-after`). */

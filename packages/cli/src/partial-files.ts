@@ -1,9 +1,9 @@
 import { rmSync } from "node:fs";
-import { downloadTempPath } from "@impactkit/jobs";
+import { downloadTempFiles } from "@impactkit/jobs";
 
 /**
  * The temporary files of the downloads in flight, for an exit that cannot wait. `downloadJob` of
- * @impactkit/jobs writes a result into a hidden temporary file beside the target (`downloadTempPath`) and
+ * @impactkit/jobs writes a result into a hidden temporary file beside the target (`downloadTempFiles`) and
  * removes it itself when the download fails or is aborted; a process forced to exit at once (a third
  * Ctrl-C) never gets there, so `removeSync` removes exactly those files first.
  */
@@ -12,9 +12,9 @@ export class PartialFiles {
 
   /** Notes a download of `jobId` to `to`; the function returned forgets it once the download has settled. */
   track(to: string, jobId: string): () => void {
-    const path = downloadTempPath(to, jobId);
-    this.#paths.add(path);
-    return () => void this.#paths.delete(path);
+    const paths = downloadTempFiles(to, jobId);
+    for (const path of paths) this.#paths.add(path);
+    return () => paths.forEach((path) => this.#paths.delete(path));
   }
 
   /** Removes, synchronously, the temporary file of every download in flight (best effort: the process is exiting). */

@@ -27,10 +27,26 @@ describe("resolveClientOptions", () => {
     ["an Authorization header", { headers: { authorization: "Bearer x" } }, "headers", /must not set authorization/],
     ["an IR-Version header", { headers: { "IR-Version": "12" } }, "headers", /must not set IR-Version/],
     ["a fetch that is not a function", { fetch: "fetch" as unknown as ClientOptions["fetch"] }, "fetch", /must be a function/],
+    ["a header value with CR/LF", { headers: { "X-Trace": "t1\r\nX-Injected: s3cr3t-value" } }, "headers", /^headers\.X-Trace must be text without CR, LF or NUL characters \(its value is not shown\)$/],
+    ["a header name that is not a token", { headers: { "X Trace": "t1" } }, "headers", /^headers has a field name that is not an HTTP token: "X Trace"$/],
   ])("rejects %s before any request", (_case, change, option, message) => {
     const options = (change === null ? null : { ...valid, ...change }) as ClientOptions;
     expect(() => resolveClientOptions(options)).toThrow(message);
     expect(() => resolveClientOptions(options)).toThrow(expect.objectContaining({ name: "ImpactConfigError", option }));
     expect(() => resolveClientOptions(options)).toThrow(ImpactConfigError);
+  });
+});
+
+describe("a header value that would end its field early", () => {
+  it("is refused without showing the value", () => {
+    const error = (() => {
+      try {
+        resolveClientOptions({ ...valid, headers: { "X-Trace": "t1\r\nX-Injected: s3cr3t-value" } });
+      } catch (caught) {
+        return caught as Error;
+      }
+      throw new Error("expected a refusal");
+    })();
+    expect(error.message).not.toContain("s3cr3t-value");
   });
 });

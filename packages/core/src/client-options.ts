@@ -1,16 +1,20 @@
 import { ImpactConfigError } from "./config-error.js";
+import type { TransportOptions } from "./http/transport.js";
 
 /** https://integrations.impact.com/impact-brand/reference/authentication: every API call goes to this host. */
 export const DEFAULT_BASE_URL = "https://api.impact.com";
 
-export interface ClientOptions {
+export interface ClientOptions extends TransportOptions {
   /** The account's SID: the HTTP Basic user name and the `{AccountSID}` of every path. */
   accountSid: string;
   /** The account's Auth Token: the HTTP Basic password. Never logged nor put in an error. */
   authToken: string;
   /** Origin (and optional path prefix) of the API; defaults to `https://api.impact.com`. */
   baseUrl?: string;
-  /** A fetch implementation, e.g. one with a proxy or retries; defaults to the global `fetch`. */
+  /**
+   * A fetch of your own for the API calls (one that records or signs them, say); by default they go through
+   * the client's `transport`. Signed storage URLs never go through it.
+   */
   fetch?: (input: Request) => Promise<Response>;
   /** Extra headers for every request (a `User-Agent`, say). `Authorization` and `IR-Version` are the client's own. */
   headers?: Record<string, string>;
@@ -65,10 +69,13 @@ export function resolveClientOptions(options: ClientOptions): ResolvedOptions {
   if (accountSid.includes(":")) throw new ImpactConfigError("accountSid", "accountSid must not contain ':' (RFC 7617 §2)");
   const authToken = requireText(options.authToken, "authToken", "the Auth Token");
   const headers = { ...options.headers };
-  for (const name of Object.keys(headers)) {
+  for (const [name, value] of Object.entries(headers)) {
     if (RESERVED_HEADERS.has(name.toLowerCase())) {
       throw new ImpactConfigError("headers", `headers must not set ${name}: the client sends it from accountSid/authToken and the package's API version`);
     }
+    // RFC 9110 §5.1, §5.5: a field name is a token, and a value holds no CR, LF or NUL (which would end the field early).
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new ImpactConfigError("headers", `headers has a field name that is not an HTTP token: ${JSON.stringify(name)}`);
+    if (typeof value !== "string" || /[\r\n\0]/.test(value)) throw new ImpactConfigError("headers", `headers.${name} must be text without CR, LF or NUL characters (its value is not shown)`);
   }
   if (options.fetch !== undefined && typeof options.fetch !== "function") {
     throw new ImpactConfigError("fetch", "fetch must be a function");

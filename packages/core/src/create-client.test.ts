@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiSpec } from "./api-spec.js";
 import { ImpactConfigError } from "./config-error.js";
-import { createImpactClient } from "./create-client.js";
+import { createImpactClient } from "./node.js";
 
 interface TestPaths {
   "/Jobs/{JobId}": {

@@ -2,6 +2,7 @@ import createFetchClient, { createQuerySerializer, type Client } from "openapi-f
 import type { ApiSpec } from "./api-spec.js";
 import { basicAuthorization } from "./basic-auth.js";
 import { resolveClientOptions, type ClientOptions } from "./client-options.js";
+import type { Transport, TransportOptions } from "./http/transport.js";
 
 /** An openapi-fetch client bound to one account, plus what it was built from. */
 export type ImpactClient<Paths extends {}> = Client<Paths> & {
@@ -11,21 +12,17 @@ export type ImpactClient<Paths extends {}> = Client<Paths> & {
   readonly accountSid: string;
   /** The URL every path is appended to: `baseUrl` + the flavor's base path with the Account SID filled. */
   readonly accountUrl: string;
-  /** Whether requests go through a `fetch` given in the options (a proxy, retries…) rather than the runtime's. */
-  readonly customFetch: boolean;
+  /**
+   * How the client reaches the network, without its credentials: its proxy and limits. Its API calls go
+   * through it unless a `fetch` was given; `@impactkit/jobs` fetches signed storage URLs with it.
+   */
+  readonly transport: Transport;
 };
 
-/**
- * Builds the typed client of one flavor. Every request carries HTTP Basic credentials
- * (https://integrations.impact.com/impact-brand/reference/authentication), `Accept: application/json`
- * (the API answers XML otherwise: https://integrations.impact.com/impact-brand/reference/responses) and
- * `IR-Version: <spec.apiVersion>`, so the account's configured default version never silently differs
- * from the types (https://integrations.impact.com/impact-brand/reference/versioning). Redirects are
- * not followed (`redirect: "manual"`): a 3xx comes back as the response, so that the credentials and
- * custom headers never reach another origin (the Fetch standard keeps them on a cross-origin redirect).
- */
-export function createImpactClient<Paths extends {}>(spec: ApiSpec, options: ClientOptions): ImpactClient<Paths> {
+/** `createImpactClient` on the runtime's transport (`createTransport` of the entry point). */
+export function createClientOn<Paths extends {}>(createTransport: (options: TransportOptions) => Transport, spec: ApiSpec, options: ClientOptions): ImpactClient<Paths> {
   const resolved = resolveClientOptions(options);
+  const transport = createTransport({ proxy: options.proxy, connectTimeoutMs: options.connectTimeoutMs });
   const accountUrl = `${resolved.baseUrl}${spec.basePath.replace("{AccountSID}", encodeURIComponent(resolved.accountSid))}`;
   const client = createFetchClient<Paths>({
     baseUrl: accountUrl,
@@ -35,7 +32,7 @@ export function createImpactClient<Paths extends {}>(spec: ApiSpec, options: Cli
     // One serializer for the client's life (openapi-fetch builds one per request when given none): the
     // default form/explode style, which the repeatable ClickExport filters use.
     querySerializer: createQuerySerializer(),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: options.fetch ?? ((request: Request) => transport.fetch(request)),
     headers: {
       Accept: "application/json",
       ...resolved.headers,
@@ -43,5 +40,5 @@ export function createImpactClient<Paths extends {}>(spec: ApiSpec, options: Cli
       "IR-Version": spec.apiVersion,
     },
   });
-  return Object.assign(client, { spec, accountSid: resolved.accountSid, accountUrl, customFetch: options.fetch !== undefined });
+  return Object.assign(client, { spec, accountSid: resolved.accountSid, accountUrl, transport });
 }

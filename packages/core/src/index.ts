@@ -1,6 +1,24 @@
-export type { ApiSpec, FlavorTraits } from "./api-spec.js";
-export { base64ToUtf8, utf8ToBase64 } from "./base64.js";
-export { basicAuthorization } from "./basic-auth.js";
-export { DEFAULT_BASE_URL, resolveClientOptions, validateBaseUrl, type ClientOptions, type ResolvedOptions } from "./client-options.js";
-export { ImpactConfigError } from "./config-error.js";
-export { createImpactClient, type ImpactClient } from "./create-client.js";
+/**
+ * `@impactkit/core` where Node.js's modules are not (browsers, Workers, `platform: "neutral"` bundles): the
+ * runtime's fetch. The `node` condition (`node.ts`) sends requests through undici instead.
+ */
+import type { ApiSpec } from "./api-spec.js";
+import type { ClientOptions } from "./client-options.js";
+import { createClientOn, type ImpactClient } from "./create-client.js";
+import { createTransport } from "./http/web-transport.js";
+
+export * from "./shared-exports.js";
+export { createTransport };
+
+/**
+ * Builds the typed client of one flavor. Every request carries HTTP Basic credentials
+ * (https://integrations.impact.com/impact-brand/reference/authentication), `Accept: application/json`
+ * (the API answers XML otherwise: https://integrations.impact.com/impact-brand/reference/responses) and
+ * `IR-Version: <spec.apiVersion>`, so the account's configured default version never silently differs
+ * from the types (https://integrations.impact.com/impact-brand/reference/versioning). Redirects are
+ * never followed: a 3xx comes back as the response, so that the credentials and custom headers never
+ * reach another origin (the Fetch standard keeps them on a cross-origin redirect).
+ */
+export function createImpactClient<Paths extends {}>(spec: ApiSpec, options: ClientOptions): ImpactClient<Paths> {
+  return createClientOn(createTransport, spec, options);
+}

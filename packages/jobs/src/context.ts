@@ -8,9 +8,8 @@ import { listEntries } from "./list-jobs.js";
 import { ListObserver } from "./list-observer.js";
 import { PollEngine } from "./poll-engine.js";
 import { resolvePollPolicy, type PollPolicy } from "./poll-policy.js";
-import { RateGate } from "./rate-limit.js";
 import { systemTiming, type Timing } from "./timing.js";
-import { rateLimitHint, type CallContext, type Logger, type RateLimitEvent } from "./transport.js";
+import { createCallContext, rateLimitHint, type CallContext, type Logger, type RateLimitEvent } from "./transport.js";
 import { VersionDrift } from "./version-drift.js";
 
 /** The shape of an openapi-fetch client that the operations call, whatever its flavor. */
@@ -20,7 +19,7 @@ export interface LooseClient {
   readonly spec: ApiSpec;
   readonly accountSid: string;
   readonly accountUrl: string;
-  readonly customFetch?: boolean;
+  readonly transport: { fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> };
 }
 
 /** What every operation of a jobs instance shares. */
@@ -36,13 +35,10 @@ export interface JobsContext {
   timeoutMs: number;
   /** Whether a job in ERROR is waited through (impact.com retries it every 15 minutes) instead of failing the wait. */
   waitThroughError: boolean;
-  /** The fetch used for signed storage URLs: never the API client's, so no API credential can reach storage. */
-  storageFetch: typeof fetch;
-  /**
-   * The fetch for a `Mode=Stream` Download, whose answer is the result's bytes: on Node.js, when the client
-   * has no fetch of its own, `nodeFetch` (for throughput); otherwise undefined (the client's own fetch).
-   */
-  bulkFetch: typeof fetch | undefined;
+  /** The fetch used for signed storage URLs: the client's transport, never its fetch, so no API credential can reach storage. */
+  storageFetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+  /** Connections a download may open to storage at once for the parts of one result (1: one stream). */
+  connections: number;
   /** Says once when the server's Jobs show fields the package's spec does not know. */
   drift: VersionDrift;
 }
@@ -58,8 +54,22 @@ export interface JobsOptions {
   concurrency?: number;
   /** Transport retries per call after network errors, 429 and 5xx (default 4). */
   retries?: number;
-  /** How long one request may wait for its response before it is given up and retried (default 60 s). */
+  /** How long one request may wait for its response before it is given up and retried (default 30 s). */
   requestTimeoutMs?: number;
+  /**
+   * How long one call may take in all, its retries and the waits between them included (default 2 minutes, or
+   * four `requestTimeoutMs` when that is longer):
+   * a host that accepts connections and never answers fails the call then, naming the host. Waits for the
+   * hourly rate limit are not counted (see `maxRateLimitWaitMs`).
+   */
+  callTimeoutMs?: number;
+  /**
+   * Connections one download opens to storage for parts of the result (default 8), when storage serves byte
+   * ranges of a result large enough (`Accept-Ranges: bytes`, a strong validator, over 16 MiB): storage limits
+   * what one connection carries, as S3 and GCS do. 1 reads it as one stream. `stream()` and `records()` read
+   * one stream always.
+   */
+  connections?: number;
   /**
    * How long a response body (a download, `Mode=Stream`) may send no byte before the transfer is given up
    * and resumed (default 30 s).
@@ -78,15 +88,15 @@ export interface JobsOptions {
    */
   onRateLimit?: (event: RateLimitEvent) => void;
   /**
-   * The fetch for signed storage URLs (default: on Node.js an HTTP/1.1 transport built for throughput,
-   * elsewhere the global fetch). It never receives API credentials.
+   * The fetch for signed storage URLs (default: the client's `transport`, with its proxy and limits). It
+   * never receives API credentials.
    */
-  storageFetch?: typeof fetch;
+  storageFetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
   /** Clock, timers and randomness; injected by tests. */
   timing?: Timing;
 }
 
-type NumericOption = "retries" | "concurrency" | "timeoutMs" | "requestTimeoutMs" | "idleTimeoutMs" | "maxRateLimitWaitMs";
+type NumericOption = "retries" | "concurrency" | "connections" | "timeoutMs" | "requestTimeoutMs" | "callTimeoutMs" | "idleTimeoutMs" | "maxRateLimitWaitMs";
 
 /** A duration that can be met: finite and above 0 (a 0 ms timeout never is). */
 const DURATION = { test: (value: number) => Number.isFinite(value) && value > 0, says: "a number of milliseconds above 0" };
@@ -95,21 +105,13 @@ const DURATION = { test: (value: number) => Number.isFinite(value) && value > 0,
 const ACCEPTS: Record<NumericOption, { test: (value: number) => boolean; says: string }> = {
   retries: { test: (value) => Number.isInteger(value) && value >= 0, says: "a whole number of 0 or more" },
   concurrency: { test: (value) => Number.isInteger(value) && value >= 1, says: "a whole number of 1 or more" },
+  connections: { test: (value) => Number.isInteger(value) && value >= 1 && value <= 32, says: "a whole number from 1 to 32" },
   timeoutMs: DURATION,
   requestTimeoutMs: DURATION,
+  callTimeoutMs: DURATION,
   idleTimeoutMs: DURATION,
   maxRateLimitWaitMs: { test: (value) => value >= 0, says: "a number of milliseconds of 0 or more (Infinity for no cap)" },
 };
-
-/**
- * What the runtime lends an instance: the fetch for signed storage URLs when none is given, and the one for
- * API answers that can be large (the Jobs list) when the client has no fetch of its own — on Node.js a
- * faster HTTP/1.1 reader (`node-fetches.ts`), elsewhere the runtime's fetch (`universal.ts`).
- */
-export interface RuntimeFetches {
-  storageFetch: typeof fetch;
-  bulkFetch: typeof fetch | undefined;
-}
 
 /** The option `name`, checked, or `fallback` when it is not given. */
 function numeric(options: JobsOptions, name: NumericOption, fallback: number): number {
@@ -121,25 +123,29 @@ function numeric(options: JobsOptions, name: NumericOption, fallback: number): n
 
 /**
  * The state the operations share for one client: its rate budget, its poll scheduler (one timer for
- * every wait) and the options, with the runtime's fetches (`jobsContext` of each entry point passes them).
+ * every wait) and the options. `createJobs` builds one; the operations can also be imported one by one
+ * (`waitForJob(context, id)`, `downloadJob(context, id, { to })`) so that a bundle carries only those used.
  */
-export function jobsContextOn<P extends {}>(runtime: RuntimeFetches, client: ImpactClient<P> & RequireJobsPaths<P>, options: JobsOptions = {}): JobsContext {
+export function jobsContext<P extends {}>(client: ImpactClient<P> & RequireJobsPaths<P>, options: JobsOptions = {}): JobsContext {
   const loose = client as unknown as LooseClient;
-  if (!loose || typeof loose.GET !== "function" || typeof loose.spec?.api !== "string" || typeof loose.spec.traits !== "object") {
+  if (!loose || typeof loose.GET !== "function" || typeof loose.spec?.api !== "string" || typeof loose.spec.traits !== "object" || typeof loose.transport?.fetch !== "function") {
     throw new InvalidArgumentError("createJobs needs a client made by createClient of an @impactkit flavor package (@impactkit/partner-v16, @impactkit/agency-v3, …)");
   }
   const timing = options.timing ?? systemTiming;
-  const call: CallContext = {
+  const requestTimeoutMs = numeric(options, "requestTimeoutMs", DEFAULTS.requestTimeoutMs);
+  const call = createCallContext({
     timing,
-    gate: new RateGate(),
+    host: new URL(loose.accountUrl).host,
     rateLimitHeaders: loose.spec.traits.rateLimitHeaders,
     retries: numeric(options, "retries", DEFAULTS.retries),
-    requestTimeoutMs: numeric(options, "requestTimeoutMs", DEFAULTS.requestTimeoutMs),
+    requestTimeoutMs,
+    // The call's bound leaves room for attempts of the request timeout given: four of them at the least.
+    callTimeoutMs: numeric(options, "callTimeoutMs", Math.max(DEFAULTS.callTimeoutMs, 4 * requestTimeoutMs)),
     idleTimeoutMs: numeric(options, "idleTimeoutMs", DEFAULTS.idleTimeoutMs),
     maxRateLimitWaitMs: numeric(options, "maxRateLimitWaitMs", DEFAULTS.maxRateLimitWaitMs),
     logger: options.logger,
     onRateLimit: options.onRateLimit,
-  };
+  });
   const policy = resolvePollPolicy(options.policy);
   const context: JobsContext = {
     client: loose,
@@ -149,8 +155,8 @@ export function jobsContextOn<P extends {}>(runtime: RuntimeFetches, client: Imp
     ages: new JobAges(policy.firstDelayMs),
     timeoutMs: numeric(options, "timeoutMs", DEFAULTS.timeoutMs),
     waitThroughError: options.waitThroughError ?? false,
-    storageFetch: options.storageFetch ?? runtime.storageFetch,
-    bulkFetch: loose.customFetch ? undefined : runtime.bulkFetch,
+    storageFetch: options.storageFetch ?? ((input, init) => loose.transport.fetch(input, init)),
+    connections: numeric(options, "connections", DEFAULTS.connections),
     drift: new VersionDrift(loose.spec, options.logger),
   };
   return context;

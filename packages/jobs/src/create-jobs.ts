@@ -1,11 +1,11 @@
 import type { ImpactClient } from "@impactkit/core";
-import { jobsContextOn, type JobsContext, type JobsOptions } from "./context.js";
+import { jobsContext, type JobsOptions } from "./context.js";
 import { downloadJob } from "./download.js";
 import { jobsOf, type FileOperations, type Jobs } from "./jobs-of.js";
 import type { RequireJobsPaths } from "./jobs-paths.js";
-import { NODE_FETCHES } from "./node-fetches.js";
 
 export type { ClickParams, Jobs, RecordsFromFile, RecordsOptions, ReportFilterValue, ReportParams } from "./jobs-of.js";
+export { jobsContext };
 
 /** Node.js's file operations: downloads to files, and rows through csv-parse's stream, loaded on first use. */
 const NODE_FILES: FileOperations = {
@@ -19,15 +19,6 @@ const NODE_FILES: FileOperations = {
     yield* fileRecords(path, signal);
   },
 };
-
-/**
- * The state the operations share for one client: its rate budget, its poll scheduler (one timer for
- * every wait) and the options. `createJobs` builds one; the operations can also be imported one by one
- * (`waitForJob(context, id)`, `downloadJob(context, id, { to })`) so that a bundle carries only those used.
- */
-export function jobsContext<P extends {}>(client: ImpactClient<P> & RequireJobsPaths<P>, options: JobsOptions = {}): JobsContext {
-  return jobsContextOn(NODE_FETCHES, client, options);
-}
 
 /**
  * Jobs of one account through a client of a flavor package (`@impactkit/partner-v15`, `@impactkit/agency-v3`,

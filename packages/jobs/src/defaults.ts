@@ -13,6 +13,8 @@ export const DEFAULTS: {
   readonly concurrency: number;
   readonly timeoutMs: number;
   readonly requestTimeoutMs: number;
+  readonly callTimeoutMs: number;
+  readonly connections: number;
   readonly idleTimeoutMs: number;
   readonly maxRateLimitWaitMs: number;
   readonly downloadAttempts: number;
@@ -25,7 +27,11 @@ export const DEFAULTS: {
   /** A wait's overall deadline: one hour. */
   timeoutMs: 3_600_000,
   /** How long one attempt waits for its response. */
-  requestTimeoutMs: 60_000,
+  requestTimeoutMs: 30_000,
+  /** How long one call may take across its attempts and the waits between them. */
+  callTimeoutMs: 120_000,
+  /** Connections a download opens to storage for the parts of a large result (S3's guidance: https://docs.aws.amazon.com/whitepapers/latest/s3-optimizing-performance-best-practices/use-byte-range-fetches.html). */
+  connections: 8,
   /** How long a body may send nothing before the transfer is given up and resumed. */
   idleTimeoutMs: 30_000,
   /** No cap on a wait for the hourly rate limit's reset (waits over 5 s are logged). */

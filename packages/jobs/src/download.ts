@@ -1,11 +1,15 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { link, lstat, open, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { JobsContext } from "./context.js";
+import { DEFAULTS } from "./defaults.js";
+import { fetchParts, partsAllowed, WRITE_BATCH, WRITES_IN_FLIGHT, type ByteRange } from "./download-parts.js";
 import { DownloadError, InvalidArgumentError, JobAbortedError } from "./errors.js";
 import { FileSink } from "./file-sink.js";
 import { validateJobId } from "./job-id.js";
-import { transferResult, type ResultOptions, type ResultSink, type ResumePoint } from "./result-stream.js";
+import { downloadAnswer, transferResult, type ResultOptions, type ResultSink, type ResumePoint } from "./result-stream.js";
+import { discard } from "./transport.js";
 
 export interface DownloadOptions extends ResultOptions {
   /** The file to write. Its folder must exist. */
@@ -79,16 +83,12 @@ export async function publishFile(temp: string, path: string, overwrite: boolean
   await (overwrite ? rename(temp, path) : publishWithoutOverwrite(temp, path));
 }
 
-/** Chunks are written in batches of this many bytes: one system call per 256 KiB rather than per network read. */
-const WRITE_BATCH = 256 << 10;
-/** Writes in flight at once once the disk is slow (see `FileSink`): it keeps busy while the network fills the next batch. */
-const WRITES_IN_FLIGHT = 4;
-
 /**
  * The temporary file of a download of `jobId` to `path`: beside the target, hidden, and named after
  * both (a hash, so that any legal target name still fits the 255-byte limit), so that a rerun of the
  * same download finds a stale one left by a killed process and removes it (or, with `resume`, continues
- * it). A process that must exit before the download can clean up removes this file itself.
+ * it). A process that must exit before the download can clean up removes this file itself. A second
+ * download of the same job to the same path while one runs writes a file of its own instead.
  */
 export function downloadTempPath(to: string, jobId: string): string {
   const path = resolve(to);
@@ -97,19 +97,111 @@ export function downloadTempPath(to: string, jobId: string): string {
 
 /** The checkpoint of a resumable download: beside its temporary file. */
 const checkpointPath = (temp: string) => `${temp}.json`;
+/** Who writes a temporary file: `host pid`, beside it, created exclusively. */
+const ownerPath = (temp: string) => `${temp}.owner`;
 
-/** The checkpoint a killed or failed download left, if it still describes its temporary file. */
-async function readCheckpoint(temp: string): Promise<ResumePoint | undefined> {
+/**
+ * The files a download of `jobId` to `to` keeps beside the target while it runs — its temporary file
+ * (`downloadTempPath`) and the one saying which process writes it — for a process that must exit before the
+ * download can remove them itself. (A resumable download's checkpoint is meant to stay.)
+ */
+export function downloadTempFiles(to: string, jobId: string): string[] {
+  const temp = downloadTempPath(to, jobId);
+  return [temp, ownerPath(temp)];
+}
+/**
+ * This machine, as owner files name it; undefined where the runtime may not tell (Deno without `--allow-sys`):
+ * then no owner is ever judged gone, and a download that finds another's files writes its own.
+ */
+let host: string | undefined | null = null;
+const thisHost = (): string | undefined => {
+  if (host === null) {
+    try {
+      host = hostname();
+    } catch {
+      host = undefined;
+    }
+  }
+  return host;
+};
+
+/** The temporary files this process writes now. */
+const writing = new Set<string>();
+
+/** Whether the process that wrote `owner` (`host pid`) is gone: only a process of this machine can be known dead. */
+function ownerGone(owner: string): boolean {
+  const [writer, pid] = owner.split(" ");
+  if (writer === undefined || writer !== thisHost() || !/^\d+$/.test(pid ?? "")) return false;
   try {
-    const point = JSON.parse(await readFile(checkpointPath(temp), "utf8")) as Partial<Record<keyof ResumePoint, unknown>>;
-    const { bytes, validator, total } = point;
-    if (typeof validator !== "string" || !Number.isSafeInteger(bytes) || (bytes as number) <= 0) return undefined;
-    if (total !== null && !(Number.isSafeInteger(total) && (total as number) >= (bytes as number))) return undefined;
-    if ((await stat(temp)).size < (bytes as number)) return undefined;
-    return { bytes: bytes as number, validator, total: total === null ? undefined : (total as number) };
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+/**
+ * The temporary file this download writes: the job's and target's own (`downloadTempPath`), claimed with an
+ * owner file created exclusively — or taken over from a process of this machine that is gone — else, while
+ * another download writes it, a file of this download's own (not resumable), so that two downloads of one
+ * job to one path (a queue step run twice) never share one.
+ */
+async function claimTemp(path: string, jobId: string): Promise<{ temp: string; shared: boolean; release(): Promise<void> }> {
+  const temp = downloadTempPath(path, jobId);
+  const owner = ownerPath(temp);
+  for (let tries = 0; tries < 2 && !writing.has(temp); tries += 1) {
+    try {
+      await writeFile(owner, `${thisHost() ?? "unknown"} ${process.pid}`, { flag: "wx" });
+      writing.add(temp);
+      return { temp, shared: true, release: async () => void (writing.delete(temp), await rm(owner, { force: true })) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      if (!ownerGone(await readFile(owner, "utf8").catch(() => ""))) break;
+      await rm(owner, { force: true });
+    }
+  }
+  const own = `${temp.slice(0, -".part".length)}.${process.pid}-${randomBytes(4).toString("hex")}.part`;
+  return { temp: own, shared: false, release: async () => undefined };
+}
+
+/** Where a resumable download stopped: the version its checkpoint names, and the ranges of it already in the file. */
+interface Saved {
+  validator: string;
+  total: number | undefined;
+  /** Sorted, disjoint `[start, end)` ranges; one from 0 for a download read as one stream. */
+  ranges: ByteRange[];
+}
+
+/**
+ * The checkpoint a killed or failed download left, if it still describes its temporary file: `{ bytes }`
+ * (a stream's first bytes) or `{ ranges }` (the parts in the file), each of the version `validator` names.
+ */
+async function readCheckpoint(temp: string): Promise<Saved | undefined> {
+  try {
+    const point = JSON.parse(await readFile(checkpointPath(temp), "utf8")) as { bytes?: unknown; ranges?: unknown; validator?: unknown; total?: unknown };
+    const { validator, total } = point;
+    const ranges = point.ranges === undefined ? [[0, point.bytes]] : point.ranges;
+    if (typeof validator !== "string" || !Array.isArray(ranges) || ranges.length === 0) return undefined;
+    let end = 0;
+    for (const range of ranges as unknown[]) {
+      if (!Array.isArray(range) || range.length !== 2 || !range.every(Number.isSafeInteger) || range[0] < end || range[1] <= range[0]) return undefined;
+      end = range[1];
+    }
+    if (total !== null && !(Number.isSafeInteger(total) && (total as number) >= end)) return undefined;
+    if ((await stat(temp)).size < end) return undefined;
+    return { validator, total: total === null ? undefined : (total as number), ranges: ranges as ByteRange[] };
   } catch {
     return undefined;
   }
+}
+
+/** Records `saved` as the checkpoint: written aside, then renamed over the last one, so that a process killed meanwhile leaves the last one whole. */
+async function writeCheckpoint(temp: string, saved: Saved): Promise<void> {
+  const { validator, ranges } = saved;
+  const total = saved.total ?? null;
+  const prefix = ranges.length === 1 && ranges[0]![0] === 0;
+  await writeFile(`${checkpointPath(temp)}.new`, JSON.stringify(prefix ? { bytes: ranges[0]![1], validator, total } : { ranges, validator, total }));
+  await rename(`${checkpointPath(temp)}.new`, checkpointPath(temp));
 }
 
 /**
@@ -117,21 +209,17 @@ async function readCheckpoint(temp: string): Promise<ResumePoint | undefined> {
  * checkpoint first. `save()` records the last version seen once more, when the transfer stops.
  */
 function checkpointed(sink: FileSink, temp: string): ResultSink & { save(): Promise<void> } {
-  const path = checkpointPath(temp);
   let last: { validator: string; total: number | undefined } | undefined;
   const checkpoint = async (version: { validator: string; total: number | undefined }) => {
     last = version;
     const bytes = await sink.finish();
-    if (bytes === 0) return;
-    // Written aside, then renamed over the last one: a process killed meanwhile leaves the last checkpoint whole.
-    await writeFile(`${path}.new`, JSON.stringify({ bytes, validator: version.validator, total: version.total ?? null }));
-    await rename(`${path}.new`, path);
+    if (bytes > 0) await writeCheckpoint(temp, { ...version, ranges: [[0, bytes]] });
   };
   return {
     write: (chunk) => sink.write(chunk),
     async restart() {
       last = undefined;
-      await rm(path, { force: true });
+      await rm(checkpointPath(temp), { force: true });
       await sink.restart();
     },
     checkpoint,
@@ -159,41 +247,82 @@ export function diskError(error: unknown, path: string): unknown {
 /**
  * Streams a job's result to disk in constant memory: into a temporary file beside the target, then an
  * atomic rename (or, without `overwrite`, a hard link that fails if the target appeared meanwhile).
- * Whatever happens — a failure, an abort, an exception from `onProgress` — no partial file is left at
- * the target, nor beside it unless `resume` keeps it for the next attempt, and the published file has
- * exactly the size the server announced.
+ * A large result that storage serves in ranges is fetched in parts over `connections` connections
+ * (`fetchParts`), each written where it belongs. Whatever happens — a failure, an abort, an exception
+ * from `onProgress` — no partial file is left at the target, nor beside it unless `resume` keeps it for
+ * the next attempt, and the published file has exactly the size the server announced.
  */
 export async function downloadJob(context: JobsContext, id: string, options: DownloadOptions): Promise<DownloadResult> {
   const jobId = validateJobId(id);
   const { overwrite, signal } = options;
+  const what = `Downloading job ${jobId}`;
   const path = await checkDownloadTarget(options.to, overwrite);
-  const temp = downloadTempPath(path, jobId);
-  const from = options.resume ? await readCheckpoint(temp) : undefined;
+  const { temp, shared, release } = await claimTemp(path, jobId);
+  const resume = options.resume === true && shared;
+  const saved = resume ? await readCheckpoint(temp) : undefined;
   const leftovers = [checkpointPath(temp), `${checkpointPath(temp)}.new`];
-  if (!from) await Promise.all([temp, ...leftovers].map((file) => rm(file, { force: true })));
   try {
-    const file = await open(temp, from ? "r+" : "wx").catch((error: unknown) => Promise.reject(diskError(error, temp)));
-    let bytes: number;
+    if (!saved) await Promise.all([temp, ...leftovers].map((file) => rm(file, { force: true })));
+    const file = await open(temp, saved ? "r+" : "wx").catch((error: unknown) => Promise.reject(diskError(error, temp)));
     try {
-      if (from) await file.truncate(from.bytes);
-      const sink = new FileSink(file, WRITE_BATCH, WRITES_IN_FLIGHT, undefined, from?.bytes);
-      const resumable = options.resume ? checkpointed(sink, temp) : undefined;
-      try {
-        await transferResult(context, jobId, options, resumable ?? sink, from);
-      } catch (error) {
-        await resumable?.save().catch(() => undefined);
-        throw error;
+      const maxAttempts = options.maxAttempts ?? DEFAULTS.downloadAttempts;
+      /** The result in parts of the version `validator` names, those in `done` aside: `first` is an answer for all of it, to read the first part from. */
+      const inParts = (at: { url: URL; refresh(): Promise<URL>; signal: AbortSignal }, validator: string, total: number, done: readonly ByteRange[], first?: Response) =>
+        fetchParts({ context, jobId, file, url: at.url, refresh: at.refresh, validator, total, done, signal: at.signal, maxAttempts, onProgress: options.onProgress, record: resume ? (ranges) => writeCheckpoint(temp, { validator, total, ranges: [...ranges] }) : undefined, ...(first ? { first } : {}) });
+      const prefix = saved && saved.ranges.length === 1 && saved.ranges[0]![0] === 0 ? saved.ranges[0]![1] : undefined;
+      // Parts an earlier download left are fetched as parts again, from a fresh URL; a changed object starts over.
+      const resumed = saved && prefix === undefined && saved.total !== undefined ? await resumeParts(context, jobId, options, (at) => inParts(at, saved.validator, saved.total!, saved.ranges)) : undefined;
+      if (resumed !== "done") {
+        if (resumed === "changed") await rm(checkpointPath(temp), { force: true });
+        const from: ResumePoint | undefined = prefix !== undefined && saved ? { bytes: prefix, validator: saved.validator, total: saved.total } : undefined;
+        await file.truncate(from?.bytes ?? 0);
+        const sink = new FileSink(file, WRITE_BATCH, WRITES_IN_FLIGHT, undefined, from?.bytes);
+        const resumable = resume ? checkpointed(sink, temp) : undefined;
+        const parts: Pick<ResultSink, "parts"> =
+          context.connections > 1 ? { parts: async (offer) => (partsAllowed(offer.response, offer.total) ? inParts(offer, offer.response.headers.get("etag")!, offer.total, [], offer.response) : "declined") } : {};
+        try {
+          await transferResult(context, jobId, options, { ...(resumable ?? { write: (chunk: Uint8Array) => sink.write(chunk), restart: () => sink.restart() }), ...parts }, from);
+        } catch (error) {
+          await resumable?.save().catch(() => undefined);
+          throw error;
+        }
+        await sink.finish();
       }
-      bytes = await sink.finish();
     } finally {
       await file.close();
     }
+    const bytes = (await stat(temp)).size;
     await publishFile(temp, path, overwrite === true);
-    await Promise.all(leftovers.map((file) => rm(file, { force: true })));
+    await Promise.all(leftovers.map((leftover) => rm(leftover, { force: true })));
     return { path, bytes };
   } catch (error) {
-    if (!options.resume) await rm(temp, { force: true });
-    if (signal?.aborted && !(error instanceof JobAbortedError)) throw new JobAbortedError(`Downloading job ${jobId}`, signal.reason);
+    if (!resume) await rm(temp, { force: true });
+    if (signal?.aborted && !(error instanceof JobAbortedError)) throw new JobAbortedError(what, signal.reason);
     throw diskError(error, path);
+  } finally {
+    await release();
+  }
+}
+
+/**
+ * The parts a checkpoint left, fetched from a fresh signed URL (`fetch`): `undefined` when the API answers
+ * with the bytes instead (`Mode=Stream`), which cannot be asked for in parts.
+ */
+async function resumeParts(context: JobsContext, jobId: string, options: DownloadOptions, fetch: (at: { url: URL; refresh(): Promise<URL>; signal: AbortSignal }) => Promise<"done" | "changed">): Promise<"done" | "changed" | undefined> {
+  const controller = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+  const deadline = context.call.timing.now() + (options.wait?.timeoutMs ?? context.timeoutMs);
+  const refresh = async (): Promise<URL | undefined> => {
+    const answer = await downloadAnswer(context, jobId, options, deadline, signal);
+    if ("location" in answer) return answer.location;
+    await discard(answer.response);
+    return undefined;
+  };
+  try {
+    const url = await refresh();
+    if (!url) return undefined;
+    return await fetch({ url, refresh: async () => (await refresh()) ?? url, signal });
+  } finally {
+    controller.abort();
   }
 }

@@ -14,7 +14,7 @@ describe("a connection failure says what lies under fetch's \"fetch failed\"", (
     expect(failed(new Error("bad port")).message).toBe("GET /Jobs failed: fetch failed: bad port");
   });
 
-  it("against a port nobody listens on: ECONNREFUSED", async () => {
+  it("against a port nobody listens on: names the host and keeps the code", async () => {
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
     const { port } = probe.address() as { port: number };
@@ -22,6 +22,6 @@ describe("a connection failure says what lies under fetch's \"fetch failed\"", (
     const jobs = createJobs(createClient({ accountSid: "IR1", authToken: "t", baseUrl: `http://127.0.0.1:${port}` }), { retries: 0 });
     const error = await rejection(jobs.list());
     expect(error).toBeInstanceOf(ConnectionError);
-    expect((error as Error).message).toBe("GET /Jobs failed: fetch failed (ECONNREFUSED)");
+    expect([(error as Error).message, (error as ConnectionError).code]).toEqual([`GET /Jobs failed: cannot reach 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`, "ECONNREFUSED"]);
   });
 });

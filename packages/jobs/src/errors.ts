@@ -35,8 +35,8 @@ export class JobTimeoutError extends JobsError {
   override name = "JobTimeoutError";
   declare readonly job: unknown;
 
-  constructor(jobId: string, timeoutMs: number, job: unknown, why?: string) {
-    const status = (job as { Status?: unknown } | undefined)?.Status;
+  /** `status`: the last status seen, when the job's own field is not impact.com's `Status` (another job API's). */
+  constructor(jobId: string, timeoutMs: number, job: unknown, why?: string, status: unknown = (job as { Status?: unknown } | undefined)?.Status) {
     super(`Job ${jobId} did not finish within ${timeoutMs} ms${typeof status === "string" ? ` (last status ${status})` : ""}${why ? `; ${why}` : ""}`);
     this.job = job;
   }
@@ -145,10 +145,13 @@ export class RateLimitWaitError extends JobsError {
  */
 export class TransportError extends JobsError {
   override name = "TransportError";
+  /** The lower layer's code, when it gave one: `ECONNREFUSED`, `CERT_HAS_EXPIRED`, `UND_ERR_CONNECT_TIMEOUT`… */
+  declare readonly code: string | undefined;
 
-  constructor(what: string, cause: unknown, detail?: string) {
+  constructor(what: string, cause: unknown, detail?: string, code?: string) {
     const safe = safeCause(cause);
     super(`${what} failed: ${detail ?? (safe instanceof Error ? causeText(safe) : String(safe))}`, { cause: safe });
+    this.code = code;
   }
 }
 
@@ -170,12 +173,11 @@ export class ProtocolError extends TransportError {
   override name = "ProtocolError";
 }
 
-/** A lower-layer error's message with the code of its cause (`fetch failed (ECONNREFUSED)`), redacted. */
 /**
  * A failure's message with what lies under fetch's bare "fetch failed": the cause's code
  * (`fetch failed (ECONNREFUSED)`), else the cause's own message (`fetch failed: bad port`).
  */
-function causeText(error: Error): string {
+export function causeText(error: Error): string {
   const inner = error.cause as { code?: unknown; message?: unknown } | undefined;
   const code = (error as { code?: unknown }).code ?? inner?.code;
   if (typeof code === "string") return error.message.includes(code) ? error.message : `${error.message} (${code})`;

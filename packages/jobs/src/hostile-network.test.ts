@@ -83,11 +83,11 @@ function cutOnce(body: Buffer, cutAt: number, headers: Record<string, string> = 
 
 /**
  * Every guarantee holds on both transports of the bulk transfers (the storage hop and Mode=Stream): the
- * `node:http` one `@impactkit/jobs` picks on Node.js for throughput, and the runtime's fetch it uses
- * elsewhere, or when given a `storageFetch` and a client with a `fetch` of its own.
+ * client's own (undici, on Node.js), and the runtime's fetch, which other runtimes use and which a client
+ * given a `fetch` of its own and a `storageFetch` use too.
  */
 describe.each([
-  ["node:http", false],
+  ["the client's transport (undici)", false],
   ["fetch", true],
 ] as const)("over %s", (_transport, portable) => {
   const storageFetch = (input: string | URL | Request, init?: RequestInit) => fetch(input, init);

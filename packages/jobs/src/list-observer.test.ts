@@ -3,13 +3,13 @@ import { ListObserver } from "./list-observer.js";
 import { DEFAULT_POLL_POLICY } from "./defaults.js";
 import { RateGate } from "./rate-limit.js";
 import { VirtualTiming } from "./test-support.js";
-import type { CallContext } from "./transport.js";
+import { createCallContext } from "./transport.js";
 import { SPEC } from "@impactkit/partner-v15";
 
 /** An observer over `watched` jobs whose reads are never made (only its pace is under test). */
 function observer(watched: number, gate = new RateGate()) {
   const timing = new VirtualTiming();
-  const call: CallContext = { timing, gate, rateLimitHeaders: SPEC.traits.rateLimitHeaders, retries: 0, requestTimeoutMs: 1_000, idleTimeoutMs: 1_000, maxRateLimitWaitMs: Infinity, logger: undefined };
+  const call = createCallContext({ timing, host: "api.impact.test", gate, rateLimitHeaders: SPEC.traits.rateLimitHeaders, retries: 0 });
   const made = new ListObserver(call, DEFAULT_POLL_POLICY, { list: () => Promise.reject(new Error("unused")), get: () => Promise.reject(new Error("unused")) }, () => undefined);
   for (let index = 0; index < watched; index += 1) made.open(`job-${index}`, timing.now());
   return { made, now: timing.now() };

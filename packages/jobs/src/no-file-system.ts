@@ -21,6 +21,11 @@ export function downloadTempPath(_to: string, _jobId: string): string {
   throw new InvalidArgumentError(`downloadTempPath() ${NO_FILES}`);
 }
 
+/** `downloadTempFiles` where there are no files: throws, as `downloadJob` rejects. */
+export function downloadTempFiles(_to: string, _jobId: string): string[] {
+  throw new InvalidArgumentError(`downloadTempFiles() ${NO_FILES}`);
+}
+
 /** `publishFile` where there are no files: rejects, as `downloadJob` does. */
 export async function publishFile(_temp: string, _path: string, _overwrite: boolean): Promise<void> {
   throw new InvalidArgumentError(`publishFile() ${NO_FILES}`);

@@ -94,7 +94,7 @@ describe("PollEngine", () => {
     await timing.advance(60_000);
     const { error, at } = (await outcome) as { error: JobTimeoutError; at: number };
     expect(error).toBeInstanceOf(JobTimeoutError);
-    expect(error.message).toBe("Job job-1 did not finish within 20000 ms");
+    expect(error.message).toBe("Job job-1 did not finish within 20000 ms (last status pending)");
     expect(error.job).toBe("pending#5");
     expect(at - 1_000_000).toBe(20_000);
     expect(script.checks).toEqual([4_000, 5_000, 7_000, 11_000, 19_000]);

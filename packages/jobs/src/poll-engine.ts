@@ -34,6 +34,11 @@ export interface PollTarget<T> {
    */
   peek?(): Observation<T> | "wait" | undefined;
   failure(value: T): Error;
+  /**
+   * Why a check still running at the wait's deadline got no answer, when it is the API that cannot be reached
+   * (a `ConnectionError` naming the host) rather than the job that is late; `undefined` for a late job.
+   */
+  unreachable?(): Error | undefined;
   /** Told once when its wait ends, however it ends (before the wait's promise settles). */
   ended?(): void;
 }
@@ -233,7 +238,8 @@ export class PollEngine {
       this.#heap.pop();
       // A check still in flight at the deadline is aborted by `#finish`.
       if (entry.state === "checking" || now >= entry.deadline) {
-        this.#finish(entry, new JobTimeoutError(entry.target.key, entry.options.timeoutMs, entry.last?.value, this.#why()));
+        const unreachable = entry.state === "checking" ? entry.target.unreachable?.() : undefined;
+        this.#finish(entry, unreachable ?? new JobTimeoutError(entry.target.key, entry.options.timeoutMs, entry.last?.value, this.#why(), entry.last?.status));
       } else {
         entry.state = "ready";
         this.#ready.push(entry);

@@ -1,6 +1,6 @@
 import type { JobsContext } from "./context.js";
 import { DownloadError } from "./errors.js";
-import { resultChunks, type ResultOptions } from "./result-stream.js";
+import { resultChunks, type ResultChunks, type ResultOptions } from "./result-stream.js";
 
 export type ResultRecord = Record<string, unknown>;
 
@@ -29,7 +29,7 @@ export type CsvRows = (first: Uint8Array, rest: AsyncIterator<Uint8Array>) => As
  * inside the top-level object, such as `{"Records": […]}`). XML results are refused; `what` names the
  * result in that error (`job …`, or a file).
  */
-export async function* rowsOf(csvRows: CsvRows, chunks: AsyncGenerator<Uint8Array>, what: string): AsyncGenerator<ResultRecord> {
+export async function* rowsOf(csvRows: CsvRows, chunks: AsyncGenerator<Uint8Array> & Partial<Pick<ResultChunks, "stop">>, what: string): AsyncGenerator<ResultRecord> {
   try {
     let first = await chunks.next();
     while (!first.done && first.value.length === 0) first = await chunks.next();
@@ -38,6 +38,8 @@ export async function* rowsOf(csvRows: CsvRows, chunks: AsyncGenerator<Uint8Arra
     if (start === "<") throw new DownloadError(`${what} has an XML result; records() reads CSV and JSON results (use stream() for XML)`);
     yield* start === "{" || start === "[" ? jsonRecords(first.value, chunks) : csvRows(first.value, chunks);
   } finally {
+    // A reader that leaves while the parser waits on a stalled body: `return()` alone would wait for it.
+    chunks.stop?.();
     await chunks.return(undefined);
   }
 }

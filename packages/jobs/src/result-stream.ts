@@ -1,10 +1,10 @@
 import type { JobsContext } from "./context.js";
 import { DEFAULTS } from "./defaults.js";
-import { DownloadError, JobAbortedError, JobsError, JobTimeoutError, ProtocolError } from "./errors.js";
+import { DownloadError, JobAbortedError, JobTimeoutError, ProtocolError } from "./errors.js";
 import { validateJobId } from "./job-id.js";
-import { bodySource } from "./body-source.js";
-import { nodeBody } from "./node-bodies.js";
-import { storageUrl } from "./storage-url.js";
+import { bodySource } from "./http/body-source.js";
+import { transportFailure } from "./http/failure.js";
+import { locationOf, storageUrl } from "./http/storage-url.js";
 import { sleep } from "./timing.js";
 import { attemptSignal, backOff, callApi, discard, retryBackoff } from "./transport.js";
 import { waitForJob, type WaitOptions } from "./wait-job.js";
@@ -43,6 +43,24 @@ export interface ResultSink {
    * version being read is known, then every `CHECKPOINT_BYTES`. Only versions with a validator are recorded.
    */
   checkpoint?(version: { validator: string; total: number | undefined }): Promise<void>;
+  /**
+   * Offered a fresh transfer of a stored result: a download to a file takes it over to fetch the result in
+   * parts over several connections (`"done"` once it has it all). `"declined"` reads it on as one stream;
+   * `"changed"` (the object changed under the parts, and the sink holds nothing) starts over.
+   */
+  parts?(first: PartsOffer): Promise<"declined" | "done" | "changed">;
+}
+
+/** A fresh transfer's first answer, offered to `ResultSink.parts`. */
+export interface PartsOffer {
+  response: Response;
+  /** The storage URL that answered. */
+  url: URL;
+  /** The result's size, as the answer announces it. */
+  total: number | undefined;
+  /** A fresh signed URL, for a part that meets an expired one. */
+  refresh(): Promise<URL>;
+  signal: AbortSignal;
 }
 
 /** Where an earlier transfer stopped: the sink holds the first `bytes` of the version `validator` names. */
@@ -64,11 +82,6 @@ const DOWNLOAD_ACCEPT = "text/csv, application/json, application/xml, applicatio
 
 /** How many redirects of the storage origin are followed (each one checked by `storageUrl`). */
 const MAX_STORAGE_REDIRECTS = 5;
-
-/** Whether a response has a body to read, as a web stream or (from `nodeFetch`) a Node.js stream. */
-function hasBody(response: Response): boolean {
-  return response.body !== null || nodeBody(response) !== undefined;
-}
 
 /** What identifies one version of the stored object, for `If-Range` (RFC 9110 §13.1.5): a strong ETag, else Last-Modified. */
 function validatorOf(response: Response): string | undefined {
@@ -109,31 +122,61 @@ interface Position {
   validator: string | undefined;
 }
 
-/**
- * Fetches the signed storage URL with no API credential and no custom header, asking for the bytes as
- * they are stored (`Accept-Encoding: identity`) and, when resuming, for the rest of the same version
- * (`Range` with `If-Range`). Redirects of the storage origin are followed by hand, each one checked.
- */
-async function fetchStorage(context: JobsContext, what: string, location: string, position: Position, signal: AbortSignal): Promise<Response> {
+/** The request headers that ask storage for bytes `start` to `end` (exclusive; to the end without one) of version `validator`. */
+export function rangeHeaders(start: number, end: number | undefined, validator: string | undefined): Record<string, string> {
   const headers: Record<string, string> = { "Accept-Encoding": "identity" };
-  if (position.delivered > 0 && position.validator) Object.assign(headers, { Range: `bytes=${position.delivered}-`, "If-Range": position.validator });
-  let url = storageUrl(what, location, context.client.accountUrl);
+  if ((start > 0 || end !== undefined) && validator) Object.assign(headers, { Range: `bytes=${start}-${end === undefined ? "" : end - 1}`, "If-Range": validator });
+  return headers;
+}
+
+/**
+ * Fetches a signed storage URL with no API credential and no custom header, asking for the bytes as they
+ * are stored (`Accept-Encoding: identity`) and, with `headers`, for a range of one version (`Range` with
+ * `If-Range`). Redirects of the storage origin are followed by hand, each one checked. `signal` bounds the
+ * wait for the headers; a failure to reach storage is an `Unreached` naming its host.
+ */
+export async function fetchStorage(context: JobsContext, what: string, location: URL, headers: Record<string, string>, signal: AbortSignal): Promise<Opened> {
+  let url = location;
   for (let hops = 0; ; hops += 1) {
-    const response = await context.storageFetch(url, { headers, redirect: "manual", signal });
-    const next = response.headers.get("location");
-    if (response.status < 300 || response.status >= 400 || !next) return response;
+    let response: Response;
+    try {
+      response = await context.storageFetch(url, { headers, redirect: "manual", signal });
+    } catch (error) {
+      // The attempt's own timeout aborts it with a TimeoutError: storage did not answer in time.
+      throw new Unreached(url.host, signal.aborted ? signal.reason : error);
+    }
+    const next = locationOf(response);
+    if (response.status < 300 || response.status >= 400 || !next) return { response, host: url.host, url };
     await discard(response);
     if (hops >= MAX_STORAGE_REDIRECTS) throw new ProtocolError(what, undefined, `the storage URL redirected more than ${MAX_STORAGE_REDIRECTS} times`);
     url = storageUrl(what, next, url.href);
   }
 }
 
+/** A response and the host that sent it (the storage's, or the API's for `Mode=Stream`), for messages. */
+export interface Opened {
+  response: Response;
+  host: string;
+  /** The storage URL that answered (after its redirects); none for `Mode=Stream`. */
+  url?: URL;
+}
+
+/** Storage could not be reached (or its answer could not be read) at `host`: `cause` says why. */
+export class Unreached extends Error {
+  readonly host: string;
+
+  constructor(host: string, cause: unknown) {
+    super(`cannot reach ${host}`, { cause });
+    this.host = host;
+  }
+}
+
 /**
- * `GET …/Download` until it gives the result: 202 waits for the job (one deadline for the whole call),
- * 302 is followed by hand to the storage URL, 200 is the bytes (`Mode=Stream`). A 202 after the job
- * says COMPLETED backs off before asking again. The returned body is still under `signal`.
+ * `GET …/Download` until it gives the result: 202 waits for the job (one deadline for the whole call), a
+ * redirect gives the signed storage URL (checked, not yet fetched), 200 is the bytes (`Mode=Stream`). A
+ * 202 after the job says COMPLETED backs off before asking again. A body is still under `signal`.
  */
-async function open(context: JobsContext, jobId: string, options: ResultOptions, position: Position, deadline: number, signal: AbortSignal): Promise<Response> {
+export async function downloadAnswer(context: JobsContext, jobId: string, options: ResultOptions, deadline: number, signal: AbortSignal): Promise<{ location: URL } | { response: Response }> {
   const what = `GET /Jobs/${jobId}/Download`;
   const { timing } = context.call;
   for (let early = 0; ; early += 1) {
@@ -146,26 +189,15 @@ async function open(context: JobsContext, jobId: string, options: ResultOptions,
           headers: { Accept: DOWNLOAD_ACCEPT },
           parseAs: "stream",
           signal: callSignal,
-          ...(options.mode === "stream" && context.bulkFetch ? { fetch: context.bulkFetch } : {}),
         }),
       signal,
       { redirects: "return" },
     );
     const { status } = response;
-    if (status === 200 && hasBody(response)) return response;
+    if (status === 200 && response.body !== null) return { response };
     await discard(response);
-    const location = response.headers.get("location");
-    if (status >= 300 && status < 400 && location) {
-      // `requestTimeoutMs` bounds the headers; the body that follows is bounded by the idle watchdog and `signal`.
-      const attempt = attemptSignal(timing, context.call.requestTimeoutMs, signal);
-      try {
-        return await fetchStorage(context, what, location, position, attempt.signal);
-      } catch (error) {
-        throw attempt.signal.aborted && !signal.aborted ? attempt.signal.reason : error;
-      } finally {
-        attempt.end();
-      }
-    }
+    const location = locationOf(response);
+    if (status >= 300 && status < 400 && location) return { location: storageUrl(what, location, context.client.accountUrl) };
     if (status !== 202) throw new DownloadError(`${what} answered HTTP ${status} without a result`);
     const timeoutMs = options.wait?.timeoutMs ?? context.timeoutMs;
     /** After a wait found the job COMPLETED, a 202 is the API's lag: said so when the deadline passes. */
@@ -177,6 +209,22 @@ async function open(context: JobsContext, jobId: string, options: ResultOptions,
     } catch (error) {
       throw early > 0 && error instanceof JobTimeoutError ? lagging(error.job) : error;
     }
+  }
+}
+
+/**
+ * The result's bytes, from `position` on: the Download answer's own body (`Mode=Stream`), or the signed
+ * storage URL's. `requestTimeoutMs` bounds the storage's headers; the body that follows is bounded by the
+ * idle watchdog and `signal`.
+ */
+async function open(context: JobsContext, jobId: string, options: ResultOptions, position: Position, deadline: number, signal: AbortSignal): Promise<Opened> {
+  const answer = await downloadAnswer(context, jobId, options, deadline, signal);
+  if ("response" in answer) return { response: answer.response, host: context.call.host };
+  const attempt = attemptSignal(context.call.timing, context.call.requestTimeoutMs, signal);
+  try {
+    return await fetchStorage(context, `GET /Jobs/${jobId}/Download`, answer.location, rangeHeaders(position.delivered, undefined, position.validator), attempt.signal);
+  } finally {
+    attempt.end();
   }
 }
 
@@ -221,17 +269,21 @@ export async function transferResult(context: JobsContext, id: string, options: 
   try {
     for (;;) {
       let response: Response;
+      let host: string;
+      let url: URL | undefined;
       try {
-        response = await open(context, jobId, options, position, deadline, signal);
+        ({ response, host, url } = await open(context, jobId, options, position, deadline, signal));
       } catch (error) {
         if (options.signal?.aborted) throw aborted();
-        // fetch rejects with a TypeError when storage cannot be reached, a TimeoutError when it does not answer.
-        if (error instanceof JobsError || !(error instanceof TypeError || (error as Error).name === "TimeoutError")) throw error;
-        await fail(`storage unreachable: ${(error as Error).message}`);
+        if (!(error instanceof Unreached)) throw error;
+        // A connection refused, reset or unanswered may pass; a certificate or a malformed answer will not.
+        const { error: failure, transient } = transportFailure(what, error.host, error.cause);
+        if (!transient) throw failure;
+        await fail(failure.message.slice(failure.message.indexOf(" failed: ") + " failed: ".length));
         continue;
       }
       // Only the signed storage URL answers so: the API's errors are ApiErrors, and its 200 has a body.
-      if (!response.ok || !hasBody(response)) {
+      if (!response.ok || response.body === null) {
         await discard(response);
         // A range that starts at the end: the server says the representation is that long (RFC 9110 §15.5.17), so nothing is missing.
         if (response.status === 416 && position.delivered > 0 && completeLength(response) === position.delivered) return;
@@ -250,6 +302,21 @@ export async function transferResult(context: JobsContext, id: string, options: 
       }
       position.validator = validator;
       total ??= totalOf(response);
+      if (sink.parts && url && position.delivered === 0) {
+        const refresh = async (): Promise<URL> => {
+          const answer = await downloadAnswer(context, jobId, options, deadline, signal);
+          if ("location" in answer) return answer.location;
+          await discard(answer.response);
+          throw new DownloadError(`${what}: the Download call answered with the bytes instead of a storage URL`);
+        };
+        const outcome = await sink.parts({ response, url, total, refresh, signal });
+        if (outcome === "done") return;
+        if (outcome === "changed") {
+          [position.validator, total] = [undefined, undefined];
+          await fail("the stored result changed during the transfer");
+          continue;
+        }
+      }
       const checkpoint = sink.checkpoint && validator !== undefined ? sink.checkpoint.bind(sink, { validator, total }) : undefined;
       await checkpoint?.();
       let nextCheckpoint = position.delivered + CHECKPOINT_BYTES;
@@ -262,6 +329,9 @@ export async function transferResult(context: JobsContext, id: string, options: 
             chunk = await body.next();
           } catch (error) {
             if (options.signal?.aborted) throw aborted();
+            const { error: failure, transient } = transportFailure(what, host, error);
+            // A malformed body (a chunk size that is no number) is no truncation to resume from: it fails at once.
+            if (!transient) throw failure;
             broken = `transfer broke after ${position.delivered} bytes: ${(error as Error).message}`;
             break;
           }
@@ -297,14 +367,22 @@ export async function transferResult(context: JobsContext, id: string, options: 
   }
 }
 
+/** Chunks of a result, and a way out that works while a chunk is awaited (`return()` waits for it). */
+export type ResultChunks = AsyncGenerator<Uint8Array> & {
+  /** Stops the transfer at once, closing its connection: a `next()` in flight rejects. */
+  stop(): void;
+};
+
 /**
  * `transferResult` as an async iterator, one chunk at a time: the transfer waits for each chunk to be
- * taken. Leaving the loop early (`break`, an exception in its body) stops the transfer.
+ * taken. Leaving the loop early (`break`, an exception in its body) stops the transfer; so does `stop()`,
+ * for a reader that leaves while a `next()` is in flight on a stalled body.
  */
-export function resultChunks(context: JobsContext, id: string, options: ResultOptions = {}): AsyncGenerator<Uint8Array> {
+export function resultChunks(context: JobsContext, id: string, options: ResultOptions = {}): ResultChunks {
   const jobId = validateJobId(id);
-  return (async function* () {
-    const stop = new AbortController();
+  const stop = new AbortController();
+  const leave = () => stop.abort(new DOMException("the reader of the result stopped", "AbortError"));
+  const chunks = (async function* () {
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
     let chunk: Uint8Array | undefined;
     let taken: (() => void) | undefined;
@@ -342,13 +420,14 @@ export function resultChunks(context: JobsContext, id: string, options: ResultOp
       }
     } finally {
       if (!outcome) {
-        stop.abort(new DOMException("the reader of the result stopped", "AbortError"));
+        leave();
         // Let a transfer waiting for its chunk to be taken go on, to find the abort at its next read.
         taken?.();
         await transfer;
       }
     }
   })();
+  return Object.assign(chunks, { stop: leave });
 }
 
 /** `resultChunks` as a web `ReadableStream`; cancelling it stops the transfer. */
@@ -365,6 +444,8 @@ export function resultStream(context: JobsContext, id: string, options: ResultOp
       }
     },
     async cancel() {
+      // A pull may be waiting on a stalled body: `return()` alone would wait for it.
+      chunks.stop();
       await chunks.return(undefined);
     },
   });

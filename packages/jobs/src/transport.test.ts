@@ -30,7 +30,7 @@ function jumpingTiming(): Timing {
   };
 }
 
-const jobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).partner, { timing: jumpingTiming(), requestTimeoutMs: NEVER, ...options });
+const jobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).partner, { timing: jumpingTiming(), requestTimeoutMs: NEVER, callTimeoutMs: 2 * NEVER, ...options });
 const apiCalls = () => sandbox.control.requests("api");
 
 beforeAll(async () => {
@@ -84,10 +84,10 @@ describe("transport retries beneath every call", () => {
     const missing = "00000000-0000-4000-8000-000000000000";
     const error = (await rejection(jobs().get(missing))) as ApiError;
     expect(error).toMatchObject({ name: "ApiError", status: 404, apiMessage: "Job not found. Verify the JobId belongs to a job created by this account." });
-    const wrong = createJobs(clientsFor(sandbox).partner, { timing: jumpingTiming(), requestTimeoutMs: NEVER });
+    const wrong = createJobs(clientsFor(sandbox).partner, { timing: jumpingTiming(), requestTimeoutMs: NEVER, callTimeoutMs: 2 * NEVER });
     const unauthorised = createJobs(
       (await import("@impactkit/partner-v15")).createClient({ accountSid: "IRSANDBOX0001", authToken: "wrong-token", baseUrl: sandbox.url }),
-      { timing: jumpingTiming(), requestTimeoutMs: NEVER },
+      { timing: jumpingTiming(), requestTimeoutMs: NEVER, callTimeoutMs: 2 * NEVER },
     );
     await expect(unauthorised.get(jobId)).rejects.toMatchObject({ status: 401 });
     expect(apiCalls()).toHaveLength(2);
@@ -127,7 +127,7 @@ describe("transport retries beneath every call", () => {
         return () => undefined;
       },
     };
-    const error = await rejection(createJobs(clientsFor(sandbox).partner, { timing: slow, requestTimeoutMs: NEVER }).get(jobId, { signal: controller.signal }));
+    const error = await rejection(createJobs(clientsFor(sandbox).partner, { timing: slow, requestTimeoutMs: NEVER, callTimeoutMs: 2 * NEVER }).get(jobId, { signal: controller.signal }));
     expect(error).toBeInstanceOf(JobAbortedError);
     expect(apiCalls()).toHaveLength(1);
   });
@@ -140,7 +140,7 @@ describe("transport retries beneath every call", () => {
     sandbox.control.inject({ route: "getJob", fault: { kind: "stall" }, times: 2 });
     const error = await rejection(createJobs(clientsFor(sandbox).partner, { requestTimeoutMs: 100, retries: 1 }).get(jobId));
     expect(error).toBeInstanceOf(TransportError);
-    expect((error as Error).message).toBe(`GET /Jobs/${jobId} failed: no response within 100 ms`);
+    expect((error as Error).message).toBe(`GET /Jobs/${jobId} failed: cannot reach ${new URL(sandbox.url).host}: no response within 100 ms`);
   });
 
   it("slows down before the rate budget is gone, without hitting 429", async () => {

@@ -1,13 +1,16 @@
 import { ApiError, ConnectionError, JobAbortedError, JobsError, ProtocolError, RateLimitError, RateLimitWaitError, RequestTimeoutError, responseContext, type TransportError } from "./errors.js";
-import { nodeBody } from "./node-bodies.js";
+import { transportFailure } from "./http/failure.js";
 import { safeUrl } from "./redact.js";
-import { readRateLimit, type RateGate, type RateLimitHeaders } from "./rate-limit.js";
+import { DEFAULTS } from "./defaults.js";
+import { RateGate, readRateLimit, type RateLimitHeaders } from "./rate-limit.js";
 import { parseRetryAfter } from "./retry-after.js";
 import { sleep, type Timing } from "./timing.js";
 
 /** What `createJobs` hands to every call. */
 export interface CallContext {
   timing: Timing;
+  /** The API's host (and port), for messages. */
+  host: string;
   gate: RateGate;
   /** The names of the flavor's rate-limit headers (`SPEC.traits.rateLimitHeaders`). */
   rateLimitHeaders: RateLimitHeaders;
@@ -15,6 +18,8 @@ export interface CallContext {
   retries: number;
   /** How long one attempt may wait for its response before it is given up (and retried). */
   requestTimeoutMs: number;
+  /** How long one call may take across its attempts and the waits between them (rate-limit waits aside). */
+  callTimeoutMs: number;
   /** How long a body may send no byte before the transfer is given up (and resumed). */
   idleTimeoutMs: number;
   /** The longest wait for the rate limit's reset a call accepts; a longer one is a `RateLimitWaitError`. */
@@ -24,6 +29,51 @@ export interface CallContext {
   onRateLimit?: ((event: RateLimitEvent) => void) | undefined;
   /** Epoch ms until which a call is waiting for the rate limit to reset, while one is: for the timeout error. */
   rateLimitedUntil?: number | undefined;
+  /** Whether the calls reach the API: for a wait whose deadline comes while they cannot. */
+  reach: Reach;
+}
+
+/**
+ * A `CallContext` with a fresh rate gate and reach: `given` overrides the `DEFAULTS` of the numeric limits
+ * (checked by the caller).
+ */
+export function createCallContext(given: Pick<CallContext, "timing" | "host" | "rateLimitHeaders"> & Partial<Omit<CallContext, "reach">>): CallContext {
+  return {
+    gate: new RateGate(),
+    reach: { failure: undefined, silentSince: undefined, inFlight: 0 },
+    retries: DEFAULTS.retries,
+    requestTimeoutMs: DEFAULTS.requestTimeoutMs,
+    callTimeoutMs: DEFAULTS.callTimeoutMs,
+    idleTimeoutMs: DEFAULTS.idleTimeoutMs,
+    maxRateLimitWaitMs: DEFAULTS.maxRateLimitWaitMs,
+    logger: undefined,
+    ...given,
+  };
+}
+
+/** What the calls of an instance last heard of the API: a failure since the last answer, or a silence. */
+export interface Reach {
+  /** The last attempt's failure below HTTP, until an answer comes. */
+  failure: TransportError | undefined;
+  /** When the oldest attempt now waiting for an answer started, while one does. */
+  silentSince: number | undefined;
+  inFlight: number;
+}
+
+/** A silence longer than this at a wait's deadline means the API cannot be reached, not that the job is late. */
+const SILENCE_MS = 5_000;
+
+/**
+ * Why a wait ending now failed to hear from the API, if it did: the last failure below HTTP since the last
+ * answer ("cannot reach api.impact.com: …"), or a request still unanswered after `SILENCE_MS`. Undefined
+ * while the rate limit holds the calls back (that is a late job, and `rateLimitHint` says why).
+ */
+export function unreachable(context: CallContext, what: string): TransportError | undefined {
+  const { reach, timing } = context;
+  if (rateLimitHint(context)) return undefined;
+  if (reach.failure) return new ConnectionError(what, reach.failure.cause, reach.failure.message.slice(reach.failure.message.indexOf(" failed: ") + " failed: ".length), reach.failure.code);
+  const silence = reach.silentSince === undefined ? 0 : timing.now() - reach.silentSince;
+  return silence >= SILENCE_MS ? new RequestTimeoutError(what, undefined, `cannot reach ${context.host}: no answer for ${Math.round(silence / 1000)} s`) : undefined;
 }
 
 /**
@@ -57,7 +107,6 @@ export type RetryMode = "idempotent" | "unsafe";
 
 /** Lets go of a body that will not be read (cancelling one already read is a harmless no-op or rejection). */
 export async function discard(response: Response): Promise<void> {
-  nodeBody(response)?.destroy();
   await response.body?.cancel().catch(() => undefined);
 }
 
@@ -190,38 +239,45 @@ export interface CallOptions<T> {
   read?: (body: unknown) => T;
 }
 
-/** Why an attempt failed, as the error a caller sees once retries are spent. */
-function transportFailure(what: string, error: unknown): TransportError {
-  if (error instanceof Malformed) return new ProtocolError(what, undefined, error.message);
-  if ((error as Error | undefined)?.name === "TimeoutError") return new RequestTimeoutError(what, error);
-  return new ConnectionError(what, error);
-}
 
 /**
- * Runs one API call under the shared rate gate, retrying transient failures within a bounded budget;
- * honours `Retry-After` (pausing every call of the instance) and reads the flavor's rate-limit headers.
- * Other 4xx are not retried. The call must use `parseAs: "text"` (or a stream for 2xx/3xx) and
- * `redirect: "manual"` (the flavor clients set it).
+ * Runs one API call under the shared rate gate, retrying transient failures within a bounded budget
+ * (`retries`, and `callTimeoutMs` for the attempts and the waits between them); honours `Retry-After`
+ * (pausing every call of the instance) and reads the flavor's rate-limit headers. Other 4xx are not
+ * retried, nor are failures another attempt cannot mend (a certificate, a malformed response). The call
+ * must use `parseAs: "text"` (or a stream for 2xx/3xx) and `redirect: "manual"` (the flavor clients set it).
  */
 export async function callApi<T = unknown>(context: CallContext, what: string, call: RawCall, signal: AbortSignal | undefined, options: CallOptions<T> = {}): Promise<{ body: T; response: Response }> {
-  const { timing, gate } = context;
+  const { timing, gate, reach } = context;
   const mode = options.mode ?? "idempotent";
+  let deadline = timing.now() + context.callTimeoutMs;
   for (let attempt = 0; ; attempt += 1) {
     for (let first = gate.firstAnswer(); first; first = gate.firstAnswer()) await untilAnswered(first, what, signal);
     const { waitMs: wait, pacingStarted } = gate.reserve(timing.now());
     let answered = false;
     /** The least wait before the retry: the server's `Retry-After`, if it sent one with a retryable status. */
     let minMs = 0;
+    /** What the caller gets if this attempt is the last: the retryable answer or failure it met. */
+    let last: JobsError;
     let attemptTimeout: ReturnType<typeof attemptSignal> | undefined;
+    let started = false;
     try {
       if (pacingStarted) announcePacing(context, what);
-      if (wait > 0) await rateLimitWait(context, what, wait, signal);
-      attemptTimeout = attemptSignal(timing, context.requestTimeoutMs, signal);
+      if (wait > 0) {
+        await rateLimitWait(context, what, wait, signal);
+        deadline += wait;
+      }
+      attemptTimeout = attemptSignal(timing, Math.max(1, Math.min(context.requestTimeoutMs, deadline - timing.now())), signal);
+      started = true;
+      reach.inFlight += 1;
+      reach.silentSince ??= timing.now();
       const { data, error, response } = await call(attemptTimeout.signal).catch((error: unknown) => {
         throw attemptTimeout!.signal.aborted && !signal?.aborted ? attemptTimeout!.signal.reason : error;
       });
       const { status, headers } = response;
       answered = true;
+      reach.failure = undefined;
+      reach.silentSince = undefined;
       gate.note(readRateLimit(headers, context.rateLimitHeaders, timing.now()));
       const retryAfter = parseRetryAfter(headers.get("retry-after"), timing.now());
       if (status >= 300 && status < 400) {
@@ -247,19 +303,30 @@ export async function callApi<T = unknown>(context: CallContext, what: string, c
       }
       const retryable = status === 429 || status === 503 || (mode === "idempotent" && status >= 500);
       if (status === 429 && retryAfter !== undefined) gate.pause(timing.now() + retryAfter);
-      if (!retryable || attempt >= context.retries) throw status === 429 ? new RateLimitError(what, body, retryAfter, responseContext(headers)) : new ApiError(what, status, body, responseContext(headers));
-      context.logger?.warn(`${what}: HTTP ${status}, retrying`, { attempt: attempt + 1, retryAfterMs: retryAfter });
+      last = status === 429 ? new RateLimitError(what, body, retryAfter, responseContext(headers)) : new ApiError(what, status, body, responseContext(headers));
+      if (!retryable || attempt >= context.retries) throw last;
       minMs = retryAfter ?? 0;
     } catch (error) {
       if (signal?.aborted) throw new JobAbortedError(what, signal.reason);
       if (error instanceof JobsError) throw error;
-      const failure = transportFailure(what, error);
-      if ((error instanceof Malformed && !error.retryable) || mode === "unsafe" || attempt >= context.retries) throw failure;
-      context.logger?.warn(`${failure.message}; retrying`, { attempt: attempt + 1 });
+      const { error: failure, transient } = error instanceof Malformed ? { error: new ProtocolError(what, undefined, error.message), transient: error.retryable } : transportFailure(what, context.host, error);
+      if (!answered) reach.failure = failure;
+      if (!transient || mode === "unsafe" || attempt >= context.retries) throw failure;
+      last = failure;
     } finally {
       attemptTimeout?.end();
       if (!answered) gate.note(undefined);
+      if (started) {
+        reach.inFlight -= 1;
+        if (reach.inFlight === 0) reach.silentSince = undefined;
+      }
     }
-    await backOff(timing, attempt, what, signal, minMs);
+    // The call's time is spent: the caller gets what the last attempt met, rather than a retry that cannot finish.
+    const delay = Math.max(minMs, retryBackoff(attempt, () => timing.random()));
+    if (timing.now() + delay >= deadline) throw last;
+    context.logger?.warn(`${last instanceof ApiError ? `${what}: HTTP ${last.status}` : last.message}; retrying in ${Math.ceil(delay / 1000)} s`, { attempt: attempt + 1, delayMs: delay });
+    await sleep(timing, delay, signal).catch(() => {
+      throw new JobAbortedError(what, signal?.reason);
+    });
   }
 }

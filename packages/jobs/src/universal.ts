@@ -1,17 +1,15 @@
 /**
  * `@impactkit/jobs` where Node.js's modules are not (browsers, Cloudflare Workers, bundles for
- * `platform: "neutral"`): the same API, with the runtime's fetch for storage, rows parsed without Node.js
+ * `platform: "neutral"`): the same API, rows parsed without Node.js
  * streams, and file downloads refused with an error that names `stream()` and `records()`. Chosen by the
  * package's `exports` for every condition but `node` (which Deno and Bun also take).
  */
 import type { ImpactClient } from "@impactkit/core";
-import { jobsContextOn, type JobsContext, type JobsOptions, type RuntimeFetches } from "./context.js";
+import { jobsContext, type JobsOptions } from "./context.js";
 import { jobsOf, type FileOperations, type Jobs } from "./jobs-of.js";
 import type { RequireJobsPaths } from "./jobs-paths.js";
 import { downloadJob, fileRowsElsewhere } from "./no-file-system.js";
 
-/** The runtime's fetch, for storage and every API answer. */
-const WEB_FETCHES: RuntimeFetches = { storageFetch: (input, init) => fetch(input, init), bulkFetch: undefined };
 /** No files; rows through csv-parse's browser build, loaded on first use. */
 const WEB_FILES: FileOperations = {
   download: downloadJob,
@@ -22,19 +20,14 @@ const WEB_FILES: FileOperations = {
   fileRecords: fileRowsElsewhere,
 };
 
-/** `jobsContext` of the Node.js entry point, with the runtime's fetch. */
-export function jobsContext<P extends {}>(client: ImpactClient<P> & RequireJobsPaths<P>, options: JobsOptions = {}): JobsContext {
-  return jobsContextOn(WEB_FETCHES, client, options);
-}
-
-/** `createJobs` of the Node.js entry point; `download()` rejects (there are no files), `stream()` and `records()` work. */
+/** `createJobs` where there are no files: `download()` rejects (there are no files), `stream()` and `records()` work. */
 export function createJobs<P extends {}>(client: ImpactClient<P> & RequireJobsPaths<P>, options: JobsOptions = {}): Jobs<P> {
   return jobsOf(jobsContext(client, options), WEB_FILES);
 }
 
-export type { JobsContext, JobsOptions } from "./context.js";
+export { jobsContext, type JobsContext, type JobsOptions } from "./context.js";
 export type { ClickParams, Jobs, RecordsFromFile, RecordsOptions, ReportFilterValue, ReportParams } from "./jobs-of.js";
-export { checkDownloadTarget, downloadJob, downloadTempPath, publishFile } from "./no-file-system.js";
+export { checkDownloadTarget, downloadJob, downloadTempFiles, downloadTempPath, publishFile } from "./no-file-system.js";
 export type { DownloadOptions, DownloadResult } from "./download.js";
 export { webJobRecords as jobRecords } from "./web-records.js";
 export * from "./shared-exports.js";

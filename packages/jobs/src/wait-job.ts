@@ -4,6 +4,7 @@ import { DateField, glanceJob, isKnownStatus, normaliseJob, type Job, type JobGl
 import { validateJobId } from "./job-id.js";
 import type { Checkpoint, Observation, PollTarget } from "./poll-engine.js";
 import type { ProgressHint } from "./poll-policy.js";
+import { unreachable } from "./transport.js";
 
 export interface WaitOptions {
   signal?: AbortSignal;
@@ -98,6 +99,10 @@ class JobTarget implements PollTarget<Job> {
 
   failure(job: Job): Error {
     return new JobFailedError(job);
+  }
+
+  unreachable(): Error | undefined {
+    return unreachable(this.#context.call, `Waiting for job ${this.key}`);
   }
 
   ended(): void {

@@ -3,9 +3,8 @@ import { DEFAULTS } from "./defaults.js";
 import { InvalidArgumentError, JobsError } from "./errors.js";
 import { PollEngine, type Checkpoint, type Observation, type PollTarget } from "./poll-engine.js";
 import { resolvePollPolicy, type PollPolicy } from "./poll-policy.js";
-import { RateGate } from "./rate-limit.js";
 import { systemTiming, type Timing } from "./timing.js";
-import { callApi, type CallContext, type Logger } from "./transport.js";
+import { callApi, createCallContext, unreachable, type Logger } from "./transport.js";
 
 /**
  * A Zendesk job status (`GET /api/v2/job_statuses/{id}`): status "queued", "working", "failed" or
@@ -81,7 +80,7 @@ export function createZendeskJobs(options: ZendeskOptions): {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
   const base = zendeskBaseUrl(options?.baseUrl);
   if (typeof options.authorization !== "string" || options.authorization.trim() === "") throw new InvalidArgumentError("createZendeskJobs needs `authorization`: the Authorization header value");
-  const call: CallContext = { timing, gate: new RateGate(), rateLimitHeaders: ZENDESK_RATE_LIMIT_HEADERS, retries: options.retries ?? DEFAULTS.retries, requestTimeoutMs: DEFAULTS.requestTimeoutMs, idleTimeoutMs: DEFAULTS.idleTimeoutMs, maxRateLimitWaitMs: DEFAULTS.maxRateLimitWaitMs, logger: options.logger };
+  const call = createCallContext({ timing, host: new URL(base).host, rateLimitHeaders: ZENDESK_RATE_LIMIT_HEADERS, retries: options.retries ?? DEFAULTS.retries, logger: options.logger });
   const engine = new PollEngine(timing, resolvePollPolicy({ firstDelayMs: 1_000, ...options.policy }), 8, options.logger);
 
   async function get(id: string, signal?: AbortSignal): Promise<ZendeskJobStatus> {
@@ -109,6 +108,7 @@ export function createZendeskJobs(options: ZendeskOptions): {
       return { phase: PHASES[status] ?? "unknown", value: job, status, progressKey: `${status} ${job.progress} ${job.total}`, ...(percent !== undefined ? { progress: { percent, runningMs: 0 } } : {}) };
     },
     failure: (job) => new ZendeskJobFailedError(job),
+    unreachable: () => unreachable(call, `Waiting for job ${id}`),
   });
 
   return {

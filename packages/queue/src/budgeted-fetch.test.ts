@@ -34,7 +34,7 @@ afterAll(async () => {
 describe("budgetedFetch", () => {
   it("takes a token before each request and leaves the fleet's count at what the server says is left", async () => {
     const budget = createAccountBudget(client, { keyPrefix: "headers" });
-    const fetch = budgetedFetch(budget, "IRDDD", () => SPEC.traits.rateLimitHeaders);
+    const fetch = budgetedFetch(budget, "IRDDD", () => SPEC.traits.rateLimitHeaders, (request) => globalThis.fetch(request));
     const response = await fetch(new Request(url));
     expect(response.status).toBe(200);
     expect(answered).toBe(1);
@@ -47,11 +47,11 @@ describe("budgetedFetch", () => {
     const budget = createAccountBudget(client, { keyPrefix: "spent", perHour: 1 });
     await budget.take("IREEE");
     const before = answered;
-    const error = await budgetedFetch(budget, "IREEE", () => SPEC.traits.rateLimitHeaders)(new Request(url)).then(() => undefined, (failure: unknown) => failure);
+    const error = await budgetedFetch(budget, "IREEE", () => SPEC.traits.rateLimitHeaders, (request) => globalThis.fetch(request))(new Request(url)).then(() => undefined, (failure: unknown) => failure);
     expect(error).toBeInstanceOf(AccountBudgetError);
     expect(answered).toBe(before);
     await budget.reconcile("IREEE", { remaining: 1, resetAt: Date.now() + 3_600_000 });
-    expect((await budgetedFetch(budget, "IREEE", () => SPEC.traits.rateLimitHeaders)(new Request(url))).status).toBe(200);
+    expect((await budgetedFetch(budget, "IREEE", () => SPEC.traits.rateLimitHeaders, (request) => globalThis.fetch(request))(new Request(url))).status).toBe(200);
     expect(answered).toBe(before + 1);
   });
 
@@ -66,7 +66,7 @@ describe("budgetedFetch", () => {
       const budget = createAccountBudget(client, { keyPrefix: "limited" });
       const other = createAccountBudget(elsewhere, { keyPrefix: "limited" });
       const before = answered;
-      const error = await budgetedFetch(budget, "IRFFF", () => SPEC.traits.rateLimitHeaders)(new Request(`http://127.0.0.1:${(limited.address() as AddressInfo).port}/`)).then(() => undefined, (failure: unknown) => failure);
+      const error = await budgetedFetch(budget, "IRFFF", () => SPEC.traits.rateLimitHeaders, (request) => globalThis.fetch(request))(new Request(`http://127.0.0.1:${(limited.address() as AddressInfo).port}/`)).then(() => undefined, (failure: unknown) => failure);
       expect(error).toBeInstanceOf(AccountBudgetError);
       expect((error as AccountBudgetError).retryInMs).toBeGreaterThan(119_000);
       expect((error as AccountBudgetError).retryInMs).toBeLessThanOrEqual(120_000);

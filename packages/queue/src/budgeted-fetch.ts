@@ -8,9 +8,10 @@ import { RATE_LIMITED_MS } from "./defaults.js";
  * the budget with the rate-limit headers of the answer (https://integrations.impact.com/impact-publisher/reference/rate-limits).
  * A 429 spends the account's budget for the whole fleet until its `Retry-After` (or the headers' reset) and
  * rejects with an `AccountBudgetError`, as a spent budget does: the pipeline waits in Redis, not in a retry loop.
- * `headers()` gives the names of the flavor's rate-limit headers (`SPEC.traits.rateLimitHeaders`), once the client is made.
+ * `headers()` gives the names of the flavor's rate-limit headers (`SPEC.traits.rateLimitHeaders`), once the client is made;
+ * `fetch` sends the request (the worker passes the client's own transport).
  */
-export function budgetedFetch(budget: AccountBudget, account: string, headers: () => RateLimitHeaders | undefined, fetch: (input: Request) => Promise<Response> = globalThis.fetch): (input: Request) => Promise<Response> {
+export function budgetedFetch(budget: AccountBudget, account: string, headers: () => RateLimitHeaders | undefined, fetch: (input: Request) => Promise<Response>): (input: Request) => Promise<Response> {
   return async (input) => {
     await budget.take(account);
     const response = await fetch(input);

@@ -74,7 +74,8 @@ export function createExportWorker<F extends string>(options: ExportWorkerOption
     if (known) return known;
     const factory = options.clients[flavor as F];
     if (!factory) throw new UnrecoverableError(`this worker serves no flavor ${JSON.stringify(flavor)}`);
-    const client: ImpactClient<any> = factory(account, budgetedFetch(budget, account, () => client.spec.traits.rateLimitHeaders));
+    // Every call takes its token from the account's budget, then goes out through the client's own transport (its proxy and limits).
+    const client: ImpactClient<any> = factory(account, budgetedFetch(budget, account, () => client.spec.traits.rateLimitHeaders, (request) => client.transport.fetch(request)));
     const jobs = createJobs(client, options.jobs) as unknown as Jobs<{}>;
     instances.set(key, jobs);
     return jobs;

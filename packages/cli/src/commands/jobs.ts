@@ -1,9 +1,9 @@
 import type { Command } from "commander";
 import { checkDownloadTarget } from "@impactkit/jobs";
-import { type CommandContext, type GlobalOptions, openJobs } from "../context.js";
+import { CALL_TIMEOUT_OPTION, CONNECTIONS_OPTION, type CommandContext, type GlobalOptions, openJobs, parseConnections } from "../context.js";
 import { downloadFile } from "../download-file.js";
 import { parseDay } from "../day.js";
-import { parseDuration } from "../duration.js";
+import { parseDuration, parseTimeout } from "../duration.js";
 import { jobJson, jobsTable, jobText } from "../job-view.js";
 import { formatBytes, waitShowing } from "../progress.js";
 import { refuseJsonWith, resultToStdout, STDOUT } from "../stdout-result.js";
@@ -22,20 +22,22 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
     .description("list the account's jobs")
     .option("--created-after <day>", "jobs created on or after this day (YYYY-MM-DD, today, yesterday, 7d, 2w)")
     .option("--created-before <day>", "jobs created on or before this day (YYYY-MM-DD, today, yesterday, 7d, 2w)")
+    .option(...CALL_TIMEOUT_OPTION)
     .addHelpText("after", "\nExamples:\n  impactkit jobs list --api partner-v15 --created-after 7d\n  impactkit jobs list --api brand --created-after 2026-11-01 --created-before yesterday --json")
-    .action(async (options: { createdAfter?: string; createdBefore?: string }) => {
+    .action(async (options: { createdAfter?: string; createdBefore?: string; timeout: string }) => {
       const createdAfter = options.createdAfter === undefined ? undefined : parseDay(options.createdAfter, "--created-after");
       const createdBefore = options.createdBefore === undefined ? undefined : parseDay(options.createdBefore, "--created-before");
-      const list = await openJobs(globals(), context).list({ createdAfter, createdBefore, signal: context.signal });
+      const list = await openJobs(globals(), context, { callTimeoutMs: parseTimeout(options.timeout, "--timeout") }).list({ createdAfter, createdBefore, signal: context.signal });
       context.output.result(jobsTable(list), { jobs: list.map(jobJson) });
     });
 
   jobs
     .command("get <jobId>")
     .description("show one job")
+    .option(...CALL_TIMEOUT_OPTION)
     .addHelpText("after", "\nExample:\n  impactkit jobs get d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f --api agency-v3")
-    .action(async (jobId: string) => {
-      const job = await openJobs(globals(), context).get(jobId, { signal: context.signal });
+    .action(async (jobId: string, options: { timeout: string }) => {
+      const job = await openJobs(globals(), context, { callTimeoutMs: parseTimeout(options.timeout, "--timeout") }).get(jobId, { signal: context.signal });
       context.output.result(jobText(job), { job: jobJson(job) });
     });
 
@@ -48,7 +50,7 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
     .addHelpText("after", "\nExamples:\n  impactkit jobs wait 18edc7d5-6d1f-4c36-9a8c-8c3b5f1c2d11 --api partner-v15\n  impactkit jobs wait $JOB --api brand --timeout 10m --json")
     .action(async (jobId: string, options: { timeout: string; firstCheck: string; throughError?: boolean }) => {
       const started = performance.now();
-      const settings = { timeoutMs: parseDuration(options.timeout, "--timeout"), waitThroughError: options.throughError ?? false, policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
+      const settings = { timeoutMs: parseTimeout(options.timeout, "--timeout"), waitThroughError: options.throughError ?? false, policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
       const job = await waitShowing(openJobs(globals(), context, settings), jobId, context.output, "waiting", { signal: context.signal });
       const elapsedMs = Math.round(performance.now() - started);
       context.output.result([`Job ${job.Id} COMPLETED: ${job.RecordsProcessed ?? 0} records in ${(elapsedMs / 1000).toFixed(1)} s`], { job: jobJson(job), elapsedMs });
@@ -62,10 +64,11 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
     .option("--stream", "ask for the bytes directly (Mode=Stream) instead of following the signed URL")
     .option("--timeout <duration>", "give up waiting for the job after this long", "1h")
     .option("--first-check <duration>", "when to check an unfinished job first", "6s")
+    .option(...CONNECTIONS_OPTION)
     .addHelpText("after", "\nExamples:\n  impactkit jobs download $JOB --api partner-v15 -o actions.csv\n  impactkit jobs download $JOB --api agency-v3 -o report.json --overwrite --json\n  impactkit jobs download $JOB --api brand -o - | gzip > report.csv.gz")
-    .action(async (jobId: string, options: { output: string; overwrite?: boolean; stream?: boolean; timeout: string; firstCheck: string }) => {
+    .action(async (jobId: string, options: { output: string; overwrite?: boolean; stream?: boolean; timeout: string; firstCheck: string; connections: string }) => {
       const started = performance.now();
-      const settings = { timeoutMs: parseDuration(options.timeout, "--timeout"), policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
+      const settings = { timeoutMs: parseTimeout(options.timeout, "--timeout"), connections: parseConnections(options.connections), policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
       const jobs = openJobs(globals(), context, settings);
       const mode = options.stream ? "stream" : "redirect";
       if (options.output === STDOUT) {
@@ -87,9 +90,10 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
   jobs
     .command("replay <jobId>")
     .description("run a finished job again with the same parameters")
+    .option(...CALL_TIMEOUT_OPTION)
     .addHelpText("after", "\nExample:\n  impactkit jobs replay $JOB --api brand")
-    .action(async (jobId: string) => {
-      const job = await openJobs(globals(), context).replay(jobId, { signal: context.signal });
+    .action(async (jobId: string, options: { timeout: string }) => {
+      const job = await openJobs(globals(), context, { callTimeoutMs: parseTimeout(options.timeout, "--timeout") }).replay(jobId, { signal: context.signal });
       context.output.result([`Replayed ${jobId} as job ${job.Id} (${job.Status})`], { replayOf: jobId, job: jobJson(job) });
     });
 }

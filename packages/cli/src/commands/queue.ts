@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { ExportQueue, ExportSpec } from "@impactkit/queue";
-import type { CommandContext, GlobalOptions } from "../context.js";
+import { networkOf, type CommandContext, type GlobalOptions } from "../context.js";
 import { UsageError } from "../exit-codes.js";
 import { APIS, clientFor, type ApiName } from "../flavors.js";
 import { parseParams } from "../params.js";
@@ -62,8 +62,9 @@ export function queueCommands(program: Command, globals: Globals, context: Comma
       const redis = redisOf(context);
       for (const [name, value] of Object.entries(context.env)) if (value && name.startsWith("IMPACT_AUTH_TOKEN")) context.output.addSecret(value);
       const baseUrl = globals().baseUrl ?? context.env["IMPACT_BASE_URL"];
+      const network = networkOf(globals()).options;
       const { createExportWorker } = await import("@impactkit/queue");
-      const factory = (api: ApiName) => (account: string, fetch: (input: Request) => Promise<Response>) => clientFor(api, { accountSid: account, authToken: tokenOf(context.env, account), fetch, ...(baseUrl ? { baseUrl } : {}) });
+      const factory = (api: ApiName) => (account: string, fetch: (input: Request) => Promise<Response>) => clientFor(api, { accountSid: account, authToken: tokenOf(context.env, account), fetch, ...network, ...(baseUrl ? { baseUrl } : {}) });
       const clients = Object.fromEntries(APIS.map((api) => [api, factory(api)])) as Record<ApiName, ReturnType<typeof factory>>;
       const worker = createExportWorker({ redisUrl: redis.url, clients, concurrency });
       await worker.worker.waitUntilReady();

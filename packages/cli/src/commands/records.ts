@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { type CommandContext, type GlobalOptions, openJobs } from "../context.js";
-import { parseDuration } from "../duration.js";
+import { parseDuration, parseTimeout } from "../duration.js";
 import { rowsTarget, writeRows } from "../rows-output.js";
 
 /** `impactkit records <jobId>`: a finished job's rows, on stdout or in a Parquet file. */
@@ -20,7 +20,7 @@ export function recordsCommand(program: Command, globals: () => GlobalOptions, c
     )
     .action(async (jobId: string, options: { format: string; output?: string; overwrite?: boolean; stream?: boolean; timeout: string; firstCheck: string }) => {
       const target = await rowsTarget(options.format, "--format", options.output, options.overwrite, context);
-      const settings = { timeoutMs: parseDuration(options.timeout, "--timeout"), policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
+      const settings = { timeoutMs: parseTimeout(options.timeout, "--timeout"), policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
       const { line, data } = await writeRows(openJobs(globals(), context, settings), jobId, context, target, options.stream ? "stream" : "redirect");
       if ("stdout" in target) context.output.notice(line);
       else context.output.result([line], data);

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { Jobs, Report } from "@impactkit/jobs";
-import { type CommandContext, type GlobalOptions, openJobs } from "../context.js";
+import { CALL_TIMEOUT_OPTION, type CommandContext, type GlobalOptions, openJobs } from "../context.js";
+import { parseTimeout } from "../duration.js";
 import { UsageError } from "../exit-codes.js";
 import { table } from "../job-view.js";
 
@@ -19,8 +20,9 @@ export function reportsCommands(program: Command, globals: Globals, context: Com
     .command("list")
     .description("the reports the account can export (with --all, the UI-only ones too)")
     .option("--all", "list the reports that cannot be exported through the API as well")
-    .action(async (options: { all?: boolean }) => {
-      const listed = await openJobs(globals(), context).reports({ signal: context.signal });
+    .option(...CALL_TIMEOUT_OPTION)
+    .action(async (options: { all?: boolean; timeout: string }) => {
+      const listed = await openJobs(globals(), context, { callTimeoutMs: parseTimeout(options.timeout, "--timeout") }).reports({ signal: context.signal });
       const shown = options.all ? listed : listed.filter((report) => report.ApiAccessible);
       const rows = [["ID", "CATEGORY", ...(options.all ? ["API"] : []), "NAME"], ...shown.map((report) => [report.Id, report.Category ?? "", ...(options.all ? [report.ApiAccessible ? "yes" : "no"] : []), report.Name ?? ""])];
       context.output.result(table(rows), { reports: shown.map(reportJson) });
@@ -29,8 +31,9 @@ export function reportsCommands(program: Command, globals: Globals, context: Com
   reports
     .command("describe <reportId>")
     .description("the filters a report takes (its -p parameters) and the columns it gives")
-    .action(async (reportId: string) => {
-      const metadata = await openJobs(globals(), context).reportMetadata(reportId, { signal: context.signal });
+    .option(...CALL_TIMEOUT_OPTION)
+    .action(async (reportId: string, options: { timeout: string }) => {
+      const metadata = await openJobs(globals(), context, { callTimeoutMs: parseTimeout(options.timeout, "--timeout") }).reportMetadata(reportId, { signal: context.signal });
       const lines = [
         `Report ${metadata.Id}${metadata.Name ? `: ${metadata.Name}` : ""}`,
         "",
