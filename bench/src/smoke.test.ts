@@ -10,10 +10,14 @@ describe("benchmarks (smoke: tiny sizes, no timing asserted)", () => {
     for (const [name, chart] of Object.entries(charts)) expect(markdown).toContain(`(charts/${name})`);
     expect(charts["poll-policies.svg"]).toMatch(/^<svg[^]*impactkit \(default\)[^]*Google LRO[^]*<\/svg>$/);
     expect(charts["download-throughput.svg"]).toMatch(/^<svg[^]*curl[^]*<\/svg>$/);
-    for (const title of ["1. Poll policy", "2. Download", "3. Scale", "4. Queue", "5. Overhead", "6. Type-check cost", "7. Bundle size"]) expect(markdown).toContain(`## ${title}`);
+    for (const title of ["1. Poll policy", "2. Download", "2b. Download from storage that limits each connection", "3. Scale", "4. Queue", "5. Overhead", "6. Type-check cost", "7. Bundle size"]) expect(markdown).toContain(`## ${title}`);
     expect(markdown).toMatch(/\| impactkit \(default\) \| \d+ \| \d+ \|/);
     expect(markdown).toMatch(/\| 4 MiB \| 4,194,\d{3} \| 302 → storage \|/);
     expect(markdown).toMatch(/\| 4 MiB \| 4,194,\d{3} \| Mode=Stream \|/);
+    expect(markdown).toMatch(/\| 4 MiB \| 4,194,\d{3} \| 302 → storage, one connection \|/);
+    for (const tool of ["impactkit download\\(\\) \\(default: parts over 8 connections\\)", "impactkit download\\(\\) over one connection", "impactkit jobs download \\(the CLI, whole process\\)"]) {
+      expect(markdown).toMatch(new RegExp(`\\| v\\d+\\.\\d+\\.\\d+ \\| ${tool} \\| \\d+ \\| \\d+ \\| [\\d.]+× \\|`));
+    }
     expect(markdown).toMatch(/\| 4 MiB \| 89,241 \| [\d,]+ \| [\d,]+ \|/);
     expect(markdown).toMatch(/\| 200 \| 200 \|/);
     // (b) with V8's defaults and with the young generation capped as Node.js 20 has it: each row says which, and how large V8 let it grow.

@@ -139,6 +139,19 @@ describe("download() in parts over several connections", () => {
     expect(store.ranges()).toEqual([undefined]);
   });
 
+  it("takes connections per download too, checked before any request", async () => {
+    const store = await storage(() => v1);
+    const apiServer = await api(() => `${store.server.url}/r.csv?${SIGNED}`);
+    const jobs = jobsOver(apiServer, { connections: 4 });
+    await jobs.download(JOB_ID, { to: join(dir, "r.csv"), connections: 1 });
+    expect(store.ranges()).toEqual([undefined]);
+    const refused = await rejection(jobs.download(JOB_ID, { to: join(dir, "s.csv"), connections: 33 }));
+    expect(refused).toBeInstanceOf(InvalidArgumentError);
+    expect((refused as Error).message).toBe("connections must be a whole number from 1 to 32, got 33");
+    expect(store.server.seen).toHaveLength(1);
+    expect(downloads(apiServer)).toBe(1);
+  });
+
   it("starts over when the object changes under the parts, and never mixes versions", async () => {
     const v2: Version = { etag: '"v2"', body: resultBytes(40 * MiB + 1234, 2) };
     let version = v1;

@@ -66,6 +66,8 @@ export interface PartsJob {
   jobId: string;
   /** The temporary file, opened for writing: each part is written in place. */
   file: FileHandle;
+  /** How many parts are fetched at once, each over a connection of its own. */
+  connections: number;
   /** The signed storage URL of the version `validator` names. */
   url: URL;
   validator: string;
@@ -84,7 +86,7 @@ export interface PartsJob {
 }
 
 /**
- * The result into `job.file` in parts of `PART_BYTES`, over `context.connections` connections at once,
+ * The result into `job.file` in parts of `PART_BYTES`, over `job.connections` connections at once,
  * as the AWS SDK's transfer manager and `aws s3 cp` do (https://docs.aws.amazon.com/whitepapers/latest/s3-optimizing-performance-best-practices/use-byte-range-fetches.html):
  * storage limits what one connection carries, not what several do. Each part is a `Range` with `If-Range`
  * (RFC 9110 §14.2, §13.1.5), checked to be exactly the bytes asked of the same version, and written where it
@@ -228,7 +230,7 @@ export async function fetchParts(job: PartsJob): Promise<"done" | "changed"> {
       if (first) await discard(first);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(context.connections, queue.length)) }, (_, index) => worker(index === 0 ? job.first : undefined)));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(job.connections, queue.length)) }, (_, index) => worker(index === 0 ? job.first : undefined)));
   if (job.signal?.aborted) throw new JobAbortedError(what, job.signal.reason);
   if (fatal) throw fatal.error;
   if (changed) {

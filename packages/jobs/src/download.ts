@@ -26,6 +26,11 @@ export interface DownloadOptions extends ResultOptions {
    * temporary file, and a download removes one a killed process left).
    */
   resume?: boolean;
+  /**
+   * Connections that fetch parts of a large result at once, where storage serves byte ranges (default: the
+   * instance's `connections`, 8); 1 reads it as one stream.
+   */
+  connections?: number;
 }
 
 export interface DownloadResult {
@@ -256,6 +261,10 @@ export async function downloadJob(context: JobsContext, id: string, options: Dow
   const jobId = validateJobId(id);
   const { overwrite, signal } = options;
   const what = `Downloading job ${jobId}`;
+  if (options.connections !== undefined && !(Number.isInteger(options.connections) && options.connections >= 1 && options.connections <= 32)) {
+    throw new InvalidArgumentError(`connections must be a whole number from 1 to 32, got ${JSON.stringify(options.connections) ?? String(options.connections)}`);
+  }
+  const connections = options.connections ?? context.connections;
   const path = await checkDownloadTarget(options.to, overwrite);
   const { temp, shared, release } = await claimTemp(path, jobId);
   const resume = options.resume === true && shared;
@@ -268,7 +277,7 @@ export async function downloadJob(context: JobsContext, id: string, options: Dow
       const maxAttempts = options.maxAttempts ?? DEFAULTS.downloadAttempts;
       /** The result in parts of the version `validator` names, those in `done` aside: `first` is an answer for all of it, to read the first part from. */
       const inParts = (at: { url: URL; refresh(): Promise<URL>; signal: AbortSignal }, validator: string, total: number, done: readonly ByteRange[], first?: Response) =>
-        fetchParts({ context, jobId, file, url: at.url, refresh: at.refresh, validator, total, done, signal: at.signal, maxAttempts, onProgress: options.onProgress, record: resume ? (ranges) => writeCheckpoint(temp, { validator, total, ranges: [...ranges] }) : undefined, ...(first ? { first } : {}) });
+        fetchParts({ context, jobId, file, connections, url: at.url, refresh: at.refresh, validator, total, done, signal: at.signal, maxAttempts, onProgress: options.onProgress, record: resume ? (ranges) => writeCheckpoint(temp, { validator, total, ranges: [...ranges] }) : undefined, ...(first ? { first } : {}) });
       const prefix = saved && saved.ranges.length === 1 && saved.ranges[0]![0] === 0 ? saved.ranges[0]![1] : undefined;
       // Parts an earlier download left are fetched as parts again, from a fresh URL; a changed object starts over.
       const resumed = saved && prefix === undefined && saved.total !== undefined ? await resumeParts(context, jobId, options, (at) => inParts(at, saved.validator, saved.total!, saved.ranges)) : undefined;
@@ -279,7 +288,7 @@ export async function downloadJob(context: JobsContext, id: string, options: Dow
         const sink = new FileSink(file, WRITE_BATCH, WRITES_IN_FLIGHT, undefined, from?.bytes);
         const resumable = resume ? checkpointed(sink, temp) : undefined;
         const parts: Pick<ResultSink, "parts"> =
-          context.connections > 1 ? { parts: async (offer) => (partsAllowed(offer.response, offer.total) ? inParts(offer, offer.response.headers.get("etag")!, offer.total, [], offer.response) : "declined") } : {};
+          connections > 1 ? { parts: async (offer) => (partsAllowed(offer.response, offer.total) ? inParts(offer, offer.response.headers.get("etag")!, offer.total, [], offer.response) : "declined") } : {};
         try {
           await transferResult(context, jobId, options, { ...(resumable ?? { write: (chunk: Uint8Array) => sink.write(chunk), restart: () => sink.restart() }), ...parts }, from);
         } catch (error) {

@@ -85,3 +85,21 @@ export function stallAfter(bytes: number, ms: number | undefined): BodyPlan {
     return "end";
   };
 }
+
+/**
+ * The body at `bytesPerSecond` at most, as object storage carries one connection (a token bucket on the
+ * bytes sent since the first: each piece waits until the rate allows it), then the response ends.
+ */
+export function throttled(bytesPerSecond: number): BodyPlan {
+  return async function* (source, wire) {
+    const started = performance.now();
+    let sent = 0;
+    for await (const piece of pieces(source, 64 << 10)) {
+      const ahead = (sent / bytesPerSecond) * 1000 - (performance.now() - started);
+      if (ahead >= 1 && !(await wire.pause(ahead))) return "close";
+      yield piece;
+      sent += piece.length;
+    }
+    return "end";
+  };
+}

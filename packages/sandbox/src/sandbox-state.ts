@@ -22,6 +22,8 @@ export interface SandboxState {
   /** The versions of the stored results. */
   results: ResultVersions;
   signedUrlTtlMs: number;
+  /** What one storage response carries at most, in bytes per second (no limit when undefined). */
+  storageBytesPerSecond: number | undefined;
   /** The most jobs a page of the Jobs list holds. */
   maxListPageSize: number;
   /** Known report ids and handles; `undefined` accepts any. */

@@ -56,6 +56,13 @@ export interface SandboxOptions {
   /** How long a signed download URL stays valid (sandbox time); 5 minutes by default. */
   signedUrlTtlMs?: number;
   /**
+   * What one response of the storage origin carries at most, in bytes per second (real time), as object
+   * storage limits each connection — the reason clients fetch large objects in ranges over several
+   * (https://docs.aws.amazon.com/whitepapers/latest/s3-optimizing-performance-best-practices/use-byte-range-fetches.html).
+   * Default: no limit.
+   */
+  storageBytesPerSecond?: number;
+  /**
    * The most jobs one page of the Jobs list holds, whatever `PageSize` asks for ("may differ by resource":
    * https://integrations.impact.com/impact-brand/reference/pagination). Default: as asked (1,000 unasked).
    */
@@ -109,6 +116,7 @@ async function listenAll(servers: ReadonlyArray<[Server, number]>): Promise<stri
  * URLs (with a second, cleartext listener) and an elsewhere origin for redirects, all on 127.0.0.1.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  if (options.storageBytesPerSecond !== undefined && !(options.storageBytesPerSecond > 0)) throw new RangeError(`storageBytesPerSecond must be above 0, got ${options.storageBytesPerSecond}`);
   const accounts: SandboxAccount[] = [...(options.accounts ?? [DEFAULT_ACCOUNT])];
   const faults = new FaultPlan();
   faults.random(options.faults);
@@ -128,6 +136,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     elsewhereOrigin: "",
     results: new ResultVersions(),
     signedUrlTtlMs: options.signedUrlTtlMs ?? 5 * 60_000,
+    storageBytesPerSecond: options.storageBytesPerSecond,
     maxListPageSize: options.maxListPageSize ?? Number.POSITIVE_INFINITY,
     reports: options.reports === "any" ? undefined : new Set(options.reports ?? DEFAULT_REPORTS),
     defaultPlan: resolvePlan(DEFAULT_PLAN, options.job),

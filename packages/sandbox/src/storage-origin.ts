@@ -6,6 +6,7 @@ import type { FaultPlan } from "./faults.js";
 import { encode, type Reply } from "./reply.js";
 import { logEntry, type LoggedRequest } from "./request-log.js";
 import type { SandboxState } from "./sandbox-state.js";
+import { throttled } from "./body-plans.js";
 import { transmit } from "./transmit.js";
 import type { WireTimers } from "./wire-timers.js";
 
@@ -100,7 +101,7 @@ export function storageOrigin(parts: StorageOriginParts, listener: "main" | "cle
       answer: () => (answered ??= read.refusal ?? read.object()),
       instead: (reply) => read.refusal ?? reply,
       serverError: (status) => storageError(status, "InternalError", "We encountered an internal error. Please try again."),
-      send: (reply, options = {}) => transmit(response, encode({ ...reply, headers: { Date: httpDate(state.clock.now()), ...reply.headers } }, options.format ?? "json"), timers, options.body),
+      send: (reply, options = {}) => transmit(response, encode({ ...reply, headers: { Date: httpDate(state.clock.now()), ...reply.headers } }, options.format ?? "json"), timers, options.body ?? (state.storageBytesPerSecond ? throttled(state.storageBytesPerSecond) : undefined)),
       reset: () => void response.socket?.resetAndDestroy(),
       later: (ms, run) => timers.later(ms, run),
     };

@@ -92,3 +92,26 @@ describe("the storage origin", () => {
     expect(requests.filter((request) => "authorization" in request.headers)).toHaveLength(1);
   });
 });
+
+describe("a storage origin that limits each connection, as object storage does", () => {
+  it("sends each response at storageBytesPerSecond at most, bytes intact, and refuses a rate of 0", async () => {
+    const limited = await startSandbox({ clock: "manual", job: { queueMs: 0, runMs: 1_000, rows: 20_000 }, storageBytesPerSecond: 2 * 1024 * 1024 });
+    try {
+      const client = clientsFor(limited).brand;
+      const { data } = await client.GET("/ReportExport/{ReportId}", { params: { path: { ReportId: "4222" } } });
+      const id = queuedJobId(data);
+      limited.control.advance(1_000);
+      const { response } = await client.GET("/Jobs/{JobId}/Download", { params: { path: { JobId: id } }, fetch: (request: Request) => fetch(request, { redirect: "manual" }), parseAs: "text" });
+      const started = performance.now();
+      const body = Buffer.from(await (await fetch(response.headers.get("location")!)).arrayBuffer());
+      const elapsedMs = performance.now() - started;
+      const truth = await limited.control.result(id);
+      expect(createHash("sha256").update(body).digest("hex")).toBe(truth.sha256);
+      // A lower bound only (a slower machine takes longer still, never less): all but the first 64 KiB piece wait for the rate.
+      expect(elapsedMs).toBeGreaterThanOrEqual(((truth.size - 64 * 1024) / (2 * 1024 * 1024)) * 1000 * 0.95);
+    } finally {
+      await limited.close();
+    }
+    await expect(startSandbox({ storageBytesPerSecond: 0 })).rejects.toThrow("storageBytesPerSecond must be above 0, got 0");
+  });
+});
