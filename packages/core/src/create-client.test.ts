@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiSpec } from "./api-spec.js";
 import { ImpactConfigError } from "./config-error.js";
+import { AnswerTooLargeError, MAX_API_ANSWER_BYTES } from "./create-client.js";
 import { createImpactClient } from "./node.js";
 
 interface TestPaths {
@@ -102,5 +103,38 @@ describe("createImpactClient", () => {
     })();
     expect(error).toBeInstanceOf(ImpactConfigError);
     expect(`${error.message} ${String(error)} ${JSON.stringify(error)}`).not.toContain("tok-SECRET");
+  });
+
+  it("bounds every answer but a Download's: an endless body fails the call in bounded memory, a large result does not", async () => {
+    const endless = createServer((request, response) => {
+      const huge = request.url?.endsWith("/Download");
+      response.writeHead(huge ? 200 : 404, { "Content-Type": huge ? "text/csv" : "application/json" });
+      const piece = Buffer.alloc(1 << 20, 97);
+      let sent = 0;
+      const pump = () => {
+        while (sent < (huge ? 80 : 1_000)) {
+          sent += 1;
+          if (!response.write(piece)) return void response.once("drain", pump);
+        }
+        response.end();
+      };
+      pump();
+    });
+    await new Promise<void>((resolve) => endless.listen(0, "127.0.0.1", resolve));
+    try {
+      const client = createImpactClient<TestPaths & { "/Jobs/{JobId}/Download": TestPaths["/Jobs/{JobId}"] }>(spec, { accountSid: "IRsid", authToken: "tok", baseUrl: `http://127.0.0.1:${(endless.address() as AddressInfo).port}` });
+      const before = process.memoryUsage().heapUsed;
+      const error = await client.GET("/Jobs/{JobId}", { params: { path: { JobId: "j1" } } }).then(() => undefined, (caught: unknown) => caught);
+      expect(error).toBeInstanceOf(AnswerTooLargeError);
+      expect((error as Error).message).toBe(`the answer to GET /Mediapartners/IRsid/Jobs/j1 is larger than ${MAX_API_ANSWER_BYTES >> 20} MiB`);
+      expect(process.memoryUsage().heapUsed - before).toBeLessThan(3 * MAX_API_ANSWER_BYTES);
+      const { response } = await client.GET("/Jobs/{JobId}/Download", { params: { path: { JobId: "j1" } }, parseAs: "stream" });
+      let bytes = 0;
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.byteLength;
+      expect(bytes).toBe(80 << 20);
+    } finally {
+      endless.closeAllConnections();
+      await new Promise((resolve) => endless.close(resolve));
+    }
   });
 });

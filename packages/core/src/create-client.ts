@@ -1,4 +1,4 @@
-import createFetchClient, { createQuerySerializer, type Client } from "openapi-fetch";
+import createFetchClient, { createQuerySerializer, type Client, type Middleware } from "openapi-fetch";
 import type { ApiSpec } from "./api-spec.js";
 import { basicAuthorization } from "./basic-auth.js";
 import { resolveClientOptions, type ClientOptions } from "./client-options.js";
@@ -40,5 +40,35 @@ export function createClientOn<Paths extends {}>(createTransport: (options: Tran
       "IR-Version": spec.apiVersion,
     },
   });
+  client.use(boundedAnswers);
   return Object.assign(client, { spec, accountSid: resolved.accountSid, accountUrl, transport });
 }
+
+/**
+ * The most an API answer may hold, but a Download's (the result itself, of any size): the Jobs API's answers
+ * are Jobs, lists of them and error envelopes, a list of 1,000 jobs about 1 MB. A server that sends more fails
+ * the call instead of filling the memory.
+ */
+export const MAX_API_ANSWER_BYTES: number = 64 << 20;
+
+/** An answer longer than `MAX_API_ANSWER_BYTES`. */
+export class AnswerTooLargeError extends Error {
+  override name = "AnswerTooLargeError";
+  readonly code = "ERR_IMPACTKIT_ANSWER_TOO_LARGE";
+}
+
+/** openapi-fetch middleware bounding every answer's body but a Download's (openapi-fetch reads error bodies whole). */
+const boundedAnswers: Middleware = {
+  onResponse({ request, response }) {
+    if (response.body === null || new URL(request.url).pathname.endsWith("/Download")) return undefined;
+    let received = 0;
+    const limit = new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        received += chunk.byteLength;
+        if (received > MAX_API_ANSWER_BYTES) controller.error(new AnswerTooLargeError(`the answer to ${request.method} ${new URL(request.url).pathname} is larger than ${MAX_API_ANSWER_BYTES >> 20} MiB`));
+        else controller.enqueue(chunk);
+      },
+    });
+    return new Response(response.body.pipeThrough(limit), { status: response.status, statusText: response.statusText, headers: response.headers });
+  },
+};

@@ -171,7 +171,7 @@ export async function fetchParts(job: PartsJob): Promise<"done" | "changed"> {
           if (!(error instanceof Unreached)) throw error;
           const { error: failure, transient } = transportFailure(what, error.host, error.cause);
           if (!transient) throw failure;
-          await fail(failure.message.slice(failure.message.indexOf(" failed: ") + " failed: ".length));
+          await fail(failure.detail);
           continue;
         } finally {
           attempt.end();

@@ -147,11 +147,15 @@ export class TransportError extends JobsError {
   override name = "TransportError";
   /** The lower layer's code, when it gave one: `ECONNREFUSED`, `CERT_HAS_EXPIRED`, `UND_ERR_CONNECT_TIMEOUT`… */
   declare readonly code: string | undefined;
+  /** What failed and why, without the call it happened in: `cannot reach api.impact.com: …`. */
+  declare readonly detail: string;
 
   constructor(what: string, cause: unknown, detail?: string, code?: string) {
     const safe = safeCause(cause);
-    super(`${what} failed: ${detail ?? (safe instanceof Error ? causeText(safe) : String(safe))}`, { cause: safe });
+    const said = detail ?? (safe instanceof Error ? causeText(safe) : String(safe));
+    super(`${what} failed: ${said}`, { cause: safe });
     this.code = code;
+    this.detail = said;
   }
 }
 

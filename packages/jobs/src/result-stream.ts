@@ -279,7 +279,7 @@ export async function transferResult(context: JobsContext, id: string, options: 
         // A connection refused, reset or unanswered may pass; a certificate or a malformed answer will not.
         const { error: failure, transient } = transportFailure(what, error.host, error.cause);
         if (!transient) throw failure;
-        await fail(failure.message.slice(failure.message.indexOf(" failed: ") + " failed: ".length));
+        await fail(failure.detail);
         continue;
       }
       // Only the signed storage URL answers so: the API's errors are ApiErrors, and its 200 has a body.

@@ -71,7 +71,7 @@ const SILENCE_MS = 5_000;
 export function unreachable(context: CallContext, what: string): TransportError | undefined {
   const { reach, timing } = context;
   if (rateLimitHint(context)) return undefined;
-  if (reach.failure) return new ConnectionError(what, reach.failure.cause, reach.failure.message.slice(reach.failure.message.indexOf(" failed: ") + " failed: ".length), reach.failure.code);
+  if (reach.failure) return new ConnectionError(what, reach.failure.cause, reach.failure.detail, reach.failure.code);
   const silence = reach.silentSince === undefined ? 0 : timing.now() - reach.silentSince;
   return silence >= SILENCE_MS ? new RequestTimeoutError(what, undefined, `cannot reach ${context.host}: no answer for ${Math.round(silence / 1000)} s`) : undefined;
 }

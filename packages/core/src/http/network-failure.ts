@@ -22,7 +22,7 @@ const TLS_CODES = new Set(["DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_C
 /** undici's codes (https://undici.nodejs.org/#/docs/api/Errors) and Node.js's, by kind; transient ones may pass. */
 const KINDS: ReadonlyArray<{ kind: NetworkFailureKind; transient: boolean; matches: (code: string, name: string) => boolean }> = [
   { kind: "tls", transient: false, matches: (code) => TLS_CODES.has(code) || /^(ERR_TLS_|ERR_SSL_|CERT_)/.test(code) },
-  { kind: "protocol", transient: false, matches: (code, name) => name === "HTTPParserError" || name === "ResponseFramingError" || code.startsWith("HPE_") || code === "UND_ERR_HEADERS_OVERFLOW" || code === "UND_ERR_RES_EXCEEDED_MAX_SIZE" },
+  { kind: "protocol", transient: false, matches: (code, name) => name === "HTTPParserError" || code.startsWith("HPE_") || code.startsWith("ERR_IMPACTKIT_") || code === "UND_ERR_HEADERS_OVERFLOW" || code === "UND_ERR_RES_EXCEEDED_MAX_SIZE" },
   { kind: "dns", transient: false, matches: (code) => code === "ENOTFOUND" },
   { kind: "dns", transient: true, matches: (code) => code === "EAI_AGAIN" },
   { kind: "timeout", transient: true, matches: (code) => code === "UND_ERR_CONNECT_TIMEOUT" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "ETIMEDOUT" },
