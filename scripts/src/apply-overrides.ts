@@ -66,12 +66,32 @@ function expand(document: unknown, segments: readonly string[], creates: boolean
   });
 }
 
+/** The placeholder an override's paths write for the flavor's base path, so that one override serves every flavor. */
+export const BASE_PATH = "{basePath}";
+
+/** The placeholder an override's values (examples) write for an example account's path: the base path with the docs' example Account SID. */
+export const ACCOUNT_PATH = "{accountPath}";
+
+/** The Account SID the reference pages' examples use (https://integrations.impact.com/agency-v3/reference/reportexport/models). */
+const EXAMPLE_ACCOUNT_SID = "IRq8mWJybvoQ1020978kbj7am8zzM2dBL1";
+
+/** A patch value with every `{accountPath}` in its strings replaced; a fresh copy for each place it goes. */
+function withAccountPath(value: unknown, accountPath: string): unknown {
+  if (typeof value === "string") return value.replaceAll(ACCOUNT_PATH, accountPath);
+  if (Array.isArray(value)) return value.map((item) => withAccountPath(item, accountPath));
+  if (isContainer(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withAccountPath(item, accountPath)]));
+  return value;
+}
+
 /**
  * Applies documented overrides: each file has a one-line `reason`, its `x-source`, and a JSON Patch
- * (RFC 6902) whose paths may use `*` for "every key at this level". An operation must apply somewhere
- * unless it is marked `optional`.
+ * (RFC 6902) whose paths may use `*` for "every key at this level" and `{basePath}` for the flavor's base
+ * path (`/paths/{basePath}~1Jobs` is `/Mediapartners/{AccountSID}/Jobs` of a partner spec), and whose values
+ * may use `{accountPath}` for an example account's (`/Mediapartners/IRq8mW…`). An operation must apply
+ * somewhere unless it is marked `optional`.
  */
-export function applyOverrides(document: Json, overrides: readonly OverrideFile[]): AppliedOverride[] {
+export function applyOverrides(document: Json, overrides: readonly OverrideFile[], basePath = ""): AppliedOverride[] {
+  const resolve = (pointer: string) => fromPointer(pointer).map((segment) => segment.replaceAll(BASE_PATH, basePath));
   const applied: AppliedOverride[] = [];
   for (const { file, override } of overrides) {
     if (!validateOverride(override)) {
@@ -80,14 +100,14 @@ export function applyOverrides(document: Json, overrides: readonly OverrideFile[
     }
     override.patch.forEach(({ optional, ...operation }, index) => {
       const creates = operation.op === "add" || operation.op === "move" || operation.op === "copy";
-      const targets = expand(document, fromPointer(operation.path), creates);
+      const targets = expand(document, resolve(operation.path), creates);
       if (targets.length === 0 && !optional) {
         throw new SpecError(file, `/patch/${index}`, `${operation.op} ${operation.path} matches nothing in the merged spec`);
       }
       for (const target of targets) {
         try {
-          const concrete = { ...operation, path: toPointer(target) } as Operation;
-          if ("value" in concrete) concrete.value = structuredClone(concrete.value);
+          const concrete = { ...operation, path: toPointer(target), ...("from" in operation ? { from: toPointer(resolve(operation.from)) } : {}) } as Operation;
+          if ("value" in concrete) concrete.value = withAccountPath(concrete.value, basePath.replace("{AccountSID}", EXAMPLE_ACCOUNT_SID));
           jsonPatch.applyOperation(document, concrete, true, true, false);
         } catch (error) {
           throw new SpecError(file, `/patch/${index}`, `${operation.op} ${toPointer(target)} failed: ${(error as Error).message.split("\n")[0]}`);

@@ -22,6 +22,7 @@ export function flavorTraits(spec: Json, file: string) {
   const documented = (listBody["x-documented-schema"] ?? listBody["schema"]) as Json;
   const listParameters = (paths["/Jobs"]!["get"]["parameters"] ?? []) as Json[];
   const createdAfter = listParameters.find((parameter) => parameter["name"] === "CreatedAfter");
+  const metadataPath = Object.keys(paths).find((path) => /^\/Reports\/\{[^}]+\}\/MetaData$/.test(path) && paths[path]?.["get"]);
   const startedDate = (spec["components"]?.["schemas"]?.["Job"]?.["properties"]?.["StartedDate"] ?? {}) as Json;
   return {
     rateLimitHeaders: {
@@ -30,6 +31,7 @@ export function flavorTraits(spec: Json, file: string) {
       reset: header((name) => /reset/i.test(name), "reset"),
     },
     reportParameter: reportPath.slice("/ReportExport/{".length, -1),
+    reportParams: ((exportReport["parameters"] ?? []) as Json[]).filter((parameter) => parameter["in"] === "query").map((parameter) => parameter["name"] as string),
     requiredReportParams: ((exportReport["parameters"] ?? []) as Json[]).filter((parameter) => parameter["in"] === "query" && parameter["required"] === true).map((parameter) => parameter["name"] as string),
     clickExport: (paths["/ClickExport"] ? "account" : paths["/Programs/{ProgramId}/ClickExport"] ? "program" : "none") as "account" | "program" | "none",
     earliestClickDate: (dateParameter?.["schema"]?.["x-earliest"] as string | undefined) ?? null,
@@ -38,6 +40,12 @@ export function flavorTraits(spec: Json, file: string) {
     listDateFormat: (createdAfter?.["schema"]?.["format"] === "date-time" ? "date-time" : "date") as "date" | "date-time",
     jobFields: Object.keys(spec["components"]?.["schemas"]?.["Job"]?.["properties"] ?? {}).sort(),
     unsetDates: (((startedDate["anyOf"] ?? []) as Json[]).some((member) => member["type"] === "null") ? "null" : "empty") as "null" | "empty",
-    reportDiscovery: Boolean(paths["/Reports"]?.["get"] && paths["/Reports/{Id}/MetaData"]?.["get"]),
+    reportDiscovery:
+      paths["/Reports"]?.["get"] && metadataPath
+        ? {
+            metadataParameter: metadataPath.slice("/Reports/{".length, -"}/MetaData".length),
+            listShape: (paths["/Reports"]["get"]["responses"]?.["200"]?.["content"]?.["application/json"]?.["schema"]?.["type"] === "array" ? "array" : "envelope") as "array" | "envelope",
+          }
+        : null,
   };
 }

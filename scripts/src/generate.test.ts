@@ -6,7 +6,8 @@ import { createImpactClient, type ApiSpec } from "@impactkit/core";
 import { createJobs, type JobsPaths } from "@impactkit/jobs";
 import { DEFAULT_ACCOUNT, startSandbox } from "@impactkit/sandbox";
 import { afterAll, describe, expect, it } from "vitest";
-import { REGISTRIES } from "./flavor-registries.ts";
+import { AddFlavorError, addFlavor } from "./add-flavor.ts";
+import { README_FLAVORS, REGISTRIES, TYPEDOC_FILE } from "./flavor-registries.ts";
 import { loadFlavors } from "./flavors.ts";
 import { generatePackage, sha256 } from "./generate.ts";
 import { mergedSpecFile, mergeSpec } from "./merge-specs.ts";
@@ -33,20 +34,33 @@ describe("generatePackage", () => {
   });
 });
 
-describe("adding a flavor: sources + one flavors.json entry + one command", () => {
+describe("generator warnings", () => {
+  it("fail the generation, naming the spec and the warning, where openapi-typescript would print it and go on", async () => {
+    const flavor = flavors[0]!;
+    const spec = JSON.parse(readFileSync(join(REPO_ROOT, mergedSpecFile(flavor)), "utf8"));
+    spec.components.schemas.Kinded = { oneOf: [{ $ref: "#/components/schemas/Plain" }], discriminator: { propertyName: "kind", mapping: { plain: "#/components/schemas/Plain" } } };
+    spec.components.schemas.Plain = { type: "string" };
+    await expect(generatePackage(REPO_ROOT, flavor, JSON.stringify(spec), "")).rejects.toThrow(
+      `${mergedSpecFile(flavor)}#: openapi-typescript warned: ⚠  Discriminator mapping has an invalid schema (neither an object schema nor an allOf array): #/components/schemas/Plain => plain (Discriminator: #/components/schemas/Kinded)`,
+    );
+  });
+});
+
+describe("adding a release: pnpm flavor:add, then pnpm generate", () => {
   const scratch = scratchRoot(true);
   afterAll(() => scratch.dispose());
 
-  it("creates packages/partner-v17 from the same template, lists it in the registries of the sandbox and the CLI, and leaves the other flavors untouched", async () => {
-    cpSync(join(scratch.root, "specs/sources/partner-v16"), join(scratch.root, "specs/sources/partner-v17"), { recursive: true });
-    cpSync(join(scratch.root, "specs/overrides/partner-v16"), join(scratch.root, "specs/overrides/partner-v17"), { recursive: true });
-    const config = JSON.parse(readFileSync(join(scratch.root, "specs/flavors.json"), "utf8"));
-    config.flavors.push({ id: "partner-v17", package: "@impactkit/partner-v17", api: "partner", apiVersion: "17", title: "impact.com Partner API v17", basePath: "/Mediapartners/{AccountSID}", accountType: "Partner" });
-    scratch.write("specs/flavors.json", config);
+  it("creates packages/partner-v17 from the same template beside v16, in the registries, the root README's table, the API reference and the release tests, and leaves the other flavors untouched", async () => {
     for (const { dir } of REGISTRIES) {
       mkdirSync(join(scratch.root, dir), { recursive: true });
       cpSync(join(REPO_ROOT, dir, "package.json"), join(scratch.root, dir, "package.json"));
     }
+    for (const file of [README_FLAVORS.file, TYPEDOC_FILE]) cpSync(join(REPO_ROOT, file), join(scratch.root, file));
+    const { flavor, files: added } = addFlavor({ root: scratch.root, id: "partner-v17", from: "partner-v16" });
+    expect(flavor).toEqual({ ...flavors.find((known) => known.id === "partner-v16"), id: "partner-v17", package: "@impactkit/partner-v17", apiVersion: "17", title: "impact.com Partner API v17" });
+    expect(added).toEqual(expect.arrayContaining(["specs/sources/partner-v17/jobs.json", "specs/sources/manifest.json", "specs/overrides/partner-v17/rate-limit-headers.json", "specs/flavors.json", ".changeset/partner-v17.md"]));
+    expect(readFileSync(join(scratch.root, ".changeset/partner-v17.md"), "utf8")).toMatch(/^---\n"@impactkit\/partner-v17": minor\n---\n/);
+    expect(loadFlavors(scratch.root).map((known) => known.id)).toEqual(["partner-v15", "partner-v16", "partner-v17", "agency-v3", "brand"]);
 
     const files = await renderAll(scratch.root);
     writeFiles(scratch.root, files);
@@ -58,22 +72,39 @@ describe("adding a flavor: sources + one flavors.json entry + one command", () =
     const spec = readFileSync(join(scratch.root, "packages/partner-v17/src/generated/spec.ts"), "utf8");
     expect(spec).toContain('"apiVersion": "17"');
     expect(spec).toContain('"reportParameter": "Id"');
-    expect(JSON.parse(readFileSync(join(scratch.root, "specs/partner-v17.openapi.json"), "utf8")).info.version).toBe("17");
+    const merged = JSON.parse(readFileSync(join(scratch.root, "specs/partner-v17.openapi.json"), "utf8"));
+    expect(merged.info.version).toBe("17");
+    expect(merged.paths["/Mediapartners/{AccountSID}/Jobs"].get["x-source"]).toBe(JSON.parse(readFileSync(join(REPO_ROOT, "specs/partner-v16.openapi.json"), "utf8")).paths["/Mediapartners/{AccountSID}/Jobs"].get["x-source"]);
     expect(JSON.parse(readFileSync(join(scratch.root, "packages/partner-v17/package.json"), "utf8"))).toMatchObject({ name: "@impactkit/partner-v17", version: "0.1.0" });
-    for (const { dir, field, range } of REGISTRIES) {
-      expect(files.find((file) => file.path === `${dir}/src/generated/flavors.ts`)?.content).toContain('"partner-v17": flavor');
+    for (const { dir, field, range, module } of REGISTRIES) {
+      expect(files.some((file) => file.path === `${dir}/src/generated/flavors.ts` && file.content.includes('"partner-v17": flavor'))).toBe(module);
       const manifest = files.find((file) => file.path === `${dir}/package.json`);
       expect(JSON.parse(manifest!.content)[field]).toMatchObject({ "@impactkit/partner-v17": range });
     }
+    expect(readFileSync(join(scratch.root, README_FLAVORS.file), "utf8")).toContain("| [`@impactkit/partner-v17`](packages/partner-v17) | Partner API v17 | `/Mediapartners/{AccountSID}` |");
+    expect(JSON.parse(readFileSync(join(scratch.root, TYPEDOC_FILE), "utf8")).entryPoints).toContain("packages/partner-v17/src/index.ts");
 
-    for (const flavor of flavors) {
-      const ours = files.filter((file) => file.path.startsWith(`packages/${flavor.id}/`) || file.path === mergedSpecFile(flavor));
+    for (const known of flavors) {
+      const ours = files.filter((file) => file.path.startsWith(`packages/${known.id}/`) || file.path === mergedSpecFile(known));
       expect(ours.length).toBeGreaterThan(0);
       // The release before the new one links the new diff from its README; nothing else of any flavor changes.
-      expect(staleFiles(REPO_ROOT, ours)).toEqual(flavor.id === "partner-v16" ? ["packages/partner-v16/README.md"] : []);
+      expect(staleFiles(REPO_ROOT, ours)).toEqual(known.id === "partner-v16" ? ["packages/partner-v16/README.md"] : []);
     }
     expect(files.map((file) => file.path)).toContain("docs/api-diff/partner-v16-to-v17.md");
     expect(mergeSpec(scratch.root, flavors[0]!)).toBe(readFileSync(join(REPO_ROOT, mergedSpecFile(flavors[0]!)), "utf8"));
+  });
+
+  it.each([
+    [{ id: "partner-v18", from: "partner-v99" }, /^--from partner-v99: no such flavor/],
+    [{ id: "Partner 18", from: "partner-v16" }, /^<id> "Partner 18": /],
+    [{ id: "partner-v16", from: "partner-v15" }, /^<id> partner-v16: already in specs\/flavors\.json/],
+    [{ id: "partnerbeta", from: "partner-v16" }, /^--api-version: partnerbeta does not end with -v<number>/],
+    [{ id: "partner-v19", from: "partner-v16", apiVersion: "15" }, /^--api-version 15: partner API 15 already has a package/],
+  ])("refuses %j before it writes anything, naming the argument", (options, message) => {
+    const before = readFileSync(join(scratch.root, "specs/flavors.json"), "utf8");
+    expect(() => addFlavor({ root: scratch.root, ...options })).toThrow(message);
+    expect(() => addFlavor({ root: scratch.root, ...options })).toThrow(AddFlavorError);
+    expect(readFileSync(join(scratch.root, "specs/flavors.json"), "utf8")).toBe(before);
   });
 
   it("runs the new release end to end with no code edit: jobs exports, waits and downloads through its SPEC, the sandbox serves it by IR-Version", async () => {

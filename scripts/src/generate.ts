@@ -5,7 +5,9 @@ import openapiTS, { astToString } from "openapi-typescript";
 import { flavorTraits } from "./flavor-traits.ts";
 import type { Flavor } from "./flavors.ts";
 import { mergedSpecFile } from "./merge-specs.ts";
+import { rebasePaths } from "./rebase-paths.ts";
 import { readTemplate, renderTemplate, templateFiles } from "./render-template.ts";
+import { SpecError } from "./spec-error.ts";
 
 export interface GeneratedFile {
   /** Repository-relative path. */
@@ -45,6 +47,23 @@ function currentVersion(root: string, flavor: Flavor): string {
 }
 
 /**
+ * openapi-typescript's types of a document, its warnings (an unresolvable `$ref`, a problem its bundled
+ * Redocly lint finds…) failing the generation: openapi-typescript prints them with `console.warn` and goes on.
+ */
+async function typesOf(document: Json, file: string): Promise<string> {
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(" "));
+  try {
+    const ast = await openapiTS(document as never, { silent: false });
+    if (warnings.length > 0) throw new SpecError(file, "", `openapi-typescript warned: ${warnings.map((warning) => warning.replace(/\x1b\[[0-9;]*m/g, "").trim()).join("; ")}`);
+    return astToString(ast);
+  } finally {
+    console.warn = warn;
+  }
+}
+
+/**
  * Generates one flavor package from its merged spec: `src/generated/schema.ts` (openapi-typescript),
  * `src/generated/spec.ts` (the SPEC constant), and every file of the shared template. Flavors differ
  * only in their spec and their flavors.json entry. The package version is kept, as changesets owns it.
@@ -54,15 +73,16 @@ export async function generatePackage(root: string, flavor: Flavor, specText: st
   const specSha = sha256(specText);
   const spec = JSON.parse(specText) as Json;
   const dir = `packages/${flavor.id}`;
-  const ast = await openapiTS(spec as never, { silent: true });
-  const schema = `${doNotEdit(flavor, specSha)}\n${astToString(ast)}`;
+  // The types take paths relative to the account's base path: the client fills the Account SID.
+  const relative = rebasePaths(spec as { paths: Record<string, Json>; components: Record<string, Json> }, flavor.basePath, mergedSpecFile(flavor));
+  const schema = `${doNotEdit(flavor, specSha)}\n${await typesOf(relative, mergedSpecFile(flavor))}`;
   const specConstant = {
     api: flavor.api,
     apiVersion: flavor.apiVersion,
     title: flavor.title,
     sha256: specSha,
     basePath: flavor.basePath,
-    traits: flavorTraits(spec, mergedSpecFile(flavor)),
+    traits: flavorTraits(relative, mergedSpecFile(flavor)),
   };
   const specModule = [
     doNotEdit(flavor, specSha),
@@ -81,7 +101,8 @@ export async function generatePackage(root: string, flavor: Flavor, specText: st
     sha256: specSha,
     version: currentVersion(root, flavor),
     specFile: mergedSpecFile(flavor),
-    operations: operationsTable(spec),
+    operations: operationsTable(relative),
+    reportPath: `/ReportExport/{${specConstant.traits.reportParameter}}`,
     releaseDiffs,
   };
   const templateDir = join(root, TEMPLATE_DIR);

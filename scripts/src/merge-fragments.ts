@@ -6,6 +6,8 @@ export interface Fragment {
   /** Repository-relative path of the fragment, used in every error. */
   file: string;
   document: Record<string, unknown>;
+  /** Where it came from, recorded on each merged operation and component as `x-source` (none when undefined). */
+  source?: string;
 }
 
 export interface MergedFragments {
@@ -24,7 +26,7 @@ type Origins = Map<string, string>;
 function mergeDefinition(target: Json, key: string, value: unknown, pointer: string, fragment: Fragment, origins: Origins): void {
   const existing = target[key];
   if (existing === undefined) {
-    target[key] = isObject(value) ? { ...value, "x-source": fragment.document["x-source"] } : value;
+    target[key] = isObject(value) && fragment.source !== undefined ? { ...value, "x-source": fragment.source } : value;
     origins.set(pointer, fragment.file);
     return;
   }
@@ -37,16 +39,13 @@ function mergeDefinition(target: Json, key: string, value: unknown, pointer: str
 /**
  * Merges OpenAPI fragments: path items per method, components per section and name, tags by name.
  * A definition that appears in several fragments must be the same in all of them; each merged operation
- * and component records the `x-source` (provenance) of the fragment it came from.
+ * and component records the provenance (`source`) of the fragment it came from as `x-source`.
  */
 export function mergeFragments(fragments: readonly Fragment[]): MergedFragments {
   const merged: MergedFragments = { paths: {}, components: {}, tags: [] };
   const origins: Origins = new Map();
   for (const fragment of fragments) {
     const { document } = fragment;
-    if (typeof document["x-source"] !== "string" || document["x-source"] === "") {
-      throw new SpecError(fragment.file, "/x-source", "every fragment must name its source (the doc URL or seed file) in x-source");
-    }
     for (const [path, item] of Object.entries((document["paths"] ?? {}) as Json)) {
       const target = (merged.paths[path] ??= {});
       for (const [method, operation] of Object.entries(item as Json)) {

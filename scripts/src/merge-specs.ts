@@ -5,7 +5,8 @@ import { canonicalOpenApiJson } from "./canonical-json.ts";
 import type { Flavor } from "./flavors.ts";
 import { mergeFragments, type Fragment } from "./merge-fragments.ts";
 import { readJson } from "./read-json.ts";
-import { rebasePaths } from "./rebase-paths.ts";
+import { checkBasePath } from "./rebase-paths.ts";
+import { flavorSources, loadManifest, MANIFEST_FILE, provenance } from "./source-manifest.ts";
 import { SpecError } from "./spec-error.ts";
 import { validateFragment } from "./validate-fragment.ts";
 
@@ -25,19 +26,26 @@ export function mergedSpecFile(flavor: Flavor): string {
 }
 
 /**
- * Builds the merged OpenAPI 3.1 document of one flavor: its source fragments (`specs/sources/<id>/`),
- * rebased onto the account's server URL, then the shared overrides and the flavor's own
- * (`specs/overrides/shared/`, `specs/overrides/<id>/`). Returns deterministic JSON text.
+ * Builds the merged OpenAPI 3.1 document of one flavor: its sources (`specs/sources/<id>/`, the upstream
+ * documents the manifest lists, each operation and component noting where it came from) with their paths as
+ * published (under the account's base path, so that a mock server such as Prism routes what clients send),
+ * then the shared overrides and the flavor's own (`specs/overrides/shared/`, `specs/overrides/<id>/`).
+ * Returns deterministic JSON text.
  */
 export function mergeSpec(root: string, flavor: Flavor): string {
-  const sourceFiles = jsonFiles(root, `specs/sources/${flavor.id}`);
-  if (sourceFiles.length === 0) throw new SpecError(`specs/sources/${flavor.id}`, "", "no source fragments");
-  const fragments: Fragment[] = sourceFiles.map((file) => {
+  const entries = flavorSources(loadManifest(root), flavor.id);
+  if (entries.length === 0) throw new SpecError(MANIFEST_FILE, "/sources", `no source of ${flavor.id}`);
+  const listed = new Set(entries.map((entry) => `specs/sources/${entry.file}`));
+  const stray = jsonFiles(root, `specs/sources/${flavor.id}`).find((file) => !listed.has(file));
+  if (stray) throw new SpecError(stray, "", `not in ${MANIFEST_FILE}: a source is an upstream document the manifest names (pnpm specs:sync fetches it)`);
+  const fragments: Fragment[] = entries.map((entry) => {
+    const file = `specs/sources/${entry.file}`;
     const document = readJson(join(root, file), file);
     validateFragment(document, file);
-    return { file, document };
+    return { file, document, source: provenance(entry) };
   });
-  const merged = rebasePaths(mergeFragments(fragments), flavor.basePath, `specs/sources/${flavor.id}`);
+  const merged = mergeFragments(fragments);
+  checkBasePath(merged, flavor.basePath, `specs/sources/${flavor.id}`);
   const document: Record<string, unknown> = {
     openapi: "3.1.0",
     info: {
@@ -47,15 +55,7 @@ export function mergeSpec(root: string, flavor: Flavor): string {
       // As the reference pages name it (https://github.com/api-evangelist/impact/blob/main/openapi/_original/impact-partner-jobs-v16.yaml).
       contact: { name: "impact.com Developer Support", url: "https://app.impact.com/secure/help/contact-support.ihtml" },
     },
-    servers: [
-      {
-        url: `${SERVER}${flavor.basePath}`,
-        // The variable's meaning lives in the server's description: @apidevtools/swagger-parser's 3.1 schema
-        // refuses a description on a server variable (valid OpenAPI 3.1), and users validate with it.
-        description: `Production; AccountSID is your ${flavor.accountType} Account SID.`,
-        variables: { AccountSID: { default: "AccountSID" } },
-      },
-    ],
+    servers: [{ url: SERVER, description: `Production; every path is under ${flavor.basePath}, AccountSID being your ${flavor.accountType} Account SID.` }],
     tags: merged.tags,
     paths: merged.paths,
     components: merged.components,
@@ -63,6 +63,6 @@ export function mergeSpec(root: string, flavor: Flavor): string {
   const overrides: OverrideFile[] = [...jsonFiles(root, "specs/overrides/shared"), ...jsonFiles(root, `specs/overrides/${flavor.id}`)].map(
     (file) => ({ file, override: readJson(join(root, file), file) }),
   );
-  (document["info"] as Record<string, unknown>)["x-overrides"] = applyOverrides(document, overrides);
+  (document["info"] as Record<string, unknown>)["x-overrides"] = applyOverrides(document, overrides, flavor.basePath);
   return canonicalOpenApiJson(document);
 }

@@ -10,23 +10,31 @@ function isAccountSid(parameter: Json): boolean {
   return parameter["$ref"] === ACCOUNT_SID_REF || (parameter["name"] === "AccountSID" && parameter["in"] === "path");
 }
 
+/** Every path of a flavor's documents is under its base path (`/Mediapartners/{AccountSID}/…`). */
+export function checkBasePath(merged: Pick<MergedFragments, "paths">, basePath: string, file: string): void {
+  const outside = Object.keys(merged.paths).find((path) => !path.startsWith(`${basePath}/`));
+  if (outside !== undefined) throw new SpecError(file, toPointer(["paths", outside]), `path does not start with the flavor's base path ${basePath}`);
+}
+
 /**
- * The docs publish every path under the account's base path (`/Mediapartners/{AccountSID}/Jobs`, …).
- * The merged spec moves that prefix into the server URL, as a server variable (OpenAPI 3.1 §4.8.6), so
- * the generated client fills the Account SID once and callers write `/Jobs/{JobId}`.
- * Each path must start with the flavor's base path; the `AccountSID` parameter is removed.
+ * The docs publish every path under the account's base path (`/Mediapartners/{AccountSID}/Jobs`, …), and so
+ * does the merged spec. The generated types take the paths relative to it, without the `AccountSID`
+ * parameter: the client fills the Account SID once and callers write `/Jobs/{JobId}`.
  */
-export function rebasePaths(merged: MergedFragments, basePath: string, file: string): MergedFragments {
+export function rebasePaths<T extends Pick<MergedFragments, "paths" | "components">>(merged: T, basePath: string, file: string): T {
+  checkBasePath(merged, basePath, file);
   const paths: MergedFragments["paths"] = {};
   for (const [path, item] of Object.entries(merged.paths)) {
-    if (!path.startsWith(`${basePath}/`)) {
-      throw new SpecError(file, toPointer(["paths", path]), `path does not start with the flavor's base path ${basePath}`);
-    }
     const rebased: Json = {};
-    for (const [method, operation] of Object.entries(item)) {
-      const { parameters, ...rest } = operation as Json;
-      const kept = ((parameters ?? []) as Json[]).filter((parameter) => !isAccountSid(parameter));
-      rebased[method] = kept.length > 0 ? { ...rest, parameters: kept } : rest;
+    for (const [key, value] of Object.entries(item)) {
+      if (key === "parameters") {
+        const kept = (value as Json[]).filter((parameter) => !isAccountSid(parameter));
+        if (kept.length > 0) rebased[key] = kept;
+      } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+        const { parameters, ...rest } = value as Json;
+        const kept = ((parameters ?? []) as Json[]).filter((parameter) => !isAccountSid(parameter));
+        rebased[key] = kept.length > 0 ? { ...rest, parameters: kept } : rest;
+      } else rebased[key] = value;
     }
     paths[path.slice(basePath.length)] = rebased;
   }

@@ -23,10 +23,10 @@ describe("release diffs", () => {
     expect(releaseDiffLinks(byId("agency-v3"), flavors)).toBe("");
   });
 
-  it("tells a user moving from v15 to v16 what breaks: the renamed operationIds", () => {
+  it("tells a user moving from v15 to v16 what differs: as upstream publishes them, only their sources", () => {
     const diff = readFileSync(join(REPO_ROOT, "docs/api-diff/partner-v15-to-v16.md"), "utf8");
-    expect(diff).toMatch(/^\*\*major\*\* change: 3 major, /m);
-    expect(diff).toContain("- `GET /Jobs/{JobId}`: `operationId` of operation `GET /Jobs/{JobId}` changed from 'getJob' to 'retrieveJobStatus'. (`operation-id-changed`)");
-    expect(diff).toContain("- `/Reports`: PathItem added");
+    expect(diff).toMatch(/^\*\*patch\*\* change: 0 major, 0 minor, \d+ patch\.$/m);
+    expect(diff).toContain("- `GET /Mediapartners/{AccountSID}/Jobs/{JobId}`: x-source modified");
+    expect(diff).not.toMatch(/operation-id-changed|sdk-traits/);
   });
 });

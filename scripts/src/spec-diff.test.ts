@@ -59,20 +59,34 @@ describe("diffSpecs: redocly diff's rules, and the SDK's own", () => {
     else expect(changes).toEqual([]);
   });
 
-  it("rates Partner v15 → v16: renamed operationIds are major, report discovery minor", () => {
+  it("rates Partner v15 → v16 as upstream publishes them: no operation, parameter or field differs, only their sources and the release's name", () => {
     const read = (id: string) => JSON.parse(readFileSync(join(REPO_ROOT, `specs/${id}.openapi.json`), "utf8")) as Json;
     const changes = diffSpecs(read("partner-v15"), read("partner-v16"));
-    expect(maxLevel(changes)).toBe("major");
-    expect(changes.filter((change) => change.rule === "operation-id-changed").map((change) => change.where)).toEqual(["GET /Jobs/{JobId}", "GET /Jobs/{JobId}/Download", "GET /ReportExport/{Id}"]);
-    expect(changes).toContainEqual({ level: "minor", where: "SPEC.traits.reportDiscovery", message: "false became true: jobs, the sandbox and the CLI act on it", rule: "sdk-traits" });
-    expect(changes).toContainEqual(expect.objectContaining({ level: "minor", where: "/Reports" }));
+    expect(maxLevel(changes)).toBe("patch");
+    expect(new Set(changes.map((change) => change.message))).toEqual(new Set(["x-source modified", "description modified", "title modified", "version modified"]));
   });
 
-  it("rates a change of a flavor trait major, whatever the types say: the calls themselves change", () => {
-    const read = () => JSON.parse(readFileSync(join(REPO_ROOT, "specs/partner-v15.openapi.json"), "utf8")) as Json;
-    const after = read();
-    after.paths["/ReportExport/{Id}"].get["x-refusal-status"] = 200;
-    expect(diffSpecs(read(), after)).toContainEqual({ level: "major", where: "SPEC.traits.refusalsAs200", message: "false became true: jobs, the sandbox and the CLI act on it", rule: "sdk-traits" });
+  const partner = () => JSON.parse(readFileSync(join(REPO_ROOT, "specs/partner-v15.openapi.json"), "utf8")) as Json;
+  const BASE = "/Mediapartners/{AccountSID}";
+
+  it("rates a change of a flavor trait that changes existing calls major, whatever the types say", () => {
+    const after = partner();
+    after.paths[`${BASE}/ReportExport/{Id}`].get["x-refusal-status"] = 200;
+    expect(diffSpecs(partner(), after)).toContainEqual({ level: "major", where: "SPEC.traits.refusalsAs200", message: "false became true: jobs, the sandbox and the CLI act on it", rule: "sdk-traits" });
+  });
+
+  it("never rates an addition major for a trait: a new Job field, report discovery appearing, a report parameter no longer required", () => {
+    const wider = partner();
+    wider.components.schemas.Job.properties.ExportedRows = { type: "integer" };
+    expect(diffSpecs(partner(), wider)).toContainEqual(expect.objectContaining({ level: "minor", where: "SPEC.traits.jobFields", rule: "sdk-traits" }));
+    expect(maxLevel(diffSpecs(partner(), wider))).toBe("minor");
+    const bare = partner();
+    delete bare.paths[`${BASE}/Reports`];
+    expect(diffSpecs(bare, partner())).toContainEqual(expect.objectContaining({ level: "minor", where: "SPEC.traits.reportDiscovery" }));
+    expect(diffSpecs(partner(), bare)).toContainEqual(expect.objectContaining({ level: "major", where: "SPEC.traits.reportDiscovery" }));
+    const optional = partner();
+    for (const parameter of optional.paths[`${BASE}/ReportExport/{Id}`].get.parameters) parameter.required = parameter.in === "path";
+    expect(diffSpecs(partner(), optional)).toContainEqual(expect.objectContaining({ level: "minor", where: "SPEC.traits.requiredReportParams" }));
   });
 });
 

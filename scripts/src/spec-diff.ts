@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { flavorTraits } from "./flavor-traits.ts";
+import { rebasePaths } from "./rebase-paths.ts";
 
 /** The semver bump a spec change calls for. */
 export type Level = "major" | "minor" | "patch";
@@ -76,17 +77,41 @@ function redoclyDiff(before: Json, after: Json): RedoclyChange[] {
   }
 }
 
-/** A flavor's traits, or `undefined` for a document that is not a flavor's merged spec. */
+/** A flavor's traits, or `undefined` for a document that is not a flavor's merged spec (its paths under the account's base path). */
 function traitsOf(document: Json): Json | undefined {
-  const paths = document["paths"] as Json | undefined;
-  if (!paths || !Object.keys(paths).some((path) => path.startsWith("/ReportExport/")) || !paths["/Jobs/{JobId}"]) return undefined;
-  return flavorTraits(document, "spec") as Json;
+  const paths = Object.keys((document["paths"] ?? {}) as Json);
+  const basePath = paths.find((path) => path.endsWith("/Jobs/{JobId}"))?.slice(0, -"/Jobs/{JobId}".length);
+  if (basePath === undefined || !paths.every((path) => path.startsWith(`${basePath}/`)) || !paths.some((path) => path.startsWith(`${basePath}/ReportExport/`))) return undefined;
+  return flavorTraits(rebasePaths(document as { paths: Record<string, Json>; components: Record<string, Json> }, basePath, "spec"), "spec") as Json;
+}
+
+const added = (was: unknown, now: unknown): unknown[] => (Array.isArray(was) && Array.isArray(now) ? now.filter((item) => !was.includes(item)) : []);
+const removed = (was: unknown, now: unknown): unknown[] => added(now, was);
+
+/**
+ * The bump a changed trait calls for. A trait says what the change means for jobs, the sandbox and the CLI;
+ * it never makes an addition major: a Job field, a ReportExport parameter or report discovery appearing, a
+ * required ReportExport parameter no longer required, are minor. Anything else a trait says changes what existing calls send or
+ * how they read the answer (other rate-limit headers, ClickExport elsewhere, another date format…): major.
+ */
+function traitLevel(name: string, was: unknown, now: unknown): Level {
+  switch (name) {
+    case "jobFields":
+    case "reportParams":
+      return removed(was, now).length > 0 ? "major" : "minor";
+    case "requiredReportParams":
+      return added(was, now).length > 0 ? "major" : "minor";
+    case "reportDiscovery":
+      return was === null ? "minor" : "major";
+    default:
+      return "major";
+  }
 }
 
 /**
  * The SDK's own rule, beyond the diff engine's: a change of the traits `pnpm generate` reads from a flavor's
  * spec (rate-limit header names, where ClickExport lives, how refusals come…) changes what jobs, the sandbox
- * and the CLI do with every call, whatever the types say — major (report discovery appearing is an addition: minor).
+ * and the CLI do with every call, whatever the types say — rated by `traitLevel`.
  */
 function traitChanges(before: Json, after: Json): SpecChange[] {
   const [was, now] = [traitsOf(before), traitsOf(after)];
@@ -94,8 +119,7 @@ function traitChanges(before: Json, after: Json): SpecChange[] {
   return Object.keys({ ...was, ...now })
     .filter((name) => !isDeepStrictEqual(was[name], now[name]))
     .map((name) => ({
-      // Report discovery appearing adds operations; any other trait changing changes what existing calls do.
-      level: name === "reportDiscovery" && now[name] === true ? "minor" : "major",
+      level: traitLevel(name, was[name], now[name]),
       where: `SPEC.traits.${name}`,
       message: `${JSON.stringify(was[name])} became ${JSON.stringify(now[name])}: jobs, the sandbox and the CLI act on it`,
       rule: "sdk-traits",

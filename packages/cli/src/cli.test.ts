@@ -71,7 +71,7 @@ describe("impactkit against the sandbox", () => {
     expect(new Set(spoken.slice(-3))).toEqual(new Set(["16"]));
   });
 
-  it("reports list and describe on Partner v16; a typo in a filter or a missing date is a usage error before anything is scheduled", async () => {
+  it("reports list and describe on every release; a typo in a filter or a missing date is a usage error before anything is scheduled, a parameter the spec gives ReportExport is no typo", async () => {
     const v16 = env("partner-v16");
     const listed = await cli(["reports", "list", "--json"], v16);
     expect(listed.code, listed.stderr).toBe(0);
@@ -89,9 +89,13 @@ describe("impactkit against the sandbox", () => {
     expect(undated.code).toBe(2);
     expect(undated.stderr).toContain("mp_action_listing_fast needs -p END_DATE=…");
     expect(sandbox.control.jobs().length).toBe(before);
-    const v15 = await cli(["reports", "list"], env("partner-v15"));
-    expect(v15.code).toBe(2);
-    expect(v15.stderr).toContain("the impact.com Partner API v15 documents no report discovery (GET /Reports); Partner API v16 does");
+    for (const api of ["partner-v15", "agency-v3", "brand"]) {
+      const listing = await cli(["reports", "list", "--json"], env(api));
+      expect(listing.code, `${api}: ${listing.stderr}`).toBe(0);
+      expect(json(listing)["reports"].map((report: { Id: string }) => report.Id)).toContain("mp_action_listing_fast");
+    }
+    const brand = await cli(["export", "report", "mp_action_listing_fast", "-p", "StartDate=2026-11-01T00:00:00Z", "-p", "CONV_CURRENCY=EUR", "-p", "SUBAID=7"], env("brand"));
+    expect(brand.code, brand.stderr).toBe(0);
   });
 
   it("flags beat the environment: --account-sid names the account even with IMPACT_ACCOUNT_SID set", async () => {

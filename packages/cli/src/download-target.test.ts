@@ -50,6 +50,7 @@ describe("once a request was sent, a bad argument is an error (1), not a usage e
     const target = join(dir, "late.csv");
     const server = await startFakeApi((_request, response, path) => {
       if (path === "/ReportExport/mp_action_listing_fast") return sendJson(response, 200, { Status: "QUEUED", QueuedUri: `/Mediapartners/IRTARGET001/Jobs/${JOB}` });
+      if (path === "/Reports/mp_action_listing_fast/MetaData") return sendJson(response, 200, { Id: "mp_action_listing_fast", Filters: [{ Name: "START_DATE" }, { Name: "END_DATE" }], Attributes: [] });
       if (path === `/Jobs/${JOB}`) return sendJson(response, 200, { Id: JOB, Status: "COMPLETED", PercentageComplete: 100 });
       if (path === `/Jobs/${JOB}/Download`) {
         writeFileSync(target, "someone else's\n");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { etaSeconds, every, formatSeconds, REDRAW_MS } from "./progress.js";
+import { etaSeconds, every, formatBytes, formatSeconds, REDRAW_MS } from "./progress.js";
 
 describe("the download bar's redraw gate", () => {
   it("opens at most once per REDRAW_MS, whatever the number of updates", () => {
@@ -8,6 +8,12 @@ describe("the download bar's redraw gate", () => {
     const opened: number[] = [];
     for (; time < 1_000; time += 1) if (due()) opened.push(time);
     expect(opened).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
+  });
+});
+
+describe("sizes and rates", () => {
+  it("shows whole bytes below a KiB, a rate's fraction included, and one decimal above", () => {
+    expect([0, 6, 461.79976916169124, 1023.6, 1024, 1536, 5 * 1024 ** 3].map(formatBytes)).toEqual(["0 B", "6 B", "462 B", "1024 B", "1.0 KiB", "1.5 KiB", "5.0 GiB"]);
   });
 });
 

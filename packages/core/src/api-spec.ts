@@ -20,8 +20,10 @@ export interface ApiSpec {
 export interface FlavorTraits {
   /** The names of the rate-limit headers of every answer (https://integrations.impact.com/impact-publisher/reference/rate-limits). */
   readonly rateLimitHeaders: { readonly limit: string; readonly remaining: string; readonly reset: string };
-  /** The path parameter naming the report in `/ReportExport/{…}`: `Id` (partner) or `ReportId`. */
+  /** The path parameter naming the report in `/ReportExport/{…}`: `Id` (partner), `ReportId` (agency) or `ReportId_or_Handle` (brand). */
   readonly reportParameter: string;
+  /** The query parameters the spec gives ReportExport (a report's own filters come beside them: its metadata names them). */
+  readonly reportParams: readonly string[];
   /** ReportExport query parameters the spec marks required. */
   readonly requiredReportParams: readonly string[];
   /** Where ClickExport lives: `/ClickExport` (`account`), `/Programs/{ProgramId}/ClickExport` (`program`), or nowhere. */
@@ -38,6 +40,10 @@ export interface FlavorTraits {
   readonly jobFields: readonly string[];
   /** How the flavor's Job leaves a date unset: `""` (every example response), or `null` where its models say nullable (brand). */
   readonly unsetDates: "null" | "empty";
-  /** Whether the flavor documents `GET /Reports` and `GET /Reports/{Id}/MetaData`. */
-  readonly reportDiscovery: boolean;
+  /**
+   * Report discovery where the flavor documents it (`GET /Reports` and `GET /Reports/{…}/MetaData`), else
+   * `null`: the path parameter naming the report (`Id` or `ReportId`), and the list body its docs show — a bare
+   * array (agency) or `{"Reports": […]}`.
+   */
+  readonly reportDiscovery: { readonly metadataParameter: string; readonly listShape: "array" | "envelope" } | null;
 }

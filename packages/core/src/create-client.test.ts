@@ -35,7 +35,8 @@ const spec: ApiSpec = {
     listDateFormat: "date",
     jobFields: ["Id", "Status"],
     unsetDates: "empty",
-    reportDiscovery: false,
+    reportParams: ["START_DATE", "END_DATE"],
+    reportDiscovery: null,
   },
 };
 const seen: Array<{ url: string; headers: IncomingHttpHeaders }> = [];

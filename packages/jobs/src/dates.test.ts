@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { thrown } from "./test-support.js";
-import { toApiDate, toApiRange } from "./dates.js";
+import { listFilter, toApiDate, toApiRange } from "./dates.js";
 import { InvalidArgumentError } from "./errors.js";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -165,5 +165,14 @@ describe("date properties", () => {
         else expect(() => toApiRange(a, b)).toThrow(InvalidArgumentError);
       }),
     );
+  });
+});
+
+describe("listFilter", () => {
+  it("sends days to a flavor whose list takes dates, and the whole UTC days as date-times to one whose list takes date-times", () => {
+    expect(listFilter({ after: "2026-01-01", before: "2026-01-31" }, "date")).toEqual({ CreatedAfter: "2026-01-01", CreatedBefore: "2026-01-31" });
+    expect(listFilter({ after: "2026-01-01", before: "2026-01-31" }, "date-time")).toEqual({ CreatedAfter: "2026-01-01T00:00:00Z", CreatedBefore: "2026-01-31T23:59:59Z" });
+    expect(listFilter({ before: "2026-01-31" }, "date-time")).toEqual({ CreatedBefore: "2026-01-31T23:59:59Z" });
+    expect(listFilter({}, "date")).toEqual({});
   });
 });

@@ -31,3 +31,14 @@ export function toApiRange(after: Date | string | undefined, before: Date | stri
   }
   return range;
 }
+
+/**
+ * The Jobs list's `CreatedAfter` / `CreatedBefore` for a range of whole UTC days, in the format the flavor's
+ * spec gives them (`listDateFormat`): the days themselves (`YYYY-MM-DD`, partner and agency), or the first and
+ * the last second of them as RFC 3339 date-times (brand, https://integrations.impact.com/brand-api-reference/reference/jobs).
+ */
+export function listFilter(range: { after?: string; before?: string }, format: "date" | "date-time"): { CreatedAfter?: string; CreatedBefore?: string } {
+  const after = range.after && (format === "date" ? range.after : `${range.after}T00:00:00Z`);
+  const before = range.before && (format === "date" ? range.before : `${range.before}T23:59:59Z`);
+  return { ...(after ? { CreatedAfter: after } : {}), ...(before ? { CreatedBefore: before } : {}) };
+}

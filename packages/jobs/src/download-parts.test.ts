@@ -1,12 +1,14 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { JobsOptions } from "./context.js";
 import { createJobs } from "./create-jobs.js";
 import { missingParts, PART_BYTES, withRange } from "./download-parts.js";
+import { downloadTempPath } from "./download.js";
 import { DownloadError, InvalidArgumentError, JobAbortedError, ProtocolError } from "./errors.js";
 import { hostileClient, hostileServer, JOB_ID, jobBody, resultBytes, sendJson, type HostileServer } from "./hostile-server.js";
 import { rejection } from "./test-support.js";
@@ -261,6 +263,44 @@ describe("two downloads of one job to one path at once (a queue step run twice)"
     expect(results.map((result) => result.bytes)).toEqual([body.length, body.length]);
     expect(sha(readFileSync(target))).toBe(sha(body));
     expect(left()).toEqual(["r.csv"]);
+  });
+
+  it("a download that wrote its own file removes, once done, what a process killed meanwhile left of the shared one", async () => {
+    const store = await storage(() => ({ etag: '"v1"', body }));
+    const apiServer = await api(() => `${store.server.url}/r.csv?${SIGNED}`);
+    const target = join(dir, "r.csv");
+    // Another worker of this machine holds the shared temporary file, and is killed while this download runs.
+    const other = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+    const temp = downloadTempPath(target, JOB_ID);
+    writeFileSync(temp, "half a result");
+    writeFileSync(`${temp}.owner`, `${hostname()} ${other.pid}`);
+    const killed = new Promise((resolve) => other.once("exit", resolve));
+    let once = false;
+    const result = await jobsOver(apiServer).download(JOB_ID, {
+      to: target,
+      overwrite: true,
+      resume: true,
+      onProgress: async () => {
+        if (once) return;
+        once = true;
+        other.kill("SIGKILL");
+        await killed;
+      },
+    });
+    expect(result.bytes).toBe(body.length);
+    expect(sha(readFileSync(target))).toBe(sha(body));
+    expect(left()).toEqual(["r.csv"]);
+  });
+
+  it("leaves the shared file of a process still alive", async () => {
+    const store = await storage(() => ({ etag: '"v1"', body }));
+    const apiServer = await api(() => `${store.server.url}/r.csv?${SIGNED}`);
+    const target = join(dir, "r.csv");
+    const temp = downloadTempPath(target, JOB_ID);
+    writeFileSync(temp, "half a result");
+    writeFileSync(`${temp}.owner`, `${hostname()} ${process.ppid}`);
+    await jobsOver(apiServer).download(JOB_ID, { to: target, overwrite: true, resume: true });
+    expect(left()).toEqual([".impactkit-" + temp.split(".impactkit-")[1], `.impactkit-${temp.split(".impactkit-")[1]}.owner`, "r.csv"].sort());
   });
 
   it("without overwrite one wins and the other is told the file appeared", async () => {

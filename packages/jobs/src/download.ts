@@ -166,7 +166,17 @@ async function claimTemp(path: string, jobId: string): Promise<{ temp: string; s
     }
   }
   const own = `${temp.slice(0, -".part".length)}.${process.pid}-${randomBytes(4).toString("hex")}.part`;
-  return { temp: own, shared: false, release: async () => undefined };
+  return { temp: own, shared: false, release: () => sweepGone(temp) };
+}
+
+/**
+ * The shared temporary file of a download that wrote its own instead, once that download is over: if the
+ * process that held it is gone by now (a worker killed mid-download while this one ran), nobody will finish
+ * or remove it — its file, owner file and checkpoint go.
+ */
+async function sweepGone(temp: string): Promise<void> {
+  if (writing.has(temp) || !ownerGone(await readFile(ownerPath(temp), "utf8").catch(() => ""))) return;
+  await Promise.all([temp, checkpointPath(temp), `${checkpointPath(temp)}.new`, ownerPath(temp)].map((file) => rm(file, { force: true })));
 }
 
 /** Where a resumable download stopped: the version its checkpoint names, and the ranges of it already in the file. */

@@ -60,8 +60,31 @@ function date(value: unknown): Date | undefined {
   return Number.isNaN(parsed.getTime()) ? undefined : parsed;
 }
 
+/**
+ * The fields of a Job body `normaliseJob` reads: every flavor's generated Job must have them all, or
+ * `createJobs` refuses its client at compile time (`RequireJobsPaths`).
+ */
+export type JobWireField =
+  | "Id"
+  | "Status"
+  | "Type"
+  | "StatusMessage"
+  | "ProgramId"
+  | "CreatedBy"
+  | "CreatedDate"
+  | "StartedDate"
+  | "CompletedDate"
+  | "AbandonedDate"
+  | "CancelledDate"
+  | "FailedDate"
+  | "LastProgressUpdateDate"
+  | "RecordsProcessed"
+  | "PercentageComplete"
+  | "Replayable"
+  | "ResultUri";
+
 /** The fields after `Id` and `Status`, in order, each with how its wire value is read. */
-const FIELD_READS = Object.entries({
+const READS: Record<Exclude<JobWireField, "Id" | "Status">, (value: unknown) => unknown> = {
   Type: text,
   StatusMessage: text,
   ProgramId: text,
@@ -77,7 +100,8 @@ const FIELD_READS = Object.entries({
   PercentageComplete: percentage,
   Replayable: flag,
   ResultUri: text,
-} satisfies Partial<Record<keyof Job, (value: unknown) => unknown>>);
+};
+const FIELD_READS = Object.entries(READS);
 
 /** A Job body's `Id` and `Status` (the documented literal when it is one, in any case), or undefined without both. */
 function identity(raw: Record<string, unknown>): { id: string; status: string } | undefined {

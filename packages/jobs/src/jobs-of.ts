@@ -66,7 +66,7 @@ export interface Jobs<P> {
   exportReport(reportId: string, params: ReportParams<P>, options?: { signal?: AbortSignal }): Promise<JobHandle>;
   /** Schedules a click export (partner and brand). */
   exportClicks(params: ClickParams<P>, options?: { signal?: AbortSignal }): Promise<JobHandle>;
-  /** `GET /Reports`: the account's reports (flavors whose spec documents it, e.g. Partner v16; others reject with `InvalidArgumentError`). */
+  /** `GET /Reports`: the account's reports (flavors whose spec documents it; others reject with `InvalidArgumentError`). */
   reports(options?: { signal?: AbortSignal }): Promise<Report[]>;
   /** `GET /Reports/{Id}/MetaData`: the filters a report takes and the columns it gives. */
   reportMetadata(reportId: string, options?: { signal?: AbortSignal }): Promise<ReportMetadata>;

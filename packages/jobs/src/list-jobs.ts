@@ -1,5 +1,5 @@
 import type { JobsContext } from "./context.js";
-import { toApiRange } from "./dates.js";
+import { listFilter, toApiRange } from "./dates.js";
 import { ProtocolError } from "./errors.js";
 import { normaliseJob, type Job } from "./job.js";
 import { callApi } from "./transport.js";
@@ -59,8 +59,7 @@ export function listJobs(context: JobsContext, options: ListOptions = {}): Promi
 
 /** Every page of `GET /Jobs`, each entry as `read` makes it (the observer keeps them raw, reading only those it is asked for). */
 export async function listEntries<T>(context: JobsContext, options: ListOptions, read: (entry: unknown) => T): Promise<T[]> {
-  const range = toApiRange(options.createdAfter, options.createdBefore);
-  const filter = { ...(range.after ? { CreatedAfter: range.after } : {}), ...(range.before ? { CreatedBefore: range.before } : {}) };
+  const filter = listFilter(toApiRange(options.createdAfter, options.createdBefore), context.client.spec.traits.listDateFormat);
   const jobs: T[] = [];
   for (let page = 1; ; page += 1) {
     const what = page === 1 ? "GET /Jobs" : `GET /Jobs (page ${page})`;

@@ -28,11 +28,21 @@ describe("report discovery", () => {
     expect(metadata.Attributes.map((attribute) => attribute.Name)).toContain("ActionId");
   });
 
+  it("reads every flavor's own shape: a bare array (agency), the metadata under {ReportId} (agency, brand)", async () => {
+    for (const client of [clientsFor(sandbox).partner, clientsFor(sandbox).agency, clientsFor(sandbox).brand]) {
+      const jobs = jobsOf(client);
+      expect((await jobs.reports()).filter((report) => report.ApiAccessible).map((report) => report.Id)).toEqual([...DEFAULT_REPORTS]);
+      expect((await jobs.reportMetadata("mp_action_listing_fast")).Filters.length).toBeGreaterThan(0);
+    }
+  });
+
   it("refuses, before any request, a release whose spec documents none, and a report id that is not one", async () => {
     sandbox.control.clearRequests();
-    const error = await rejection(jobsOf(clientsFor(sandbox).partner).reports());
+    const partner = clientsFor(sandbox).partner;
+    const undocumented = Object.assign(Object.create(partner) as typeof partner, { spec: { ...partner.spec, traits: { ...partner.spec.traits, reportDiscovery: null } } });
+    const error = await rejection(jobsOf(undocumented).reports());
     expect(error).toBeInstanceOf(InvalidArgumentError);
-    expect((error as Error).message).toBe("the impact.com Partner API v15 documents no report discovery (GET /Reports); Partner API v16 does");
+    expect((error as Error).message).toBe("the impact.com Partner API v15 documents no report discovery (GET /Reports)");
     await expect(jobsOf(clientsFor(sandbox).partnerV16).reportMetadata("../x")).rejects.toBeInstanceOf(InvalidArgumentError);
     expect(sandbox.control.requests()).toEqual([]);
   });

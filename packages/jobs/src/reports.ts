@@ -41,17 +41,22 @@ const named = <T>(value: unknown, what: string, read: (entry: Record<string, unk
   return read(entry, entry["Name"]);
 };
 
-/** Refuses, before any request, a flavor whose spec does not document report discovery. */
-function checkDiscovery(context: JobsContext): void {
-  if (!context.client.spec.traits.reportDiscovery) throw new InvalidArgumentError(`the ${context.client.spec.title} documents no report discovery (GET /Reports); Partner API v16 does`);
+/** The flavor's report discovery; refuses, before any request, a flavor whose spec does not document it. */
+function discovery(context: JobsContext): { readonly metadataParameter: string } {
+  const { reportDiscovery } = context.client.spec.traits;
+  if (!reportDiscovery) throw new InvalidArgumentError(`the ${context.client.spec.title} documents no report discovery (GET /Reports)`);
+  return reportDiscovery;
 }
 
-/** `GET /Reports`: every report of the account, API-accessible or not. */
+/**
+ * `GET /Reports`: every report of the account, API-accessible or not. The body is `{"Reports": […]}`
+ * (partner, brand) or a bare array (https://integrations.impact.com/agency-v3/reference/reportexport/models); either is read.
+ */
 export async function listReports(context: JobsContext, signal?: AbortSignal): Promise<Report[]> {
-  checkDiscovery(context);
+  discovery(context);
   const read = (body: unknown): Report[] => {
-    const reports = record(body, '{"Reports": [...]}')["Reports"];
-    if (!Array.isArray(reports)) throw new TypeError(`expected {"Reports": [...]}, got ${JSON.stringify(body)?.slice(0, 120)}`);
+    const reports = Array.isArray(body) ? body : record(body, '{"Reports": [...]}')["Reports"];
+    if (!Array.isArray(reports)) throw new TypeError(`expected {"Reports": [...]} or an array, got ${JSON.stringify(body)?.slice(0, 120)}`);
     return reports.map((entry) => {
       const raw = record(entry, "a Report");
       if (typeof raw["Id"] !== "string") throw new TypeError(`a Report without an Id: ${JSON.stringify(entry)?.slice(0, 120)}`);
@@ -62,9 +67,9 @@ export async function listReports(context: JobsContext, signal?: AbortSignal): P
   return body;
 }
 
-/** `GET /Reports/{Id}/MetaData`: the filters a report takes and the columns it gives. */
+/** `GET /Reports/{Id}/MetaData` (`{ReportId}` of agency and brand): the filters a report takes and the columns it gives. */
 export async function reportMetadata(context: JobsContext, reportId: string, signal?: AbortSignal): Promise<ReportMetadata> {
-  checkDiscovery(context);
+  const { metadataParameter } = discovery(context);
   validateReportId(reportId);
   const what = `GET /Reports/${reportId}/MetaData`;
   const read = (body: unknown): ReportMetadata => {
@@ -78,6 +83,6 @@ export async function reportMetadata(context: JobsContext, reportId: string, sig
       raw,
     };
   };
-  const { body } = await callApi(context.call, what, (s) => context.client.GET("/Reports/{Id}/MetaData", { params: { path: { Id: reportId } }, parseAs: "text", signal: s }), signal, { read });
+  const { body } = await callApi(context.call, what, (s) => context.client.GET(`/Reports/{${metadataParameter}}/MetaData`, { params: { path: { [metadataParameter]: reportId } }, parseAs: "text", signal: s }), signal, { read });
   return body;
 }

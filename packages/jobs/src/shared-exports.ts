@@ -3,7 +3,7 @@ export { ApiError, ConnectionError, DownloadError, ExportRefusedError, InvalidAr
 export { exportClicks, exportReport, type JobHandle } from "./export-job.js";
 export { getJob } from "./get-job.js";
 export { columnTypes, type Coercion, type ColumnType } from "./coerce.js";
-export { normaliseJob, type Job, type KnownJobStatus, type KnownJobType } from "./job.js";
+export { normaliseJob, type Job, type JobWireField, type KnownJobStatus, type KnownJobType } from "./job.js";
 export { jobIdFromQueuedUri, validateJobId, validateReportId } from "./job-id.js";
 export type { JobsPaths, RequireJobsPaths } from "./jobs-paths.js";
 export { listJobs, type ListOptions } from "./list-jobs.js";

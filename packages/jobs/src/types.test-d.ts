@@ -6,7 +6,7 @@ import type { ImpactClient } from "@impactkit/core";
 import { createJobs, type ClickParams, type Jobs, type ReportParams } from "./create-jobs.js";
 import type { JobsPaths } from "./jobs-paths.js";
 import type { ConnectionError, JobsOptions, ProtocolError, RateLimitEvent, RateLimitWaitError, RequestTimeoutError, TransportError } from "./index.js";
-import type { Job, KnownJobStatus } from "./job.js";
+import type { Job, JobWireField, KnownJobStatus } from "./job.js";
 
 const options = { accountSid: "IR1", authToken: "t" };
 const partner = createJobs(partnerClient(options));
@@ -29,6 +29,21 @@ describe("createJobs takes a client whose generated paths have the Jobs operatio
     createJobs(noReplay);
     // @ts-expect-error and so is one whose Job path names its parameter otherwise
     createJobs(partnerClient(options) as unknown as ImpactClient<RenamedId>);
+  });
+
+  test("a flavor whose generated Job lost a field jobs reads does not compile", () => {
+    type PartnerPaths = import("@impactkit/partner-v15").paths;
+    type Job200 = PartnerPaths["/Jobs/{JobId}"]["get"]["responses"][200];
+    type Without<Field extends string> = Omit<PartnerPaths, "/Jobs/{JobId}"> & {
+      "/Jobs/{JobId}": { get: Omit<PartnerPaths["/Jobs/{JobId}"]["get"], "responses"> & { responses: { 200: Omit<Job200, "content"> & { content: { "application/json": Omit<Job200["content"]["application/json"], Field> } } } } };
+    };
+    expectTypeOf<JobWireField>().toExtend<keyof Job>();
+    expectTypeOf<Without<"StatusMessage">>().toExtend<JobsPaths>();
+    createJobs(partnerClient(options) as unknown as ImpactClient<Without<"NotAField">>);
+    // @ts-expect-error StatusMessage is a field normaliseJob reads
+    createJobs(partnerClient(options) as unknown as ImpactClient<Without<"StatusMessage">>);
+    // @ts-expect-error and so is PercentageComplete
+    createJobs(partnerClient(options) as unknown as ImpactClient<Without<"PercentageComplete">>);
   });
 });
 

@@ -23,7 +23,8 @@ export interface MatchedRoute {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+/** An RFC 3339 date-time (https://www.rfc-editor.org/rfc/rfc3339#section-5.6), as a `format: date-time` parameter takes. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
 /** The error envelope (https://integrations.impact.com/impact-brand/reference/errors). */
 export function errorReply(status: number, message: string, errors?: Array<{ Field: string; Message: string }>): Reply {
@@ -66,12 +67,18 @@ function listJobs(context: RouteContext): Reply {
   ];
   if (errors.length > 0 || page === undefined || requestedSize === undefined) return errorReply(400, "Validation Failed", errors);
   const pageSize = Math.min(requestedSize, context.state.maxListPageSize);
-  const day = (epochMs: number) => new Date(epochMs).toISOString().slice(0, 10);
+  // Both ends are inclusive: instants where the list takes date-times, whole UTC days where it takes dates.
+  const inRange =
+    context.flavor.traits.listDateFormat === "date-time"
+      ? (createdAt: number) => (after === null || createdAt >= Date.parse(after)) && (before === null || createdAt <= Date.parse(before))
+      : (createdAt: number) => {
+          const day = new Date(createdAt).toISOString().slice(0, 10);
+          return (after === null || day >= after) && (before === null || day <= before);
+        };
   const now = context.state.clock.now();
   const matching = context.state.jobs
     .all()
-    .filter((job) => job.accountSid === context.accountSid && job.flavor === context.flavor.id)
-    .filter((job) => (after === null || day(job.createdAt) >= after.slice(0, 10)) && (before === null || day(job.createdAt) <= before.slice(0, 10)));
+    .filter((job) => job.accountSid === context.accountSid && job.flavor === context.flavor.id && inRange(job.createdAt));
   const start = (page - 1) * pageSize;
   const jobs = matching.slice(start, start + pageSize).map((job) => toWireJob(context.flavor, job, now));
   if (context.flavor.traits.listShape === "array") return { status: 200, json: jobs };
@@ -178,12 +185,16 @@ function exportClicks(context: RouteContext, programId: string | undefined): Rep
   return scheduleExport(context, "ClickExport", "clicks", program, errorReply);
 }
 
-/** `GET /Reports`, for the flavors that document report discovery (https://integrations.impact.com/partner-api-reference/reference/reports): the sandbox's reports, or the default ones when it takes any id. */
+/**
+ * `GET /Reports`, for the flavors that document report discovery (https://integrations.impact.com/partner-api-reference/reference/reports):
+ * the sandbox's reports, or the default ones when it takes any id, in the body the flavor's docs show.
+ */
 function listReports(context: RouteContext): Reply {
-  return { status: 200, json: { Reports: reportList(context.flavor, context.accountSid, context.state.reports ? [...context.state.reports] : DEFAULT_REPORTS) } };
+  const reports = reportList(context.flavor, context.accountSid, context.state.reports ? [...context.state.reports] : DEFAULT_REPORTS);
+  return { status: 200, json: context.flavor.traits.reportDiscovery?.listShape === "array" ? reports : { Reports: reports } };
 }
 
-/** `GET /Reports/{Id}/MetaData`: the report's filters and columns; 404 for a report the account cannot run through the API. */
+/** `GET /Reports/{Id}/MetaData` (`{ReportId}` of agency and brand): the report's filters and columns; 404 for a report the account cannot run through the API. */
 function describeReport(context: RouteContext, reportId: string): Reply {
   const { reports } = context.state;
   if (reports ? !reports.has(reportId) : reportId === UI_ONLY_REPORT) return errorReply(404, "No report exists with the supplied Id.");
@@ -199,8 +210,8 @@ export function matchRoute(flavor: SandboxFlavor, method: string, rest: string[]
     { method: "GET", test: rest.length === 3 && first === "Jobs" && third === "Download", route: { route: "downloadJob", jobId: second!, handle: (context) => downloadJob(context, second!) } },
     { method: "PUT", test: rest.length === 3 && first === "Jobs" && third === "Replay", route: { route: "replayJob", jobId: second!, handle: (context) => replayJob(context, second!) } },
     { method: "GET", test: rest.length === 2 && first === "ReportExport", route: { route: "exportReport", handle: (context) => exportReport(context, second!) } },
-    { method: "GET", test: flavor.traits.reportDiscovery && rest.length === 1 && first === "Reports", route: { route: "listReports", handle: listReports } },
-    { method: "GET", test: flavor.traits.reportDiscovery && rest.length === 3 && first === "Reports" && third === "MetaData", route: { route: "reportMetadata", handle: (context) => describeReport(context, second!) } },
+    { method: "GET", test: flavor.traits.reportDiscovery !== null && rest.length === 1 && first === "Reports", route: { route: "listReports", handle: listReports } },
+    { method: "GET", test: flavor.traits.reportDiscovery !== null && rest.length === 3 && first === "Reports" && third === "MetaData", route: { route: "reportMetadata", handle: (context) => describeReport(context, second!) } },
     { method: "GET", test: flavor.traits.clickExport === "account" && rest.length === 1 && first === "ClickExport", route: { route: "exportClicks", handle: (context) => exportClicks(context, undefined) } },
     {
       method: "GET",

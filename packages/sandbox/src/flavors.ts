@@ -13,6 +13,8 @@ export interface SandboxFlavor {
   api: string;
   /** First path segment: `Mediapartners`, `Agencies` or `Advertisers`. */
   segment: string;
+  /** The account's base path, every path of the merged spec under it: `/Mediapartners/{AccountSID}`, … */
+  basePath: string;
   /** The release, picked by the request's `IR-Version` header among the flavors of a segment. */
   apiVersion: string;
   traits: FlavorTraits;
@@ -32,7 +34,7 @@ const segmentOf = (basePath: string): string => basePath.split("/")[1]!;
 const require = createRequire(import.meta.url);
 
 function flavorOfSpec(id: string, spec: ApiSpec, document: () => Record<string, unknown>): SandboxFlavor {
-  return { id, api: spec.api, segment: segmentOf(spec.basePath), apiVersion: spec.apiVersion, traits: spec.traits, document };
+  return { id, api: spec.api, segment: segmentOf(spec.basePath), basePath: spec.basePath, apiVersion: spec.apiVersion, traits: spec.traits, document };
 }
 
 /** Every flavor package of `specs/flavors.json`, in its order: the flavors every sandbox serves. */

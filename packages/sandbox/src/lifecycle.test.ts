@@ -92,7 +92,7 @@ describe("job lifecycle on the manual clock", () => {
     const fast = await startSandbox({ clock: { timeScale: 6_000 }, job: { queueMs: 0, runMs: 600_000 } });
     try {
       const client = clientsFor(fast).brand;
-      const { data } = await client.GET("/ReportExport/{ReportId}", { params: { path: { ReportId: "4222" } } });
+      const { data } = await client.GET("/ReportExport/{ReportId_or_Handle}", { params: { path: { ReportId_or_Handle: "4222" } } });
       const id = queuedJobId(data);
       await new Promise((resolve) => setTimeout(resolve, 150));
       const { data: job } = await client.GET("/Jobs/{JobId}", { params: { path: { JobId: id } } });
@@ -108,7 +108,7 @@ describe("job lifecycle on the manual clock", () => {
     const later = await startSandbox({ clock: { timeScale: 1, start: new Date("2031-02-28T23:59:59Z") } });
     try {
       const client = clientsFor(later).brand;
-      const { data } = await client.GET("/ReportExport/{ReportId}", { params: { path: { ReportId: "4222" } } });
+      const { data } = await client.GET("/ReportExport/{ReportId_or_Handle}", { params: { path: { ReportId_or_Handle: "4222" } } });
       const { data: job } = await client.GET("/Jobs/{JobId}", { params: { path: { JobId: queuedJobId(data) } } });
       expect((job as { CreatedDate: string }).CreatedDate).toMatch(/^(2031-02-28T23:59:59|2031-03-01T00:00:0\d)\+00:00$/);
     } finally {

@@ -1,9 +1,13 @@
-import { createClient as partnerV15 } from "@impactkit/partner-v15";
+import { createClient as agencyV3 } from "@impactkit/agency-v3";
+import { createClient as brand } from "@impactkit/brand";
+import { createClient as partnerV15, SPEC as PARTNER_V15 } from "@impactkit/partner-v15";
 import { createClient as partnerV16 } from "@impactkit/partner-v16";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_ACCOUNT } from "./accounts.js";
+import { FLAVORS } from "./flavors.js";
 import { DEFAULT_REPORTS, UI_ONLY_REPORT } from "./report-catalogue.js";
 import { startSandbox, type Sandbox } from "./sandbox.js";
+import { API_HEADERS } from "./test-support.js";
 
 let sandbox: Sandbox;
 
@@ -33,8 +37,33 @@ describe("report discovery, where the flavor's spec documents it (Partner v16)",
     expect((await client.GET("/Reports/{Id}/MetaData", { params: { path: { Id: "no_such_report" } } })).response.status).toBe(404);
   });
 
-  it("is not there for a release whose spec does not document it (Partner v15)", async () => {
-    const { response } = await partnerV15({ ...DEFAULT_ACCOUNT, baseUrl: sandbox.url }).GET("/Jobs/{JobId}", { params: { path: { JobId: "x" } }, fetch: (request: Request) => fetch(new Request(request.url.replace("/Jobs/x", "/Reports"), request)) });
-    expect(response.status).toBe(404);
+  it("serves each flavor's own shape: {Reports} for partner v15 and brand, a bare array for agency, the metadata under {Id} or {ReportId}", async () => {
+    const v15 = partnerV15({ ...DEFAULT_ACCOUNT, baseUrl: sandbox.url });
+    expect((await v15.GET("/Reports")).data!.Reports!.filter((report) => report.ApiAccessible)).toHaveLength(DEFAULT_REPORTS.length);
+    expect((await v15.GET("/Reports/{Id}/MetaData", { params: { path: { Id: "mp_action_listing_fast" } } })).data).toMatchObject({ Id: "mp_action_listing_fast" });
+    const agency = agencyV3({ ...DEFAULT_ACCOUNT, baseUrl: sandbox.url });
+    expect(Array.isArray((await agency.GET("/Reports")).data)).toBe(true);
+    expect((await agency.GET("/Reports/{ReportId}/MetaData", { params: { path: { ReportId: DEFAULT_REPORTS[0]! } } })).response.status).toBe(200);
+    const brands = brand({ ...DEFAULT_ACCOUNT, baseUrl: sandbox.url });
+    expect((await brands.GET("/Reports")).data!.Reports).toHaveLength(DEFAULT_REPORTS.length + 1);
+    expect((await brands.GET("/Reports/{ReportId}/MetaData", { params: { path: { ReportId: DEFAULT_REPORTS[0]! } } })).response.status).toBe(200);
+  });
+});
+
+describe("a release whose spec documents no report discovery", () => {
+  it("answers 404 to GET /Reports and its metadata", async () => {
+    const v15 = FLAVORS.find((flavor) => flavor.id === "partner-v15")!;
+    const { ["/Mediapartners/{AccountSID}/Reports"]: _list, ["/Mediapartners/{AccountSID}/Reports/{Id}/MetaData"]: _metadata, ...paths } = v15.document()["paths"] as Record<string, unknown>;
+    const spec = { ...PARTNER_V15, apiVersion: "99", traits: { ...PARTNER_V15.traits, reportDiscovery: null } };
+    const bare = await startSandbox({ clock: "manual", flavors: [{ id: "partner-v99", spec, document: { ...v15.document(), paths } }] });
+    try {
+      const account = `${bare.url}/Mediapartners/${DEFAULT_ACCOUNT.accountSid}`;
+      const headers = { ...API_HEADERS, "IR-Version": "99" };
+      expect((await fetch(`${account}/Reports`, { headers })).status).toBe(404);
+      expect((await fetch(`${account}/Reports/mp_action_listing_fast/MetaData`, { headers })).status).toBe(404);
+      expect((await partnerV15({ ...DEFAULT_ACCOUNT, baseUrl: bare.url }).GET("/Reports")).response.status).toBe(200);
+    } finally {
+      await bare.close();
+    }
   });
 });

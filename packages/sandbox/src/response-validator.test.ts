@@ -20,6 +20,6 @@ describe("ResponseValidator", () => {
     expect(validator.violations.map((violation) => [violation.route, violation.status])).toEqual([["getJob", 200], ["getJob", 503], ["listJobs", 200], ["replayJob", 302]]);
     expect(validator.violations[0]!.errors.join(" ")).toMatch(/\/Status must be equal to one of the allowed values/);
     expect(validator.violations[1]!.errors.join(" ")).toMatch(/must have required property 'Message'/);
-    expect(validator.violations[3]!.errors).toEqual(["/ status 302 is not documented for /Jobs/{JobId}/Replay"]);
+    expect(validator.violations[3]!.errors).toEqual(["/ status 302 is not documented for /Mediapartners/{AccountSID}/Jobs/{JobId}/Replay"]);
   });
 });

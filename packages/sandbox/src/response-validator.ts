@@ -11,6 +11,7 @@ export interface Violation {
   errors: string[];
 }
 
+/** Each route's operation in a merged spec: its method, and its path among the spec's (relative to the account's base path). */
 const OPERATIONS: Record<Exclude<Route, "storage">, { method: string; path: (paths: string[]) => string | undefined }> = {
   listJobs: { method: "get", path: () => "/Jobs" },
   getJob: { method: "get", path: () => "/Jobs/{JobId}" },
@@ -19,7 +20,7 @@ const OPERATIONS: Record<Exclude<Route, "storage">, { method: string; path: (pat
   exportReport: { method: "get", path: (paths) => paths.find((path) => path.startsWith("/ReportExport/")) },
   exportClicks: { method: "get", path: (paths) => paths.find((path) => path.endsWith("/ClickExport")) },
   listReports: { method: "get", path: () => "/Reports" },
-  reportMetadata: { method: "get", path: () => "/Reports/{Id}/MetaData" },
+  reportMetadata: { method: "get", path: (paths) => paths.find((path) => /^\/Reports\/\{[^}]+\}\/MetaData$/.test(path)) },
 };
 
 type Json = Record<string, any>;
@@ -60,7 +61,8 @@ export class ResponseValidator {
     if (this.#compiled.has(key)) return this.#compiled.get(key)!;
     const document = this.#documents.get(flavor.id)!;
     const operation = OPERATIONS[route];
-    const path = operation.path(Object.keys(document["paths"]));
+    const relative = operation.path(Object.keys(document["paths"]).map((path) => path.slice(flavor.basePath.length)));
+    const path = relative === undefined ? undefined : `${flavor.basePath}${relative}`;
     const responses: Json = path ? (document["paths"][path]?.[operation.method]?.responses ?? {}) : {};
     const declared = responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses["default"];
     let validate: ValidateFunction | null = null;

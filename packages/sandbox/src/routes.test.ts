@@ -74,13 +74,19 @@ describe("every route of every flavor, through the generated clients", () => {
 
   it("brand: program ClickExport, ReportExport, {Jobs} list, get, download, replay", async () => {
     const { brand } = clients;
-    const clicks = await brand.GET("/Programs/{ProgramId}/ClickExport", { params: { path: { ProgramId: "777" }, query: { Date: "2026-11-24" } } });
+    const clicks = await brand.GET("/Programs/{ProgramId}/ClickExport", { params: { path: { ProgramId: 777 }, query: { Date: "2026-11-24" } } });
     expect(clicks.data).toMatchObject({ Status: "QUEUED", ReplayUri: expect.stringMatching(/\/Replay$/) });
-    const report = await brand.GET("/ReportExport/{ReportId}", { params: { path: { ReportId: "4222" }, query: { SUBAID: 777 } } });
+    const report = await brand.GET("/ReportExport/{ReportId_or_Handle}", { params: { path: { ReportId_or_Handle: "4222" }, query: { SUBAID: 777 } } });
     const id = queuedJobId(report.data);
     const job = await brand.GET("/Jobs/{JobId}", { params: { path: { JobId: id } } });
     expect(job.data).toMatchObject({ Id: id, ProgramId: "777", CreatedBy: "IRSANDBOX0001", ResultUri: `/Advertisers/IRSANDBOX0001/Jobs/${id}/Download` });
     expect(((await brand.GET("/Jobs", {})).data as { Jobs: unknown[] }).Jobs).toHaveLength(2);
+    const created = Date.parse(job.data!.CreatedDate!);
+    const listed = async (query: { CreatedAfter?: string; CreatedBefore?: string }) => ((await brand.GET("/Jobs", { params: { query } })).data as { Jobs: unknown[] } | undefined)?.Jobs.length;
+    expect(await listed({ CreatedAfter: new Date(created).toISOString(), CreatedBefore: new Date(created).toISOString() })).toBe(2);
+    expect(await listed({ CreatedAfter: new Date(created + 1_000).toISOString() })).toBe(0);
+    const bareDay = await brand.GET("/Jobs", { params: { query: { CreatedAfter: "2026-11-25" } } });
+    expect(bareDay.error).toMatchObject({ Errors: [{ Field: "CreatedAfter" }] });
     sandbox.control.advance(5_000);
     const streamed = await brand.GET("/Jobs/{JobId}/Download", { params: { path: { JobId: id }, query: { Mode: "Stream" } }, parseAs: "text" });
     expect((streamed.data as string).split("\n")[0]).toBe("ActionId,EventDate,ProgramId,Clicks,Amount");

@@ -11,7 +11,7 @@ let signedUrl: string;
 beforeAll(async () => {
   sandbox = await startSandbox({ clock: "manual", job: { queueMs: 0, runMs: 1_000, rows: 5_000 }, signedUrlTtlMs: 60_000 });
   brand = clientsFor(sandbox).brand;
-  const { data } = await brand.GET("/ReportExport/{ReportId}", { params: { path: { ReportId: "4222" } } });
+  const { data } = await brand.GET("/ReportExport/{ReportId_or_Handle}", { params: { path: { ReportId_or_Handle: "4222" } } });
   jobId = queuedJobId(data);
   sandbox.control.advance(1_000);
   signedUrl = await location();
@@ -98,7 +98,7 @@ describe("a storage origin that limits each connection, as object storage does",
     const limited = await startSandbox({ clock: "manual", job: { queueMs: 0, runMs: 1_000, rows: 20_000 }, storageBytesPerSecond: 2 * 1024 * 1024 });
     try {
       const client = clientsFor(limited).brand;
-      const { data } = await client.GET("/ReportExport/{ReportId}", { params: { path: { ReportId: "4222" } } });
+      const { data } = await client.GET("/ReportExport/{ReportId_or_Handle}", { params: { path: { ReportId_or_Handle: "4222" } } });
       const id = queuedJobId(data);
       limited.control.advance(1_000);
       const { response } = await client.GET("/Jobs/{JobId}/Download", { params: { path: { JobId: id } }, fetch: (request: Request) => fetch(request, { redirect: "manual" }), parseAs: "text" });

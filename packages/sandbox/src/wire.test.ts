@@ -37,7 +37,7 @@ describe("wire realism", () => {
     expect(missing.response.status).toBe(400);
     expect(missing.error).toEqual({ Status: "ERROR", Message: "Validation Failed", Errors: [{ Field: "START_DATE", Message: "Required" }, { Field: "END_DATE", Message: "Required" }] });
     expect((await partner.GET("/ReportExport/{Id}", { params: { path: { Id: "nope" }, query: { START_DATE: "2026-11-01", END_DATE: "2026-11-02" } } })).response.status).toBe(404);
-    const oldClicks = await brand.GET("/Programs/{ProgramId}/ClickExport", { params: { path: { ProgramId: "1" }, query: { Date: "2024-01-01" } } });
+    const oldClicks = await brand.GET("/Programs/{ProgramId}/ClickExport", { params: { path: { ProgramId: 1 }, query: { Date: "2024-01-01" } } });
     expect(oldClicks.error).toMatchObject({ Errors: [{ Field: "Date", Message: "Only dates from 2024-04-10 are supported" }] });
   });
 

@@ -9,12 +9,12 @@ type Globals = () => GlobalOptions;
 
 const reportJson = (report: Report) => ({ Id: report.Id, Name: report.Name ?? null, Category: report.Category ?? null, Description: report.Description ?? null, ApiAccessible: report.ApiAccessible });
 
-/** `impactkit reports list|describe`: report discovery, for the releases whose spec documents it (Partner v16). */
+/** `impactkit reports list|describe`: report discovery, for the releases whose spec documents it (all four today). */
 export function reportsCommands(program: Command, globals: Globals, context: CommandContext): void {
   const reports = program
     .command("reports")
-    .description("find the account's reports and the filters they take (GET /Reports; Partner v16)")
-    .addHelpText("after", "\nExamples:\n  impactkit reports list --api partner-v16\n  impactkit reports describe mp_action_listing_fast --api partner-v16 --json");
+    .description("find the account's reports and the filters they take (GET /Reports, where the release documents it)")
+    .addHelpText("after", "\nExamples:\n  impactkit reports list --api partner-v15\n  impactkit reports describe mp_action_listing_fast --api partner-v15 --json");
 
   reports
     .command("list")
@@ -46,18 +46,16 @@ export function reportsCommands(program: Command, globals: Globals, context: Com
 }
 
 /** Parameters every export takes, whatever the report (https://integrations.impact.com/partner-api-reference/reference/reports). */
-const GENERAL_PARAMS = new Set(["ResultFormat"]);
-
 /**
- * Before a ReportExport of a release that documents report discovery: the report's filters from its
- * metadata, so that a parameter it does not take (a typo) or a required one left out is a usage error
- * before anything is scheduled.
+ * Before a ReportExport: a parameter the spec requires left out is a usage error, and, where the release
+ * documents report discovery, so is a parameter that is neither the spec's nor a filter of the report's
+ * metadata (a typo) — before anything is scheduled.
  */
 export async function checkReportParams(jobs: Jobs<{}>, reportId: string, params: Record<string, unknown>, signal: AbortSignal): Promise<void> {
   const missing = jobs.spec.traits.requiredReportParams.filter((name) => params[name] === undefined);
   if (missing.length > 0) throw new UsageError(`${reportId} needs ${missing.map((name) => `-p ${name}=…`).join(" and ")}`);
   if (!jobs.spec.traits.reportDiscovery) return;
   const filters = (await jobs.reportMetadata(reportId, { signal })).Filters.map((filter) => filter.Name);
-  const unknown = Object.keys(params).filter((name) => !filters.includes(name) && !GENERAL_PARAMS.has(name));
+  const unknown = Object.keys(params).filter((name) => !filters.includes(name) && !jobs.spec.traits.reportParams.includes(name));
   if (unknown.length > 0) throw new UsageError(`${unknown.join(", ")} ${unknown.length === 1 ? "is not a filter" : "are not filters"} of ${reportId}; its filters are ${filters.join(", ")} (impactkit reports describe ${reportId})`);
 }
