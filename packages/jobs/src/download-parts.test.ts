@@ -292,6 +292,17 @@ describe("two downloads of one job to one path at once (a queue step run twice)"
     expect(left()).toEqual(["r.csv"]);
   });
 
+  it("takes over the shared file of a process killed as it created its owner file (empty), and leaves nothing", async () => {
+    const store = await storage(() => ({ etag: '"v1"', body }));
+    const apiServer = await api(() => `${store.server.url}/r.csv?${SIGNED}`);
+    const target = join(dir, "r.csv");
+    const temp = downloadTempPath(target, JOB_ID);
+    writeFileSync(`${temp}.owner`, "");
+    await jobsOver(apiServer).download(JOB_ID, { to: target, overwrite: true, resume: true });
+    expect(sha(readFileSync(target))).toBe(sha(body));
+    expect(left()).toEqual(["r.csv"]);
+  });
+
   it("leaves the shared file of a process still alive", async () => {
     const store = await storage(() => ({ etag: '"v1"', body }));
     const apiServer = await api(() => `${store.server.url}/r.csv?${SIGNED}`);

@@ -133,8 +133,13 @@ const thisHost = (): string | undefined => {
 /** The temporary files this process writes now. */
 const writing = new Set<string>();
 
-/** Whether the process that wrote `owner` (`host pid`) is gone: only a process of this machine can be known dead. */
+/**
+ * Whether the process that wrote `owner` (`host pid`) is gone: only a process of this machine can be known
+ * dead. An empty owner file is one whose writer was killed between creating and writing it (a claim reads its
+ * file back, so a writer still at it loses the claim rather than share the file).
+ */
 function ownerGone(owner: string): boolean {
+  if (owner === "") return true;
   const [writer, pid] = owner.split(" ");
   if (writer === undefined || writer !== thisHost() || !/^\d+$/.test(pid ?? "")) return false;
   try {
@@ -156,7 +161,10 @@ async function claimTemp(path: string, jobId: string): Promise<{ temp: string; s
   const owner = ownerPath(temp);
   for (let tries = 0; tries < 2 && !writing.has(temp); tries += 1) {
     try {
-      await writeFile(owner, `${thisHost() ?? "unknown"} ${process.pid}`, { flag: "wx" });
+      const mine = `${thisHost() ?? "unknown"} ${process.pid}`;
+      await writeFile(owner, mine, { flag: "wx" });
+      // Another download that judged this file's writer gone (it was still empty) may have taken it over.
+      if ((await readFile(owner, "utf8").catch(() => "")) !== mine) break;
       writing.add(temp);
       return { temp, shared: true, release: async () => void (writing.delete(temp), await rm(owner, { force: true })) };
     } catch (error) {

@@ -5,6 +5,7 @@ import { createClient as partnerClient } from "@impactkit/partner-v15";
 import { DEFAULT_ACCOUNT, ManualClock, startSandbox, type Sandbox, type SandboxOptions } from "@impactkit/sandbox";
 import { afterEach, describe, expect, it } from "vitest";
 import { createJobs, decodeResumeToken, JobAbortedError, JobFailedError, JobTimeoutError, type Job, type JobsOptions } from "./index.js";
+import { manualDriver } from "./test-support.js";
 import type { RateLimitEvent } from "./transport.js";
 
 /**
@@ -31,40 +32,18 @@ const FLAVORS = [
 
 type Flavor = (typeof FLAVORS)[number];
 
-/** Requests the clients of this file have in flight: a timer is fired only when none is (see `drive`). */
-let inFlight = 0;
-const countingFetch = async (request: Request) => {
-  inFlight += 1;
-  try {
-    return await fetch(request);
-  } finally {
-    inFlight -= 1;
-  }
-};
 const CLIENTS = { partner: partnerClient, agency: agencyClient, brand: brandClient };
 
-function jobsOf(box: Sandbox, flavor: Flavor["flavor"], options: JobsOptions = {}) {
-  return createJobs(CLIENTS[flavor]({ ...DEFAULT_ACCOUNT, baseUrl: box.url, fetch: countingFetch }), { timing: box.control.timers(), timeoutMs: 86_400_000, ...options });
-}
+const drivers = new WeakMap<Sandbox, ReturnType<typeof manualDriver>>();
+const driverOf = (box: Sandbox) => drivers.get(box) ?? drivers.set(box, manualDriver(box)).get(box)!;
 
-/** Until no request is in flight and the answers' continuations have run (they may send or arm more). */
-async function quiet(): Promise<void> {
-  for (let calm = 0; calm < 3; ) {
-    await new Promise((resolve) => setImmediate(resolve));
-    calm = inFlight === 0 ? calm + 1 : 0;
-  }
+function jobsOf(box: Sandbox, flavor: Flavor["flavor"], options: JobsOptions = {}) {
+  return createJobs(CLIENTS[flavor]({ ...DEFAULT_ACCOUNT, baseUrl: box.url, fetch: driverOf(box).fetch }), { timing: box.control.timers(), timeoutMs: 86_400_000, ...options });
 }
 
 /** Fires the sandbox's timers, one at a time once every request has been answered, until `promise` settles. */
-async function drive<T>(box: Sandbox, promise: Promise<T>): Promise<T> {
-  let settled = false;
-  const done = promise.finally(() => (settled = true));
-  for (;;) {
-    await quiet();
-    if (settled) return done;
-    await Promise.race([done.catch(() => undefined), box.control.runNextTimer()]);
-  }
-}
+const drive = <T>(box: Sandbox, promise: Promise<T>): Promise<T> => driverOf(box).drive(promise);
+const quiet = (box: Sandbox): Promise<void> => driverOf(box).quiet();
 
 /** What the API origin was asked, as `list`/`list p2`/`get`/`export`/… (one word per request). */
 function calls(box: Sandbox): string[] {
@@ -159,7 +138,7 @@ describe("list observation keeps every guarantee of a single wait", () => {
     box.control.clearRequests();
     expect(jobs.notify(ids[0]!)).toBe(1);
     await box.control.runNextTimer();
-    await quiet();
+    await quiet(box);
     const first = await Promise.race([waits, new Promise((resolve) => setImmediate(resolve, "pending"))]);
     expect(first).toBe("pending");
     expect(calls(box)).toEqual(["get"]);
