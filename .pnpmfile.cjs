@@ -1,5 +1,6 @@
-// openapi-typescript and TypeDoc need the TypeScript 5 JS API; the workspace compiles with TypeScript 7,
-// whose package no longer exposes it. Give each its own TypeScript 5.9.
+// openapi-typescript, TypeDoc and dependency-cruiser (which reads TypeScript sources with it) need the
+// TypeScript 5 JS API; the workspace compiles with TypeScript 7, whose package no longer exposes it. Give each
+// its own TypeScript 5.9.
 module.exports = {
   hooks: {
     readPackage(pkg) {
@@ -7,6 +8,7 @@ module.exports = {
         delete pkg.peerDependencies.typescript;
         pkg.dependencies = { ...pkg.dependencies, typescript: "5.9.3" };
       }
+      if (pkg.name === "dependency-cruiser") pkg.dependencies = { ...pkg.dependencies, typescript: "5.9.3" };
       return pkg;
     },
   },

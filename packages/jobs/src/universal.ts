@@ -5,16 +5,17 @@
  * package's `exports` for every condition but `node` (which Deno and Bun also take).
  */
 import type { ImpactClient } from "@impactkit/core";
-import { jobsContext, type JobsOptions } from "./context.js";
-import { jobsOf, type FileOperations, type Jobs } from "./jobs-of.js";
-import type { RequireJobsPaths } from "./jobs-paths.js";
-import { downloadJob, fileRowsElsewhere } from "./no-file-system.js";
+import type { JobsOptions } from "./impact/context.js";
+import { jobsContext } from "./ops/jobs-context.js";
+import { jobsOf, type FileOperations, type Jobs } from "./api/jobs-of.js";
+import type { RequireJobsPaths } from "./impact/jobs-paths.js";
+import { downloadJob, fileRowsElsewhere } from "./files/no-file-system.js";
 
 /** No files; rows through csv-parse's browser build, loaded on first use. */
 const WEB_FILES: FileOperations = {
   download: downloadJob,
   async *records(context, id, options) {
-    const { webJobRecords } = await import("./web-records.js");
+    const { webJobRecords } = await import("./result/web-rows.js");
     yield* webJobRecords(context, id, options);
   },
   fileRecords: fileRowsElsewhere,
@@ -25,9 +26,10 @@ export function createJobs<P extends {}>(client: ImpactClient<P> & RequireJobsPa
   return jobsOf(jobsContext(client, options), WEB_FILES);
 }
 
-export { jobsContext, type JobsContext, type JobsOptions } from "./context.js";
-export type { ClickParams, Jobs, RecordsFromFile, RecordsOptions, ReportFilterValue, ReportParams } from "./jobs-of.js";
-export { checkDownloadTarget, downloadJob, downloadTempFiles, downloadTempPath, publishFile } from "./no-file-system.js";
-export type { DownloadOptions, DownloadResult } from "./download.js";
-export { webJobRecords as jobRecords } from "./web-records.js";
-export * from "./shared-exports.js";
+export type { JobsContext, JobsOptions } from "./impact/context.js";
+export { jobsContext } from "./ops/jobs-context.js";
+export type { ClickParams, Jobs, RecordsFromFile, RecordsOptions, ReportFilterValue, ReportParams } from "./api/jobs-of.js";
+export { checkDownloadTarget, downloadJob, downloadTempFiles, downloadTempPath, publishFile } from "./files/no-file-system.js";
+export type { DownloadOptions, DownloadResult } from "./files/download.js";
+export { webJobRecords as jobRecords } from "./result/web-rows.js";
+export * from "./api/shared-exports.js";

@@ -1,4 +1,4 @@
-import type { Timing } from "../timing.js";
+import type { Timing } from "../base/timing.js";
 
 /** A response body read chunk by chunk, bounded: by `idleMs` without a byte, and by an abort signal. */
 export interface BodySource {

@@ -1,6 +1,6 @@
 import { describeNetworkFailure } from "@impactkit/core";
-import { causeText, ConnectionError, ProtocolError, RequestTimeoutError, type TransportError } from "../errors.js";
-import { redact } from "../redact.js";
+import { causeText, ConnectionError, ProtocolError, RequestTimeoutError, type TransportError } from "../base/errors.js";
+import { redact } from "../base/redact.js";
 
 /**
  * A request that failed below the HTTP answers, as the error a caller sees: what failed (`what`), where (the

@@ -6,11 +6,11 @@ import * as tls from "node:tls";
 import { createClient } from "@impactkit/partner-v15";
 import { rawServer, startProxy, testCertificate, type RawServer, type TestProxy } from "@impactkit/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { JobsOptions } from "../context.js";
-import { createJobs } from "../create-jobs.js";
-import { ConnectionError, JobTimeoutError, ProtocolError, RequestTimeoutError } from "../errors.js";
-import { HOSTILE_ACCOUNT, hostileClient, hostileServer, JOB_ID, jobBody, resultBytes, sendJson, type HostileServer } from "../hostile-server.js";
-import { rejection, VirtualTiming } from "../test-support.js";
+import type { JobsOptions } from "../impact/context.js";
+import { createJobs } from "../api/create-jobs.js";
+import { ConnectionError, JobTimeoutError, ProtocolError, RequestTimeoutError } from "../base/errors.js";
+import { type FakeApi, JOB_ID, VirtualTiming, jobBody, rejection, resultBytes, sendJson, startFakeApi } from "../testing.js";
+import { HOSTILE_ACCOUNT, hostileClient } from "../testing/clients.fixture.js";
 
 /**
  * What the audit found a permissive HTTP reader did with bytes a remote side chooses, each against a raw
@@ -44,18 +44,18 @@ function kept<T extends { close(): Promise<void> }>(server: T): T {
 const rawStorage = async (reply: string | ((socket: Socket) => void)): Promise<RawServer> => kept(await rawServer((socket) => (typeof reply === "string" ? socket.end(reply) : reply(socket))));
 
 /** The partner API: the job is COMPLETED and Download redirects to `location`, or answers with `download`. */
-async function api(location: string, download?: (socket: Socket) => void): Promise<RawServer | HostileServer> {
+async function api(location: string, download?: (socket: Socket) => void): Promise<RawServer | FakeApi> {
   if (download) {
     return kept(
       await rawServer((socket, head) => {
         if (head.includes("/Download")) return download(socket);
-        const body = jobBody("COMPLETED");
+        const body = JSON.stringify(jobBody("COMPLETED"));
         socket.end(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
       }),
     );
   }
   return kept(
-    await hostileServer((request, response) => {
+    await startFakeApi((request, response) => {
       if (request.url?.includes("/Download")) return void (response.writeHead(302, { Location: location }), response.end());
       sendJson(response, 200, jobBody("COMPLETED"));
     }),
@@ -135,7 +135,7 @@ describe("bytes no parser should accept fail the transfer at once, naming the ho
 
   it("a Location in UTF-8 is the URL its server meant", async () => {
     const body = resultBytes(1000);
-    const storage = kept(await hostileServer((_request, response) => (response.writeHead(200, { ETag: '"v1"', "Content-Length": body.length }), response.end(body))));
+    const storage = kept(await startFakeApi((_request, response) => (response.writeHead(200, { ETag: '"v1"', "Content-Length": body.length }), response.end(body))));
     const apiServer = await api("unused", (socket) => socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 302 Found\r\nLocation: ${storage.url}/r`), Buffer.from("é", "utf8"), Buffer.from(`sultat.csv?${SIGNED}\r\nContent-Length: 0\r\n\r\n`)])));
     await jobsAt(apiServer).download(JOB_ID, { to: join(dir, "r.csv") });
     expect(storage.seen.map((request) => request.path)).toEqual([`/r%C3%A9sultat.csv?${SIGNED}`]);
@@ -248,8 +248,8 @@ describe("through a proxy", () => {
 
 describe("a Zendesk wait that times out names the last status", () => {
   it("as an impact.com one does", async () => {
-    const { createZendeskJobs } = await import("../zendesk.js");
-    const server = kept(await hostileServer((_request, response) => sendJson(response, 200, JSON.stringify({ job_status: { id: "z1", status: "working", progress: 1, total: 4 } }))));
+    const { createZendeskJobs } = await import("../api/zendesk.js");
+    const server = kept(await startFakeApi((_request, response) => sendJson(response, 200, JSON.stringify({ job_status: { id: "z1", status: "working", progress: 1, total: 4 } }))));
     const error = await rejection(createZendeskJobs({ baseUrl: server.url, authorization: "Bearer t", policy: { firstDelayMs: 1, minDelayMs: 1, maxDelayMs: 5 } }).wait("z1", { timeoutMs: 200 }));
     expect(error).toBeInstanceOf(JobTimeoutError);
     expect((error as Error).message).toBe("Job z1 did not finish within 200 ms (last status working)");

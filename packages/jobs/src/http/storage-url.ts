@@ -1,5 +1,5 @@
-import { ProtocolError } from "../errors.js";
-import { safeUrl } from "../redact.js";
+import { ProtocolError } from "../base/errors.js";
+import { safeUrl } from "../base/redact.js";
 
 const LOOPBACK = /^(127(?:\.\d{1,3}){3}|\[::1\]|localhost)$/i;
 

@@ -1,0 +1,65 @@
+import type { JobsContext } from "../impact/context.js";
+import { ExportRefusedError, InvalidArgumentError } from "../base/errors.js";
+import { jobIdFromQueuedUri, validateReportId } from "../base/job-id.js";
+import { callApi } from "../http/call.js";
+
+/** A scheduled export: its job and where to find it. */
+export interface JobHandle {
+  id: string;
+  queuedUri: string;
+  resultUri: string | undefined;
+  replayUri: string | undefined;
+}
+
+interface ExportAnswer {
+  Status?: unknown;
+  Message?: unknown;
+  QueuedUri?: unknown;
+  ResultUri?: unknown;
+  ReplayUri?: unknown;
+}
+
+/** An export's 200: a refusal (`Status: "ERROR"`) or a scheduled job with its `QueuedUri`; anything else is malformed. */
+function exportAnswer(body: unknown): ExportAnswer & ({ Status: "ERROR" } | { QueuedUri: string }) {
+  const answer = (body !== null && typeof body === "object" && !Array.isArray(body) ? body : {}) as ExportAnswer;
+  if (typeof answer.Status === "string" && answer.Status.toUpperCase() === "ERROR") return { ...answer, Status: "ERROR" };
+  if (typeof answer.QueuedUri !== "string") throw new TypeError(`no QueuedUri in ${JSON.stringify(body)?.slice(0, 160)}`);
+  return answer as ExportAnswer & { QueuedUri: string };
+}
+
+async function schedule(context: JobsContext, what: string, path: string, params: Record<string, unknown>, signal: AbortSignal | undefined): Promise<JobHandle> {
+  const { body: answer } = await callApi(context.call, what, (s) => context.client.GET(path, { params, parseAs: "text", signal: s }), signal, { read: exportAnswer });
+  if (!("QueuedUri" in answer) || typeof answer.QueuedUri !== "string") throw new ExportRefusedError(what, typeof answer.Message === "string" ? answer.Message : undefined);
+  const id = jobIdFromQueuedUri(answer.QueuedUri);
+  context.ages.created(id, context.call.timing.now());
+  return {
+    id,
+    queuedUri: answer.QueuedUri,
+    resultUri: typeof answer.ResultUri === "string" ? answer.ResultUri : undefined,
+    replayUri: typeof answer.ReplayUri === "string" ? answer.ReplayUri : undefined,
+  };
+}
+
+/**
+ * `GET /ReportExport/{Id}` schedules a report export. An identical request returns the existing job
+ * (https://integrations.impact.com/impact-brand/reference/schedule-reports-with-reportexport-and-clickexport),
+ * so retrying it is safe. The agency API refuses with HTTP 200 and `Status: "ERROR"`: that is an
+ * `ExportRefusedError`, not a job.
+ */
+export async function exportReport(context: JobsContext, reportId: string, query: Record<string, unknown>, signal?: AbortSignal): Promise<JobHandle> {
+  validateReportId(reportId);
+  const name = context.client.spec.traits.reportParameter;
+  return schedule(context, `ReportExport ${reportId}`, `/ReportExport/{${name}}`, { path: { [name]: reportId }, query }, signal);
+}
+
+/** ClickExport where the flavor's spec has it: `/ClickExport` (partner), `/Programs/{ProgramId}/ClickExport` (brand), or nowhere (agency). */
+export async function exportClicks(context: JobsContext, params: Record<string, unknown>, signal?: AbortSignal): Promise<JobHandle> {
+  const { clickExport } = context.client.spec.traits;
+  if (clickExport === "account") return schedule(context, "ClickExport", "/ClickExport", { query: params }, signal);
+  if (clickExport === "program") {
+    const { ProgramId, ...query } = params;
+    if (typeof ProgramId !== "string" && typeof ProgramId !== "number") throw new InvalidArgumentError(`the ${context.client.spec.title} ClickExport needs a ProgramId`);
+    return schedule(context, "ClickExport", "/Programs/{ProgramId}/ClickExport", { path: { ProgramId: String(ProgramId) }, query }, signal);
+  }
+  throw new InvalidArgumentError(`the ${context.client.spec.title} has no ClickExport`);
+}
