@@ -41,16 +41,21 @@ export async function cappedBench(sizeMiB: number, runs: number, nodes: readonly
   const fresh = () => rmSync(target, { force: true });
   try {
     const client = createClient({ ...DEFAULT_ACCOUNT, baseUrl: sandbox.url });
-    const { data } = await client.GET("/ReportExport/{Id}", { params: { path: { Id: "mp_action_listing_fast" }, query: { START_DATE: "2026-10-01", END_DATE: "2026-10-31" } } });
+    const { data } = await client.GET("/ReportExport/{Id}", {
+      params: { path: { Id: "mp_action_listing_fast" }, query: { START_DATE: "2026-10-01", END_DATE: "2026-10-31" } },
+    });
     const jobId = (data as { QueuedUri: string }).QueuedUri.split("/").at(-1)!;
-    const location = async () => (await client.GET("/Jobs/{JobId}/Download", { params: { path: { JobId: jobId } }, parseAs: "text" })).response.headers.get("location")!;
+    const location = async () =>
+      (await client.GET("/Jobs/{JobId}/Download", { params: { path: { JobId: jobId } }, parseAs: "text" })).response.headers.get("location")!;
     const binaries = await Promise.all(nodes.map(async (node) => ({ node, binary: node === "current" ? process.execPath : await nodeBinary(node) })));
     const versions = await Promise.all(binaries.map(async ({ binary }) => (await command(binary, ["--version"])).trim()));
     const samples = new Map<string, Array<{ mbps: number; rssGrowthMB?: number; curl: number }>>();
     const note = (key: string, sample: { mbps: number; rssGrowthMB?: number; curl: number }) => samples.set(key, [...(samples.get(key) ?? []), sample]);
     for (let run = 0; run < runs; run += 1) {
       const curlTarget = `${target}.curl`;
-      const [bytes, speed] = (await command("curl", ["-s", "-o", curlTarget, "-w", "%{size_download} %{speed_download}", await location()])).split(" ").map(Number) as [number, number];
+      const [bytes, speed] = (await command("curl", ["-s", "-o", curlTarget, "-w", "%{size_download} %{speed_download}", await location()]))
+        .split(" ")
+        .map(Number) as [number, number];
       rmSync(curlTarget, { force: true });
       const curl = speed / MiB;
       const measures = binaries.flatMap(({ binary }, index) => [
@@ -58,17 +63,29 @@ export async function cappedBench(sizeMiB: number, runs: number, nodes: readonly
           fresh();
           const report = await runChild<ChildReport>("download-child.ts", ["impactkit", sandbox.url, jobId, target, ""], [], binary);
           if (report.count !== bytes) throw new Error(`impactkit saved ${report.count} bytes, curl ${bytes}`);
-          note(`${versions[index]}\0impactkit download() (default: parts over 8 connections)`, { mbps: report.count / MiB / (report.ms / 1000), rssGrowthMB: (report.rssPeak - report.rssBefore) / 1e6, curl });
+          note(`${versions[index]}\0impactkit download() (default: parts over 8 connections)`, {
+            mbps: report.count / MiB / (report.ms / 1000),
+            rssGrowthMB: (report.rssPeak - report.rssBefore) / 1e6,
+            curl,
+          });
         },
         async () => {
           fresh();
           const report = await runChild<ChildReport>("download-child.ts", ["impactkit-1", sandbox.url, jobId, target, ""], [], binary);
-          note(`${versions[index]}\0impactkit download() over one connection`, { mbps: report.count / MiB / (report.ms / 1000), rssGrowthMB: (report.rssPeak - report.rssBefore) / 1e6, curl });
+          note(`${versions[index]}\0impactkit download() over one connection`, {
+            mbps: report.count / MiB / (report.ms / 1000),
+            rssGrowthMB: (report.rssPeak - report.rssBefore) / 1e6,
+            curl,
+          });
         },
         async () => {
           fresh();
           const started = performance.now();
-          await command(binary, [CLI, "jobs", "download", jobId, "-o", target, "--overwrite", "--api", "partner-v15", "--base-url", sandbox.url], undefined, { ...process.env, IMPACT_ACCOUNT_SID: DEFAULT_ACCOUNT.accountSid, IMPACT_AUTH_TOKEN: DEFAULT_ACCOUNT.authToken });
+          await command(binary, [CLI, "jobs", "download", jobId, "-o", target, "--overwrite", "--api", "partner-v15", "--base-url", sandbox.url], undefined, {
+            ...process.env,
+            IMPACT_ACCOUNT_SID: DEFAULT_ACCOUNT.accountSid,
+            IMPACT_AUTH_TOKEN: DEFAULT_ACCOUNT.authToken,
+          });
           note(`${versions[index]}\0impactkit jobs download (the CLI, whole process)`, { mbps: sizeMiB / ((performance.now() - started) / 1000), curl });
         },
       ]);
@@ -77,7 +94,23 @@ export async function cappedBench(sizeMiB: number, runs: number, nodes: readonly
     return [...samples].map(([key, values]) => {
       const [node, tool] = key.split("\0") as [string, string];
       const growth = values.flatMap((value) => (value.rssGrowthMB === undefined ? [] : [value.rssGrowthMB]));
-      return { node, tool, mbps: quantile(values.map((value) => value.mbps), 0.5), curlMBps: quantile(values.map((value) => value.curl), 0.5), ratio: quantile(values.map((value) => value.mbps / value.curl), 0.5), rssGrowthMB: growth.length ? Math.max(...growth) : undefined };
+      return {
+        node,
+        tool,
+        mbps: quantile(
+          values.map((value) => value.mbps),
+          0.5,
+        ),
+        curlMBps: quantile(
+          values.map((value) => value.curl),
+          0.5,
+        ),
+        ratio: quantile(
+          values.map((value) => value.mbps / value.curl),
+          0.5,
+        ),
+        rssGrowthMB: growth.length ? Math.max(...growth) : undefined,
+      };
     });
   } finally {
     fresh();
@@ -91,7 +124,14 @@ export function renderCapped(rows: readonly CappedRow[], sizeMiB: number, capMiB
   return [
     table(
       ["Node.js", "tool", "MiB/s", "curl -o MiB/s", "tool ÷ curl", "RSS growth"],
-      rows.map((row) => [row.node, row.tool, row.mbps.toFixed(0), row.curlMBps.toFixed(0), `${row.ratio.toFixed(2)}×`, row.rssGrowthMB === undefined ? "—" : `${row.rssGrowthMB.toFixed(1)} MB`]),
+      rows.map((row) => [
+        row.node,
+        row.tool,
+        row.mbps.toFixed(0),
+        row.curlMBps.toFixed(0),
+        `${row.ratio.toFixed(2)}×`,
+        row.rssGrowthMB === undefined ? "—" : `${row.rssGrowthMB.toFixed(1)} MB`,
+      ]),
     ),
     "",
     `A ${sizeMiB} MiB result; storage sends each connection ${capMiBps} MiB/s at most. Targets: the default download ≥ 4× curl — ${defaults.every((row) => row.ratio >= 4) ? "met" : "**not met**"}; RSS growth ≤ 48 MB — ${defaults.every((row) => (row.rssGrowthMB ?? 0) <= 48) ? "met" : "**not met**"}; the CLI at the same ratio — ${cli.every((row) => row.ratio >= 4) ? "met" : "**not met**"}.`,

@@ -20,13 +20,15 @@ const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
  * scale), one point per policy and workload (with and without a queue phase); down and to the left is better.
  */
 export function policyChart(plain: readonly PolicyRow[], queued: readonly PolicyRow[]): Promise<string> {
-  const values = [...plain.map((row) => ({ ...row, workload: "jobs run at once" })), ...queued.map((row) => ({ ...row, workload: "with a queue phase" }))].map((row) => ({
-    policy: row.policy,
-    workload: row.workload,
-    requests: Number(row.requests.mean.toFixed(2)),
-    p95: Number((row.delay.p95Ms / 1000).toFixed(2)),
-    impactkit: row.policy.startsWith("impactkit"),
-  }));
+  const values = [...plain.map((row) => ({ ...row, workload: "jobs run at once" })), ...queued.map((row) => ({ ...row, workload: "with a queue phase" }))].map(
+    (row) => ({
+      policy: row.policy,
+      workload: row.workload,
+      requests: Number(row.requests.mean.toFixed(2)),
+      p95: Number((row.delay.p95Ms / 1000).toFixed(2)),
+      impactkit: row.policy.startsWith("impactkit"),
+    }),
+  );
   const encoding = {
     x: { field: "requests", type: "quantitative", title: "requests per job (mean)", scale: { zero: true } },
     y: { field: "p95", type: "quantitative", title: "detection delay p95 (s, log)", scale: { type: "log" } },
@@ -38,8 +40,19 @@ export function policyChart(plain: readonly PolicyRow[], queued: readonly Policy
     height: 320,
     data: { values },
     layer: [
-      { mark: { type: "point", filled: true, size: 90 }, encoding: { ...encoding, color: { field: "impactkit", type: "nominal", title: "impactkit", scale: { range: ["#9aa5b1", "#d9480f"] } }, shape: { field: "workload", type: "nominal", title: "workload" } } },
-      { mark: { type: "text", align: "left", dx: 8, dy: -6, fontSize: 11 }, encoding: { ...encoding, text: { field: "policy" } }, transform: [{ filter: "datum.workload === 'jobs run at once'" }] },
+      {
+        mark: { type: "point", filled: true, size: 90 },
+        encoding: {
+          ...encoding,
+          color: { field: "impactkit", type: "nominal", title: "impactkit", scale: { range: ["#9aa5b1", "#d9480f"] } },
+          shape: { field: "workload", type: "nominal", title: "workload" },
+        },
+      },
+      {
+        mark: { type: "text", align: "left", dx: 8, dy: -6, fontSize: 11 },
+        encoding: { ...encoding, text: { field: "policy" } },
+        transform: [{ filter: "datum.workload === 'jobs run at once'" }],
+      },
     ],
   });
 }
@@ -65,7 +78,13 @@ export function downloadChart(rows: readonly DownloadRow[]): Promise<string> {
       y: { field: "group", type: "nominal", title: null },
       yOffset: { field: "tool", type: "nominal", sort: ["impactkit", "curl", "Node.js fetch → file"] },
       x: { field: "mbps", type: "quantitative", title: "MB/s (median of the runs)" },
-      color: { field: "tool", type: "nominal", title: null, sort: ["impactkit", "curl", "Node.js fetch → file"], scale: { range: ["#d9480f", "#495057", "#adb5bd"] } },
+      color: {
+        field: "tool",
+        type: "nominal",
+        title: null,
+        sort: ["impactkit", "curl", "Node.js fetch → file"],
+        scale: { range: ["#d9480f", "#495057", "#adb5bd"] },
+      },
     },
   });
 }

@@ -44,9 +44,15 @@ export interface RecordsRow {
 /** A report of about `bytes` bytes in a sandbox running in another process; returns its job id and signed URL. */
 async function prepare(baseUrl: string): Promise<{ jobId: string; signedUrl: string }> {
   const client = createClient({ ...DEFAULT_ACCOUNT, baseUrl });
-  const { data } = await client.GET("/ReportExport/{Id}", { params: { path: { Id: "mp_action_listing_fast" }, query: { START_DATE: "2026-11-01", END_DATE: "2026-11-30" } } });
+  const { data } = await client.GET("/ReportExport/{Id}", {
+    params: { path: { Id: "mp_action_listing_fast" }, query: { START_DATE: "2026-11-01", END_DATE: "2026-11-30" } },
+  });
   const jobId = (data as { QueuedUri: string }).QueuedUri.split("/").at(-1)!;
-  const { response } = await client.GET("/Jobs/{JobId}/Download", { params: { path: { JobId: jobId } }, parseAs: "text", fetch: (request: Request) => fetch(request, { redirect: "manual" }) });
+  const { response } = await client.GET("/Jobs/{JobId}/Download", {
+    params: { path: { JobId: jobId } },
+    parseAs: "text",
+    fetch: (request: Request) => fetch(request, { redirect: "manual" }),
+  });
   return { jobId, signedUrl: response.headers.get("location")! };
 }
 
@@ -63,7 +69,11 @@ const sizeName = (sizeMiB: number) => (sizeMiB >= 1024 ? `${sizeMiB / 1024} GiB`
 
 /** curl fetching `url` to a file; resolves with its bytes and MiB/s. */
 async function curl(url: string, target: string, headers: readonly string[] = []): Promise<{ bytes: number; mbps: number }> {
-  const [bytes, speed] = (await command("curl", ["-s", "-o", target, "-w", "%{size_download} %{speed_download}", ...headers.flatMap((header) => ["-H", header]), url])).split(" ").map(Number) as [number, number];
+  const [bytes, speed] = (
+    await command("curl", ["-s", "-o", target, "-w", "%{size_download} %{speed_download}", ...headers.flatMap((header) => ["-H", header]), url])
+  )
+    .split(" ")
+    .map(Number) as [number, number];
   rmSync(target, { force: true });
   return { bytes, mbps: speed / MiB };
 }
@@ -87,7 +97,15 @@ export async function downloadBench(sizesMiB: readonly number[], runs = 5): Prom
       const child = (what: string) => runChild<ChildReport>("download-child.ts", [what, sandbox.url, jobId, target, signedUrl]);
       const streamUrl = `${sandbox.url}/Mediapartners/${DEFAULT_ACCOUNT.accountSid}/Jobs/${jobId}/Download?Mode=Stream`;
       const auth = [`Authorization: Basic ${Buffer.from(`${DEFAULT_ACCOUNT.accountSid}:${DEFAULT_ACCOUNT.authToken}`).toString("base64")}`, "IR-Version: 15"];
-      const samples = { ours: [] as Sample[], single: [] as Sample[], curls: [] as number[], fetches: [] as number[], cli: [] as number[], stream: [] as Sample[], streamCurls: [] as number[] };
+      const samples = {
+        ours: [] as Sample[],
+        single: [] as Sample[],
+        curls: [] as number[],
+        fetches: [] as number[],
+        cli: [] as number[],
+        stream: [] as Sample[],
+        streamCurls: [] as number[],
+      };
       let bytes = 0;
       const measures: Array<() => Promise<void>> = [
         async () => {
@@ -114,7 +132,12 @@ export async function downloadBench(sizesMiB: readonly number[], runs = 5): Prom
         async () => {
           fresh();
           const started = performance.now();
-          await command(process.execPath, [CLI, "jobs", "download", jobId, "-o", target, "--overwrite", "--api", "partner-v15", "--base-url", sandbox.url], undefined, { ...process.env, IMPACT_ACCOUNT_SID: DEFAULT_ACCOUNT.accountSid, IMPACT_AUTH_TOKEN: DEFAULT_ACCOUNT.authToken });
+          await command(
+            process.execPath,
+            [CLI, "jobs", "download", jobId, "-o", target, "--overwrite", "--api", "partner-v15", "--base-url", sandbox.url],
+            undefined,
+            { ...process.env, IMPACT_ACCOUNT_SID: DEFAULT_ACCOUNT.accountSid, IMPACT_AUTH_TOKEN: DEFAULT_ACCOUNT.authToken },
+          );
           samples.cli.push(sizeMiB / ((performance.now() - started) / 1000));
         },
         async () => {
@@ -130,15 +153,50 @@ export async function downloadBench(sizesMiB: readonly number[], runs = 5): Prom
         for (const measure of order) await measure();
       }
       const ratios = (ours: readonly Sample[], theirs: readonly number[]) => median(ours.map((sample, index) => sample.mbps / theirs[index]!));
-      rows.push({ size: sizeName(sizeMiB), bytes, path: "302 → storage", impactkitMBps: median(samples.ours.map((s) => s.mbps)), curlMBps: median(samples.curls), ratio: ratios(samples.ours, samples.curls), fetchMBps: median(samples.fetches), cliMBps: median(samples.cli), rssGrowthMB: Math.max(...samples.ours.map((s) => s.rssGrowthMB!)) });
-      rows.push({ size: sizeName(sizeMiB), bytes, path: "302 → storage, one connection", impactkitMBps: median(samples.single.map((s) => s.mbps)), curlMBps: median(samples.curls), ratio: ratios(samples.single, samples.curls), fetchMBps: undefined, cliMBps: undefined, rssGrowthMB: Math.max(...samples.single.map((s) => s.rssGrowthMB!)) });
-      rows.push({ size: sizeName(sizeMiB), bytes, path: "Mode=Stream", impactkitMBps: median(samples.stream.map((s) => s.mbps)), curlMBps: median(samples.streamCurls), ratio: ratios(samples.stream, samples.streamCurls), fetchMBps: undefined, cliMBps: undefined, rssGrowthMB: Math.max(...samples.stream.map((s) => s.rssGrowthMB!)) });
+      rows.push({
+        size: sizeName(sizeMiB),
+        bytes,
+        path: "302 → storage",
+        impactkitMBps: median(samples.ours.map((s) => s.mbps)),
+        curlMBps: median(samples.curls),
+        ratio: ratios(samples.ours, samples.curls),
+        fetchMBps: median(samples.fetches),
+        cliMBps: median(samples.cli),
+        rssGrowthMB: Math.max(...samples.ours.map((s) => s.rssGrowthMB!)),
+      });
+      rows.push({
+        size: sizeName(sizeMiB),
+        bytes,
+        path: "302 → storage, one connection",
+        impactkitMBps: median(samples.single.map((s) => s.mbps)),
+        curlMBps: median(samples.curls),
+        ratio: ratios(samples.single, samples.curls),
+        fetchMBps: undefined,
+        cliMBps: undefined,
+        rssGrowthMB: Math.max(...samples.single.map((s) => s.rssGrowthMB!)),
+      });
+      rows.push({
+        size: sizeName(sizeMiB),
+        bytes,
+        path: "Mode=Stream",
+        impactkitMBps: median(samples.stream.map((s) => s.mbps)),
+        curlMBps: median(samples.streamCurls),
+        ratio: ratios(samples.stream, samples.streamCurls),
+        fetchMBps: undefined,
+        cliMBps: undefined,
+        rssGrowthMB: Math.max(...samples.stream.map((s) => s.rssGrowthMB!)),
+      });
       // Rows are slow to count (a minute at 1 GiB): one run each, on the file the last download left.
       await child("impactkit");
       const ours = await child("records");
       const theirs = await child("csv-parse");
       if (ours.count !== theirs.count) throw new Error(`records() read ${ours.count} rows, csv-parse ${theirs.count}`);
-      records.push({ size: sizeName(sizeMiB), rows: ours.count, recordsPerSecond: ours.count / (ours.ms / 1000), csvParsePerSecond: theirs.count / (theirs.ms / 1000) });
+      records.push({
+        size: sizeName(sizeMiB),
+        rows: ours.count,
+        recordsPerSecond: ours.count / (ours.ms / 1000),
+        csvParsePerSecond: theirs.count / (theirs.ms / 1000),
+      });
     } finally {
       rmSync(target, { force: true });
       await sandbox.stop();
@@ -156,11 +214,40 @@ export function renderDownload({ rows, records }: { rows: readonly DownloadRow[]
   const single = rows.filter((row) => row.path !== "302 → storage");
   return [
     table(
-      ["result", "bytes", "path", "impactkit MiB/s", "curl MiB/s", "impactkit ÷ curl", "Node fetch → file MiB/s", "impactkit CLI MiB/s", "RSS growth during the transfer"],
-      rows.map((row) => [row.size, row.bytes.toLocaleString("en-US"), row.path, row.impactkitMBps.toFixed(0), row.curlMBps.toFixed(0), `${row.ratio.toFixed(2)}×`, row.fetchMBps?.toFixed(0) ?? "—", row.cliMBps?.toFixed(0) ?? "—", `${row.rssGrowthMB.toFixed(1)} MB`]),
+      [
+        "result",
+        "bytes",
+        "path",
+        "impactkit MiB/s",
+        "curl MiB/s",
+        "impactkit ÷ curl",
+        "Node fetch → file MiB/s",
+        "impactkit CLI MiB/s",
+        "RSS growth during the transfer",
+      ],
+      rows.map((row) => [
+        row.size,
+        row.bytes.toLocaleString("en-US"),
+        row.path,
+        row.impactkitMBps.toFixed(0),
+        row.curlMBps.toFixed(0),
+        `${row.ratio.toFixed(2)}×`,
+        row.fetchMBps?.toFixed(0) ?? "—",
+        row.cliMBps?.toFixed(0) ?? "—",
+        `${row.rssGrowthMB.toFixed(1)} MB`,
+      ]),
     ),
     "",
-    table(["result", "rows", "records() rows/s (over the network)", "csv-parse rows/s (the same file on disk)", "records ÷ csv-parse"], records.map((row) => [row.size, row.rows.toLocaleString("en-US"), Math.round(row.recordsPerSecond).toLocaleString("en-US"), Math.round(row.csvParsePerSecond).toLocaleString("en-US"), `${(row.recordsPerSecond / row.csvParsePerSecond).toFixed(2)}×`])),
+    table(
+      ["result", "rows", "records() rows/s (over the network)", "csv-parse rows/s (the same file on disk)", "records ÷ csv-parse"],
+      records.map((row) => [
+        row.size,
+        row.rows.toLocaleString("en-US"),
+        Math.round(row.recordsPerSecond).toLocaleString("en-US"),
+        Math.round(row.csvParsePerSecond).toLocaleString("en-US"),
+        `${(row.recordsPerSecond / row.csvParsePerSecond).toFixed(2)}×`,
+      ]),
+    ),
     "",
     `"302 → storage" is the default download: on loopback storage serves every connection at full speed, so its parts help only as far as the cores allow. Targets: one stream ≥ 0.6× curl — ${single.every((row) => row.ratio >= 0.6) ? "met" : "**not met**"} (${single.map((row) => `${row.size} ${row.path} ${row.ratio.toFixed(2)}×`).join(", ")}); RSS growth ≤ 48 MB — ${growth.every((value) => value <= 48) ? "met" : "**not met**"}; within 4 MB between sizes — ${flat(bySize("302 → storage, one connection")) && flat(bySize("Mode=Stream")) ? "met" : "**not met**"}.`,
   ].join("\n");

@@ -20,12 +20,19 @@ export async function overheadBench(calls: number): Promise<OverheadResult> {
   const sandbox = await sandboxProcess({ job: { queueMs: 0, runMs: 0, rows: 10 }, rateLimit: { perHour: 100_000_000 } });
   try {
     const client = createClient({ ...DEFAULT_ACCOUNT, baseUrl: sandbox.url });
-    const { data } = await client.GET("/ReportExport/{Id}", { params: { path: { Id: "mp_action_listing_fast" }, query: { START_DATE: "2026-11-01", END_DATE: "2026-11-30" } } });
+    const { data } = await client.GET("/ReportExport/{Id}", {
+      params: { path: { Id: "mp_action_listing_fast" }, query: { START_DATE: "2026-11-01", END_DATE: "2026-11-30" } },
+    });
     const jobId = (data as { QueuedUri: string }).QueuedUri.split("/").at(-1)!;
     const url = `${client.accountUrl}/Jobs/${jobId}`;
-    const headers = { Accept: "application/json", Authorization: basicAuthorization(DEFAULT_ACCOUNT.accountSid, DEFAULT_ACCOUNT.authToken), "IR-Version": "15" };
+    const headers = {
+      Accept: "application/json",
+      Authorization: basicAuthorization(DEFAULT_ACCOUNT.accountSid, DEFAULT_ACCOUNT.authToken),
+      "IR-Version": "15",
+    };
     const viaClient = async (n: number) => {
-      for (let index = 0; index < n; index += 1) if (!(await client.GET("/Jobs/{JobId}", { params: { path: { JobId: jobId } } })).data) throw new Error("no job");
+      for (let index = 0; index < n; index += 1)
+        if (!(await client.GET("/Jobs/{JobId}", { params: { path: { JobId: jobId } } })).data) throw new Error("no job");
     };
     const viaFetch = async (n: number) => {
       for (let index = 0; index < n; index += 1) if (!((await (await fetch(url, { headers })).json()) as { Id?: string }).Id) throw new Error("no job");
@@ -57,7 +64,16 @@ export function renderOverhead(result: OverheadResult): string {
   return [
     table(
       ["calls", "partner client", "raw fetch", "per call (client)", "per call (raw)", "client ÷ raw (median of rounds)"],
-      [[result.calls.toLocaleString("en-US"), `${(result.clientMs / 1000).toFixed(2)} s`, `${(result.rawMs / 1000).toFixed(2)} s`, `${((result.clientMs / result.calls) * 1000).toFixed(0)} µs`, `${((result.rawMs / result.calls) * 1000).toFixed(0)} µs`, `${result.ratio.toFixed(2)}×`]],
+      [
+        [
+          result.calls.toLocaleString("en-US"),
+          `${(result.clientMs / 1000).toFixed(2)} s`,
+          `${(result.rawMs / 1000).toFixed(2)} s`,
+          `${((result.clientMs / result.calls) * 1000).toFixed(0)} µs`,
+          `${((result.rawMs / result.calls) * 1000).toFixed(0)} µs`,
+          `${result.ratio.toFixed(2)}×`,
+        ],
+      ],
     ),
     "",
     `Target ≤ 1.15× — ${result.ratio <= 1.15 ? "met" : "**not met**"}. The sandbox (another process) answers both; its work is the same for both.`,

@@ -31,10 +31,16 @@ function seen(job: SimJob, t: number): { elapsedMs: number; percent: number } {
 export const IMPACTKIT: Policy = {
   name: "impactkit (default)",
   source: "@impactkit/jobs DEFAULT_POLL_POLICY + progress hint",
-  delay: (attempt, random, seen) => pollDelay(DEFAULT_POLL_POLICY, attempt, random, seen.percent > 0 ? { percent: seen.percent, runningMs: seen.elapsedMs } : undefined),
+  delay: (attempt, random, seen) =>
+    pollDelay(DEFAULT_POLL_POLICY, attempt, random, seen.percent > 0 ? { percent: seen.percent, runningMs: seen.elapsedMs } : undefined),
 };
 
-/** The anchors' defaults (shared/reference/anchors.md §a). */
+/**
+ * Other pollers' defaults: @azure/core-lro (https://github.com/Azure/azure-sdk-for-js/blob/main/sdk/core/core-lro/src/poller/constants.ts),
+ * openai-node's poll helpers (https://github.com/openai/openai-node/blob/master/src/lib/polling.ts), smithy's
+ * util-waiter (https://github.com/smithy-lang/smithy-typescript/tree/main/packages/util-waiter) and google-gax's
+ * long-running operations (https://github.com/googleapis/gax-nodejs/blob/main/gax/src/longRunningCalls/longrunning.ts).
+ */
 export const ANCHORS: readonly Policy[] = [
   { name: "Azure core-lro", source: "fixed 2 s (POLL_INTERVAL_IN_MS)", delay: () => 2_000 },
   { name: "OpenAI helpers", source: "fixed 5 s (pollIntervalMs)", delay: () => 5_000 },

@@ -13,7 +13,7 @@ export interface PolicyRow {
  * takes up to half an hour. With `queued`, a random 0–50 % of each job's time is spent QUEUED at 0 % first
  * (the Jobs page: a job may wait in the queue), so progress estimates start late.
  */
-export function simulatedJobs(count: number, seed: number, queued = false): SimJob[] {
+function simulatedJobs(count: number, seed: number, queued = false): SimJob[] {
   const random = seeded(seed);
   return Array.from({ length: count }, () => {
     const durationMs = Math.min(1_800_000, Math.max(500, logNormal(random, 5_000, 1.5)));
@@ -36,10 +36,21 @@ function summarise(policy: string, source: string, jobs: readonly SimJob[], outc
 /** Every policy over the same simulated jobs, in virtual time (no sockets); `queued` adds a queue phase. */
 export function pollPolicyBench(count: number, seed = 42, queued = false): PolicyRow[] {
   const jobs = simulatedJobs(count, seed, queued);
-  const run = (policy: Policy) => summarise(policy.name, policy.source, jobs, jobs.map((job, index) => simulate(job, policy, seeded(seed * 7919 + index))));
+  const run = (policy: Policy) =>
+    summarise(
+      policy.name,
+      policy.source,
+      jobs,
+      jobs.map((job, index) => simulate(job, policy, seeded(seed * 7919 + index))),
+    );
   return [
     run(IMPACTKIT),
-    summarise("impactkit + notify", "default policy, woken by a Job Completion Event 1 s after completion", jobs, jobs.map((job, index) => simulateWithNotify(job, IMPACTKIT, seeded(seed * 7919 + index), 1_000))),
+    summarise(
+      "impactkit + notify",
+      "default policy, woken by a Job Completion Event 1 s after completion",
+      jobs,
+      jobs.map((job, index) => simulateWithNotify(job, IMPACTKIT, seeded(seed * 7919 + index), 1_000)),
+    ),
     ...ANCHORS.map(run),
   ];
 }
@@ -57,7 +68,16 @@ export function renderPollPolicy(rows: readonly PolicyRow[], count: number): str
   return [
     table(
       ["policy", "requests/job median", "p95", "mean", "delay median", "p95", "delay/duration median", "p95"],
-      rows.map((row) => [row.policy, String(row.requests.median), String(row.requests.p95), row.requests.mean.toFixed(2), seconds(row.delay.medianMs), seconds(row.delay.p95Ms), percent(row.delay.medianFraction), percent(row.delay.p95Fraction)]),
+      rows.map((row) => [
+        row.policy,
+        String(row.requests.median),
+        String(row.requests.p95),
+        row.requests.mean.toFixed(2),
+        seconds(row.delay.medianMs),
+        seconds(row.delay.p95Ms),
+        percent(row.delay.medianFraction),
+        percent(row.delay.p95Fraction),
+      ]),
     ),
     "",
     `${count.toLocaleString("en-US")} simulated jobs. Policies: ${rows.map((row) => `${row.policy} — ${row.source}`).join("; ")}.`,

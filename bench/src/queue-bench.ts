@@ -41,7 +41,12 @@ async function startWorker(redisUrl: string, sandboxUrl: string): Promise<ChildP
  */
 export async function queueBench(pipelines: number): Promise<QueueRow[]> {
   const redis = await startRedis();
-  const sandbox = await sandboxProcess({ timeScale: 1_000, accounts: Array.from({ length: ACCOUNTS }, (_, index) => scaleAccount(index)), rateLimit: { perHour: 100_000_000 }, job: { queueMs: 500, runMs: 4_500, rows: 100 } });
+  const sandbox = await sandboxProcess({
+    timeScale: 1_000,
+    accounts: Array.from({ length: ACCOUNTS }, (_, index) => scaleAccount(index)),
+    rateLimit: { perHour: 100_000_000 },
+    job: { queueMs: 500, runMs: 4_500, rows: 100 },
+  });
   const dir = mkdtempSync(join(tmpdir(), "impactkit-queue-bench-"));
   const queue = createExportQueue({ redisUrl: redis.url, flavors: ["partner-v15"] });
   const rows: QueueRow[] = [];
@@ -56,7 +61,12 @@ export async function queueBench(pipelines: number): Promise<QueueRow[]> {
       const started = performance.now();
       for (let index = 0; index < pipelines; index += 1) {
         const { accountSid } = scaleAccount(index % ACCOUNTS);
-        await queue.add({ flavor: "partner-v15", account: accountSid, export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-11-01", END_DATE: "2026-11-01", SUBAID: `${workers}-${index}` } }, to: join(dir, `${workers}-${index}.csv`) });
+        await queue.add({
+          flavor: "partner-v15",
+          account: accountSid,
+          export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-11-01", END_DATE: "2026-11-01", SUBAID: `${workers}-${index}` } },
+          to: join(dir, `${workers}-${index}.csv`),
+        });
       }
       let reads = 0;
       for (;;) {
@@ -89,7 +99,14 @@ export function renderQueue(rows: readonly QueueRow[]): string {
   return [
     table(
       ["worker processes", "pipelines", "wall time", "pipelines per minute", "vs 1 worker", "Redis commands per pipeline"],
-      rows.map((row) => [String(row.workers), String(row.pipelines), `${(row.elapsedMs / 1000).toFixed(1)} s`, perMinute(row).toFixed(0), `${(perMinute(row) / perMinute(one)).toFixed(2)}×`, row.commandsPerPipeline.toFixed(0)]),
+      rows.map((row) => [
+        String(row.workers),
+        String(row.pipelines),
+        `${(row.elapsedMs / 1000).toFixed(1)} s`,
+        perMinute(row).toFixed(0),
+        `${(perMinute(row) / perMinute(one)).toFixed(2)}×`,
+        row.commandsPerPipeline.toFixed(0),
+      ]),
     ),
     "",
     `Pipelines over ${ACCOUNTS} accounts; each job lasts 5 sandbox seconds (5 ms: the sandbox's clock runs 1,000× faster) and is checked every 50 ms while it runs. Every process shares the machine's ${cpus().length} cores with the sandbox and Redis, so more workers than cores measure contention too.`,

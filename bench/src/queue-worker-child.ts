@@ -7,7 +7,9 @@ import { scaleAccount } from "./scale-accounts.ts";
  * Tokens come from the scale accounts' table (the worker's own configuration); prints "ready", stops when stdin closes.
  */
 const [redisUrl, baseUrl, accountsArg] = process.argv.slice(2) as [string, string, string];
-const tokens = new Map(Array.from({ length: Number(accountsArg) }, (_, index) => scaleAccount(index)).map(({ accountSid, authToken }) => [accountSid, authToken]));
+const tokens = new Map(
+  Array.from({ length: Number(accountsArg) }, (_, index) => scaleAccount(index)).map(({ accountSid, authToken }) => [accountSid, authToken]),
+);
 const worker = createExportWorker({
   redisUrl,
   clients: { "partner-v15": (account, fetch) => createClient({ accountSid: account, authToken: tokens.get(account)!, baseUrl, fetch }) },

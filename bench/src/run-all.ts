@@ -14,8 +14,32 @@ import { renderScale, scaleBench } from "./scale-bench.ts";
 import { renderTypecheck, typecheckBench } from "./typecheck-bench.ts";
 
 /** The sizes of a full run (`pnpm bench`) and of the smoke run that keeps the benchmarks working. */
-export const FULL = { jobs: 10_000, downloadMiB: [256, 1024], downloadRuns: 5, cappedMiB: 256, cappedRuns: 3, cappedNodes: ["current", NODE_22], exports: 300, waits: 10_000, longestJobMs: 300_000, calls: 10_000, pipelines: 200 };
-export const SMOKE = { jobs: 300, downloadMiB: [4], downloadRuns: 1, cappedMiB: 20, cappedRuns: 1, cappedNodes: ["current"], exports: 20, waits: 200, longestJobMs: 20_000, calls: 300, pipelines: 10 };
+export const FULL = {
+  jobs: 10_000,
+  downloadMiB: [256, 1024],
+  downloadRuns: 5,
+  cappedMiB: 256,
+  cappedRuns: 3,
+  cappedNodes: ["current", NODE_22],
+  exports: 300,
+  waits: 10_000,
+  longestJobMs: 300_000,
+  calls: 10_000,
+  pipelines: 200,
+};
+export const SMOKE = {
+  jobs: 300,
+  downloadMiB: [4],
+  downloadRuns: 1,
+  cappedMiB: 20,
+  cappedRuns: 1,
+  cappedNodes: ["current"],
+  exports: 20,
+  waits: 200,
+  longestJobMs: 20_000,
+  calls: 300,
+  pipelines: 10,
+};
 
 export function machine(): string {
   const cpu = cpus();
@@ -38,7 +62,21 @@ export async function runAll(sizes: typeof FULL, log: (text: string) => void = (
   };
   const [plain, queued] = [pollPolicyBench(sizes.jobs), pollPolicyBench(sizes.jobs, 42, true)];
   charts["poll-policies.svg"] = await policyChart(plain, queued);
-  add("1. Poll policy", "Virtual time, no sockets: the same simulated jobs polled by each policy; detection delay is the time from completion to the poll that sees it.", ["![Poll policies: requests per job against p95 detection delay](charts/poll-policies.svg)", "", renderPollPolicy(plain, sizes.jobs), "", "### With a queue phase", "", "The same jobs, a random 0–50 % of each one's time QUEUED at 0 % before it runs.", "", renderPollPolicy(queued, sizes.jobs)].join("\n"));
+  add(
+    "1. Poll policy",
+    "Virtual time, no sockets: the same simulated jobs polled by each policy; detection delay is the time from completion to the poll that sees it.",
+    [
+      "![Poll policies: requests per job against p95 detection delay](charts/poll-policies.svg)",
+      "",
+      renderPollPolicy(plain, sizes.jobs),
+      "",
+      "### With a queue phase",
+      "",
+      "The same jobs, a random 0–50 % of each one's time QUEUED at 0 % before it runs.",
+      "",
+      renderPollPolicy(queued, sizes.jobs),
+    ].join("\n"),
+  );
   const downloads = await downloadBench(sizes.downloadMiB, sizes.downloadRuns);
   charts["download-throughput.svg"] = await downloadChart(downloads.rows);
   add(
@@ -51,8 +89,16 @@ export async function runAll(sizes: typeof FULL, log: (text: string) => void = (
     "Object storage (S3, GCS) caps what one connection carries; fetching parts of an object over several is how clients go faster there. The sandbox in another process sends each storage response at 50 MiB/s at most; each tool in a process of its own, in alternating order, against `curl -o` of the same signed URL in the same run; the median of the runs, on each Node.js line.",
     renderCapped(await cappedBench(sizes.cappedMiB, sizes.cappedRuns, sizes.cappedNodes), sizes.cappedMiB),
   );
-  add("3. Scale", "Exports and waits within the account's real hourly budget, against a sandbox in another process: one `createJobs` instance per account, its waits observed through the Jobs list; the anchors' per-job polling on the same workload.", renderScale(await scaleBench(sizes.exports, sizes.waits, sizes.longestJobMs)));
-  add("4. Queue", "`@impactkit/queue`: export pipelines through BullMQ worker processes and a real Redis (`redis-server`), against a sandbox in another process.", renderQueue(await queueBench(sizes.pipelines)));
+  add(
+    "3. Scale",
+    "Exports and waits within the account's real hourly budget, against a sandbox in another process: one `createJobs` instance per account, its waits observed through the Jobs list; the anchors' per-job polling on the same workload.",
+    renderScale(await scaleBench(sizes.exports, sizes.waits, sizes.longestJobMs)),
+  );
+  add(
+    "4. Queue",
+    "`@impactkit/queue`: export pipelines through BullMQ worker processes and a real Redis (`redis-server`), against a sandbox in another process.",
+    renderQueue(await queueBench(sizes.pipelines)),
+  );
   add("5. Overhead", "`GET /Jobs/{JobId}` through the generated client against raw `fetch`.", renderOverhead(await overheadBench(sizes.calls)));
   add("6. Type-check cost", "`tsc --noEmit --extendedDiagnostics` (TypeScript 7) of a consumer against an empty one.", renderTypecheck(await typecheckBench()));
   add("7. Bundle size", "size-limit (rolldown, brotli), `packages/jobs/.size-limit.json`.", renderBundle(await bundleBench()));

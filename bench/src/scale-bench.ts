@@ -7,7 +7,7 @@ import { runChild, sandboxProcess } from "./processes.ts";
 import { scaleAccount } from "./scale-accounts.ts";
 import { seeded, table } from "./stats.ts";
 
-/** The documented hourly budget of an account (impact-api.md §3.5): what every workload runs under. */
+/** The documented hourly budget of an account (https://integrations.impact.com/impact-brand/reference/rate-limits): what every workload runs under. */
 const BUDGET_PER_HOUR = 1_000;
 /** How much faster than real time the sandbox's clock runs (the waiting process's timers follow it). */
 const TIME_SCALE = 60;
@@ -61,7 +61,8 @@ async function exportElsewhere(baseUrl: string, accounts: number, perAccount: nu
     Array.from({ length: accounts }, async (_, index) => {
       const jobs = createJobs(createClient({ ...scaleAccount(index), baseUrl }), { timeoutMs: 86_400_000, requestTimeoutMs: 10_000_000 });
       const made: string[] = [];
-      for (let job = 0; job < perAccount; job += 1) made.push((await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-11-01", END_DATE: "2026-11-01", SUBAID: String(job) })).id);
+      for (let job = 0; job < perAccount; job += 1)
+        made.push((await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-11-01", END_DATE: "2026-11-01", SUBAID: String(job) })).id);
       return made;
     }),
   );
@@ -74,7 +75,16 @@ async function exportElsewhere(baseUrl: string, accounts: number, perAccount: nu
  * One workload: `perAccount` exports and waits on each of `accounts` accounts, observed as `observe` says
  * (see scale-child.ts); with `exportedElsewhere`, this process exports and the measured one only waits.
  */
-async function workload(name: string, accounts: number, perAccount: number, observe: string, scale: number, longestMs: number, exportedElsewhere = false, v8Flags: readonly string[] = []): Promise<ScaleRow> {
+async function workload(
+  name: string,
+  accounts: number,
+  perAccount: number,
+  observe: string,
+  scale: number,
+  longestMs: number,
+  exportedElsewhere = false,
+  v8Flags: readonly string[] = [],
+): Promise<ScaleRow> {
   const sandbox = await sandboxProcess({
     timeScale: scale,
     accounts: Array.from({ length: accounts }, (_, index) => scaleAccount(index)),
@@ -83,7 +93,20 @@ async function workload(name: string, accounts: number, perAccount: number, obse
   });
   const idsFile = exportedElsewhere ? await exportElsewhere(sandbox.url, accounts, perAccount) : undefined;
   try {
-    const report = await runChild<ChildReport>("scale-child.ts", [sandbox.url, String(accounts), String(perAccount), String(scale), String(sandbox.sandboxNow), String(sandbox.realNow), observe, ...(idsFile ? [idsFile] : [])], v8Flags);
+    const report = await runChild<ChildReport>(
+      "scale-child.ts",
+      [
+        sandbox.url,
+        String(accounts),
+        String(perAccount),
+        String(scale),
+        String(sandbox.sandboxNow),
+        String(sandbox.realNow),
+        observe,
+        ...(idsFile ? [idsFile] : []),
+      ],
+      v8Flags,
+    );
     return { workload: name, v8Flags: v8Flags.join(" "), accounts, observe, scale, longestMs, ...report };
   } finally {
     if (idsFile) rmSync(join(idsFile, ".."), { recursive: true, force: true });
@@ -100,7 +123,17 @@ async function workload(name: string, accounts: number, perAccount: number, obse
  */
 export async function scaleBench(exports: number, waits: number, longestMs = 300_000): Promise<ScaleRow[]> {
   const accounts = Math.min(100, waits);
-  const concurrent = (scale: number, v8Flags: readonly string[] = []) => workload("(b) concurrent waits, 100 accounts (exported by another process)", accounts, Math.ceil(waits / accounts), "list", scale, longestMs, true, v8Flags);
+  const concurrent = (scale: number, v8Flags: readonly string[] = []) =>
+    workload(
+      "(b) concurrent waits, 100 accounts (exported by another process)",
+      accounts,
+      Math.ceil(waits / accounts),
+      "list",
+      scale,
+      longestMs,
+      true,
+      v8Flags,
+    );
   return [
     await workload("(a) exports on one account", 1, exports, "list", TIME_SCALE, longestMs),
     await concurrent(TIME_SCALE),
@@ -119,7 +152,23 @@ export function renderScale(rows: readonly ScaleRow[]): string {
   const perJob = (row: ScaleRow) => row.pollRequests / row.waits;
   return [
     table(
-      ["workload", "time scale", "V8 heap", "accounts", "waits", "completed", "export requests", "poll requests", "poll requests per job", "429s", "peak RSS", "of it V8's young generation", "event-loop delay p99", "sandbox time", "wall time"],
+      [
+        "workload",
+        "time scale",
+        "V8 heap",
+        "accounts",
+        "waits",
+        "completed",
+        "export requests",
+        "poll requests",
+        "poll requests per job",
+        "429s",
+        "peak RSS",
+        "of it V8's young generation",
+        "event-loop delay p99",
+        "sandbox time",
+        "wall time",
+      ],
       rows.map((row) => [
         row.workload,
         `${row.scale}×`,
@@ -143,6 +192,9 @@ export function renderScale(rows: readonly ScaleRow[]): string {
     "",
     "Targets:",
     `- (a) all complete, 0 × 429, poll requests per job ≤ 0.2: ${a.completed}/${a.waits}, ${a.rateLimited} × 429, ${perJob(a).toFixed(2)} — ${check(a.completed === a.waits && a.rateLimited === 0 && perJob(a) <= 0.2)}`,
-    ...concurrent.map((row) => `- (b) at ${row.scale}×, V8 heap ${v8(row)}: all complete, 0 × 429, peak RSS ≤ 250 MB, event-loop delay p99 ≤ 20 ms: ${row.completed}/${row.waits}, ${row.rateLimited} × 429, ${(row.maxRssBytes / 1e6).toFixed(0)} MB, ${row.eventLoopDelayP99Ms.toFixed(1)} ms — completion and 429s ${check(row.completed === row.waits && row.rateLimited === 0)}, RSS ${check(row.maxRssBytes <= 250e6)}, event-loop delay ${check(row.eventLoopDelayP99Ms <= 20)}`),
+    ...concurrent.map(
+      (row) =>
+        `- (b) at ${row.scale}×, V8 heap ${v8(row)}: all complete, 0 × 429, peak RSS ≤ 250 MB, event-loop delay p99 ≤ 20 ms: ${row.completed}/${row.waits}, ${row.rateLimited} × 429, ${(row.maxRssBytes / 1e6).toFixed(0)} MB, ${row.eventLoopDelayP99Ms.toFixed(1)} ms — completion and 429s ${check(row.completed === row.waits && row.rateLimited === 0)}, RSS ${check(row.maxRssBytes <= 250e6)}, event-loop delay ${check(row.eventLoopDelayP99Ms <= 20)}`,
+    ),
   ].join("\n");
 }

@@ -14,8 +14,23 @@ import { scaleAccount } from "./scale-accounts.ts";
  * Prints one JSON line: requests by kind, 429s, event-loop delay p99, peak RSS and the size V8 gave its
  * young generation (both semi-spaces; it grows with what survives, up to a maximum V8 derives from the machine).
  */
-const [baseUrl, accountsArg, perAccountArg, scaleArg, sandboxNowArg, realNowArg, observe, idsFile] = process.argv.slice(2) as [string, string, string, string, string, string, string, string | undefined];
-const [accounts, perAccount, scale, sandboxNow, realNow] = [accountsArg, perAccountArg, scaleArg, sandboxNowArg, realNowArg].map(Number) as [number, number, number, number, number];
+const [baseUrl, accountsArg, perAccountArg, scaleArg, sandboxNowArg, realNowArg, observe, idsFile] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string | undefined,
+];
+const [accounts, perAccount, scale, sandboxNow, realNow] = [accountsArg, perAccountArg, scaleArg, sandboxNowArg, realNowArg].map(Number) as [
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 const timing: Timing = {
   now: () => sandboxNow + (Date.now() - realNow) * scale,
   random: () => Math.random(),

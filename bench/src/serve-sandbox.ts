@@ -6,7 +6,10 @@ import { startSandbox, type JobPlan, type SandboxOptions } from "@impactkit/sand
  * being measured. Options come as a JSON file named by argv[2] (`planned`: the plans of the first jobs, in
  * order); prints one JSON line with the URLs and the clock, and stops when stdin closes.
  */
-const options = JSON.parse(process.argv[2] ? readFileSync(process.argv[2], "utf8") : "{}") as SandboxOptions & { timeScale?: number; planned?: Array<Partial<JobPlan>> };
+const options = JSON.parse(process.argv[2] ? readFileSync(process.argv[2], "utf8") : "{}") as SandboxOptions & {
+  timeScale?: number;
+  planned?: Array<Partial<JobPlan>>;
+};
 const { timeScale, planned, ...rest } = options;
 const sandbox = await startSandbox({ ...rest, ...(timeScale ? { clock: { timeScale } } : { clock: "manual" }) });
 for (const plan of planned ?? []) sandbox.control.planNext(plan);

@@ -45,13 +45,27 @@ export async function typecheckBench(): Promise<TypecheckRow[]> {
   mkdirSync(DIR, { recursive: true });
   writeFileSync(join(DIR, "consumer.ts"), CONSUMER);
   writeFileSync(join(DIR, "empty.ts"), "export const nothing = 0;\n");
-  const options = { strict: true, target: "es2022", module: "nodenext", moduleResolution: "nodenext", noEmit: true, skipLibCheck: true, types: ["node"], lib: ["es2023", "dom"] };
+  const options = {
+    strict: true,
+    target: "es2022",
+    module: "nodenext",
+    moduleResolution: "nodenext",
+    noEmit: true,
+    skipLibCheck: true,
+    types: ["node"],
+    lib: ["es2023", "dom"],
+  };
   const rows: TypecheckRow[] = [];
   try {
     for (const file of ["empty.ts", "consumer.ts"]) {
       writeFileSync(join(DIR, "tsconfig.json"), JSON.stringify({ compilerOptions: options, files: [file] }));
       const output = await command(process.execPath, [TSC, "-p", join(DIR, "tsconfig.json"), "--extendedDiagnostics"]);
-      rows.push({ consumer: file === "empty.ts" ? "empty" : "all three flavors + jobs", seconds: stat(output, "Total time"), instantiations: stat(output, "Instantiations"), types: stat(output, "Types") });
+      rows.push({
+        consumer: file === "empty.ts" ? "empty" : "all three flavors + jobs",
+        seconds: stat(output, "Total time"),
+        instantiations: stat(output, "Instantiations"),
+        types: stat(output, "Types"),
+      });
     }
   } finally {
     rmSync(DIR, { recursive: true, force: true });
@@ -62,7 +76,10 @@ export async function typecheckBench(): Promise<TypecheckRow[]> {
 export function renderTypecheck(rows: readonly TypecheckRow[]): string {
   const [empty, consumer] = rows as [TypecheckRow, TypecheckRow];
   return [
-    table(["consumer", "tsc total time", "instantiations", "types"], rows.map((row) => [row.consumer, `${row.seconds.toFixed(2)} s`, row.instantiations.toLocaleString("en-US"), row.types.toLocaleString("en-US")])),
+    table(
+      ["consumer", "tsc total time", "instantiations", "types"],
+      rows.map((row) => [row.consumer, `${row.seconds.toFixed(2)} s`, row.instantiations.toLocaleString("en-US"), row.types.toLocaleString("en-US")]),
+    ),
     "",
     `The consumer costs ${(consumer.seconds / empty.seconds).toFixed(2)}× the empty one's time and ${(consumer.instantiations - empty.instantiations).toLocaleString("en-US")} more instantiations (TypeScript ${"7"}, skipLibCheck).`,
   ].join("\n");

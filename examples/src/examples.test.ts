@@ -32,7 +32,9 @@ function example(name: string, args: string[] = [], env: Record<string, string> 
   const [first] = ACCOUNTS;
   const environment = { ...machineEnv(), IMPACT_ACCOUNT_SID: first!.accountSid, IMPACT_AUTH_TOKEN: first!.authToken, IMPACT_BASE_URL: sandbox.url, ...env };
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(import.meta.dirname, name), ...args], { cwd: dir, env: environment, encoding: "utf8" }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+    execFile(process.execPath, [join(import.meta.dirname, name), ...args], { cwd: dir, env: environment, encoding: "utf8" }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }
 const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
@@ -45,7 +47,9 @@ describe("the examples, run against the sandbox", () => {
     const id = /^scheduled job ([0-9a-f-]{36})$/m.exec(run.stdout)![1]!;
     expect(run.stdout).toMatch(/^COMPLETED 100%$/m);
     expect(sha256(join(dir, "actions.csv"))).toBe((await sandbox.control.result(id)).sha256);
-    expect(run.stdout.trimEnd().split("\n").at(-1)).toBe(`job ${id}: 120 records, ${(await sandbox.control.result(id)).size} bytes in ${join(dir, "actions.csv")}`);
+    expect(run.stdout.trimEnd().split("\n").at(-1)).toBe(
+      `job ${id}: 120 records, ${(await sandbox.control.result(id)).size} bytes in ${join(dir, "actions.csv")}`,
+    );
   });
 
   it("records-to-parquet.ts: a Parquet file DuckDB reads, numbers as numbers", async () => {
@@ -68,12 +72,17 @@ describe("the examples, run against the sandbox", () => {
   });
 
   it("many-accounts.ts: one instance per account, every export waited for", async () => {
-    const env = { IMPACT_ACCOUNT_SIDS: ACCOUNTS.map((entry) => entry.accountSid).join(","), ...Object.fromEntries(ACCOUNTS.map((entry) => [`IMPACT_AUTH_TOKEN_${entry.accountSid}`, entry.authToken])) };
+    const env = {
+      IMPACT_ACCOUNT_SIDS: ACCOUNTS.map((entry) => entry.accountSid).join(","),
+      ...Object.fromEntries(ACCOUNTS.map((entry) => [`IMPACT_AUTH_TOKEN_${entry.accountSid}`, entry.authToken])),
+    };
     const run = await example("many-accounts.ts", [], { ...env, IMPACT_ACCOUNT_SID: "", IMPACT_AUTH_TOKEN: "" });
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split("\n");
-    expect(lines.map((line) => line.replace(/[0-9a-f-]{36}/, "<job>"))).toEqual(ACCOUNTS.map((entry) => `${entry.accountSid}: job <job> COMPLETED, 120 records`));
+    expect(lines.map((line) => line.replace(/[0-9a-f-]{36}/, "<job>"))).toEqual(
+      ACCOUNTS.map((entry) => `${entry.accountSid}: job <job> COMPLETED, 120 records`),
+    );
   });
 
   it("resume-elsewhere.ts: one process starts the wait and dies, another resumes it from the token and downloads", async () => {

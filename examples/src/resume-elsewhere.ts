@@ -13,7 +13,15 @@ const jobs = createJobs(createClient(account()));
 if (command === "start") {
   const handle = await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-11-01", END_DATE: "2026-11-30" });
   const stop = new AbortController();
-  await jobs.wait(handle.id, { signal: stop.signal, onCheckpoint: (resumeToken) => (console.log(resumeToken), stop.abort()) }).catch(() => undefined);
+  await jobs
+    .wait(handle.id, {
+      signal: stop.signal,
+      onCheckpoint: (resumeToken) => {
+        console.log(resumeToken);
+        stop.abort();
+      },
+    })
+    .catch(() => undefined);
 } else if (command === "resume" && token) {
   const job = await jobs.resume(token);
   const { path } = await jobs.download(job.Id, { to: target, overwrite: true });

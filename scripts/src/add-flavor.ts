@@ -40,13 +40,17 @@ export function addFlavor(options: AddFlavorOptions): AddedFlavor {
   const flavors = loadFlavors(root);
   const base = flavors.find((flavor) => flavor.id === from);
   if (!base) throw new AddFlavorError(`--from ${from}: no such flavor in ${FLAVORS_FILE} (${flavors.map((flavor) => flavor.id).join(", ")})`);
-  if (!/^[a-z][a-z0-9]*(-v[0-9]+)?$/.test(id)) throw new AddFlavorError(`<id> ${JSON.stringify(id)}: the API's name and its release, e.g. partner-v17 or brand-v15`);
+  if (!/^[a-z][a-z0-9]*(-v[0-9]+)?$/.test(id))
+    throw new AddFlavorError(`<id> ${JSON.stringify(id)}: the API's name and its release, e.g. partner-v17 or brand-v15`);
   if (flavors.some((flavor) => flavor.id === id)) throw new AddFlavorError(`<id> ${id}: already in ${FLAVORS_FILE}`);
   const apiVersion = options.apiVersion ?? /-v(\d+)$/.exec(id)?.[1];
-  if (apiVersion === undefined || !/^\d+$/.test(apiVersion)) throw new AddFlavorError(`--api-version: ${id} does not end with -v<number>; give the API version it sends as IR-Version`);
-  if (flavors.some((flavor) => flavor.api === base.api && flavor.apiVersion === apiVersion)) throw new AddFlavorError(`--api-version ${apiVersion}: ${base.api} API ${apiVersion} already has a package`);
+  if (apiVersion === undefined || !/^\d+$/.test(apiVersion))
+    throw new AddFlavorError(`--api-version: ${id} does not end with -v<number>; give the API version it sends as IR-Version`);
+  if (flavors.some((flavor) => flavor.api === base.api && flavor.apiVersion === apiVersion))
+    throw new AddFlavorError(`--api-version ${apiVersion}: ${base.api} API ${apiVersion} already has a package`);
   const title = options.title ?? (base.title.endsWith(` v${base.apiVersion}`) ? `${base.title.slice(0, -base.apiVersion.length)}${apiVersion}` : undefined);
-  if (title === undefined) throw new AddFlavorError(`--title: the title of ${from} (${base.title}) does not end with v${base.apiVersion}; give the new release's title`);
+  if (title === undefined)
+    throw new AddFlavorError(`--title: the title of ${from} (${base.title}) does not end with v${base.apiVersion}; give the new release's title`);
   const flavor: Flavor = { ...base, id, package: `@impactkit/${id}`, apiVersion, title };
 
   const manifest = loadManifest(root);
@@ -63,7 +67,9 @@ export function addFlavor(options: AddFlavorOptions): AddedFlavor {
   const overrides = join(root, "specs", "overrides", from);
   if (existsSync(overrides)) {
     mkdirSync(join(root, "specs", "overrides", id), { recursive: true });
-    for (const name of readdirSync(overrides).filter((file) => file.endsWith(".json")).sort()) {
+    for (const name of readdirSync(overrides)
+      .filter((file) => file.endsWith(".json"))
+      .sort()) {
       copyFileSync(join(overrides, name), join(root, "specs", "overrides", id, name));
       written.push(`specs/overrides/${id}/${name}`);
     }
@@ -76,7 +82,10 @@ export function addFlavor(options: AddFlavorOptions): AddedFlavor {
   // Its first release needs a changeset naming it (`pnpm spec:diff --check`); the maintainer words it.
   const changeset = `.changeset/${id}.md`;
   mkdirSync(join(root, ".changeset"), { recursive: true });
-  writeFileSync(join(root, changeset), `---\n"${flavor.package}": minor\n---\n\nFirst release of \`${flavor.package}\`: typed clients for the ${title}, beside \`${base.package}\`.\n`);
+  writeFileSync(
+    join(root, changeset),
+    `---\n"${flavor.package}": minor\n---\n\nFirst release of \`${flavor.package}\`: typed clients for the ${title}, beside \`${base.package}\`.\n`,
+  );
   written.push(changeset);
   return { flavor, files: written };
 }
@@ -87,9 +96,20 @@ async function main(): Promise<void> {
     options: { root: { type: "string" }, from: { type: "string" }, "api-version": { type: "string" }, title: { type: "string" } },
   });
   const root = resolve(values.root ?? join(import.meta.dirname, "..", ".."));
-  if (positionals.length !== 1 || !values.from) throw new AddFlavorError("usage: pnpm flavor:add <id> --from <flavor> [--api-version <n>] [--title <title>], e.g. pnpm flavor:add partner-v17 --from partner-v16");
-  const { flavor, files } = addFlavor({ root, id: positionals[0]!, from: values.from, ...(values["api-version"] ? { apiVersion: values["api-version"] } : {}), ...(values.title ? { title: values.title } : {}) });
-  console.log(`Added ${flavor.package} (${flavor.title}, IR-Version ${flavor.apiVersion}) from ${values.from}:\n${files.map((file) => `  ${file}`).join("\n")}`);
+  if (positionals.length !== 1 || !values.from)
+    throw new AddFlavorError(
+      "usage: pnpm flavor:add <id> --from <flavor> [--api-version <n>] [--title <title>], e.g. pnpm flavor:add partner-v17 --from partner-v16",
+    );
+  const { flavor, files } = addFlavor({
+    root,
+    id: positionals[0]!,
+    from: values.from,
+    ...(values["api-version"] ? { apiVersion: values["api-version"] } : {}),
+    ...(values.title ? { title: values.title } : {}),
+  });
+  console.log(
+    `Added ${flavor.package} (${flavor.title}, IR-Version ${flavor.apiVersion}) from ${values.from}:\n${files.map((file) => `  ${file}`).join("\n")}`,
+  );
   console.log(
     [
       "Next:",

@@ -13,7 +13,9 @@ const override = (patch: unknown[]) => ({ reason: "Because the wire says so.", "
 describe("applyOverrides", () => {
   it("applies a wildcard operation everywhere it fits and records each override", () => {
     const doc = document();
-    const applied = applyOverrides(doc, [{ file: "o/a.json", override: override([{ op: "add", path: "/paths/*/*/responses/429", value: { description: "slow down" } }]) }]);
+    const applied = applyOverrides(doc, [
+      { file: "o/a.json", override: override([{ op: "add", path: "/paths/*/*/responses/429", value: { description: "slow down" } }]) },
+    ]);
     expect(doc.paths["/Jobs"].get.responses).toHaveProperty("429", { description: "slow down" });
     expect(doc.paths["/Jobs/{JobId}/Replay"].put.responses).toHaveProperty("429", { description: "slow down" });
     expect(applied).toEqual([{ file: "o/a.json", reason: "Because the wire says so.", "x-source": "https://example.test/doc" }]);
@@ -40,9 +42,11 @@ describe("applyOverrides", () => {
   });
 
   it("reports a failing test operation with its target", () => {
-    expect(() => applyOverrides(document(), [{ file: "o/d.json", override: override([{ op: "test", path: "/paths/~1Jobs/get/responses/200/description", value: "nope" }]) }])).toThrow(
-      /^o\/d\.json#\/patch\/0: test \/paths\/~1Jobs\/get\/responses\/200\/description failed/,
-    );
+    expect(() =>
+      applyOverrides(document(), [
+        { file: "o/d.json", override: override([{ op: "test", path: "/paths/~1Jobs/get/responses/200/description", value: "nope" }]) },
+      ]),
+    ).toThrow(/^o\/d\.json#\/patch\/0: test \/paths\/~1Jobs\/get\/responses\/200\/description failed/);
   });
 
   it.each([
@@ -50,6 +54,8 @@ describe("applyOverrides", () => {
     [{ reason: "two\nlines", "x-source": "s", patch: [{ op: "remove", path: "/a" }] }, "/reason", /must match pattern/],
     [{ reason: "r", "x-source": "s", patch: [{ op: "merge", path: "/a" }] }, "/patch/0/op", /must be equal to one of the allowed values/],
   ])("rejects a malformed override %j", (bad, pointer, message) => {
-    expect(() => applyOverrides(document(), [{ file: "o/e.json", override: bad }])).toThrow(expect.objectContaining({ file: "o/e.json", pointer, message: expect.stringMatching(message) }));
+    expect(() => applyOverrides(document(), [{ file: "o/e.json", override: bad }])).toThrow(
+      expect.objectContaining({ file: "o/e.json", pointer, message: expect.stringMatching(message) }),
+    );
   });
 });

@@ -67,10 +67,10 @@ function expand(document: unknown, segments: readonly string[], creates: boolean
 }
 
 /** The placeholder an override's paths write for the flavor's base path, so that one override serves every flavor. */
-export const BASE_PATH = "{basePath}";
+const BASE_PATH = "{basePath}";
 
 /** The placeholder an override's values (examples) write for an example account's path: the base path with the docs' example Account SID. */
-export const ACCOUNT_PATH = "{accountPath}";
+const ACCOUNT_PATH = "{accountPath}";
 
 /** The Account SID the reference pages' examples use (https://integrations.impact.com/agency-v3/reference/reportexport/models). */
 const EXAMPLE_ACCOUNT_SID = "IRq8mWJybvoQ1020978kbj7am8zzM2dBL1";

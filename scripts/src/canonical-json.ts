@@ -3,23 +3,14 @@
  * The top level of an OpenAPI document keeps the order the OpenAPI 3.1 specification lists its fields in
  * (https://spec.openapis.org/oas/v3.1.0#openapi-object); every other object has its keys sorted.
  */
-const OPENAPI_ROOT_ORDER = [
-  "openapi",
-  "info",
-  "jsonSchemaDialect",
-  "servers",
-  "security",
-  "tags",
-  "paths",
-  "webhooks",
-  "components",
-  "externalDocs",
-];
+const OPENAPI_ROOT_ORDER = ["openapi", "info", "jsonSchemaDialect", "servers", "security", "tags", "paths", "webhooks", "components", "externalDocs"];
 
 export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value === null || typeof value !== "object") return value;
-  const entries = Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]);
+  const entries = Object.keys(value)
+    .sort()
+    .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]);
   return Object.fromEntries(entries);
 }
 

@@ -45,5 +45,10 @@ export function convertSource(entry: Pick<SourceEntry, "file" | "format">, text:
   const documents = pageDocuments(text, file);
   const merged = mergeFragments(documents.map((document, index) => ({ file: `${file} (block ${index + 1})`, document })));
   const { paths: _paths, components: _components, tags: _tags, ...first } = documents[0]!;
-  return canonicalOpenApiJson({ ...first, ...(merged.tags.length > 0 ? { tags: merged.tags } : {}), ...(Object.keys(merged.paths).length > 0 ? { paths: merged.paths } : {}), ...(Object.keys(merged.components).length > 0 ? { components: merged.components } : {}) });
+  return canonicalOpenApiJson({
+    ...first,
+    ...(merged.tags.length > 0 ? { tags: merged.tags } : {}),
+    ...(Object.keys(merged.paths).length > 0 ? { paths: merged.paths } : {}),
+    ...(Object.keys(merged.components).length > 0 ? { components: merged.components } : {}),
+  });
 }

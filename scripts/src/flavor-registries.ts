@@ -59,7 +59,9 @@ function readmeWithFlavors(root: string, flavors: readonly Flavor[]): GeneratedF
   const text = readFileSync(path, "utf8");
   const [start, end] = [text.indexOf(README_FLAVORS.start), text.indexOf(README_FLAVORS.end)];
   if (start < 0 || end < start) return undefined;
-  const rows = flavors.map((flavor) => `| [\`${flavor.package}\`](packages/${flavor.id}) | ${flavor.title.replace(/^impact\.com /, "")} | \`${flavor.basePath}\` |`);
+  const rows = flavors.map(
+    (flavor) => `| [\`${flavor.package}\`](packages/${flavor.id}) | ${flavor.title.replace(/^impact\.com /, "")} | \`${flavor.basePath}\` |`,
+  );
   const table = ["", "| package | API | base path |", "|---|---|---|", ...rows, ""].join("\n");
   return { path: README_FLAVORS.file, content: `${text.slice(0, start + README_FLAVORS.start.length)}\n${table}\n${text.slice(end)}` };
 }
@@ -69,7 +71,9 @@ function typedocWithFlavors(root: string, flavors: readonly Flavor[]): Generated
   const path = join(root, TYPEDOC_FILE);
   if (!existsSync(path)) return undefined;
   const config = JSON.parse(readFileSync(path, "utf8")) as { entryPoints: string[] };
-  const others = config.entryPoints.filter((entry) => !/^packages\/[^/]+\/src\/index\.ts$/.test(entry) || !existsSync(join(root, entry.replace(/src\/index\.ts$/, "src/generated/spec.ts"))));
+  const others = config.entryPoints.filter(
+    (entry) => !/^packages\/[^/]+\/src\/index\.ts$/.test(entry) || !existsSync(join(root, entry.replace(/src\/index\.ts$/, "src/generated/spec.ts"))),
+  );
   const entryPoints = [...others, ...flavors.map((flavor) => `packages/${flavor.id}/src/index.ts`)];
   return { path: TYPEDOC_FILE, content: `${JSON.stringify({ ...config, entryPoints }, null, 2)}\n` };
 }
@@ -78,7 +82,10 @@ function typedocWithFlavors(root: string, flavors: readonly Flavor[]): Generated
 export function flavorRegistries(root: string, flavors: readonly Flavor[]): GeneratedFile[] {
   const registries = REGISTRIES.filter(({ dir }) => existsSync(join(root, dir))).flatMap((registry) => {
     const manifest = withFlavorDependencies(root, registry, flavors);
-    return [...(registry.module ? [{ path: `${registry.dir}/src/generated/flavors.ts`, content: registryModule(flavors) }] : []), ...(manifest ? [manifest] : [])];
+    return [
+      ...(registry.module ? [{ path: `${registry.dir}/src/generated/flavors.ts`, content: registryModule(flavors) }] : []),
+      ...(manifest ? [manifest] : []),
+    ];
   });
   return [...registries, ...[readmeWithFlavors(root, flavors), typedocWithFlavors(root, flavors)].filter((file) => file !== undefined)];
 }

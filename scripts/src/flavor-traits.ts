@@ -1,5 +1,6 @@
 import { SpecError } from "./spec-error.ts";
 
+// biome-ignore lint/suspicious/noExplicitAny: an OpenAPI document read as plain JSON.
 type Json = Record<string, any>;
 
 /**
@@ -15,7 +16,8 @@ export function flavorTraits(spec: Json, file: string) {
   const exportReport = paths[reportPath]!["get"] as Json;
   const getJob = (paths["/Jobs/{JobId}"]?.["get"] as Json | undefined) ?? fail("/paths", "no GET /Jobs/{JobId}");
   const headerNames = Object.keys((getJob["responses"]?.["200"]?.["headers"] ?? {}) as Json);
-  const header = (test: (name: string) => boolean, what: string) => headerNames.find(test) ?? fail("/paths/~1Jobs~1{JobId}/get/responses/200/headers", `no ${what} rate-limit header`);
+  const header = (test: (name: string) => boolean, what: string) =>
+    headerNames.find(test) ?? fail("/paths/~1Jobs~1{JobId}/get/responses/200/headers", `no ${what} rate-limit header`);
   const clicks = paths["/ClickExport"]?.["get"] ?? paths["/Programs/{ProgramId}/ClickExport"]?.["get"];
   const dateParameter = ((clicks?.["parameters"] ?? []) as Json[]).find((parameter) => parameter["name"] === "Date");
   const listBody = paths["/Jobs"]?.["get"]?.["responses"]?.["200"]?.["content"]?.["application/json"] ?? fail("/paths/~1Jobs", "no JSON list body");
@@ -31,8 +33,12 @@ export function flavorTraits(spec: Json, file: string) {
       reset: header((name) => /reset/i.test(name), "reset"),
     },
     reportParameter: reportPath.slice("/ReportExport/{".length, -1),
-    reportParams: ((exportReport["parameters"] ?? []) as Json[]).filter((parameter) => parameter["in"] === "query").map((parameter) => parameter["name"] as string),
-    requiredReportParams: ((exportReport["parameters"] ?? []) as Json[]).filter((parameter) => parameter["in"] === "query" && parameter["required"] === true).map((parameter) => parameter["name"] as string),
+    reportParams: ((exportReport["parameters"] ?? []) as Json[])
+      .filter((parameter) => parameter["in"] === "query")
+      .map((parameter) => parameter["name"] as string),
+    requiredReportParams: ((exportReport["parameters"] ?? []) as Json[])
+      .filter((parameter) => parameter["in"] === "query" && parameter["required"] === true)
+      .map((parameter) => parameter["name"] as string),
     clickExport: (paths["/ClickExport"] ? "account" : paths["/Programs/{ProgramId}/ClickExport"] ? "program" : "none") as "account" | "program" | "none",
     earliestClickDate: (dateParameter?.["schema"]?.["x-earliest"] as string | undefined) ?? null,
     refusalsAs200: exportReport["x-refusal-status"] === 200,
@@ -44,7 +50,9 @@ export function flavorTraits(spec: Json, file: string) {
       paths["/Reports"]?.["get"] && metadataPath
         ? {
             metadataParameter: metadataPath.slice("/Reports/{".length, -"}/MetaData".length),
-            listShape: (paths["/Reports"]["get"]["responses"]?.["200"]?.["content"]?.["application/json"]?.["schema"]?.["type"] === "array" ? "array" : "envelope") as "array" | "envelope",
+            listShape: (paths["/Reports"]["get"]["responses"]?.["200"]?.["content"]?.["application/json"]?.["schema"]?.["type"] === "array"
+              ? "array"
+              : "envelope") as "array" | "envelope",
           }
         : null,
   };

@@ -15,7 +15,7 @@ export interface GeneratedFile {
   content: string;
 }
 
-export const TEMPLATE_DIR = "scripts/template";
+const TEMPLATE_DIR = "scripts/template";
 
 type Json = Record<string, unknown>;
 
@@ -56,7 +56,8 @@ async function typesOf(document: Json, file: string): Promise<string> {
   console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(" "));
   try {
     const ast = await openapiTS(document as never, { silent: false });
-    if (warnings.length > 0) throw new SpecError(file, "", `openapi-typescript warned: ${warnings.map((warning) => warning.replace(/\x1b\[[0-9;]*m/g, "").trim()).join("; ")}`);
+    if (warnings.length > 0)
+      throw new SpecError(file, "", `openapi-typescript warned: ${warnings.map((warning) => warning.replace(/\x1b\[[0-9;]*m/g, "").trim()).join("; ")}`);
     return astToString(ast);
   } finally {
     console.warn = warn;
@@ -110,9 +111,5 @@ export async function generatePackage(root: string, flavor: Flavor, specText: st
     path: `${dir}/${file}`,
     content: renderTemplate(readTemplate(templateDir, file), values, `${TEMPLATE_DIR}/${file}`),
   }));
-  return [
-    ...fromTemplate,
-    { path: `${dir}/src/generated/schema.ts`, content: schema },
-    { path: `${dir}/src/generated/spec.ts`, content: specModule },
-  ];
+  return [...fromTemplate, { path: `${dir}/src/generated/schema.ts`, content: schema }, { path: `${dir}/src/generated/spec.ts`, content: specModule }];
 }

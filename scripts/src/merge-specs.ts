@@ -10,7 +10,7 @@ import { flavorSources, loadManifest, MANIFEST_FILE, provenance } from "./source
 import { SpecError } from "./spec-error.ts";
 import { validateFragment } from "./validate-fragment.ts";
 
-export const SERVER = "https://api.impact.com";
+const SERVER = "https://api.impact.com";
 
 function jsonFiles(root: string, dir: string): string[] {
   const absolute = join(root, dir);
@@ -60,9 +60,10 @@ export function mergeSpec(root: string, flavor: Flavor): string {
     paths: merged.paths,
     components: merged.components,
   };
-  const overrides: OverrideFile[] = [...jsonFiles(root, "specs/overrides/shared"), ...jsonFiles(root, `specs/overrides/${flavor.id}`)].map(
-    (file) => ({ file, override: readJson(join(root, file), file) }),
-  );
+  const overrides: OverrideFile[] = [...jsonFiles(root, "specs/overrides/shared"), ...jsonFiles(root, `specs/overrides/${flavor.id}`)].map((file) => ({
+    file,
+    override: readJson(join(root, file), file),
+  }));
   (document["info"] as Record<string, unknown>)["x-overrides"] = applyOverrides(document, overrides, flavor.basePath);
   return canonicalOpenApiJson(document);
 }

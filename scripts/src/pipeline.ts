@@ -56,7 +56,11 @@ async function main(): Promise<void> {
   }
   const newPackages = files.filter((file) => file.path.endsWith("/package.json") && read(root, file.path) === undefined);
   const changed = writeFiles(root, files);
-  console.log(changed.length === 0 ? `${files.length} generated files, none changed.` : `Wrote ${changed.length} of ${files.length} generated files:\n${changed.map((path) => `  ${path}`).join("\n")}`);
+  console.log(
+    changed.length === 0
+      ? `${files.length} generated files, none changed.`
+      : `Wrote ${changed.length} of ${files.length} generated files:\n${changed.map((path) => `  ${path}`).join("\n")}`,
+  );
   if (newPackages.length > 0) console.log("New packages were created: run `pnpm install` to link them into the workspace.");
 }
 

@@ -21,22 +21,54 @@ const CHANGESET = ".changeset/spec-partner-v15.md";
  * words alone are a patch.
  */
 const ROWS: Array<[string, string, "major" | "minor" | "patch", (document: Json) => void]> = [
-  ["add an optional Job field", "jobs.json", "minor", (d) => void (d.components.schemas.Job.properties.ExportedRows = { type: "integer", description: "Rows in the result." })],
+  [
+    "add an optional Job field",
+    "jobs.json",
+    "minor",
+    (d) => void (d.components.schemas.Job.properties.ExportedRows = { type: "integer", description: "Rows in the result." }),
+  ],
   ["add a Status enum value", "jobs.json", "major", (d) => void d.components.schemas.Job.properties.Status.enum.push("PAUSED")],
-  ["make an optional ReportExport query parameter required", "reports.json", "major", (d) => void (d.paths[`${BASE}/ReportExport/{Id}`].get.parameters.find((p: Json) => p.name === "SUBAID").required = true)],
+  [
+    "make an optional ReportExport query parameter required",
+    "reports.json",
+    "major",
+    (d) => void (d.paths[`${BASE}/ReportExport/{Id}`].get.parameters.find((p: Json) => p.name === "SUBAID").required = true),
+  ],
   ["remove a response field", "jobs.json", "major", (d) => void delete d.components.schemas.Job.properties.StatusMessage],
-  ["add an optional request parameter", "jobs.json", "minor", (d) => void d.paths[`${BASE}/Jobs`].get.parameters.push({ name: "Status", in: "query", required: false, description: "Only jobs in this status.", schema: { type: "string" } })],
+  [
+    "add an optional request parameter",
+    "jobs.json",
+    "minor",
+    (d) =>
+      void d.paths[`${BASE}/Jobs`].get.parameters.push({
+        name: "Status",
+        in: "query",
+        required: false,
+        description: "Only jobs in this status.",
+        schema: { type: "string" },
+      }),
+  ],
   [
     "add an operation",
     "jobs.json",
     "minor",
     (d) =>
       void (d.paths[`${BASE}/Jobs/{JobId}/Cancel`] = {
-        put: { operationId: "cancelJob", summary: "Cancel a job", parameters: structuredClone(d.paths[`${BASE}/Jobs/{JobId}`].get.parameters), responses: { "200": { description: "The job.", content: { "application/json": { schema: { $ref: "#/components/schemas/Job" } } } } } },
+        put: {
+          operationId: "cancelJob",
+          summary: "Cancel a job",
+          parameters: structuredClone(d.paths[`${BASE}/Jobs/{JobId}`].get.parameters),
+          responses: { "200": { description: "The job.", content: { "application/json": { schema: { $ref: "#/components/schemas/Job" } } } } },
+        },
       }),
   ],
   ["remove an operation", "reports.json", "major", (d) => void delete d.paths[`${BASE}/Reports/{Id}/MetaData`]],
-  ["remove a parameter", "clicks.json", "major", (d) => void (d.paths[`${BASE}/ClickExport`].get.parameters = d.paths[`${BASE}/ClickExport`].get.parameters.filter((p: Json) => p.name !== "SubId"))],
+  [
+    "remove a parameter",
+    "clicks.json",
+    "major",
+    (d) => void (d.paths[`${BASE}/ClickExport`].get.parameters = d.paths[`${BASE}/ClickExport`].get.parameters.filter((p: Json) => p.name !== "SubId")),
+  ],
   ["change a description only", "jobs.json", "patch", (d) => void (d.components.schemas.Job.description = "A job, as the reference now words it.")],
 ];
 
@@ -58,16 +90,20 @@ describe("pnpm regen after upstream changes to a released package's sources", ()
   beforeAll(() => scratch.setup());
   afterAll(() => scratch.dispose());
 
-  it.each(ROWS)("%s (%s) → %s", async (_name, file, bump, change) => {
-    scratch.reset();
-    edit(file, change);
-    const report = await regen();
-    expect(report.base).toBe("@impactkit/partner-v15@1.2.0");
-    expect(report.level).toBe(bump);
-    const changeset = readFileSync(join(scratch.root, CHANGESET), "utf8");
-    expect(changeset.startsWith(`---\n"@impactkit/partner-v15": ${bump}\n---\n`)).toBe(true);
-    expect(staleChangesets(scratch.root, loadFlavors(scratch.root))).toEqual([]);
-  }, 60_000);
+  it.each(ROWS)(
+    "%s (%s) → %s",
+    async (_name, file, bump, change) => {
+      scratch.reset();
+      edit(file, change);
+      const report = await regen();
+      expect(report.base).toBe("@impactkit/partner-v15@1.2.0");
+      expect(report.level).toBe(bump);
+      const changeset = readFileSync(join(scratch.root, CHANGESET), "utf8");
+      expect(changeset.startsWith(`---\n"@impactkit/partner-v15": ${bump}\n---\n`)).toBe(true);
+      expect(staleChangesets(scratch.root, loadFlavors(scratch.root))).toEqual([]);
+    },
+    60_000,
+  );
 
   it("keeps one pending changeset per package: a second regen before the release raises its bump and lists both changes, from the released spec's digest", async () => {
     scratch.reset();
@@ -78,7 +114,9 @@ describe("pnpm regen after upstream changes to a released package's sources", ()
     expect(readdirSync(join(scratch.root, ".changeset")).filter((name) => name.startsWith("spec-"))).toEqual(["spec-partner-v15.md"]);
     const changeset = readFileSync(join(scratch.root, CHANGESET), "utf8");
     expect(changeset.startsWith('---\n"@impactkit/partner-v15": major\n---\n')).toBe(true);
-    expect(changeset).toContain(`(sha256 ${released().slice(0, 12)} → sha256 ${sha256(readFileSync(join(scratch.root, "specs/partner-v15.openapi.json"), "utf8")).slice(0, 12)})`);
+    expect(changeset).toContain(
+      `(sha256 ${released().slice(0, 12)} → sha256 ${sha256(readFileSync(join(scratch.root, "specs/partner-v15.openapi.json"), "utf8")).slice(0, 12)})`,
+    );
     expect(changeset).toMatch(/^- minor: SPEC\.traits\.jobFields: /m);
     expect(changeset).toMatch(/^- major: .*Status: .*PAUSED/m);
     expect(report.changes.length).toBeGreaterThanOrEqual(2);
@@ -94,11 +132,15 @@ describe("pnpm regen after upstream changes to a released package's sources", ()
     scratch.reset();
     edit("jobs.json", ROWS[8]![3]);
     writeFiles(scratch.root, await renderAll(scratch.root));
-    expect(staleChangesets(scratch.root, loadFlavors(scratch.root))).toEqual(["@impactkit/partner-v15: its spec changed since @impactkit/partner-v15@1.2.0 and .changeset/spec-partner-v15.md is missing: run pnpm spec:diff"]);
+    expect(staleChangesets(scratch.root, loadFlavors(scratch.root))).toEqual([
+      "@impactkit/partner-v15: its spec changed since @impactkit/partner-v15@1.2.0 and .changeset/spec-partner-v15.md is missing: run pnpm spec:diff",
+    ]);
     git("rm", "-q", "--cached", ".changeset/first-release.md");
     expect(staleChangesets(scratch.root, loadFlavors(scratch.root))).toHaveLength(1);
     rmSync(join(scratch.root, ".changeset/first-release.md"));
-    expect(staleChangesets(scratch.root, loadFlavors(scratch.root))).toContain("@impactkit/brand: never released, and no pending changeset names it (its first release needs one)");
+    expect(staleChangesets(scratch.root, loadFlavors(scratch.root))).toContain(
+      "@impactkit/brand: never released, and no pending changeset names it (its first release needs one)",
+    );
     git("checkout", "-q", "HEAD", "--", ".changeset/first-release.md");
     const check = () => execFileSync(process.execPath, [REGEN, "--root", scratch.root, "--check"], { encoding: "utf8", stdio: "pipe" });
     expect(check).toThrow(/\.changeset\/spec-partner-v15\.md is missing/);
@@ -106,6 +148,8 @@ describe("pnpm regen after upstream changes to a released package's sources", ()
     git("checkout", "-q", "--", "specs");
     writeFiles(scratch.root, await renderAll(scratch.root));
     expect(existsSync(join(scratch.root, CHANGESET))).toBe(true);
-    expect(staleChangesets(scratch.root, loadFlavors(scratch.root))[0]).toBe("@impactkit/partner-v15: .changeset/spec-partner-v15.md is pending but the spec is as released (@impactkit/partner-v15@1.2.0): run pnpm spec:diff");
+    expect(staleChangesets(scratch.root, loadFlavors(scratch.root))[0]).toBe(
+      "@impactkit/partner-v15: .changeset/spec-partner-v15.md is pending but the spec is as released (@impactkit/partner-v15@1.2.0): run pnpm spec:diff",
+    );
   }, 120_000);
 });

@@ -13,7 +13,12 @@ import { SpecError } from "./spec-error.ts";
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { root: { type: "string" }, base: { type: "string" }, "diff-only": { type: "boolean", default: false }, check: { type: "boolean", default: false } },
+    options: {
+      root: { type: "string" },
+      base: { type: "string" },
+      "diff-only": { type: "boolean", default: false },
+      check: { type: "boolean", default: false },
+    },
   });
   const root = resolve(values.root ?? join(import.meta.dirname, "..", ".."));
   if (values.check) {

@@ -51,7 +51,10 @@ function render(pair: ReleasePair, changes: readonly SpecChange[]): string {
 
 /** The diff document of every pair of consecutive releases; `specs` maps a flavor id to its merged spec's text. */
 export function releaseDiffs(flavors: readonly Flavor[], specs: ReadonlyMap<string, string>): GeneratedFile[] {
-  return releasePairs(flavors).map((pair) => ({ path: releaseDiffFile(pair), content: render(pair, diffSpecs(JSON.parse(specs.get(pair.from.id)!), JSON.parse(specs.get(pair.to.id)!))) }));
+  return releasePairs(flavors).map((pair) => ({
+    path: releaseDiffFile(pair),
+    content: render(pair, diffSpecs(JSON.parse(specs.get(pair.from.id)!), JSON.parse(specs.get(pair.to.id)!))),
+  }));
 }
 
 /** The README paragraph linking a flavor to the diffs of its neighbouring releases (after a blank line), or nothing. */

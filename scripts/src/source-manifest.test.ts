@@ -26,9 +26,18 @@ describe("specs/sources/manifest.json", () => {
   });
 
   it("names a mirror together with the reference page it copies", () => {
-    expect(provenance({ file: "a/b.json", url: "https://raw.githubusercontent.com/x/y.yaml", page: "https://integrations.impact.com/p", format: "openapi", fetched: "", sha256: "" })).toBe(
-      "https://raw.githubusercontent.com/x/y.yaml (a copy of https://integrations.impact.com/p)",
+    expect(
+      provenance({
+        file: "a/b.json",
+        url: "https://raw.githubusercontent.com/x/y.yaml",
+        page: "https://integrations.impact.com/p",
+        format: "openapi",
+        fetched: "",
+        sha256: "",
+      }),
+    ).toBe("https://raw.githubusercontent.com/x/y.yaml (a copy of https://integrations.impact.com/p)");
+    expect(provenance({ file: "a/b.json", url: "https://integrations.impact.com/p.md", format: "docs-page", fetched: "", sha256: "" })).toBe(
+      "https://integrations.impact.com/p.md",
     );
-    expect(provenance({ file: "a/b.json", url: "https://integrations.impact.com/p.md", format: "docs-page", fetched: "", sha256: "" })).toBe("https://integrations.impact.com/p.md");
   });
 });

@@ -32,24 +32,24 @@ function git(root: string, args: string[]): string | undefined {
  * `undefined` for a package never released — its first release publishes its spec as it is, under the
  * changeset that introduced it.
  */
-export function releaseRef(root: string, flavor: Flavor): string | undefined {
+function releaseRef(root: string, flavor: Flavor): string | undefined {
   return git(root, ["describe", "--tags", "--abbrev=0", "--match", `${flavor.package}@*`])?.trim() || undefined;
 }
 
 /** The merged spec of a flavor at a git ref, byte for byte, or `undefined` where it did not exist. */
-export function specAt(root: string, ref: string, flavor: Flavor): string | undefined {
+function specAt(root: string, ref: string, flavor: Flavor): string | undefined {
   return git(root, ["show", `${ref}:${mergedSpecFile(flavor)}`]);
 }
 
 /** The one pending changeset of a package's spec changes: every regen rewrites it. */
-export const changesetFile = (flavor: Flavor): string => `.changeset/spec-${flavor.id}.md`;
+const changesetFile = (flavor: Flavor): string => `.changeset/spec-${flavor.id}.md`;
 
 /**
  * The changeset of a regenerated package: its bump is the largest of the changes since the package's last
  * release, its body (which becomes the CHANGELOG entry) lists them, from the released spec's digest (the
  * published `SPEC.sha256`) to the new one. `undefined` when the spec is as released.
  */
-export function changesetText(flavor: Flavor, changes: readonly SpecChange[], before: string | undefined, after: string): string | undefined {
+function changesetText(flavor: Flavor, changes: readonly SpecChange[], before: string | undefined, after: string): string | undefined {
   const level = maxLevel(changes);
   if (!level) return undefined;
   const from = before === undefined ? "a new package" : `sha256 ${sha256(before).slice(0, 12)}`;
@@ -69,7 +69,7 @@ export function changesetText(flavor: Flavor, changes: readonly SpecChange[], be
  * Writes (or, when the spec is back to its release, removes) a package's one pending spec changeset, and
  * removes the per-spec ones earlier regens left (`spec-<id>-<digest>.md`): they would pile up otherwise.
  */
-export function writeChangeset(root: string, flavor: Flavor, text: string | undefined): string | undefined {
+function writeChangeset(root: string, flavor: Flavor, text: string | undefined): string | undefined {
   const dir = join(root, ".changeset");
   mkdirSync(dir, { recursive: true });
   for (const name of readdirSync(dir)) if (name.startsWith(`spec-${flavor.id}-`) && name.endsWith(".md")) rmSync(join(dir, name));
@@ -124,12 +124,16 @@ export function staleChangesets(root: string, flavors: readonly Flavor[], base?:
   const pending = pendingPackages(root);
   return specReports(root, flavors, base).flatMap((report) => {
     const { flavor } = report;
-    if (report.base === undefined) return pending.has(flavor.package) ? [] : [`${flavor.package}: never released, and no pending changeset names it (its first release needs one)`];
+    if (report.base === undefined)
+      return pending.has(flavor.package) ? [] : [`${flavor.package}: never released, and no pending changeset names it (its first release needs one)`];
     const path = join(root, changesetFile(flavor));
     const written = existsSync(path) ? readFileSync(path, "utf8") : undefined;
     if (written === report.text) return [];
-    if (report.text === undefined) return [`${flavor.package}: ${changesetFile(flavor)} is pending but the spec is as released (${report.base}): run pnpm spec:diff`];
-    return [`${flavor.package}: its spec changed since ${report.base} and ${changesetFile(flavor)} ${written === undefined ? "is missing" : "is out of date"}: run pnpm spec:diff`];
+    if (report.text === undefined)
+      return [`${flavor.package}: ${changesetFile(flavor)} is pending but the spec is as released (${report.base}): run pnpm spec:diff`];
+    return [
+      `${flavor.package}: its spec changed since ${report.base} and ${changesetFile(flavor)} ${written === undefined ? "is missing" : "is out of date"}: run pnpm spec:diff`,
+    ];
   });
 }
 
@@ -138,7 +142,10 @@ export function formatReport(reports: readonly FlavorReport[]): string {
     .map(({ flavor, base, changes, level, changeset }) =>
       base === undefined
         ? `${flavor.package}: never released; its first release publishes the spec as it is`
-        : [`${flavor.package} (spec compared with ${base}): ${level ?? "no change"}${changeset ? ` → ${changeset}` : ""}`, ...changes.map((change) => `  ${change.level.padEnd(5)} ${change.where}: ${change.message}`)].join("\n"),
+        : [
+            `${flavor.package} (spec compared with ${base}): ${level ?? "no change"}${changeset ? ` → ${changeset}` : ""}`,
+            ...changes.map((change) => `  ${change.level.padEnd(5)} ${change.where}: ${change.message}`),
+          ].join("\n"),
     )
     .join("\n");
 }
@@ -150,10 +157,17 @@ export function formatReport(reports: readonly FlavorReport[]): string {
  */
 export function formatMarkdown(changedSources: readonly string[], sinceMain: readonly FlavorReport[], pending: readonly FlavorReport[]): string {
   const sections = sinceMain.map(({ flavor, level, changes }) =>
-    [`### ${flavor.package}: ${level ?? "no change"}`, "", ...(changes.length === 0 ? ["No change to the merged spec."] : changes.map((change) => `- **${change.level}** \`${change.where}\`: ${change.message}`)), ""].join("\n"),
+    [
+      `### ${flavor.package}: ${level ?? "no change"}`,
+      "",
+      ...(changes.length === 0 ? ["No change to the merged spec."] : changes.map((change) => `- **${change.level}** \`${change.where}\`: ${change.message}`)),
+      "",
+    ].join("\n"),
   );
   const changesets = pending.map(({ flavor, base, level, changeset }) =>
-    base === undefined ? `- \`${flavor.package}\`: never released; its first release publishes the spec as it is` : `- \`${flavor.package}\`: ${level ? `**${level}** since ${base} (\`${changeset}\`)` : `no change since ${base}`}`,
+    base === undefined
+      ? `- \`${flavor.package}\`: never released; its first release publishes the spec as it is`
+      : `- \`${flavor.package}\`: ${level ? `**${level}** since ${base} (\`${changeset}\`)` : `no change since ${base}`}`,
   );
   return [
     "## Upstream documents that changed",

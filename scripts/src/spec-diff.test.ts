@@ -15,7 +15,13 @@ const base = (): Json => ({
         operationId: "listJobs",
         summary: "List",
         parameters: [{ name: "CreatedAfter", in: "query", required: false, schema: { type: "string", format: "date" } }],
-        responses: { "200": { description: "ok", headers: { "X-RateLimit-Remaining": { schema: { type: "integer" } } }, content: { "application/json": { schema: { $ref: "#/components/schemas/Job" } } } } },
+        responses: {
+          "200": {
+            description: "ok",
+            headers: { "X-RateLimit-Remaining": { schema: { type: "integer" } } },
+            content: { "application/json": { schema: { $ref: "#/components/schemas/Job" } } },
+          },
+        },
       },
     },
     "/Jobs/{JobId}/Replay": {
@@ -26,7 +32,11 @@ const base = (): Json => ({
       },
     },
   },
-  components: { schemas: { Job: { type: "object", description: "A job.", properties: { Id: { type: "string" }, Status: { type: "string", enum: ["QUEUED", "COMPLETED"] } } } } },
+  components: {
+    schemas: {
+      Job: { type: "object", description: "A job.", properties: { Id: { type: "string" }, Status: { type: "string", enum: ["QUEUED", "COMPLETED"] } } },
+    },
+  },
 });
 
 const RESPONSE = "GET /Jobs responses 200 content application/json schema";
@@ -34,16 +44,56 @@ const RESPONSE = "GET /Jobs responses 200 content application/json schema";
 /** Each kind of change, the bump `redocly diff` rates it, the rule and what it says. */
 const cases: Array<[string, (spec: Json) => void, Level | undefined, Partial<{ where: string; message: string; rule: string }>]> = [
   ["no change", () => undefined, undefined, {}],
-  ["a removed operation", (spec) => delete spec.paths["/Jobs/{JobId}/Replay"], "major", { rule: "path-removed", message: "Path `/Jobs/{JobId}/Replay` was removed." }],
-  ["an added operation", (spec) => (spec.paths["/Jobs/{JobId}"] = { get: { operationId: "getJob", responses: { "200": { description: "ok" } } } }), "minor", { where: "/Jobs/{JobId}", message: "PathItem added" }],
-  ["a parameter made required", (spec) => (spec.paths["/Jobs"].get.parameters[0].required = true), "major", { rule: "parameter-became-required", message: "`CreatedAfter` query parameter became required." }],
-  ["an added optional parameter", (spec) => spec.paths["/Jobs"].get.parameters.push({ name: "CreatedBefore", in: "query", schema: { type: "string" } }), "minor", { message: "Parameter added" }],
-  ["a newly required request-body property", (spec) => (spec.paths["/Jobs/{JobId}/Replay"].put.requestBody.content["application/json"].schema.required = ["Reason"]), "major", { rule: "required-properties-added", message: "Properties became required: `Reason`." }],
-  ["a response header whose type changed", (spec) => (spec.paths["/Jobs"].get.responses["200"].headers["X-RateLimit-Remaining"].schema.type = "string"), "major", { rule: "schema-type-changed", where: "GET /Jobs responses 200 headers X-RateLimit-Remaining schema" }],
+  [
+    "a removed operation",
+    (spec) => delete spec.paths["/Jobs/{JobId}/Replay"],
+    "major",
+    { rule: "path-removed", message: "Path `/Jobs/{JobId}/Replay` was removed." },
+  ],
+  [
+    "an added operation",
+    (spec) => (spec.paths["/Jobs/{JobId}"] = { get: { operationId: "getJob", responses: { "200": { description: "ok" } } } }),
+    "minor",
+    { where: "/Jobs/{JobId}", message: "PathItem added" },
+  ],
+  [
+    "a parameter made required",
+    (spec) => (spec.paths["/Jobs"].get.parameters[0].required = true),
+    "major",
+    { rule: "parameter-became-required", message: "`CreatedAfter` query parameter became required." },
+  ],
+  [
+    "an added optional parameter",
+    (spec) => spec.paths["/Jobs"].get.parameters.push({ name: "CreatedBefore", in: "query", schema: { type: "string" } }),
+    "minor",
+    { message: "Parameter added" },
+  ],
+  [
+    "a newly required request-body property",
+    (spec) => (spec.paths["/Jobs/{JobId}/Replay"].put.requestBody.content["application/json"].schema.required = ["Reason"]),
+    "major",
+    { rule: "required-properties-added", message: "Properties became required: `Reason`." },
+  ],
+  [
+    "a response header whose type changed",
+    (spec) => (spec.paths["/Jobs"].get.responses["200"].headers["X-RateLimit-Remaining"].schema.type = "string"),
+    "major",
+    { rule: "schema-type-changed", where: "GET /Jobs responses 200 headers X-RateLimit-Remaining schema" },
+  ],
   // An exhaustive `switch` over the generated union no longer covers every value: major, not minor.
-  ["a new response enum value", (spec) => spec.components.schemas.Job.properties.Status.enum.push("FAILED"), "major", { rule: "enum-values-added", where: `${RESPONSE}.Status`, message: "Enum of `Status` gained values: 'FAILED'." }],
+  [
+    "a new response enum value",
+    (spec) => spec.components.schemas.Job.properties.Status.enum.push("FAILED"),
+    "major",
+    { rule: "enum-values-added", where: `${RESPONSE}.Status`, message: "Enum of `Status` gained values: 'FAILED'." },
+  ],
   // A server that no longer sends a value breaks nothing at run time, but `case "COMPLETED":` over the generated union no longer compiles.
-  ["a removed response enum value", (spec) => spec.components.schemas.Job.properties.Status.enum.pop(), "major", { rule: "sdk-enum-value-removed", where: `${RESPONSE}.Status`, message: "Enum lost values: 'COMPLETED'; code comparing with them no longer compiles" }],
+  [
+    "a removed response enum value",
+    (spec) => spec.components.schemas.Job.properties.Status.enum.pop(),
+    "major",
+    { rule: "sdk-enum-value-removed", where: `${RESPONSE}.Status`, message: "Enum lost values: 'COMPLETED'; code comparing with them no longer compiles" },
+  ],
   ["a removed response field", (spec) => delete spec.components.schemas.Job.properties.Id, "major", { rule: "property-removed", where: `${RESPONSE}.Id` }],
   ["an added response field", (spec) => (spec.components.schemas.Job.properties.Type = { type: "string" }), "minor", { where: `${RESPONSE}.Type` }],
   ["a changed description", (spec) => (spec.components.schemas.Job.description = "A scheduled job."), "patch", { message: "description modified" }],
@@ -63,7 +113,9 @@ describe("diffSpecs: redocly diff's rules, and the SDK's own", () => {
     const read = (id: string) => JSON.parse(readFileSync(join(REPO_ROOT, `specs/${id}.openapi.json`), "utf8")) as Json;
     const changes = diffSpecs(read("partner-v15"), read("partner-v16"));
     expect(maxLevel(changes)).toBe("patch");
-    expect(new Set(changes.map((change) => change.message))).toEqual(new Set(["x-source modified", "description modified", "title modified", "version modified"]));
+    expect(new Set(changes.map((change) => change.message))).toEqual(
+      new Set(["x-source modified", "description modified", "title modified", "version modified"]),
+    );
   });
 
   const partner = () => JSON.parse(readFileSync(join(REPO_ROOT, "specs/partner-v15.openapi.json"), "utf8")) as Json;
@@ -72,7 +124,12 @@ describe("diffSpecs: redocly diff's rules, and the SDK's own", () => {
   it("rates a change of a flavor trait that changes existing calls major, whatever the types say", () => {
     const after = partner();
     after.paths[`${BASE}/ReportExport/{Id}`].get["x-refusal-status"] = 200;
-    expect(diffSpecs(partner(), after)).toContainEqual({ level: "major", where: "SPEC.traits.refusalsAs200", message: "false became true: jobs, the sandbox and the CLI act on it", rule: "sdk-traits" });
+    expect(diffSpecs(partner(), after)).toContainEqual({
+      level: "major",
+      where: "SPEC.traits.refusalsAs200",
+      message: "false became true: jobs, the sandbox and the CLI act on it",
+      rule: "sdk-traits",
+    });
   });
 
   it("never rates an addition major for a trait: a new Job field, report discovery appearing, a report parameter no longer required", () => {

@@ -19,12 +19,16 @@ export interface SpecChange {
   rule?: string;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: an OpenAPI document read as plain JSON.
 type Json = Record<string, any>;
 
 const LEVELS: Level[] = ["patch", "minor", "major"];
 
 export function maxLevel(changes: readonly SpecChange[]): Level | undefined {
-  return changes.reduce<Level | undefined>((max, change) => (max === undefined || LEVELS.indexOf(change.level) > LEVELS.indexOf(max) ? change.level : max), undefined);
+  return changes.reduce<Level | undefined>(
+    (max, change) => (max === undefined || LEVELS.indexOf(change.level) > LEVELS.indexOf(max) ? change.level : max),
+    undefined,
+  );
 }
 
 const METHODS = new Set(["get", "put", "post", "delete", "patch", "head", "options", "trace"]);
@@ -34,11 +38,18 @@ const METHODS = new Set(["get", "put", "post", "delete", "patch", "head", "optio
  * `GET /Jobs/{JobId} responses 200`, `#/components/schemas/Job/properties/Status` is `components.schemas.Job.Status`.
  */
 export function readablePointer(pointer: string): string {
-  const segments = pointer.replace(/^#\/?/, "").split("/").filter(Boolean).map((segment) => segment.replaceAll("~1", "/").replaceAll("~0", "~"));
+  const segments = pointer
+    .replace(/^#\/?/, "")
+    .split("/")
+    .filter(Boolean)
+    .map((segment) => segment.replaceAll("~1", "/").replaceAll("~0", "~"));
   if (segments[0] === "paths" && segments[1] !== undefined) {
     const [, path, method, ...rest] = segments;
     const operation = method !== undefined && METHODS.has(method) ? `${method.toUpperCase()} ${path}` : [path, method].filter(Boolean).join(" ");
-    return [operation, ...(METHODS.has(method ?? "") ? rest : [])].join(" ").replace(/ properties /g, ".").trim();
+    return [operation, ...(METHODS.has(method ?? "") ? rest : [])]
+      .join(" ")
+      .replace(/ properties /g, ".")
+      .trim();
   }
   return segments.filter((segment) => segment !== "properties").join(".");
 }
@@ -65,12 +76,16 @@ function redoclyDiff(before: Json, after: Json): RedoclyChange[] {
     const [base, revision] = [join(dir, "base.json"), join(dir, "revision.json")];
     writeFileSync(base, JSON.stringify(before));
     writeFileSync(revision, JSON.stringify(after));
-    const output = execFileSync(process.execPath, [require.resolve("@redocly/cli/bin/cli.js"), "diff", base, revision, "--format", "json", "--fail-on", "none", "--lint-config", "off"], {
-      encoding: "utf8",
-      env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
-      stdio: ["ignore", "pipe", "pipe"],
-      maxBuffer: 256 * 1024 * 1024,
-    });
+    const output = execFileSync(
+      process.execPath,
+      [require.resolve("@redocly/cli/bin/cli.js"), "diff", base, revision, "--format", "json", "--fail-on", "none", "--lint-config", "off"],
+      {
+        encoding: "utf8",
+        env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+        stdio: ["ignore", "pipe", "pipe"],
+        maxBuffer: 256 * 1024 * 1024,
+      },
+    );
     return (JSON.parse(output) as { changes: RedoclyChange[] }).changes;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -81,7 +96,8 @@ function redoclyDiff(before: Json, after: Json): RedoclyChange[] {
 function traitsOf(document: Json): Json | undefined {
   const paths = Object.keys((document["paths"] ?? {}) as Json);
   const basePath = paths.find((path) => path.endsWith("/Jobs/{JobId}"))?.slice(0, -"/Jobs/{JobId}".length);
-  if (basePath === undefined || !paths.every((path) => path.startsWith(`${basePath}/`)) || !paths.some((path) => path.startsWith(`${basePath}/ReportExport/`))) return undefined;
+  if (basePath === undefined || !paths.every((path) => path.startsWith(`${basePath}/`)) || !paths.some((path) => path.startsWith(`${basePath}/ReportExport/`)))
+    return undefined;
   return flavorTraits(rebasePaths(document as { paths: Record<string, Json>; components: Record<string, Json> }, basePath, "spec"), "spec") as Json;
 }
 
@@ -137,7 +153,12 @@ function removedEnumValues(change: RedoclyChange, where: string): SpecChange | u
   if (!Array.isArray(was) || !Array.isArray(now)) return undefined;
   const removed = was.filter((value) => !now.includes(value));
   if (removed.length === 0) return undefined;
-  return { level: "major", where, message: `Enum lost values: ${removed.map((value) => `'${String(value)}'`).join(", ")}; code comparing with them no longer compiles`, rule: "sdk-enum-value-removed" };
+  return {
+    level: "major",
+    where,
+    message: `Enum lost values: ${removed.map((value) => `'${String(value)}'`).join(", ")}; code comparing with them no longer compiles`,
+    rule: "sdk-enum-value-removed",
+  };
 }
 
 /**
@@ -152,7 +173,8 @@ export function diffSpecs(before: Json, after: Json): SpecChange[] {
     const where = readablePointer(change.path);
     const removed = removedEnumValues(change, where);
     if (removed) return [removed];
-    if (change.verdicts.length > 0) return change.verdicts.map((verdict) => ({ level: levelOf(verdict.impact), where, message: verdict.message, rule: verdict.ruleId }));
+    if (change.verdicts.length > 0)
+      return change.verdicts.map((verdict) => ({ level: levelOf(verdict.impact), where, message: verdict.message, rule: verdict.ruleId }));
     return [{ level: levelOf(change.impact), where, message: `${change.property ?? change.typeName} ${change.kind}` }];
   });
   return [...traitChanges(before, after), ...changes];

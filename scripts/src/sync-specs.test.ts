@@ -41,7 +41,9 @@ const pathOf = (url: string) => {
 /** A document as its upstream publishes it: a mirror's YAML (here the JSON YAML reads as is), or a reference page in Markdown. */
 function published(entry: SourceEntry, document: Json): string {
   const json = JSON.stringify(document, null, 2);
-  return entry.format === "openapi" ? json : `# Jobs\n\nSchedule, monitor and download jobs.\n\n\`\`\`json\n${JSON.stringify(document)}\n\`\`\`\n\n\`\`\`json\n{"Status": "QUEUED"}\n\`\`\`\n`;
+  return entry.format === "openapi"
+    ? json
+    : `# Jobs\n\nSchedule, monitor and download jobs.\n\n\`\`\`json\n${JSON.stringify(document)}\n\`\`\`\n\n\`\`\`json\n{"Status": "QUEUED"}\n\`\`\`\n`;
 }
 
 describe("pnpm specs:sync against upstream documents served from a local server", () => {
@@ -96,8 +98,24 @@ describe("pnpm specs:sync against upstream documents served from a local server"
     expect(JSON.parse(readFileSync(join(scratch.root, "specs/partner-v15.openapi.json"), "utf8")).components.schemas.Job.properties.ExportedRows).toBeDefined();
     expect(readFileSync(join(scratch.root, "packages/partner-v15/src/generated/schema.ts"), "utf8")).toMatch(/ExportedRows\?: number;/);
     expect(readFileSync(join(scratch.root, ".changeset/spec-partner-v15.md"), "utf8")).toMatch(/^---\n"@impactkit\/partner-v15": minor\n---\n/);
-    expect(tree().split("\n").filter(Boolean).map((line) => line.slice(3)).sort()).toEqual(
-      [".changeset/spec-partner-v15.md", "packages/partner-v15/README.md", "packages/partner-v15/package.json", "packages/partner-v15/src/generated/schema.ts", "packages/partner-v15/src/generated/spec.ts", "specs/partner-v15.openapi.json", "specs/sources/manifest.json", "specs/sources/partner-v15/jobs.json", "docs/api-diff/partner-v15-to-v16.md"].sort(),
+    expect(
+      tree()
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => line.slice(3))
+        .sort(),
+    ).toEqual(
+      [
+        ".changeset/spec-partner-v15.md",
+        "packages/partner-v15/README.md",
+        "packages/partner-v15/package.json",
+        "packages/partner-v15/src/generated/schema.ts",
+        "packages/partner-v15/src/generated/spec.ts",
+        "specs/partner-v15.openapi.json",
+        "specs/sources/manifest.json",
+        "specs/sources/partner-v15/jobs.json",
+        "docs/api-diff/partner-v15-to-v16.md",
+      ].sort(),
     );
     const body = formatMarkdown(result.changed, result.sinceHead, result.pending);
     expect(body).toContain("- `specs/sources/partner-v15/jobs.json`");
@@ -113,15 +131,25 @@ describe("pnpm specs:sync against upstream documents served from a local server"
     });
     const result = await syncSpecs({ root: scratch.root, baseUrl: host.url });
     expect(result.changed).toEqual(["specs/sources/agency-v3/jobs.json"]);
-    expect(JSON.parse(readFileSync(join(scratch.root, "specs/agency-v3.openapi.json"), "utf8")).paths["/Agencies/{AccountSID}/Jobs"].get.description).toBe("Lists the agency's jobs, newest first.");
+    expect(JSON.parse(readFileSync(join(scratch.root, "specs/agency-v3.openapi.json"), "utf8")).paths["/Agencies/{AccountSID}/Jobs"].get.description).toBe(
+      "Lists the agency's jobs, newest first.",
+    );
     expect(result.sinceHead.find((report) => report.flavor.id === "agency-v3")!.level).toBe("patch");
   });
 
   it.each<[string, (entry: SourceEntry) => Answer | undefined, RegExp]>([
-    ["a document that is gone (404)", () => undefined, /could not fetch 1 of \d+ documents; nothing was changed:\n {2}https:\/\/\S+impact-radius-partner-clicks-v15\.yaml: HTTP 404/],
+    [
+      "a document that is gone (404)",
+      () => undefined,
+      /could not fetch 1 of \d+ documents; nothing was changed:\n {2}https:\/\/\S+impact-radius-partner-clicks-v15\.yaml: HTTP 404/,
+    ],
     ["a server error (503)", () => ({ status: 503, body: "busy" }), /HTTP 503/],
     ["a body cut off in the middle", (entry) => ({ body: published(entry, {}), truncate: true }), /could not fetch 1 of/],
-    ["a page that is no OpenAPI document", () => ({ body: "<html><body>Moved</body></html>" }), /specs\/sources\/partner-v15\/clicks\.json#: the fetched document is no OpenAPI document/],
+    [
+      "a page that is no OpenAPI document",
+      () => ({ body: "<html><body>Moved</body></html>" }),
+      /specs\/sources\/partner-v15\/clicks\.json#: the fetched document is no OpenAPI document/,
+    ],
   ])("changes nothing on %s, even with other documents changed", async (_name, answer, message) => {
     change("partner-v15/jobs.json", (document) => {
       document.components.schemas.Job.description = "Changed upstream.";
@@ -142,9 +170,17 @@ describe("pnpm specs:sync against upstream documents served from a local server"
     });
     const error = await syncSpecs({ root: scratch.root, baseUrl: host.url }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SyncError);
-    expect((error as Error).message).toMatch(/^the new sources do not regenerate \(specs\/overrides\/shared\/download-redirect\.json#\/patch\/0: add .* matches nothing in the merged spec\); nothing was changed/);
+    expect((error as Error).message).toMatch(
+      /^the new sources do not regenerate \(specs\/overrides\/shared\/download-redirect\.json#\/patch\/0: add .* matches nothing in the merged spec\); nothing was changed/,
+    );
     expect(tree()).toBe("");
     await syncSpecs({ root: scratch.root, baseUrl: host.url, sourcesOnly: true });
-    expect(tree().split("\n").filter(Boolean).map((line) => line.slice(3)).sort()).toEqual(["specs/sources/manifest.json", "specs/sources/partner-v15/jobs.json"]);
+    expect(
+      tree()
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => line.slice(3))
+        .sort(),
+    ).toEqual(["specs/sources/manifest.json", "specs/sources/partner-v15/jobs.json"]);
   });
 });

@@ -44,7 +44,10 @@ function location(url: string, baseUrl: string | undefined): string {
 
 /** One document's text, fetched through `transport` (the proxy of HTTPS_PROXY/NO_PROXY, as every impactkit request). */
 async function fetchText(transport: Transport, entry: SourceEntry, baseUrl: string | undefined): Promise<string> {
-  const request = new Request(location(entry.url, baseUrl), { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), headers: { Accept: "text/markdown, application/yaml, application/json, text/plain, */*" } });
+  const request = new Request(location(entry.url, baseUrl), {
+    signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    headers: { Accept: "text/markdown, application/yaml, application/json, text/plain, */*" },
+  });
   const response = await transport.fetch(request);
   if (!response.ok) {
     await response.body?.cancel();
@@ -77,14 +80,21 @@ export async function syncSpecs(options: SyncOptions & { sourcesOnly?: boolean }
   const manifest = loadManifest(root);
   const transport = createTransport();
   const fetched = await Promise.allSettled(manifest.sources.map((entry) => fetchText(transport, entry, baseUrl)));
-  const failures = fetched.flatMap((outcome, index) => (outcome.status === "rejected" ? [`${manifest.sources[index]!.url}: ${(outcome.reason as Error).message}`] : []));
-  if (failures.length > 0) throw new SyncError(`could not fetch ${failures.length} of ${manifest.sources.length} documents; nothing was changed:\n${failures.map((failure) => `  ${failure}`).join("\n")}`);
+  const failures = fetched.flatMap((outcome, index) =>
+    outcome.status === "rejected" ? [`${manifest.sources[index]!.url}: ${(outcome.reason as Error).message}`] : [],
+  );
+  if (failures.length > 0)
+    throw new SyncError(
+      `could not fetch ${failures.length} of ${manifest.sources.length} documents; nothing was changed:\n${failures.map((failure) => `  ${failure}`).join("\n")}`,
+    );
   const texts = fetched.map((outcome) => (outcome as PromiseFulfilledResult<string>).value);
   const converted = manifest.sources.map((entry, index) => convertSource(entry, texts[index]!));
   const sourceFiles = manifest.sources.map((entry) => `specs/sources/${entry.file}`);
   const changed = sourceFiles.filter((path, index) => !existsSync(join(root, path)) || readFileSync(join(root, path), "utf8") !== converted[index]);
   // A document fetched again in another form (reformatted YAML, a page's prose) that converts to the same source keeps its entry: no change to review.
-  const sources = manifest.sources.map((entry, index) => (changed.includes(sourceFiles[index]!) ? { ...entry, fetched: sha256(texts[index]!), sha256: sha256(converted[index]!) } : entry));
+  const sources = manifest.sources.map((entry, index) =>
+    changed.includes(sourceFiles[index]!) ? { ...entry, fetched: sha256(texts[index]!), sha256: sha256(converted[index]!) } : entry,
+  );
   const saved = snapshot(root, [...sourceFiles, MANIFEST_FILE]);
   try {
     sourceFiles.forEach((path, index) => {
@@ -94,22 +104,35 @@ export async function syncSpecs(options: SyncOptions & { sourcesOnly?: boolean }
     writeFileSync(join(root, MANIFEST_FILE), manifestText({ ...manifest, sources }));
     if (options.sourcesOnly) return { changed, sinceHead: [], pending: [] };
     const files = await renderAll(root);
-    const written = snapshot(root, files.map((file) => file.path));
+    const written = snapshot(
+      root,
+      files.map((file) => file.path),
+    );
     for (const [path, content] of written) saved.set(path, content);
     writeFiles(root, files);
   } catch (error) {
     restore(root, saved);
-    throw new SyncError(`the new sources do not regenerate (${error instanceof SpecError ? error.message : String(error)}); nothing was changed. \`pnpm specs:sync --sources-only\` writes them alone, to fix the override against them`);
+    throw new SyncError(
+      `the new sources do not regenerate (${error instanceof SpecError ? error.message : String(error)}); nothing was changed. \`pnpm specs:sync --sources-only\` writes them alone, to fix the override against them`,
+    );
   }
   const flavors = loadFlavors(root);
   return { changed, sinceHead: specReports(root, flavors, "HEAD"), pending: specChanges(root, flavors) };
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { root: { type: "string" }, "base-url": { type: "string" }, report: { type: "string" }, "sources-only": { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    options: { root: { type: "string" }, "base-url": { type: "string" }, report: { type: "string" }, "sources-only": { type: "boolean", default: false } },
+  });
   const root = resolve(values.root ?? join(import.meta.dirname, "..", ".."));
-  const { changed, sinceHead, pending } = await syncSpecs({ root, sourcesOnly: values["sources-only"], ...(values["base-url"] ? { baseUrl: values["base-url"] } : {}) });
-  console.log(changed.length === 0 ? "Every source is as upstream publishes it." : `Sources that changed upstream:\n${changed.map((file) => `  ${file}`).join("\n")}`);
+  const { changed, sinceHead, pending } = await syncSpecs({
+    root,
+    sourcesOnly: values["sources-only"],
+    ...(values["base-url"] ? { baseUrl: values["base-url"] } : {}),
+  });
+  console.log(
+    changed.length === 0 ? "Every source is as upstream publishes it." : `Sources that changed upstream:\n${changed.map((file) => `  ${file}`).join("\n")}`,
+  );
   if (values["sources-only"]) return;
   console.log(formatReport(pending));
   // A relative --report is the caller's: pnpm runs this script from scripts/, and says where it was called from in INIT_CWD.

@@ -23,12 +23,17 @@ export function scratchRoot(copyRepo: boolean): { root: string; write: (path: st
 }
 
 /** A scratch copy of this repository's specs as a git repository where Partner v15 is released at `version` and the other flavors wait for their first release. */
-export function releasedScratch(version: string): ReturnType<typeof scratchRoot> & { git: (...args: string[]) => string; reset: () => void; setup: () => Promise<void> } {
+export function releasedScratch(
+  version: string,
+): ReturnType<typeof scratchRoot> & { git: (...args: string[]) => string; reset: () => void; setup: () => Promise<void> } {
   const scratch = scratchRoot(true);
   const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: scratch.root, encoding: "utf8" });
   const setup = async () => {
     writeFiles(scratch.root, await renderAll(scratch.root));
-    scratch.write(".changeset/first-release.md", '---\n"@impactkit/partner-v16": minor\n"@impactkit/agency-v3": minor\n"@impactkit/brand": minor\n---\n\nFirst release.\n');
+    scratch.write(
+      ".changeset/first-release.md",
+      '---\n"@impactkit/partner-v16": minor\n"@impactkit/agency-v3": minor\n"@impactkit/brand": minor\n---\n\nFirst release.\n',
+    );
     git("init", "-q");
     git("add", "-A");
     git("commit", "-qm", "release");

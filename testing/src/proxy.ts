@@ -78,7 +78,8 @@ export async function startProxy(options: TestProxyOptions = {}): Promise<TestPr
     client.once("close", () => sockets.delete(client));
     client.on("error", () => undefined);
     const target = request.url ?? "";
-    if (!admitted(request, "CONNECT", target)) return client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n');
+    if (!admitted(request, "CONNECT", target))
+      return client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n');
     const upstream = connect(route(target), () => {
       client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
       if (head.length > 0) upstream.write(head);

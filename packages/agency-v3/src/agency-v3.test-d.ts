@@ -9,7 +9,9 @@ const client = createClient({ accountSid: "IR1", authToken: "t" });
 
 describe("agency-v3 types: what only this release has", () => {
   test("the operationIds the docs pages name", () => {
-    expectTypeOf<"getJob" | "downloadJobResult" | "replayJob" | "listJobs" | "exportReport" | "listAllReports" | "getReportMetadata">().toExtend<keyof operations>();
+    expectTypeOf<"getJob" | "downloadJobResult" | "replayJob" | "listJobs" | "exportReport" | "listAllReports" | "getReportMetadata">().toExtend<
+      keyof operations
+    >();
   });
 
   test("unset dates are empty strings", () => {

@@ -29,7 +29,10 @@ describe("brand types: what only this API has", () => {
 
   test("ReportExport takes a report id or handle and date-time bounds", async () => {
     await client.GET("/ReportExport/{ReportId_or_Handle}", {
-      params: { path: { ReportId_or_Handle: "adv_click_data_pm_only" }, query: { SUBAID: 1234, StartDate: "2026-11-01T00:00:00Z", EndDate: "2026-11-24T00:00:00Z", ResultFormat: "CSV" } },
+      params: {
+        path: { ReportId_or_Handle: "adv_click_data_pm_only" },
+        query: { SUBAID: 1234, StartDate: "2026-11-01T00:00:00Z", EndDate: "2026-11-24T00:00:00Z", ResultFormat: "CSV" },
+      },
     });
   });
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { startSandbox, type Sandbox } from "@impactkit/sandbox";
 import { machineEnv } from "@impactkit/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { impactkit, messages, start, type Run } from "./test-support.js";
+import { impactkit, messages, start, type Run } from "./testing/support.js";
 
 const TOKEN = "tok-7Hq2-secret-9Zx";
 const SID = "IRCLITEST01";
@@ -24,7 +24,11 @@ const json = (run: Run) => JSON.parse(run.stdout) as Record<string, any>;
 const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ accounts: [{ accountSid: SID, authToken: TOKEN }], clock: { timeScale: 1_000 }, job: { queueMs: 0, runMs: 1_000, rows: 500 } });
+  sandbox = await startSandbox({
+    accounts: [{ accountSid: SID, authToken: TOKEN }],
+    clock: { timeScale: 1_000 },
+    job: { queueMs: 0, runMs: 1_000, rows: 500 },
+  });
 });
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "impactkit-cli-"));
@@ -47,7 +51,23 @@ async function exportReport(extra: string[] = []): Promise<string> {
 
 describe("impactkit against the sandbox", () => {
   it("exports a report, waits, downloads, and prints one JSON document", async () => {
-    const run = await cli(["export", "report", "mp_action_listing_fast", "-p", "START_DATE=2026-11-03", "-p", "END_DATE=2026-11-03", "--format", "json", "-o", join(dir, "r.json"), "--first-check", "10ms", "--json", "--verbose"]);
+    const run = await cli([
+      "export",
+      "report",
+      "mp_action_listing_fast",
+      "-p",
+      "START_DATE=2026-11-03",
+      "-p",
+      "END_DATE=2026-11-03",
+      "--format",
+      "json",
+      "-o",
+      join(dir, "r.json"),
+      "--first-check",
+      "10ms",
+      "--json",
+      "--verbose",
+    ]);
     expect(run.code).toBe(0);
     const result = json(run);
     expect(result["job"]).toMatchObject({ Id: result["jobId"], Status: "COMPLETED", RecordsProcessed: 500, PercentageComplete: 100, Replayable: true });
@@ -62,12 +82,30 @@ describe("impactkit against the sandbox", () => {
   });
 
   it("speaks Partner v16 with --api partner-v16: IR-Version 16 on every request, and the sandbox serves it as that release", async () => {
-    const run = await cli(["export", "report", "mp_action_listing_fast", "--api", "partner-v16", "-p", "START_DATE=2026-11-04", "-p", "END_DATE=2026-11-04", "-o", join(dir, "v16.csv"), "--first-check", "10ms", "--json"]);
+    const run = await cli([
+      "export",
+      "report",
+      "mp_action_listing_fast",
+      "--api",
+      "partner-v16",
+      "-p",
+      "START_DATE=2026-11-04",
+      "-p",
+      "END_DATE=2026-11-04",
+      "-o",
+      join(dir, "v16.csv"),
+      "--first-check",
+      "10ms",
+      "--json",
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const { jobId } = json(run);
     expect(sandbox.control.job(jobId).job.flavor).toBe("partner-v16");
     expect(sha256(join(dir, "v16.csv"))).toBe((await sandbox.control.result(jobId)).sha256);
-    const spoken = sandbox.control.requests("api").filter((request) => request.path.includes(jobId) || request.path.endsWith("/ReportExport/mp_action_listing_fast")).map((request) => request.headers["ir-version"]);
+    const spoken = sandbox.control
+      .requests("api")
+      .filter((request) => request.path.includes(jobId) || request.path.endsWith("/ReportExport/mp_action_listing_fast"))
+      .map((request) => request.headers["ir-version"]);
     expect(new Set(spoken.slice(-3))).toEqual(new Set(["16"]));
   });
 
@@ -84,7 +122,9 @@ describe("impactkit against the sandbox", () => {
     const before = sandbox.control.jobs().length;
     const typo = await cli(["export", "report", "mp_action_listing_fast", "-p", "START_DATE=2026-11-01", "-p", "END_DATE=2026-11-01", "-p", "SUBAIDD=7"], v16);
     expect(typo.code, typo.stderr).toBe(2);
-    expect(typo.stderr).toContain("SUBAIDD is not a filter of mp_action_listing_fast; its filters are START_DATE, END_DATE, SUBAID (impactkit reports describe mp_action_listing_fast)");
+    expect(typo.stderr).toContain(
+      "SUBAIDD is not a filter of mp_action_listing_fast; its filters are START_DATE, END_DATE, SUBAID (impactkit reports describe mp_action_listing_fast)",
+    );
     const undated = await cli(["export", "report", "mp_action_listing_fast", "-p", "START_DATE=2026-11-01"], v16);
     expect(undated.code).toBe(2);
     expect(undated.stderr).toContain("mp_action_listing_fast needs -p END_DATE=…");
@@ -94,7 +134,10 @@ describe("impactkit against the sandbox", () => {
       expect(listing.code, `${api}: ${listing.stderr}`).toBe(0);
       expect(json(listing)["reports"].map((report: { Id: string }) => report.Id)).toContain("mp_action_listing_fast");
     }
-    const brand = await cli(["export", "report", "mp_action_listing_fast", "-p", "StartDate=2026-11-01T00:00:00Z", "-p", "CONV_CURRENCY=EUR", "-p", "SUBAID=7"], env("brand"));
+    const brand = await cli(
+      ["export", "report", "mp_action_listing_fast", "-p", "StartDate=2026-11-01T00:00:00Z", "-p", "CONV_CURRENCY=EUR", "-p", "SUBAID=7"],
+      env("brand"),
+    );
     expect(brand.code, brand.stderr).toBe(0);
   });
 
@@ -103,7 +146,10 @@ describe("impactkit against the sandbox", () => {
     sandbox.control.addAccount(other);
     const run = await cli(["jobs", "list", "--account-sid", other.accountSid, "--auth-token", other.authToken, "--json"], env());
     expect(run.code, run.stderr).toBe(0);
-    const listed = sandbox.control.requests("api").filter((request) => request.path.endsWith("/Jobs")).at(-1)!;
+    const listed = sandbox.control
+      .requests("api")
+      .filter((request) => request.path.endsWith("/Jobs"))
+      .at(-1)!;
     expect(listed.path).toBe(`/Mediapartners/${other.accountSid}/Jobs`);
     expect(run.stdout + run.stderr).not.toContain(other.authToken);
   });
@@ -157,7 +203,20 @@ describe("impactkit against the sandbox", () => {
 
   it("answers every command's --help with examples", async () => {
     const groups = [["jobs"], ["export"], ["reports"], ["queue"], ["profiles"]];
-    for (const command of [[], ...groups, ["jobs", "list"], ["jobs", "get"], ["jobs", "wait"], ["jobs", "download"], ["jobs", "replay"], ["export", "report"], ["export", "clicks"], ["records"], ["profiles", "list"], ["demo"]]) {
+    for (const command of [
+      [],
+      ...groups,
+      ["jobs", "list"],
+      ["jobs", "get"],
+      ["jobs", "wait"],
+      ["jobs", "download"],
+      ["jobs", "replay"],
+      ["export", "report"],
+      ["export", "clicks"],
+      ["records"],
+      ["profiles", "list"],
+      ["demo"],
+    ]) {
       const run = await cli([...command, "--help"]);
       expect(run.code).toBe(0);
       expect(run.stdout).toContain("Usage: impactkit");
@@ -178,7 +237,11 @@ describe("exit codes", () => {
       [["jobs", "list"], { ...env(), IMPACT_API: "" }, /--api is required/],
       [["jobs", "list", "--api", "partner-v99"], env(), /argument 'partner-v99' is invalid/],
       [["jobs", "list"], { ...env(), IMPACT_AUTH_TOKEN: "" }, /credentials are required/],
-      [["jobs", "list", "--created-after", "2026-11-30", "--created-before", "2026-11-01"], env(), /--created-after \(2026-11-30\) is later than --created-before \(2026-11-01\)/],
+      [
+        ["jobs", "list", "--created-after", "2026-11-30", "--created-before", "2026-11-01"],
+        env(),
+        /--created-after \(2026-11-30\) is later than --created-before \(2026-11-01\)/,
+      ],
       [["jobs", "list", "--created-after", "2026-02-30"], env(), /^impactkit: --created-after /],
       [["jobs", "list", "--base-url", "ftp://example.com"], env(), /^impactkit: --base-url must use http or https, got ftp\n$/],
       [["jobs", "download", "d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f", "-o", import.meta.filename], env(), /exists; pass --overwrite to replace it\n$/],
@@ -193,7 +256,12 @@ describe("exit codes", () => {
     }
     for (const run of runs.slice(-cases.length)) expect(run.stderr).not.toMatch(/createdAfter|createdBefore|baseUrl|overwrite: true/);
     const json = await cli(["jobs", "list", "--created-after", "2026-11-30", "--created-before", "2026-11-01", "--json"]);
-    expect(JSON.parse(json.stderr)).toEqual({ error: "--created-after (2026-11-30) is later than --created-before (2026-11-01)", exitCode: 2, kind: "usage", type: "InvalidArgumentError" });
+    expect(JSON.parse(json.stderr)).toEqual({
+      error: "--created-after (2026-11-30) is later than --created-before (2026-11-01)",
+      exitCode: 2,
+      kind: "usage",
+      type: "InvalidArgumentError",
+    });
     expect(sandbox.control.requests()).toEqual([]);
   });
 
@@ -203,7 +271,7 @@ describe("exit codes", () => {
     expect(run.stderr).toBe("impactkit: GET /Jobs failed with HTTP 401: Unauthorized. Check that your Account SID and Auth Token are correct.\n");
     expect(run.stdout + run.stderr).not.toContain("wrong-token-123");
     const json = await cli(["jobs", "list", "--json"], { ...env(), IMPACT_AUTH_TOKEN: "wrong-token-123" });
-    expect(JSON.parse(json.stderr)).toMatchObject({ exitCode: 3, kind: "auth", type: "ApiError", status: 401 });
+    expect(JSON.parse(json.stderr)).toMatchObject({ exitCode: 3, kind: "auth", type: "AuthenticationError", status: 401 });
   });
 
   it("4: the job failed; 5: the deadline passed", async () => {
@@ -211,7 +279,14 @@ describe("exit codes", () => {
     const failed = await exportReport(["-p", "SUBAID=4"]);
     const run = await cli(["jobs", "wait", failed, "--first-check", "10ms", "--json"]);
     expect(run.code).toBe(4);
-    expect(JSON.parse(run.stderr)).toEqual({ error: `Job ${failed} is FAILED: Job failed after repeated errors`, exitCode: 4, kind: "jobFailed", type: "JobFailedError", jobId: failed, jobStatus: "FAILED" });
+    expect(JSON.parse(run.stderr)).toEqual({
+      error: `Job ${failed} is FAILED: Job failed after repeated errors`,
+      exitCode: 4,
+      kind: "jobFailed",
+      type: "JobFailedError",
+      jobId: failed,
+      jobStatus: "FAILED",
+    });
     sandbox.control.planNext({ runMs: 3_600_000_000 });
     const slow = await exportReport(["-p", "SUBAID=5"]);
     const timedOut = await cli(["jobs", "wait", slow, "--timeout", "1200ms", "--first-check", "10ms"]);

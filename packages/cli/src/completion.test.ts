@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { machineEnv } from "@impactkit/testing";
 import { afterAll, describe, expect, it } from "vitest";
-import { BIN, impactkit } from "./test-support.js";
+import { BIN, impactkit } from "./testing/support.js";
 
 /** A folder with an `impactkit` on PATH: what the completion scripts call at each Tab. */
 const bin = mkdtempSync(join(tmpdir(), "impactkit-completion-"));
@@ -38,12 +38,19 @@ function bashTab(line: string): string[] {
     `__impactkit_complete`,
     `printf '%s\\n' "\${COMPREPLY[@]}"`,
   ].join("\n");
-  return execFileSync("bash", ["-c", script], { env: { ...machineEnv(), PATH: `${bin}:${process.env["PATH"]}` }, encoding: "utf8" }).trimEnd().split("\n");
+  return execFileSync("bash", ["-c", script], { env: { ...machineEnv(), PATH: `${bin}:${process.env["PATH"]}` }, encoding: "utf8" })
+    .trimEnd()
+    .split("\n");
 }
 
 describe("impactkit completion", () => {
   it("prints a script for bash, zsh, fish and powershell that registers impactkit", async () => {
-    const registers: Record<string, RegExp> = { bash: /complete -F __impactkit_complete impactkit/, zsh: /^#compdef impactkit/, fish: /complete -c impactkit/, powershell: /Register-ArgumentCompleter .*impactkit/ };
+    const registers: Record<string, RegExp> = {
+      bash: /complete -F __impactkit_complete impactkit/,
+      zsh: /^#compdef impactkit/,
+      fish: /complete -c impactkit/,
+      powershell: /Register-ArgumentCompleter .*impactkit/,
+    };
     for (const [shell, registration] of Object.entries(registers)) {
       const run = await impactkit(["completion", shell], {});
       expect(run.code, shell).toBe(0);

@@ -35,7 +35,8 @@ export function networkOf(options: GlobalOptions): { transport: Transport; optio
   try {
     return { transport: createTransport(chosen), options: chosen };
   } catch (error) {
-    if (error instanceof ImpactConfigError) throw new UsageError(error.option === "proxy" ? error.message.replace(/^proxy /, "--proxy ") : `the ${error.option} variable: ${error.message}`);
+    if (error instanceof ImpactConfigError)
+      throw new UsageError(error.option === "proxy" ? error.message.replace(/^proxy /, "--proxy ") : `the ${error.option} variable: ${error.message}`);
     throw error;
   }
 }
@@ -75,14 +76,21 @@ function loggingFetch(context: CommandContext, transport: Transport, what: strin
  * IMPACT_BASE_URL) or a profile name (`resolveAccount`). The token is registered as a secret: it is masked
  * wherever it could be printed.
  */
-export function openJobs(options: GlobalOptions, context: CommandContext, extra: { timeoutMs?: number; callTimeoutMs?: number; connections?: number; waitThroughError?: boolean; policy?: { firstDelayMs: number } } = {}): Jobs<{}> {
+export function openJobs(
+  options: GlobalOptions,
+  context: CommandContext,
+  extra: { timeoutMs?: number; callTimeoutMs?: number; connections?: number; waitThroughError?: boolean; policy?: { firstDelayMs: number } } = {},
+): Jobs<{}> {
   const { api, accountSid, authToken, baseUrl } = resolveAccount(options, context.env);
   if (authToken) {
     context.output.addSecret(authToken);
     if (accountSid) context.output.addSecret(basicAuthorization(accountSid, authToken).slice("Basic ".length));
   }
   if (!api) throw new UsageError(`--api is required (${APIS.join(", ")}), or set IMPACT_API, or use a profile (--profile)`);
-  if (!accountSid || !authToken) throw new UsageError("credentials are required: --profile <name> (impactkit profiles list), IMPACT_ACCOUNT_SID and IMPACT_AUTH_TOKEN, or --account-sid and --auth-token");
+  if (!accountSid || !authToken)
+    throw new UsageError(
+      "credentials are required: --profile <name> (impactkit profiles list), IMPACT_ACCOUNT_SID and IMPACT_AUTH_TOKEN, or --account-sid and --auth-token",
+    );
   const logger: Logger = { warn: (message) => context.output.debug(`! ${message}`) };
   const { transport } = networkOf(options);
   const requestTimeoutMs = options.requestTimeout === undefined ? {} : { requestTimeoutMs: parseTimeout(options.requestTimeout, "--request-timeout") };
@@ -99,7 +107,11 @@ export { EXIT };
 export const CALL_TIMEOUT_OPTION: readonly [string, string, string] = ["--timeout <duration>", "give up after this long, retries included (90s, 2m)", "2m"];
 
 /** `--connections` of a command that downloads: how many parts of a large result are fetched at once. */
-export const CONNECTIONS_OPTION: readonly [string, string, string] = ["--connections <n>", "connections fetching parts of a large result at once (1 to 32)", "8"];
+export const CONNECTIONS_OPTION: readonly [string, string, string] = [
+  "--connections <n>",
+  "connections fetching parts of a large result at once (1 to 32)",
+  "8",
+];
 
 /** `--connections`' value, checked. */
 export function parseConnections(text: string): number {

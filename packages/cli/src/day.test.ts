@@ -29,6 +29,8 @@ describe("parseDay", () => {
   });
 
   it.each(["last week", "7", "-3d", "2026/11/01", "7 days", ""])("refuses %j, naming the flag and the forms it takes", (text) => {
-    expect(() => parseDay(text, "--date", NOW)).toThrow(`--date takes a day: YYYY-MM-DD, today, yesterday, or a count back such as 7d or 2w; got ${JSON.stringify(text)}`);
+    expect(() => parseDay(text, "--date", NOW)).toThrow(
+      `--date takes a day: YYYY-MM-DD, today, yesterday, or a count back such as 7d or 2w; got ${JSON.stringify(text)}`,
+    );
   });
 });

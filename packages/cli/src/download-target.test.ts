@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FakeApi, impactkit, sendJson, startFakeApi } from "./test-support.js";
+import { type FakeApi, sendJson, startFakeApi } from "@impactkit/jobs/testing";
+import { impactkit } from "./testing/support.js";
 
 const JOB = "3f1e2d3c-4b5a-4697-8877-665544332211";
 let api: FakeApi;
@@ -14,7 +15,7 @@ beforeAll(async () => {
 });
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "impactkit-target-"));
-  api.received.length = 0;
+  api.seen.length = 0;
 });
 afterAll(async () => {
   await api.close();
@@ -39,7 +40,7 @@ describe("the --output file is checked before any request (exit 2: nothing was s
       const run = await impactkit(args, env());
       expect(run.code, args.join(" ")).toBe(2);
       expect(run.stderr).toMatch(message);
-      expect(api.received, args.join(" ")).toEqual([]);
+      expect(api.seen, args.join(" ")).toEqual([]);
     }
     expect(readFileSync(existing, "utf8")).toBe("kept\n");
   });
@@ -49,8 +50,10 @@ describe("once a request was sent, a bad argument is an error (1), not a usage e
   it("a file that appears at the --output path during the download", async () => {
     const target = join(dir, "late.csv");
     const server = await startFakeApi((_request, response, path) => {
-      if (path === "/ReportExport/mp_action_listing_fast") return sendJson(response, 200, { Status: "QUEUED", QueuedUri: `/Mediapartners/IRTARGET001/Jobs/${JOB}` });
-      if (path === "/Reports/mp_action_listing_fast/MetaData") return sendJson(response, 200, { Id: "mp_action_listing_fast", Filters: [{ Name: "START_DATE" }, { Name: "END_DATE" }], Attributes: [] });
+      if (path === "/ReportExport/mp_action_listing_fast")
+        return sendJson(response, 200, { Status: "QUEUED", QueuedUri: `/Mediapartners/IRTARGET001/Jobs/${JOB}` });
+      if (path === "/Reports/mp_action_listing_fast/MetaData")
+        return sendJson(response, 200, { Id: "mp_action_listing_fast", Filters: [{ Name: "START_DATE" }, { Name: "END_DATE" }], Attributes: [] });
       if (path === `/Jobs/${JOB}`) return sendJson(response, 200, { Id: JOB, Status: "COMPLETED", PercentageComplete: 100 });
       if (path === `/Jobs/${JOB}/Download`) {
         writeFileSync(target, "someone else's\n");
@@ -61,20 +64,28 @@ describe("once a request was sent, a bad argument is an error (1), not a usage e
       response.end("a,b\n");
     });
     try {
-      const run = await impactkit(["export", "report", "mp_action_listing_fast", "-p", "START_DATE=2026-11-01", "-p", "END_DATE=2026-11-01", "-o", target, "--first-check", "10ms"], { ...env(), IMPACT_BASE_URL: server.url });
+      const run = await impactkit(
+        ["export", "report", "mp_action_listing_fast", "-p", "START_DATE=2026-11-01", "-p", "END_DATE=2026-11-01", "-o", target, "--first-check", "10ms"],
+        { ...env(), IMPACT_BASE_URL: server.url },
+      );
       expect(run.stderr).toMatch(/late\.csv appeared during the download/);
       expect(run.code).toBe(1);
       expect(readFileSync(target, "utf8")).toBe("someone else's\n");
-      expect(server.received.map((request) => request.path).at(-1)).toBe("/storage/late");
+      expect(server.seen.map((request) => new URL(request.path, server.url).pathname).at(-1)).toBe("/storage/late");
     } finally {
       await server.close();
     }
   });
 
   it("an export answer whose QueuedUri names no job", async () => {
-    const server = await startFakeApi((_request, response) => sendJson(response, 200, { Status: "QUEUED", QueuedUri: "/Mediapartners/IRTARGET001/Jobs/not-a-job" }));
+    const server = await startFakeApi((_request, response) =>
+      sendJson(response, 200, { Status: "QUEUED", QueuedUri: "/Mediapartners/IRTARGET001/Jobs/not-a-job" }),
+    );
     try {
-      const run = await impactkit(["export", "report", "mp_action_listing_fast", "-p", "START_DATE=2026-11-01", "-p", "END_DATE=2026-11-01"], { ...env(), IMPACT_BASE_URL: server.url });
+      const run = await impactkit(["export", "report", "mp_action_listing_fast", "-p", "START_DATE=2026-11-01", "-p", "END_DATE=2026-11-01"], {
+        ...env(),
+        IMPACT_BASE_URL: server.url,
+      });
       expect(run.stderr).toMatch(/JobId must be a UUID .*, got "not-a-job"/);
       expect(run.code).toBe(1);
     } finally {

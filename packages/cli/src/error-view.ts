@@ -28,7 +28,12 @@ const EXIT_NAMES = new Map<number, string>(Object.entries(EXIT).map(([name, code
  * API answered, its HTTP status, request id and retry delay; for a failed job, its id and status.
  */
 export function errorJson(message: string, code: ExitCode, error: unknown): Record<string, unknown> {
-  const view: Record<string, unknown> = { error: message, exitCode: code, kind: EXIT_NAMES.get(code), type: error instanceof Error ? error.name : typeof error };
+  const view: Record<string, unknown> = {
+    error: message,
+    exitCode: code,
+    kind: EXIT_NAMES.get(code),
+    type: error instanceof Error ? error.name : typeof error,
+  };
   if (error instanceof ApiError) Object.assign(view, { status: error.status, requestId: error.requestId ?? null });
   if (error instanceof RateLimitError) view["retryAfterMs"] = error.retryAfterMs ?? null;
   if (error instanceof JobFailedError) Object.assign(view, { jobId: error.job.Id, jobStatus: error.status });

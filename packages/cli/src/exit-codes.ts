@@ -1,5 +1,4 @@
-import { ApiError, InvalidArgumentError, JobFailedError, JobNotReplayableError, JobTimeoutError } from "@impactkit/jobs";
-import { ImpactConfigError } from "@impactkit/partner-v15";
+import { AuthenticationError, InvalidArgumentError, JobFailedError, JobTimeoutError, PermissionDeniedError } from "@impactkit/jobs";
 
 /** The exit codes of `impactkit`, distinct per kind of outcome (documented in --help and the README). */
 export const EXIT = {
@@ -33,10 +32,10 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 /** The exit code an error stands for. */
 export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof Error && error.name === "AbortError") return EXIT.aborted;
-  if (error instanceof InvalidArgumentError || error instanceof ImpactConfigError || (error instanceof Error && error.name === "UsageError")) return EXIT.usage;
-  // A job not (yet) replayable is refused with 403 too, but the credentials are fine.
-  if (error instanceof JobNotReplayableError) return EXIT.error;
-  if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return EXIT.auth;
+  // Core's config errors are InvalidArgumentErrors too.
+  if (error instanceof InvalidArgumentError || (error instanceof Error && error.name === "UsageError")) return EXIT.usage;
+  // A job not (yet) replayable is refused with 403 too, but is no PermissionDeniedError: the credentials are fine.
+  if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) return EXIT.auth;
   if (error instanceof JobFailedError) return EXIT.jobFailed;
   if (error instanceof JobTimeoutError) return EXIT.timeout;
   return EXIT.error;

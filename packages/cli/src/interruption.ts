@@ -31,5 +31,7 @@ export function interruptedBy(signal: StopSignal): Interruption {
  * shell reports for a tool that SIGPIPE killed; any other failure (ENOSPC, EIO) is an error (1).
  */
 export function outputFailed(stream: "stdout" | "stderr", error: NodeJS.ErrnoException): Interruption {
-  return error.code === "EPIPE" ? new Interruption("", EXIT.closedPipe) : new Interruption(`cannot write to ${stream}: ${error.code ?? error.message}`, EXIT.error);
+  return error.code === "EPIPE"
+    ? new Interruption("", EXIT.closedPipe)
+    : new Interruption(`cannot write to ${stream}: ${error.code ?? error.message}`, EXIT.error);
 }

@@ -3,7 +3,8 @@ import type { ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FakeApi, jobBody, messages, sendJson, start, startFakeApi, until } from "./test-support.js";
+import { type FakeApi, jobBody, sendJson, startFakeApi } from "@impactkit/jobs/testing";
+import { JOB_FIELDS, messages, start, until } from "./testing/support.js";
 
 const JOB = "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d";
 const SIZE = 1_000_000;
@@ -15,7 +16,10 @@ const env = () => ({ IMPACT_ACCOUNT_SID: "IRSIGNALS01", IMPACT_AUTH_TOKEN: "tok-
 
 beforeAll(async () => {
   api = await startFakeApi((_request, response, path) => {
-    if (path === "/Jobs") return sendJson(response, 200, { Jobs: Array.from({ length: 3_000 }, (_, index) => jobBody(`${JOB.slice(0, -6)}${String(index).padStart(6, "0")}`)) });
+    if (path === "/Jobs")
+      return sendJson(response, 200, {
+        Jobs: Array.from({ length: 3_000 }, (_, index) => jobBody("RUNNING", { Id: `${JOB.slice(0, -6)}${String(index).padStart(6, "0")}`, ...JOB_FIELDS })),
+      });
     if (path === `/Jobs/${JOB}/Download`) {
       response.writeHead(302, { location: "/storage/result.csv" });
       return response.end();
@@ -46,10 +50,12 @@ async function downloading() {
 
 /** The files in `dir`, each with its inode and change time: a file rewritten under the same name differs. */
 function snapshot(): Map<string, { ino: number; ctimeMs: number }> {
-  return new Map(readdirSync(dir).map((name) => {
-    const { ino, ctimeMs } = statSync(join(dir, name));
-    return [name, { ino, ctimeMs }];
-  }));
+  return new Map(
+    readdirSync(dir).map((name) => {
+      const { ino, ctimeMs } = statSync(join(dir, name));
+      return [name, { ino, ctimeMs }];
+    }),
+  );
 }
 
 /** Sends `signals` so that the CLI handles them together: stopped, the process holds them until it continues. */

@@ -28,11 +28,19 @@ export function jobText(job: Job): string[] {
 export function table(rows: ReadonlyArray<readonly string[]>): string[] {
   const cells = rows.map((row) => row.map(terminalLine));
   const widths = cells[0]!.map((_, column) => Math.max(...cells.map((row) => row[column]!.length)));
-  return cells.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd());
+  return cells.map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 /** Jobs as the lines of a table for people. */
 export function jobsTable(jobs: readonly Job[]): string[] {
   if (jobs.length === 0) return ["No jobs."];
-  return table([["ID", "TYPE", "STATUS", "DONE", "RECORDS", "CREATED"], ...jobs.map((job) => [job.Id, job.Type ?? "-", job.Status, `${job.PercentageComplete ?? 0}%`, String(job.RecordsProcessed ?? 0), when(job.CreatedDate)])]);
+  return table([
+    ["ID", "TYPE", "STATUS", "DONE", "RECORDS", "CREATED"],
+    ...jobs.map((job) => [job.Id, job.Type ?? "-", job.Status, `${job.PercentageComplete ?? 0}%`, String(job.RecordsProcessed ?? 0), when(job.CreatedDate)]),
+  ]);
 }

@@ -9,6 +9,8 @@ export async function optionalModule<T>(name: string, command: string, load: () 
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" && (error as Error).message.includes(`'${name}'`);
     if (!missing) throw error;
-    throw new Error(`impactkit ${command} needs ${name}, an optional dependency that is not installed: npm install --global ${name} (or install @impactkit/cli without --omit=optional)`);
+    throw new Error(
+      `impactkit ${command} needs ${name}, an optional dependency that is not installed: npm install --global ${name} (or install @impactkit/cli without --omit=optional)`,
+    );
   }
 }

@@ -31,7 +31,12 @@ export interface Output {
   addSecret(secret: string): void;
 }
 
-export function createOutput(options: { json: boolean; verbose: boolean; stdout: NodeJS.WriteStream | Writable; stderr: NodeJS.WriteStream | Writable }): Output {
+export function createOutput(options: {
+  json: boolean;
+  verbose: boolean;
+  stdout: NodeJS.WriteStream | Writable;
+  stderr: NodeJS.WriteStream | Writable;
+}): Output {
   const secrets: string[] = [];
   const mask = (text: string) => secrets.reduce((clean, secret) => clean.split(secret).join("***"), text);
   const line = (text: string) => `${mask(terminalLine(text))}\n`;
@@ -40,7 +45,8 @@ export function createOutput(options: { json: boolean; verbose: boolean; stdout:
     const shown = terminalLine(text);
     return mask(shown) === shown ? mask(text) : mask(shown);
   };
-  const json = (data: unknown, indent?: number) => `${mask(terminalJson(JSON.stringify(data, (_key, field: unknown) => (typeof field === "string" ? value(field) : field), indent)))}\n`;
+  const json = (data: unknown, indent?: number) =>
+    `${mask(terminalJson(JSON.stringify(data, (_key, field: unknown) => (typeof field === "string" ? value(field) : field), indent)))}\n`;
   const out = (text: string) => void options.stdout.write(text);
   const err = (text: string) => void options.stderr.write(text);
   return {

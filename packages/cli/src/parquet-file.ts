@@ -1,5 +1,6 @@
 import { rm } from "node:fs/promises";
-import { downloadTempPath, InvalidArgumentError, publishFile, type Jobs, type ResultRecord } from "@impactkit/jobs";
+import { InvalidArgumentError, type Jobs, type ResultRecord } from "@impactkit/jobs";
+import { downloadTempPath, publishFile } from "@impactkit/jobs/files";
 import { fileWriter, parquetWriteRows } from "hyparquet-writer";
 import type { CommandContext } from "./context.js";
 
@@ -17,7 +18,14 @@ function cell(value: unknown): string | null {
  * (`publishFile`, as downloads are), so that a failure or an interruption leaves no partial file; without
  * `overwrite`, a file that appeared at the target meanwhile is not replaced. Resolves with the number of rows.
  */
-export async function recordsToParquet(jobs: Jobs<{}>, id: string, context: CommandContext, target: string, overwrite: boolean, mode: "redirect" | "stream" = "redirect"): Promise<number> {
+export async function recordsToParquet(
+  jobs: Jobs<{}>,
+  id: string,
+  context: CommandContext,
+  target: string,
+  overwrite: boolean,
+  mode: "redirect" | "stream" = "redirect",
+): Promise<number> {
   const rows = jobs.records(id, { signal: context.signal, mode });
   const first = await rows.next();
   if (first.done) throw new InvalidArgumentError(`job ${id} has no rows: a Parquet file needs at least the header's columns`);
@@ -32,7 +40,12 @@ export async function recordsToParquet(jobs: Jobs<{}>, id: string, context: Comm
   const temp = downloadTempPath(target, id);
   const untrack = context.partials.track(target, id);
   try {
-    await parquetWriteRows({ writer: fileWriter(temp), rows: cells(), columns: columns.map((name) => ({ name, type: "STRING" as const, nullable: true })), createdBy: "impactkit" });
+    await parquetWriteRows({
+      writer: fileWriter(temp),
+      rows: cells(),
+      columns: columns.map((name) => ({ name, type: "STRING" as const, nullable: true })),
+      createdBy: "impactkit",
+    });
     await publishFile(temp, target, overwrite);
     return count;
   } catch (error) {

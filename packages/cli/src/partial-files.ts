@@ -1,5 +1,5 @@
 import { rmSync } from "node:fs";
-import { downloadTempFiles } from "@impactkit/jobs";
+import { downloadTempFiles } from "@impactkit/jobs/files";
 
 /**
  * The temporary files of the downloads in flight, for an exit that cannot wait. `downloadJob` of
@@ -14,7 +14,9 @@ export class PartialFiles {
   track(to: string, jobId: string): () => void {
     const paths = downloadTempFiles(to, jobId);
     for (const path of paths) this.#paths.add(path);
-    return () => paths.forEach((path) => this.#paths.delete(path));
+    return () => {
+      for (const path of paths) this.#paths.delete(path);
+    };
   }
 
   /** Removes, synchronously, the temporary file of every download in flight (best effort: the process is exiting). */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSandbox, type Sandbox } from "@impactkit/sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { impactkit, type Run } from "./test-support.js";
+import { impactkit, type Run } from "./testing/support.js";
 
 const ACME = { accountSid: "IRPROFILEACME", authToken: "tok-acme-Secret-1" };
 const AGENCY = { accountSid: "IRPROFILEAGCY", authToken: "tok-agency-Secret-2" };
@@ -69,7 +69,13 @@ describe("profiles from the XDG config file", () => {
     const env = { ACME_IMPACT_TOKEN: ACME.authToken, IMPACT_ACCOUNT_SID: AGENCY.accountSid, IMPACT_AUTH_TOKEN: AGENCY.authToken, IMPACT_API: "brand" };
     expect(accountOf(await cli(["jobs", "list", "--json", "--verbose"], env))).toBe(AGENCY.accountSid);
     expect(accountOf(await cli(["--profile", "acme", "jobs", "list", "--json", "--verbose"], env))).toBe(ACME.accountSid);
-    expect(accountOf(await cli(["--profile", "agency", "--api", "brand", "--account-sid", AGENCY.accountSid, "jobs", "list", "--json", "--verbose"], { ACME_IMPACT_TOKEN: ACME.authToken }))).toBe(AGENCY.accountSid);
+    expect(
+      accountOf(
+        await cli(["--profile", "agency", "--api", "brand", "--account-sid", AGENCY.accountSid, "jobs", "list", "--json", "--verbose"], {
+          ACME_IMPACT_TOKEN: ACME.authToken,
+        }),
+      ),
+    ).toBe(AGENCY.accountSid);
   });
 
   it("profiles list names each profile and where its token comes from, never the token", async () => {
@@ -79,7 +85,10 @@ describe("profiles from the XDG config file", () => {
     expect(people.stdout).toMatch(/^PROFILE\s+API\s+ACCOUNT\s+TOKEN\s+BASE URL\n/);
     expect(people.stdout).toMatch(/acme \(default\)\s+partner-v15\s+IRPROFILEACME\s+env ACME_IMPACT_TOKEN \(not set\)/);
     expect(people.stdout).toMatch(/agency\s+brand\s+IRPROFILEAGCY\s+config file/);
-    const json = JSON.parse((await cli(["profiles", "list", "--json"], { ACME_IMPACT_TOKEN: ACME.authToken })).stdout) as { path: string; profiles: Array<Record<string, unknown>> };
+    const json = JSON.parse((await cli(["profiles", "list", "--json"], { ACME_IMPACT_TOKEN: ACME.authToken })).stdout) as {
+      path: string;
+      profiles: Array<Record<string, unknown>>;
+    };
     expect(json.path).toBe(path);
     expect(json.profiles.map((profile) => [profile["name"], profile["default"], profile["token"]])).toEqual([
       ["acme", true, "env ACME_IMPACT_TOKEN"],
@@ -92,7 +101,9 @@ describe("profiles from the XDG config file", () => {
     const path = config(profiles(), 0o644);
     const readable = await cli(["--profile", "agency", "jobs", "list"]);
     expect(readable.code).toBe(2);
-    expect(readable.stderr).toBe(`impactkit: the config file ${path}: it holds an authToken but others can read it (mode 644): run chmod 600 ${path}, or use authTokenEnv to name an environment variable instead\n`);
+    expect(readable.stderr).toBe(
+      `impactkit: the config file ${path}: it holds an authToken but others can read it (mode 644): run chmod 600 ${path}, or use authTokenEnv to name an environment variable instead\n`,
+    );
     config(profiles());
     const unknown = await cli(["--profile", "nope", "jobs", "list"]);
     expect(unknown.code).toBe(2);
@@ -106,7 +117,9 @@ describe("profiles from the XDG config file", () => {
     expect(malformed.stderr).toMatch(new RegExp(`^impactkit: the config file ${path} is not JSON`));
     config({ profiles: { acme: { accountSid: ACME.accountSid, token: "x" } } });
     const typo = await cli(["jobs", "list"], { IMPACT_PROFILE: "acme" });
-    expect(typo.stderr).toBe(`impactkit: the config file ${path}: profile "acme" has an unknown field "token" (expected api, accountSid, authToken, authTokenEnv, baseUrl)\n`);
+    expect(typo.stderr).toBe(
+      `impactkit: the config file ${path}: profile "acme" has an unknown field "token" (expected api, accountSid, authToken, authTokenEnv, baseUrl)\n`,
+    );
     expect(sandbox.control.requests().length).toBe(before);
   });
 

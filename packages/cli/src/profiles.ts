@@ -65,7 +65,8 @@ export function readConfig(env: NodeJS.ProcessEnv): ProfileConfig | undefined {
   for (const [name, profile] of Object.entries(profiles as Record<string, unknown>)) {
     if (typeof profile !== "object" || profile === null || Array.isArray(profile)) throw bad(`profile ${JSON.stringify(name)} must be an object`);
     for (const [key, value] of Object.entries(profile)) {
-      if (!PROFILE_KEYS.has(key)) throw bad(`profile ${JSON.stringify(name)} has an unknown field ${JSON.stringify(key)} (expected ${[...PROFILE_KEYS].join(", ")})`);
+      if (!PROFILE_KEYS.has(key))
+        throw bad(`profile ${JSON.stringify(name)} has an unknown field ${JSON.stringify(key)} (expected ${[...PROFILE_KEYS].join(", ")})`);
       if (typeof value !== "string" || value === "") throw bad(`profile ${JSON.stringify(name)}: ${key} must be a non-empty string`);
     }
     holdsToken ||= "authToken" in profile;
@@ -74,7 +75,10 @@ export function readConfig(env: NodeJS.ProcessEnv): ProfileConfig | undefined {
   if (fallback !== undefined && !(fallback in checked)) throw bad(`"default" names ${JSON.stringify(fallback)}, which is not a profile`);
   if (holdsToken && process.platform !== "win32") {
     const mode = statSync(path).mode & 0o777;
-    if ((mode & 0o077) !== 0) throw bad(`it holds an authToken but others can read it (mode ${mode.toString(8)}): run chmod 600 ${path}, or use authTokenEnv to name an environment variable instead`);
+    if ((mode & 0o077) !== 0)
+      throw bad(
+        `it holds an authToken but others can read it (mode ${mode.toString(8)}): run chmod 600 ${path}, or use authTokenEnv to name an environment variable instead`,
+      );
   }
   return { path, ...(fallback !== undefined ? { default: fallback } : {}), profiles: checked };
 }
@@ -111,7 +115,9 @@ export function resolveAccount(flags: AccountFlags, env: NodeJS.ProcessEnv): Acc
     const found = config?.profiles[chosen];
     if (!found) {
       const names = Object.keys(config?.profiles ?? {});
-      throw new UsageError(`no profile ${JSON.stringify(chosen)} in ${config?.path ?? configPath(env)}${names.length > 0 ? ` (profiles: ${names.join(", ")})` : ""}`);
+      throw new UsageError(
+        `no profile ${JSON.stringify(chosen)} in ${config?.path ?? configPath(env)}${names.length > 0 ? ` (profiles: ${names.join(", ")})` : ""}`,
+      );
     }
     profile = found;
   }
@@ -122,7 +128,8 @@ export function resolveAccount(flags: AccountFlags, env: NodeJS.ProcessEnv): Acc
     return token;
   };
   const explicit = flags.profile !== undefined;
-  const pick = (flag: string | undefined, fromEnv: string | undefined, fromProfile: () => string | undefined) => flag || (explicit ? fromProfile() || fromEnv : fromEnv || fromProfile());
+  const pick = (flag: string | undefined, fromEnv: string | undefined, fromProfile: () => string | undefined) =>
+    flag || (explicit ? fromProfile() || fromEnv : fromEnv || fromProfile());
   return {
     api: pick(flags.api, env["IMPACT_API"], () => profile.api),
     accountSid: pick(flags.accountSid, env["IMPACT_ACCOUNT_SID"], () => profile.accountSid),

@@ -53,7 +53,12 @@ export interface RunIO {
 /** Runs `impactkit` with `argv` (without the node and script paths); resolves with the exit code. */
 export async function run(argv: readonly string[], io: RunIO): Promise<number> {
   const json = argv.includes("--json");
-  const output = createOutput({ json, verbose: argv.includes("--verbose") || argv.includes("-v"), stdout: io.stdout as NodeJS.WriteStream, stderr: io.stderr as NodeJS.WriteStream });
+  const output = createOutput({
+    json,
+    verbose: argv.includes("--verbose") || argv.includes("-v"),
+    stdout: io.stdout as NodeJS.WriteStream,
+    stderr: io.stderr as NodeJS.WriteStream,
+  });
   const context: CommandContext = { output, env: io.env, signal: io.signal, partials: io.partials ?? new PartialFiles(), requests: { sent: 0, effects: 0 } };
   const program = new Command("impactkit")
     .description(`Export, wait for, download and replay impact.com jobs (${APIS.join(", ")}).`)

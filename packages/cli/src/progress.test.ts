@@ -13,7 +13,15 @@ describe("the download bar's redraw gate", () => {
 
 describe("sizes and rates", () => {
   it("shows whole bytes below a KiB, a rate's fraction included, and one decimal above", () => {
-    expect([0, 6, 461.79976916169124, 1023.6, 1024, 1536, 5 * 1024 ** 3].map(formatBytes)).toEqual(["0 B", "6 B", "462 B", "1024 B", "1.0 KiB", "1.5 KiB", "5.0 GiB"]);
+    expect([0, 6, 461.79976916169124, 1023.6, 1024, 1536, 5 * 1024 ** 3].map(formatBytes)).toEqual([
+      "0 B",
+      "6 B",
+      "462 B",
+      "1024 B",
+      "1.0 KiB",
+      "1.5 KiB",
+      "5.0 GiB",
+    ]);
   });
 });
 

@@ -69,7 +69,11 @@ export function jobProgress(output: Output, label: string, jobId: string, now: (
       const percent = job.PercentageComplete ?? 0;
       if (job.Status === "RUNNING") running ??= { at: now(), percent };
       const eta = job.Status === "COMPLETED" ? 0 : etaSeconds(running, now(), percent);
-      bar.update(percent, { status: terminalLine(job.Status), records: number.format(job.RecordsProcessed ?? 0), left: eta === undefined ? "–" : formatSeconds(eta) });
+      bar.update(percent, {
+        status: terminalLine(job.Status),
+        records: number.format(job.RecordsProcessed ?? 0),
+        left: eta === undefined ? "–" : formatSeconds(eta),
+      });
     },
     stop: () => bar.stop(),
   };
@@ -90,7 +94,11 @@ export function every(ms: number, now: () => number): () => boolean {
 }
 
 /** Download progress: bytes, rate and ETA on a terminal; a line every 10 % otherwise; nothing with --json. */
-export function byteProgress(output: Output, label: string, now: () => number = () => performance.now()): Progress<{ bytes: number; total: number | undefined }> {
+export function byteProgress(
+  output: Output,
+  label: string,
+  now: () => number = () => performance.now(),
+): Progress<{ bytes: number; total: number | undefined }> {
   if (output.json) return { update: () => undefined, stop: () => undefined };
   const started = now();
   const rate = (bytes: number) => `${formatBytes(bytes / Math.max(0.001, (now() - started) / 1000))}/s`;
@@ -107,7 +115,12 @@ export function byteProgress(output: Output, label: string, now: () => number = 
       stop: () => undefined,
     };
   }
-  const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | {done} of {size} | {rate} | ETA {eta_formatted}`, stream: output.stderr as NodeJS.WriteStream, hideCursor: true, etaBuffer: 50 });
+  const bar = new SingleBar({
+    format: `${label} [{bar}] {percentage}% | {done} of {size} | {rate} | ETA {eta_formatted}`,
+    stream: output.stderr as NodeJS.WriteStream,
+    hideCursor: true,
+    etaBuffer: 50,
+  });
   let shown = false;
   const due = every(REDRAW_MS, now);
   return {

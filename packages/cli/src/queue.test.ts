@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { startSandbox, type Sandbox } from "@impactkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedis, type ThrowawayRedis } from "@impactkit/queue/testing";
-import { impactkit, start, until } from "./test-support.js";
+import { impactkit, start, until } from "./testing/support.js";
 
 const SID = "IRQUEUECLI01";
 const TOKEN = "queue-cli-token-never-shown";
@@ -15,7 +15,11 @@ let dir: string;
 
 beforeAll(async () => {
   redis = await startRedis();
-  sandbox = await startSandbox({ accounts: [{ accountSid: SID, authToken: TOKEN }], clock: { timeScale: 1_000 }, job: { queueMs: 0, runMs: 1_000, rows: 200 } });
+  sandbox = await startSandbox({
+    accounts: [{ accountSid: SID, authToken: TOKEN }],
+    clock: { timeScale: 1_000 },
+    job: { queueMs: 0, runMs: 1_000, rows: 200 },
+  });
   dir = mkdtempSync(join(tmpdir(), "impactkit-cli-queue-"));
 });
 afterAll(async () => {
@@ -36,12 +40,35 @@ describe("impactkit queue", () => {
     const worker = start(["queue", "worker", "--concurrency", "2"], { ...env, [`IMPACT_AUTH_TOKEN_${SID}`]: TOKEN });
     await until(() => worker.output().includes("worker running"), "the worker to start");
     const to = join(dir, "actions.csv");
-    const added = await impactkit(["queue", "add", "export", "report", "mp_action_listing_fast", "--api", "partner-v15", "--account-sid", SID, "-p", "START_DATE=2026-11-01", "-p", "END_DATE=2026-11-01", "-o", to, "--json"], env);
+    const added = await impactkit(
+      [
+        "queue",
+        "add",
+        "export",
+        "report",
+        "mp_action_listing_fast",
+        "--api",
+        "partner-v15",
+        "--account-sid",
+        SID,
+        "-p",
+        "START_DATE=2026-11-01",
+        "-p",
+        "END_DATE=2026-11-01",
+        "-o",
+        to,
+        "--json",
+      ],
+      env,
+    );
     expect(added.code, added.stderr).toBe(0);
     const { pipeline } = JSON.parse(added.stdout) as { pipeline: string };
     expect(pipeline).toMatch(/^export-[0-9a-f]{32}$/);
     const clicksTo = join(dir, "clicks.csv");
-    const clicks = await impactkit(["queue", "add", "export", "clicks", "--api", "partner-v15", "--account-sid", SID, "--date", "2026-11-02", "-o", clicksTo, "--json"], env);
+    const clicks = await impactkit(
+      ["queue", "add", "export", "clicks", "--api", "partner-v15", "--account-sid", SID, "--date", "2026-11-02", "-o", clicksTo, "--json"],
+      env,
+    );
     expect(clicks.code, clicks.stderr).toBe(0);
     expect((JSON.parse(clicks.stdout) as { pipeline: string }).pipeline).not.toBe(pipeline);
     let status: { states: Record<string, number>; accounts: Record<string, Record<string, number>> } | undefined;
@@ -69,7 +96,9 @@ describe("impactkit queue", () => {
   });
 
   it("refuses a request the queue cannot run with a usage error", async () => {
-    const run = await impactkit(["queue", "add", "export", "report", "x", "--api", "partner-v15", "--account-sid", "IR 1", "-o", join(dir, "x.csv")], { IMPACT_REDIS_URL: redis.url });
+    const run = await impactkit(["queue", "add", "export", "report", "x", "--api", "partner-v15", "--account-sid", "IR 1", "-o", join(dir, "x.csv")], {
+      IMPACT_REDIS_URL: redis.url,
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/Account SID/);
   });

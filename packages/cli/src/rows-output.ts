@@ -16,20 +16,33 @@ export type RowsTarget = { stdout: StdoutRecordFormat } | { parquet: string; ove
  * sent: JSON Lines and CSV go to stdout (not with --json, nor with a file: `> file` does that), Parquet to
  * the `-o` file it needs (checked as a download's is).
  */
-export async function rowsTarget(value: string | true, flag: string, output: string | undefined, overwrite: boolean | undefined, context: CommandContext): Promise<RowsTarget> {
+export async function rowsTarget(
+  value: string | true,
+  flag: string,
+  output: string | undefined,
+  overwrite: boolean | undefined,
+  context: CommandContext,
+): Promise<RowsTarget> {
   const format = value === true ? "jsonl" : value.toLowerCase();
   if (!(RECORD_FORMATS as readonly string[]).includes(format)) throw new UsageError(`${flag} takes ${RECORD_FORMATS.join(", ")}, got ${JSON.stringify(value)}`);
   if (format === "parquet") {
     if (output === undefined || output === STDOUT) throw new UsageError(`${flag} parquet writes a file: name it with -o rows.parquet`);
     return { parquet: await checkDownloadTarget(output, overwrite), overwrite: overwrite ?? false };
   }
-  if (output !== undefined && output !== STDOUT) throw new UsageError(`${flag} ${format} writes rows to stdout and -o writes the result: use one of them (or redirect: > rows.${format})`);
+  if (output !== undefined && output !== STDOUT)
+    throw new UsageError(`${flag} ${format} writes rows to stdout and -o writes the result: use one of them (or redirect: > rows.${format})`);
   refuseJsonWith(context, `${flag} ${format}`);
   return { stdout: format as StdoutRecordFormat };
 }
 
 /** Writes the job's rows where `target` says; resolves with the line that says what was written. */
-export async function writeRows(jobs: Jobs<{}>, id: string, context: CommandContext, target: RowsTarget, mode: "redirect" | "stream" = "redirect"): Promise<{ line: string; data: Record<string, unknown> }> {
+export async function writeRows(
+  jobs: Jobs<{}>,
+  id: string,
+  context: CommandContext,
+  target: RowsTarget,
+  mode: "redirect" | "stream" = "redirect",
+): Promise<{ line: string; data: Record<string, unknown> }> {
   if ("stdout" in target) {
     const rows = await recordsToStdout(jobs, id, context, target.stdout, mode);
     return { line: `Wrote ${rows} rows of job ${id} to stdout`, data: { jobId: id, rows } };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeApi, impactkit, jobBody, messages, type Run, sendJson, startFakeApi } from "./test-support.js";
+import { type FakeApi, jobBody, sendJson, startFakeApi } from "@impactkit/jobs/testing";
+import { impactkit, JOB_FIELDS, messages, type Run } from "./testing/support.js";
 
 /**
  * Text a hostile server puts in a job or an error: an OSC that sets the window title, a CSI that clears
@@ -27,8 +28,11 @@ async function cli(args: string[]): Promise<Run> {
 
 beforeAll(async () => {
   api = await startFakeApi((_request, response, path) => {
-    if (path === "/Jobs") return sendJson(response, 200, { Jobs: [jobBody(FAILED, { Type: HOSTILE, Status: `FAILED${HOSTILE}` }), jobBody(`${BROKEN}\u001b[2J`)] });
-    if (path === `/Jobs/${FAILED}`) return sendJson(response, 200, jobBody(FAILED, { Status: "FAILED", StatusMessage: HOSTILE, Type: HOSTILE }));
+    if (path === "/Jobs")
+      return sendJson(response, 200, {
+        Jobs: [jobBody(`FAILED${HOSTILE}`, { Id: FAILED, ...JOB_FIELDS, Type: HOSTILE }), jobBody("RUNNING", { Id: `${BROKEN}\u001b[2J`, ...JOB_FIELDS })],
+      });
+    if (path === `/Jobs/${FAILED}`) return sendJson(response, 200, jobBody("FAILED", { Id: FAILED, ...JOB_FIELDS, StatusMessage: HOSTILE, Type: HOSTILE }));
     if (path === `/Jobs/${BROKEN}`) return sendJson(response, 400, { Status: "ERROR", Message: HOSTILE, Errors: [{ Field: HOSTILE, Message: HOSTILE }] });
     sendJson(response, 404, { Message: "Not Found" });
   });
@@ -88,7 +92,10 @@ describe("server text reaches the terminal without control characters", () => {
     const split = `${TOKEN.slice(0, 6)}\u001b[0m${TOKEN.slice(6)}`;
     const echo = await startFakeApi((_request, response) => sendJson(response, 400, { Message: `bad token ${split}` }));
     try {
-      for (const args of [["jobs", "list"], ["jobs", "list", "--json"]]) {
+      for (const args of [
+        ["jobs", "list"],
+        ["jobs", "list", "--json"],
+      ]) {
         const run = await impactkit(args, { ...env(), IMPACT_BASE_URL: echo.url });
         runs.push(run);
         expect(run.code).toBe(1);

@@ -6,7 +6,7 @@ import { parse } from "csv-parse/sync";
 import { startSandbox, type Sandbox } from "@impactkit/sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { formatBytes } from "./progress.js";
-import { impactkit, messages, type Run } from "./test-support.js";
+import { impactkit, messages, type Run } from "./testing/support.js";
 
 const ACCOUNT = { accountSid: "IRSTDOUT01", authToken: "tok-stdout-Secret-7" };
 let sandbox: Sandbox;
@@ -20,7 +20,19 @@ async function cli(args: string[]): Promise<Run> {
 }
 const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
 /** A report export of its own (a distinct SUBAID: the sandbox answers an identical export with the same job). */
-const report = (subaid: string) => ["export", "report", "mp_action_listing_fast", "-p", "START_DATE=2026-11-01", "-p", "END_DATE=2026-11-02", "-p", `SUBAID=${subaid}`, "--first-check", "10ms"];
+const report = (subaid: string) => [
+  "export",
+  "report",
+  "mp_action_listing_fast",
+  "-p",
+  "START_DATE=2026-11-01",
+  "-p",
+  "END_DATE=2026-11-02",
+  "-p",
+  `SUBAID=${subaid}`,
+  "--first-check",
+  "10ms",
+];
 const exports = () => sandbox.control.requests().filter((request) => request.path.includes("/ReportExport/")).length;
 
 beforeAll(async () => {
@@ -65,7 +77,12 @@ describe("results on stdout, progress on stderr", () => {
     expect(rows).toHaveLength(50);
     const lines = await cli(["records", id]);
     expect(lines.code).toBe(0);
-    expect(lines.stdout.trimEnd().split("\n").map((line) => JSON.parse(line))).toEqual(rows);
+    expect(
+      lines.stdout
+        .trimEnd()
+        .split("\n")
+        .map((line) => JSON.parse(line)),
+    ).toEqual(rows);
     expect(lines.stderr).toContain(`Wrote 50 rows of job ${id} to stdout`);
     const csv = await cli(["records", id, "--format", "csv"]);
     expect(parse(csv.stdout, { columns: true })).toEqual(rows);
@@ -88,7 +105,10 @@ describe("results on stdout, progress on stderr", () => {
     for (const [args, message] of [
       [[...report("5"), "-o", "-", "--json"], /-o - writes to stdout, where --json would go too/],
       [[...report("5"), "--records", "--json"], /--records jsonl writes to stdout, where --json would go too/],
-      [[...report("5"), "--records", "-o", join(dir, "x.csv")], /--records jsonl writes rows to stdout and -o writes the result: use one of them \(or redirect: > rows\.jsonl\)/],
+      [
+        [...report("5"), "--records", "-o", join(dir, "x.csv")],
+        /--records jsonl writes rows to stdout and -o writes the result: use one of them \(or redirect: > rows\.jsonl\)/,
+      ],
       [[...report("5"), "--records", "parquet"], /--records parquet writes a file: name it with -o rows\.parquet/],
       [[...report("5"), "--records", "xlsx"], /--records takes jsonl, csv, parquet, got "xlsx"/],
       [["records", "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d", "--format", "xml"], /--format takes jsonl, csv, parquet, got "xml"/],

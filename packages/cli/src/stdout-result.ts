@@ -47,7 +47,13 @@ export async function resultToStdout(jobs: Jobs<{}>, id: string, context: Comman
  * row's fields as the header. On a terminal, what the server sent is cleaned of control characters first.
  * Resolves with the number of rows.
  */
-export async function recordsToStdout(jobs: Jobs<{}>, id: string, context: CommandContext, format: StdoutRecordFormat, mode: "redirect" | "stream" = "redirect"): Promise<number> {
+export async function recordsToStdout(
+  jobs: Jobs<{}>,
+  id: string,
+  context: CommandContext,
+  format: StdoutRecordFormat,
+  mode: "redirect" | "stream" = "redirect",
+): Promise<number> {
   const { stdout } = context.output;
   const onTerminal = Boolean((stdout as NodeJS.WriteStream).isTTY);
   const rows = jobs.records(id, { signal: context.signal, mode });
@@ -66,7 +72,9 @@ export async function recordsToStdout(jobs: Jobs<{}>, id: string, context: Comma
   })();
   try {
     for await (const row of rows) {
-      const cells = onTerminal ? Object.fromEntries(Object.entries(row).map(([key, value]) => [terminalLine(key), typeof value === "string" ? terminalLine(value) : value])) : row;
+      const cells = onTerminal
+        ? Object.fromEntries(Object.entries(row).map(([key, value]) => [terminalLine(key), typeof value === "string" ? terminalLine(value) : value]))
+        : row;
       if (!csv.write(cells)) await once(csv, "drain", { signal: context.signal });
       count += 1;
     }

@@ -2,11 +2,20 @@ import { execFile } from "node:child_process";
 import { startSandbox, type Sandbox } from "@impactkit/sandbox";
 import { machineEnv } from "@impactkit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, impactkit, jobBody, sendJson, startFakeApi, type FakeApi } from "./test-support.js";
+import { jobBody, sendJson, startFakeApi, type FakeApi } from "@impactkit/jobs/testing";
+import { BIN, impactkit, JOB_FIELDS } from "./testing/support.js";
 
 const ACCOUNT = { accountSid: "IRTTY0001", authToken: "tok-tty-Secret-3" };
 let sandbox: Sandbox;
-const env = () => ({ ...machineEnv(), IMPACT_ACCOUNT_SID: ACCOUNT.accountSid, IMPACT_AUTH_TOKEN: ACCOUNT.authToken, IMPACT_API: "partner-v15", IMPACT_BASE_URL: sandbox.url, TERM: "xterm-256color", COLUMNS: "200" });
+const env = () => ({
+  ...machineEnv(),
+  IMPACT_ACCOUNT_SID: ACCOUNT.accountSid,
+  IMPACT_AUTH_TOKEN: ACCOUNT.authToken,
+  IMPACT_API: "partner-v15",
+  IMPACT_BASE_URL: sandbox.url,
+  TERM: "xterm-256color",
+  COLUMNS: "200",
+});
 
 beforeAll(async () => {
   sandbox = await startSandbox({ accounts: [ACCOUNT], clock: { timeScale: 100 }, job: { queueMs: 2_000, runMs: 200_000, rows: 50 } });
@@ -20,7 +29,9 @@ afterAll(() => sandbox.close());
 function onTerminal(args: string[], environment: Record<string, string> = env()): Promise<{ code: number; screen: string }> {
   const command = [process.execPath, BIN, ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(" ");
   return new Promise((resolve) => {
-    execFile("script", ["-qefc", command, "/dev/null"], { env: environment, encoding: "utf8" }, (error, stdout) => resolve({ code: error ? Number(error.code) : 0, screen: stdout }));
+    execFile("script", ["-qefc", command, "/dev/null"], { env: environment, encoding: "utf8" }, (error, stdout) =>
+      resolve({ code: error ? Number(error.code) : 0, screen: stdout }),
+    );
   });
 }
 
@@ -34,7 +45,10 @@ const frames = (screen: string) =>
 
 describe("the wait bar on a terminal", () => {
   it("shows the job id, says checking until the first check answers, then the status, time waited and ETA", async () => {
-    const scheduled = await impactkit(["export", "report", "mp_action_listing_fast", "-p", "START_DATE=2026-11-01", "-p", "END_DATE=2026-11-02", "--json"], env());
+    const scheduled = await impactkit(
+      ["export", "report", "mp_action_listing_fast", "-p", "START_DATE=2026-11-01", "-p", "END_DATE=2026-11-02", "--json"],
+      env(),
+    );
     const id = JSON.parse(scheduled.stdout).jobId as string;
     const { code, screen } = await onTerminal(["jobs", "wait", id, "--first-check", "3s"]);
     expect(code).toBe(0);
@@ -53,7 +67,7 @@ describe("rows on a terminal", () => {
   let api: FakeApi;
   beforeAll(async () => {
     api = await startFakeApi((_request, response, path) => {
-      if (path === `/Jobs/${JOB}`) return sendJson(response, 200, jobBody(JOB, { Status: "COMPLETED", PercentageComplete: "100" }));
+      if (path === `/Jobs/${JOB}`) return sendJson(response, 200, jobBody("COMPLETED", { Id: JOB, ...JOB_FIELDS, PercentageComplete: "100" }));
       if (path === `/Jobs/${JOB}/Download`) {
         response.writeHead(302, { location: "/storage/rows.csv" });
         return response.end();

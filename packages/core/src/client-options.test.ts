@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { resolveClientOptions, type ClientOptions } from "./client-options.js";
-import { ImpactConfigError } from "./config-error.js";
+import { ImpactConfigError } from "./errors.js";
 
 const valid: ClientOptions = { accountSid: "IRsid", authToken: "tok" };
 
@@ -27,7 +27,12 @@ describe("resolveClientOptions", () => {
     ["an Authorization header", { headers: { authorization: "Bearer x" } }, "headers", /must not set authorization/],
     ["an IR-Version header", { headers: { "IR-Version": "12" } }, "headers", /must not set IR-Version/],
     ["a fetch that is not a function", { fetch: "fetch" as unknown as ClientOptions["fetch"] }, "fetch", /must be a function/],
-    ["a header value with CR/LF", { headers: { "X-Trace": "t1\r\nX-Injected: s3cr3t-value" } }, "headers", /^headers\.X-Trace must be text without CR, LF or NUL characters \(its value is not shown\)$/],
+    [
+      "a header value with CR/LF",
+      { headers: { "X-Trace": "t1\r\nX-Injected: s3cr3t-value" } },
+      "headers",
+      /^headers\.X-Trace must be text without CR, LF or NUL characters \(its value is not shown\)$/,
+    ],
     ["a header name that is not a token", { headers: { "X Trace": "t1" } }, "headers", /^headers has a field name that is not an HTTP token: "X Trace"$/],
   ])("rejects %s before any request", (_case, change, option, message) => {
     const options = (change === null ? null : { ...valid, ...change }) as ClientOptions;

@@ -1,4 +1,4 @@
-import { ImpactConfigError } from "./config-error.js";
+import { ImpactConfigError } from "./errors.js";
 import type { TransportOptions } from "./http/transport.js";
 
 /** https://integrations.impact.com/impact-brand/reference/authentication: every API call goes to this host. */
@@ -31,7 +31,10 @@ const RESERVED_HEADERS = new Set(["authorization", "ir-version"]);
 
 function requireText(value: unknown, option: string, what: string): string {
   if (typeof value !== "string" || value.trim() === "") {
-    throw new ImpactConfigError(option, `${option} is required: pass ${what}, e.g. from the IMPACT_${option === "accountSid" ? "ACCOUNT_SID" : "AUTH_TOKEN"} environment variable`);
+    throw new ImpactConfigError(
+      option,
+      `${option} is required: pass ${what}, e.g. from the IMPACT_${option === "accountSid" ? "ACCOUNT_SID" : "AUTH_TOKEN"} environment variable`,
+    );
   }
   if (value !== value.trim()) throw new ImpactConfigError(option, `${option} has leading or trailing white space`);
   return value;
@@ -43,7 +46,8 @@ function requireText(value: unknown, option: string, what: string): string {
  * Returns it without a trailing slash. Every client of the project validates its base URL with it.
  */
 export function validateBaseUrl(baseUrl: unknown): string {
-  if (typeof baseUrl !== "string") throw new ImpactConfigError("baseUrl", `baseUrl must be an absolute http(s) URL, got ${JSON.stringify(baseUrl) ?? String(baseUrl)}`);
+  if (typeof baseUrl !== "string")
+    throw new ImpactConfigError("baseUrl", `baseUrl must be an absolute http(s) URL, got ${JSON.stringify(baseUrl) ?? String(baseUrl)}`);
   let url: URL;
   try {
     url = new URL(baseUrl);
@@ -74,8 +78,10 @@ export function resolveClientOptions(options: ClientOptions): ResolvedOptions {
       throw new ImpactConfigError("headers", `headers must not set ${name}: the client sends it from accountSid/authToken and the package's API version`);
     }
     // RFC 9110 §5.1, §5.5: a field name is a token, and a value holds no CR, LF or NUL (which would end the field early).
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new ImpactConfigError("headers", `headers has a field name that is not an HTTP token: ${JSON.stringify(name)}`);
-    if (typeof value !== "string" || /[\r\n\0]/.test(value)) throw new ImpactConfigError("headers", `headers.${name} must be text without CR, LF or NUL characters (its value is not shown)`);
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+      throw new ImpactConfigError("headers", `headers has a field name that is not an HTTP token: ${JSON.stringify(name)}`);
+    if (typeof value !== "string" || /[\r\n\0]/.test(value))
+      throw new ImpactConfigError("headers", `headers.${name} must be text without CR, LF or NUL characters (its value is not shown)`);
   }
   if (options.fetch !== undefined && typeof options.fetch !== "function") {
     throw new ImpactConfigError("fetch", "fetch must be a function");

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiSpec } from "./api-spec.js";
-import { ImpactConfigError } from "./config-error.js";
+import { ImpactConfigError } from "./errors.js";
 import { AnswerTooLargeError, MAX_API_ANSWER_BYTES } from "./create-client.js";
 import { createImpactClient } from "./node.js";
 
@@ -56,7 +56,12 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe("createImpactClient", () => {
   it("sends credentials, Accept and IR-Version on every request, and the caller's extra headers", async () => {
-    const client = createImpactClient<TestPaths>(spec, { accountSid: "IRsid", authToken: "tok", baseUrl, headers: { "X-Trace": "t1", Accept: "application/xml" } });
+    const client = createImpactClient<TestPaths>(spec, {
+      accountSid: "IRsid",
+      authToken: "tok",
+      baseUrl,
+      headers: { "X-Trace": "t1", Accept: "application/xml" },
+    });
     const { data } = await client.GET("/Jobs/{JobId}", { params: { path: { JobId: "j1" } } });
     expect(data).toEqual({ Id: "j1" });
     const { url, headers } = seen.at(-1)!;
@@ -123,9 +128,16 @@ describe("createImpactClient", () => {
     });
     await new Promise<void>((resolve) => endless.listen(0, "127.0.0.1", resolve));
     try {
-      const client = createImpactClient<TestPaths & { "/Jobs/{JobId}/Download": TestPaths["/Jobs/{JobId}"] }>(spec, { accountSid: "IRsid", authToken: "tok", baseUrl: `http://127.0.0.1:${(endless.address() as AddressInfo).port}` });
+      const client = createImpactClient<TestPaths & { "/Jobs/{JobId}/Download": TestPaths["/Jobs/{JobId}"] }>(spec, {
+        accountSid: "IRsid",
+        authToken: "tok",
+        baseUrl: `http://127.0.0.1:${(endless.address() as AddressInfo).port}`,
+      });
       const before = process.memoryUsage().heapUsed;
-      const error = await client.GET("/Jobs/{JobId}", { params: { path: { JobId: "j1" } } }).then(() => undefined, (caught: unknown) => caught);
+      const error = await client.GET("/Jobs/{JobId}", { params: { path: { JobId: "j1" } } }).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
       expect(error).toBeInstanceOf(AnswerTooLargeError);
       expect((error as Error).message).toBe(`the answer to GET /Mediapartners/IRsid/Jobs/j1 is larger than ${MAX_API_ANSWER_BYTES >> 20} MiB`);
       expect(process.memoryUsage().heapUsed - before).toBeLessThan(3 * MAX_API_ANSWER_BYTES);

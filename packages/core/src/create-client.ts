@@ -20,7 +20,11 @@ export type ImpactClient<Paths extends {}> = Client<Paths> & {
 };
 
 /** `createImpactClient` on the runtime's transport (`createTransport` of the entry point). */
-export function createClientOn<Paths extends {}>(createTransport: (options: TransportOptions) => Transport, spec: ApiSpec, options: ClientOptions): ImpactClient<Paths> {
+export function createClientOn<Paths extends {}>(
+  createTransport: (options: TransportOptions) => Transport,
+  spec: ApiSpec,
+  options: ClientOptions,
+): ImpactClient<Paths> {
   const resolved = resolveClientOptions(options);
   const transport = createTransport({ proxy: options.proxy, connectTimeoutMs: options.connectTimeoutMs });
   const accountUrl = `${resolved.baseUrl}${spec.basePath.replace("{AccountSID}", encodeURIComponent(resolved.accountSid))}`;
@@ -65,7 +69,10 @@ const boundedAnswers: Middleware = {
     const limit = new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         received += chunk.byteLength;
-        if (received > MAX_API_ANSWER_BYTES) controller.error(new AnswerTooLargeError(`the answer to ${request.method} ${new URL(request.url).pathname} is larger than ${MAX_API_ANSWER_BYTES >> 20} MiB`));
+        if (received > MAX_API_ANSWER_BYTES)
+          controller.error(
+            new AnswerTooLargeError(`the answer to ${request.method} ${new URL(request.url).pathname} is larger than ${MAX_API_ANSWER_BYTES >> 20} MiB`),
+          );
         else controller.enqueue(chunk);
       },
     });

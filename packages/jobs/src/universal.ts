@@ -5,21 +5,22 @@
  * package's `exports` for every condition but `node` (which Deno and Bun also take).
  */
 import type { ImpactClient } from "@impactkit/core";
-import type { JobsOptions } from "./impact/context.js";
+import type { JobsContext, JobsOptions } from "./impact/context.js";
+import type { ResultOptions } from "./result/options.js";
+import type { ResultRecord } from "./result/records.js";
 import { jobsContext } from "./ops/jobs-context.js";
 import { jobsOf, type FileOperations, type Jobs } from "./api/jobs-of.js";
 import type { RequireJobsPaths } from "./impact/jobs-paths.js";
 import { downloadJob, fileRowsElsewhere } from "./files/no-file-system.js";
 
-/** No files; rows through csv-parse's browser build, loaded on first use. */
-const WEB_FILES: FileOperations = {
-  download: downloadJob,
-  async *records(context, id, options) {
-    const { webJobRecords } = await import("./result/web-rows.js");
-    yield* webJobRecords(context, id, options);
-  },
-  fileRecords: fileRowsElsewhere,
-};
+/** A job's result as rows, parsed by csv-parse's browser build, which is loaded with the first rows. */
+export async function* jobRecords(context: JobsContext, id: string, options: ResultOptions = {}): AsyncGenerator<ResultRecord> {
+  const { webJobRecords } = await import("./result/web-rows.js");
+  yield* webJobRecords(context, id, options);
+}
+
+/** No files; rows through csv-parse's browser build. */
+const WEB_FILES: FileOperations = { download: downloadJob, records: jobRecords, fileRecords: fileRowsElsewhere };
 
 /** `createJobs` where there are no files: `download()` rejects (there are no files), `stream()` and `records()` work. */
 export function createJobs<P extends {}>(client: ImpactClient<P> & RequireJobsPaths<P>, options: JobsOptions = {}): Jobs<P> {
@@ -29,7 +30,6 @@ export function createJobs<P extends {}>(client: ImpactClient<P> & RequireJobsPa
 export type { JobsContext, JobsOptions } from "./impact/context.js";
 export { jobsContext } from "./ops/jobs-context.js";
 export type { ClickParams, Jobs, RecordsFromFile, RecordsOptions, ReportFilterValue, ReportParams } from "./api/jobs-of.js";
-export { checkDownloadTarget, downloadJob, downloadTempFiles, downloadTempPath, publishFile } from "./files/no-file-system.js";
+export { checkDownloadTarget, downloadJob } from "./files/no-file-system.js";
 export type { DownloadOptions, DownloadResult } from "./files/download.js";
-export { webJobRecords as jobRecords } from "./result/web-rows.js";
 export * from "./api/shared-exports.js";

@@ -9,7 +9,9 @@ const client = createClient({ accountSid: "IR1", authToken: "t" });
 
 describe("partner-v15 types: what only this release has", () => {
   test("the operationIds the upstream document names", () => {
-    expectTypeOf<"retrieveJobStatus" | "downloadJobResults" | "exportReports" | "exportClicks" | "listReports" | "retrieveMetadata">().toExtend<keyof operations>();
+    expectTypeOf<"retrieveJobStatus" | "downloadJobResults" | "exportReports" | "exportClicks" | "listReports" | "retrieveMetadata">().toExtend<
+      keyof operations
+    >();
   });
 
   test("unset dates are empty strings; Type stays a plain string", () => {

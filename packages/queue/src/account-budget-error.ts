@@ -7,6 +7,7 @@ import { JobsError } from "@impactkit/jobs";
  */
 export class AccountBudgetError extends JobsError {
   override name = "AccountBudgetError";
+  override readonly code: string = "IMPACTKIT_ACCOUNT_BUDGET";
   declare readonly account: string;
   declare readonly retryInMs: number;
 

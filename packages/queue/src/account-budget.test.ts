@@ -30,9 +30,15 @@ describe("createAccountBudget", () => {
     expect(await second.remaining("IRAAA")).toBe(0);
     await second.take("IRBBB");
     expect(await first.remaining("IRBBB")).toBe(2);
-    const spent = await second.take("IRAAA").then(() => undefined, (error: unknown) => error);
+    const spent = await second.take("IRAAA").then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(spent).toBeInstanceOf(AccountBudgetError);
-    expect(spent).toMatchObject({ account: "IRAAA", message: expect.stringMatching(/^account IRAAA: its 3 requests of the hour are spent; its pipelines wait \d+ s$/) });
+    expect(spent).toMatchObject({
+      account: "IRAAA",
+      message: expect.stringMatching(/^account IRAAA: its 3 requests of the hour are spent; its pipelines wait \d+ s$/),
+    });
     expect((spent as AccountBudgetError).retryInMs).toBeGreaterThan(3_500_000);
     expect((spent as AccountBudgetError).retryInMs).toBeLessThanOrEqual(3_600_000);
     await first.reconcile("IRAAA", { remaining: 3, resetAt: Date.now() + 3_600_000 });

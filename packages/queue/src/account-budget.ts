@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { AccountBudgetError } from "./account-budget-error.js";
-import { DOCUMENTED_HOURLY_BUDGET } from "./defaults.js";
+import { DOCUMENTED_HOURLY_BUDGET } from "@impactkit/jobs";
 
 const HOUR_S = 3_600;
 

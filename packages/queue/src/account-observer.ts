@@ -1,7 +1,7 @@
 import type { Jobs } from "@impactkit/jobs";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { FAILED_STATUSES } from "./export-pipeline.js";
+import { FAILED_STATUSES } from "@impactkit/jobs";
 
 /**
  * The fleet's one observer per account: a BullMQ job (id `observe-<flavor>-<account>`, so that adding it
@@ -44,7 +44,11 @@ export class AccountObservers {
   /** Puts a pipeline on its account's watch list and makes sure the account has an observer. */
   async watch(account: ObserverData, jobId: string, entry: WaitingEntry): Promise<void> {
     await this.#redis.hset(waitingKey(this.#queue.name, account), jobId.toLowerCase(), JSON.stringify(entry));
-    await this.#queue.add("observe", { flavor: account.flavor, account: account.account }, { jobId: observerJobId(account), delay: this.tickMs, removeOnComplete: true, removeOnFail: true });
+    await this.#queue.add(
+      "observe",
+      { flavor: account.flavor, account: account.account },
+      { jobId: observerJobId(account), delay: this.tickMs, removeOnComplete: true, removeOnFail: true },
+    );
   }
 
   /** Takes a finished pipeline off its account's watch list. */
@@ -62,7 +66,9 @@ export class AccountObservers {
     if (waiting.size === 0) return 0;
     const oldest = Math.min(...[...waiting.values()].map((entry) => entry.createdAt));
     const listed = await jobs.list({ createdAfter: new Date(oldest - WINDOW_MARGIN_MS) });
-    const finished = [...new Set(listed.filter((job) => job.Status === "COMPLETED" || FAILED_STATUSES.has(job.Status)).map((job) => job.Id.toLowerCase()))].filter((id) => waiting.has(id));
+    const finished = [
+      ...new Set(listed.filter((job) => job.Status === "COMPLETED" || FAILED_STATUSES.has(job.Status)).map((job) => job.Id.toLowerCase())),
+    ].filter((id) => waiting.has(id));
     if (finished.length === 0) return waiting.size;
     await this.#redis.hdel(key, ...finished);
     for (const id of finished) {

@@ -20,7 +20,9 @@ beforeAll(async () => {
   // An API that, like impact.com's partner API, says in each answer how much of the hour is left.
   server = createServer((_request, response) => {
     answered += 1;
-    response.writeHead(200, { "content-type": "application/json", "x-ratelimit-limit-hour": "1000", "x-ratelimit-remaining-hour": "37", "ratelimit-reset": "1200" }).end("{}");
+    response
+      .writeHead(200, { "content-type": "application/json", "x-ratelimit-limit-hour": "1000", "x-ratelimit-remaining-hour": "37", "ratelimit-reset": "1200" })
+      .end("{}");
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -34,7 +36,12 @@ afterAll(async () => {
 describe("budgetedFetch", () => {
   it("takes a token before each request and leaves the fleet's count at what the server says is left", async () => {
     const budget = createAccountBudget(client, { keyPrefix: "headers" });
-    const fetch = budgetedFetch(budget, "IRDDD", () => SPEC.traits.rateLimitHeaders, (request) => globalThis.fetch(request));
+    const fetch = budgetedFetch(
+      budget,
+      "IRDDD",
+      () => SPEC.traits.rateLimitHeaders,
+      (request) => globalThis.fetch(request),
+    );
     const response = await fetch(new Request(url));
     expect(response.status).toBe(200);
     expect(answered).toBe(1);
@@ -47,11 +54,28 @@ describe("budgetedFetch", () => {
     const budget = createAccountBudget(client, { keyPrefix: "spent", perHour: 1 });
     await budget.take("IREEE");
     const before = answered;
-    const error = await budgetedFetch(budget, "IREEE", () => SPEC.traits.rateLimitHeaders, (request) => globalThis.fetch(request))(new Request(url)).then(() => undefined, (failure: unknown) => failure);
+    const error = await budgetedFetch(
+      budget,
+      "IREEE",
+      () => SPEC.traits.rateLimitHeaders,
+      (request) => globalThis.fetch(request),
+    )(new Request(url)).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
     expect(error).toBeInstanceOf(AccountBudgetError);
     expect(answered).toBe(before);
     await budget.reconcile("IREEE", { remaining: 1, resetAt: Date.now() + 3_600_000 });
-    expect((await budgetedFetch(budget, "IREEE", () => SPEC.traits.rateLimitHeaders, (request) => globalThis.fetch(request))(new Request(url))).status).toBe(200);
+    expect(
+      (
+        await budgetedFetch(
+          budget,
+          "IREEE",
+          () => SPEC.traits.rateLimitHeaders,
+          (request) => globalThis.fetch(request),
+        )(new Request(url))
+      ).status,
+    ).toBe(200);
     expect(answered).toBe(before + 1);
   });
 
@@ -66,7 +90,15 @@ describe("budgetedFetch", () => {
       const budget = createAccountBudget(client, { keyPrefix: "limited" });
       const other = createAccountBudget(elsewhere, { keyPrefix: "limited" });
       const before = answered;
-      const error = await budgetedFetch(budget, "IRFFF", () => SPEC.traits.rateLimitHeaders, (request) => globalThis.fetch(request))(new Request(`http://127.0.0.1:${(limited.address() as AddressInfo).port}/`)).then(() => undefined, (failure: unknown) => failure);
+      const error = await budgetedFetch(
+        budget,
+        "IRFFF",
+        () => SPEC.traits.rateLimitHeaders,
+        (request) => globalThis.fetch(request),
+      )(new Request(`http://127.0.0.1:${(limited.address() as AddressInfo).port}/`)).then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
       expect(error).toBeInstanceOf(AccountBudgetError);
       expect((error as AccountBudgetError).retryInMs).toBeGreaterThan(119_000);
       expect((error as AccountBudgetError).retryInMs).toBeLessThanOrEqual(120_000);

@@ -11,7 +11,12 @@ import { RATE_LIMITED_MS } from "./defaults.js";
  * `headers()` gives the names of the flavor's rate-limit headers (`SPEC.traits.rateLimitHeaders`), once the client is made;
  * `fetch` sends the request (the worker passes the client's own transport).
  */
-export function budgetedFetch(budget: AccountBudget, account: string, headers: () => RateLimitHeaders | undefined, fetch: (input: Request) => Promise<Response>): (input: Request) => Promise<Response> {
+export function budgetedFetch(
+  budget: AccountBudget,
+  account: string,
+  headers: () => RateLimitHeaders | undefined,
+  fetch: (input: Request) => Promise<Response>,
+): (input: Request) => Promise<Response> {
   return async (input) => {
     await budget.take(account);
     const response = await fetch(input);

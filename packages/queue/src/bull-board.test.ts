@@ -21,7 +21,12 @@ afterAll(async () => {
 
 describe("bull-board, the dashboard BullMQ users run", () => {
   it("shows the export queue and its pipelines, wired as the README shows", async () => {
-    const id = await exports.add({ flavor: "partner-v15", account: "IRBOARD00001", export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-11-01" } }, to: "/shared/actions.csv" });
+    const id = await exports.add({
+      flavor: "partner-v15",
+      account: "IRBOARD00001",
+      export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-11-01" } },
+      to: "/shared/actions.csv",
+    });
     // The README's wiring.
     const serverAdapter = new ExpressAdapter();
     serverAdapter.setBasePath("/admin/queues");
@@ -33,7 +38,9 @@ describe("bull-board, the dashboard BullMQ users run", () => {
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/admin/queues`;
       expect((await fetch(base)).status).toBe(200);
-      const { queues } = (await (await fetch(`${base}/api/queues?activeQueue=impactkit-exports&status=waiting`)).json()) as { queues: Array<{ name: string; counts: Record<string, number>; jobs: Array<{ id: string; data: { account: string } }> }> };
+      const { queues } = (await (await fetch(`${base}/api/queues?activeQueue=impactkit-exports&status=waiting`)).json()) as {
+        queues: Array<{ name: string; counts: Record<string, number>; jobs: Array<{ id: string; data: { account: string } }> }>;
+      };
       const [shown] = queues;
       expect(shown).toMatchObject({ name: "impactkit-exports", counts: { waiting: 1 } });
       expect(shown!.jobs.map((job) => [job.id, job.data.account])).toEqual([[id, "IRBOARD00001"]]);

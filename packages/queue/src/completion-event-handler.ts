@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { InvalidArgumentError } from "@impactkit/jobs";
 import type { ExportQueue } from "./export-queue.js";
 
 export interface CompletionEventOptions {
@@ -44,8 +45,12 @@ async function jobIdOf(request: IncomingMessage, url: URL): Promise<string | und
  * 503 when Redis cannot be reached).
  * The pipelines' own checks go on meanwhile, in case an event is lost.
  */
-export function completionEventHandler(queue: Pick<ExportQueue<string>, "wake">, options: CompletionEventOptions): (request: IncomingMessage, response: ServerResponse) => void {
-  if (typeof options.secret !== "string" || options.secret.length < 16) throw new TypeError("completionEventHandler needs a secret of at least 16 characters");
+export function completionEventHandler(
+  queue: Pick<ExportQueue<string>, "wake">,
+  options: CompletionEventOptions,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  if (typeof options.secret !== "string" || options.secret.length < 16)
+    throw new InvalidArgumentError("completionEventHandler needs a secret of at least 16 characters", "secret");
   return (request, response) => {
     const reply = (status: number) => response.writeHead(status).end();
     const url = new URL(request.url ?? "/", "http://event");

@@ -3,9 +3,6 @@
 /** The BullMQ queue every pipeline goes through unless told otherwise. */
 export const DEFAULT_QUEUE_NAME = "impactkit-exports";
 
-/** impact.com's documented hourly budget of an account (https://integrations.impact.com/impact-publisher/reference/rate-limits). */
-export const DOCUMENTED_HOURLY_BUDGET = 1_000;
-
 /** Attempts of a pipeline whose step failed (a network error, a 5xx), with exponential backoff from `RETRY_BACKOFF_MS`. */
 export const ATTEMPTS = 5;
 export const RETRY_BACKOFF_MS = 5_000;

@@ -11,7 +11,8 @@ import { createClient as agencyClient } from "@impactkit/agency-v3";
 import { createClient as brandClient } from "@impactkit/brand";
 import { createClient as partnerClient } from "@impactkit/partner-v15";
 import { DEFAULT_ACCOUNT, startSandbox, type Sandbox } from "@impactkit/sandbox";
-import { downloadTempPath, InvalidArgumentError } from "@impactkit/jobs";
+import { InvalidArgumentError } from "@impactkit/jobs";
+import { downloadTempPath } from "@impactkit/jobs/files";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccountBudget } from "./account-budget.js";
 import { observerJobId } from "./account-observer.js";
@@ -33,8 +34,17 @@ let worker: ExportWorker;
 /** The workers' own configuration: tokens live here, in their processes, and nowhere in Redis. */
 const TOKENS: Record<string, string> = { [DEFAULT_ACCOUNT.accountSid]: DEFAULT_ACCOUNT.authToken };
 const clients = (): Record<Flavor, ClientFactory> => {
-  const options = (account: string, fetch: (input: Request) => Promise<Response>) => ({ accountSid: account, authToken: TOKENS[account]!, baseUrl: sandbox.url, fetch });
-  return { "partner-v15": (account, fetch) => partnerClient(options(account, fetch)), "agency-v3": (account, fetch) => agencyClient(options(account, fetch)), brand: (account, fetch) => brandClient(options(account, fetch)) };
+  const options = (account: string, fetch: (input: Request) => Promise<Response>) => ({
+    accountSid: account,
+    authToken: TOKENS[account]!,
+    baseUrl: sandbox.url,
+    fetch,
+  });
+  return {
+    "partner-v15": (account, fetch) => partnerClient(options(account, fetch)),
+    "agency-v3": (account, fetch) => agencyClient(options(account, fetch)),
+    brand: (account, fetch) => brandClient(options(account, fetch)),
+  };
 };
 
 beforeAll(async () => {
@@ -43,7 +53,12 @@ beforeAll(async () => {
   sandbox = await startSandbox({ clock: "manual", job: { queueMs: 1_000, runMs: 6_000, rows: 120 } });
   dir = mkdtempSync(join(tmpdir(), "impactkit-queue-"));
   queue = createExportQueue({ redisUrl: redis.url, flavors: FLAVORS });
-  worker = createExportWorker({ redisUrl: redis.url, clients: clients(), checkDelayMs: () => 20, jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 } });
+  worker = createExportWorker({
+    redisUrl: redis.url,
+    clients: clients(),
+    checkDelayMs: () => 20,
+    jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 },
+  });
 });
 afterAll(async () => {
   await worker?.close();
@@ -82,10 +97,14 @@ function settled(id: string, on: ExportQueue<Flavor> = queue) {
 
 /** Resolves once the pipeline has checked its job `checks` times and sleeps in the delayed set (the sandbox's clock standing still). */
 function sleeping(id: string, checks: number, on: ExportQueue<Flavor> = queue): Promise<true> {
-  return poll(`pipeline ${id} to sleep after ${checks} checks`, async () => {
-    const job = await on.queue.getJob(id);
-    return job && job.data.checks >= checks && (await on.queue.getJobState(id)) === "delayed" ? true : undefined;
-  }, 5);
+  return poll(
+    `pipeline ${id} to sleep after ${checks} checks`,
+    async () => {
+      const job = await on.queue.getJob(id);
+      return job && job.data.checks >= checks && (await on.queue.getJobState(id)) === "delayed" ? true : undefined;
+    },
+    5,
+  );
 }
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
@@ -116,7 +135,8 @@ function freshAccount(accountSid: string) {
 }
 
 /** The sandbox's API requests for `account`. */
-const requestsOf = (account: string) => sandbox.control.requests("api").filter((request) => request.path.includes(`/${account}/`) || request.path.endsWith(`/${account}`));
+const requestsOf = (account: string) =>
+  sandbox.control.requests("api").filter((request) => request.path.includes(`/${account}/`) || request.path.endsWith(`/${account}`));
 
 describe.each(FLAVORS)("%s pipeline on BullMQ and a real Redis", (flavor) => {
   it("exports, waits in the delayed set, and publishes the sandbox's result once", async () => {
@@ -137,8 +157,18 @@ describe("the queue", () => {
   it("queues the same request once, whatever its key order: one pipeline, one export", async () => {
     const to = join(dir, "twice.csv");
     const before = sandbox.control.jobs().length;
-    const first = await queue.add({ flavor: "partner-v15", account: DEFAULT_ACCOUNT.accountSid, export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-11-02", END_DATE: "2026-11-02" } }, to });
-    const second = await queue.add({ to, export: { params: { END_DATE: "2026-11-02", START_DATE: "2026-11-02" }, report: "mp_action_listing_fast" }, account: DEFAULT_ACCOUNT.accountSid, flavor: "partner-v15" });
+    const first = await queue.add({
+      flavor: "partner-v15",
+      account: DEFAULT_ACCOUNT.accountSid,
+      export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-11-02", END_DATE: "2026-11-02" } },
+      to,
+    });
+    const second = await queue.add({
+      to,
+      export: { params: { END_DATE: "2026-11-02", START_DATE: "2026-11-02" }, report: "mp_action_listing_fast" },
+      account: DEFAULT_ACCOUNT.accountSid,
+      flavor: "partner-v15",
+    });
     expect(second).toBe(first);
     expect((await settled(first)).state).toBe("completed");
     expect(sandbox.control.jobs().length - before).toBe(1);
@@ -155,15 +185,24 @@ describe("the queue", () => {
 
   it("refuses a request it cannot run before anything reaches Redis", async () => {
     const keys = await redis.client.dbsize();
-    await expect(queue.add({ flavor: "partner-v99" as Flavor, account: DEFAULT_ACCOUNT.accountSid, export: REPORTS["partner-v15"], to: join(dir, "x.csv") })).rejects.toThrow(/flavor "partner-v99" is not one of partner-v15, agency-v3, brand/);
-    await expect(queue.add({ flavor: "partner-v99" as Flavor, account: DEFAULT_ACCOUNT.accountSid, export: REPORTS["partner-v15"], to: join(dir, "x.csv") })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(
+      queue.add({ flavor: "partner-v99" as Flavor, account: DEFAULT_ACCOUNT.accountSid, export: REPORTS["partner-v15"], to: join(dir, "x.csv") }),
+    ).rejects.toThrow(/flavor "partner-v99" is not one of partner-v15, agency-v3, brand/);
+    await expect(
+      queue.add({ flavor: "partner-v99" as Flavor, account: DEFAULT_ACCOUNT.accountSid, export: REPORTS["partner-v15"], to: join(dir, "x.csv") }),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(queue.add({ flavor: "brand", account: "IR 1:2", export: REPORTS.brand, to: join(dir, "x.csv") })).rejects.toThrow(/Account SID/);
     expect(await redis.client.dbsize()).toBe(keys);
   });
 
   it("fails a pipeline whose impact.com job fails, without retrying it", async () => {
     sandbox.control.planNext({ outcome: "FAILED" });
-    const id = await queue.add({ flavor: "partner-v15", account: DEFAULT_ACCOUNT.accountSid, export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-11-03", END_DATE: "2026-11-03" } }, to: join(dir, "failed.csv") });
+    const id = await queue.add({
+      flavor: "partner-v15",
+      account: DEFAULT_ACCOUNT.accountSid,
+      export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-11-03", END_DATE: "2026-11-03" } },
+      to: join(dir, "failed.csv"),
+    });
     const outcome = await settled(id);
     expect(outcome.state).toBe("failed");
     expect(outcome.reason).toMatch(/is FAILED/);
@@ -183,7 +222,13 @@ describe("a worker killed mid-wait", () => {
     const id = await crashQueue.add({ flavor: "partner-v15", account: account.accountSid, export: REPORTS["partner-v15"], to });
     await sleeping(id, 2, crashQueue);
     await child.kill();
-    const survivor = createExportWorker({ redisUrl: redis.url, name, clients: clients(), checkDelayMs: () => 20, jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 } });
+    const survivor = createExportWorker({
+      redisUrl: redis.url,
+      name,
+      clients: clients(),
+      checkDelayMs: () => 20,
+      jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 },
+    });
     try {
       const outcome = await settled(id, crashQueue);
       expect(outcome.state, outcome.reason).toBe("completed");
@@ -202,12 +247,23 @@ describe("a Job Completion Event", () => {
     const name = "postbacks";
     const secret = "a-secret-of-the-event-url";
     const eventQueue = createExportQueue({ redisUrl: redis.url, flavors: FLAVORS, name });
-    const sleeper = createExportWorker({ redisUrl: redis.url, name, clients: clients(), checkDelayMs: () => 3_600_000, jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 } });
+    const sleeper = createExportWorker({
+      redisUrl: redis.url,
+      name,
+      clients: clients(),
+      checkDelayMs: () => 3_600_000,
+      jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 },
+    });
     const server = createServer(completionEventHandler(eventQueue, { secret }));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/impact/job-completed`;
     try {
-      const id = await eventQueue.add({ flavor: "partner-v15", account: DEFAULT_ACCOUNT.accountSid, export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-11-05", END_DATE: "2026-11-05" } }, to: join(dir, "woken.csv") });
+      const id = await eventQueue.add({
+        flavor: "partner-v15",
+        account: DEFAULT_ACCOUNT.accountSid,
+        export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-11-05", END_DATE: "2026-11-05" } },
+        to: join(dir, "woken.csv"),
+      });
       await sleeping(id, 1, eventQueue);
       sandbox.control.advance(600_000);
       const { jobId } = (await eventQueue.queue.getJob(id))!.data;
@@ -217,11 +273,16 @@ describe("a Job Completion Event", () => {
       const form = new URLSearchParams({ JobId: "00000000-0000-4000-8000-000000000000" });
       expect((await fetch(`${base}?secret=${secret}`, { method: "POST", body: form })).status).toBe(404);
       expect(await eventQueue.queue.getJobState(id)).toBe("delayed");
-      expect((await fetch(`${base}?secret=${secret}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ JobId: jobId }) })).status).toBe(204);
-      expect(await poll("the woken pipeline to finish", async () => {
-        const state = await eventQueue.queue.getJobState(id);
-        return state === "completed" || state === "failed" ? state : undefined;
-      })).toBe("completed");
+      expect(
+        (await fetch(`${base}?secret=${secret}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ JobId: jobId }) }))
+          .status,
+      ).toBe(204);
+      expect(
+        await poll("the woken pipeline to finish", async () => {
+          const state = await eventQueue.queue.getJobState(id);
+          return state === "completed" || state === "failed" ? state : undefined;
+        }),
+      ).toBe("completed");
       expect((await eventQueue.queue.getJob(id))!.data.checks).toBe(1);
     } finally {
       server.close();
@@ -238,26 +299,43 @@ describe("a worker killed mid-step", () => {
     // A proxy that lets the export reach the sandbox and keeps its answer: the worker is killed not knowing the job id.
     let held = false;
     const proxy = createServer((request, response) => {
-      const upstream = httpRequest(new URL(request.url!, sandbox.url), { method: request.method, headers: { ...request.headers, host: new URL(sandbox.url).host } }, (answer) => {
-        if (request.url!.includes("/ReportExport/") && !held) {
-          held = true;
-          answer.resume();
-          return;
-        }
-        response.writeHead(answer.statusCode!, answer.headers);
-        answer.pipe(response);
-      });
+      const upstream = httpRequest(
+        new URL(request.url!, sandbox.url),
+        { method: request.method, headers: { ...request.headers, host: new URL(sandbox.url).host } },
+        (answer) => {
+          if (request.url!.includes("/ReportExport/") && !held) {
+            held = true;
+            answer.resume();
+            return;
+          }
+          response.writeHead(answer.statusCode!, answer.headers);
+          answer.pipe(response);
+        },
+      );
       request.pipe(upstream);
     });
     await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
     const crashQueue = createExportQueue({ redisUrl: redis.url, flavors: FLAVORS, name });
-    const child = await workerProcess({ name, baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, checkDelayMs: 20, lockDurationMs: 1_500, token: account.authToken });
+    const child = await workerProcess({
+      name,
+      baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+      checkDelayMs: 20,
+      lockDurationMs: 1_500,
+      token: account.authToken,
+    });
     const before = sandbox.control.jobs().length;
     const id = await crashQueue.add({ flavor: "partner-v15", account: account.accountSid, export: REPORTS["partner-v15"], to: join(dir, "exported-once.csv") });
     await poll("the export to reach the sandbox", async () => (held && sandbox.control.jobs().length > before ? true : undefined));
     await child.kill();
     const [scheduled] = sandbox.control.jobs().slice(before);
-    const survivor = createExportWorker({ redisUrl: redis.url, name, clients: clients(), checkDelayMs: () => 20, lockDurationMs: 1_500, jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 } });
+    const survivor = createExportWorker({
+      redisUrl: redis.url,
+      name,
+      clients: clients(),
+      checkDelayMs: () => 20,
+      lockDurationMs: 1_500,
+      jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 },
+    });
     try {
       const outcome = await settled(id, crashQueue);
       expect(outcome.state, outcome.reason).toBe("completed");
@@ -278,7 +356,12 @@ describe("a worker killed mid-step", () => {
     const child = await workerProcess({ name, baseUrl: sandbox.url, checkDelayMs: 20, lockDurationMs: 1_500, token: account.authToken });
     sandbox.control.planNext({ rows: 40_000 });
     const to = join(dir, "resumed.csv");
-    const id = await crashQueue.add({ flavor: "partner-v15", account: account.accountSid, export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-10-01", END_DATE: "2026-10-31" } }, to });
+    const id = await crashQueue.add({
+      flavor: "partner-v15",
+      account: account.accountSid,
+      export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-10-01", END_DATE: "2026-10-31" } },
+      to,
+    });
     await sleeping(id, 1, crashQueue);
     const { jobId } = (await crashQueue.queue.getJob(id))!.data;
     // The storage origin sends 1.5 MB of the result, then nothing: the worker is killed with a checkpoint (every MiB) on disk.
@@ -290,7 +373,14 @@ describe("a worker killed mid-step", () => {
     const { bytes, validator } = JSON.parse(readFileSync(checkpoint, "utf8")) as { bytes: number; validator: string };
     expect(bytes).toBeGreaterThanOrEqual(1 << 20);
     expect(bytes).toBeLessThanOrEqual(1_500_000);
-    const survivor = createExportWorker({ redisUrl: redis.url, name, clients: clients(), checkDelayMs: () => 20, lockDurationMs: 1_500, jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 } });
+    const survivor = createExportWorker({
+      redisUrl: redis.url,
+      name,
+      clients: clients(),
+      checkDelayMs: () => 20,
+      lockDurationMs: 1_500,
+      jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 },
+    });
     try {
       const outcome = await settled(id, crashQueue);
       expect(outcome.state, outcome.reason).toBe("completed");
@@ -313,11 +403,23 @@ describe("the fleet's observer of an account", () => {
     const account = freshAccount("IROBSERVED01");
     const observedQueue = createExportQueue({ redisUrl: redis.url, flavors: FLAVORS, name });
     // Pipelines check their jobs themselves only after an hour: whatever finishes sooner, the observer found.
-    const observing = createExportWorker({ redisUrl: redis.url, name, clients: clients(), listTickMs: 30, checkDelayMs: () => 3_600_000, jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 } });
+    const observing = createExportWorker({
+      redisUrl: redis.url,
+      name,
+      clients: clients(),
+      listTickMs: 30,
+      checkDelayMs: () => 3_600_000,
+      jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 },
+    });
     try {
       const ids = await Promise.all(
         Array.from({ length: 12 }, (_, day) =>
-          observedQueue.add({ flavor: "partner-v15", account: account.accountSid, export: { report: "mp_action_listing_fast", params: { START_DATE: `2026-09-${10 + day}`, END_DATE: `2026-09-${10 + day}` } }, to: join(dir, `observed-${day}.csv`) }),
+          observedQueue.add({
+            flavor: "partner-v15",
+            account: account.accountSid,
+            export: { report: "mp_action_listing_fast", params: { START_DATE: `2026-09-${10 + day}`, END_DATE: `2026-09-${10 + day}` } },
+            to: join(dir, `observed-${day}.csv`),
+          }),
         ),
       );
       for (const id of ids) await sleeping(id, 1, observedQueue);
@@ -332,7 +434,9 @@ describe("the fleet's observer of an account", () => {
       expect(api.filter((request) => /\/Jobs\/[^/]+$/.test(request.path))).toHaveLength(24);
       expect(api.filter((request) => request.path.endsWith("/Jobs")).length).toBeGreaterThan(0);
       const observer = observerJobId({ flavor: "partner-v15", account: account.accountSid });
-      expect(await poll("the observer to end with nothing left to watch", async () => ((await observedQueue.queue.getJob(observer)) ? undefined : true))).toBe(true);
+      expect(await poll("the observer to end with nothing left to watch", async () => ((await observedQueue.queue.getJob(observer)) ? undefined : true))).toBe(
+        true,
+      );
     } finally {
       await observing.close();
       await observedQueue.close();
@@ -345,9 +449,21 @@ describe("a worker with observe: false", () => {
     const name = "unobserved";
     const account = freshAccount("IRUNOBSERVE1");
     const unobservedQueue = createExportQueue({ redisUrl: redis.url, flavors: FLAVORS, name });
-    const alone = createExportWorker({ redisUrl: redis.url, name, observe: false, clients: clients(), checkDelayMs: () => 20, jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 } });
+    const alone = createExportWorker({
+      redisUrl: redis.url,
+      name,
+      observe: false,
+      clients: clients(),
+      checkDelayMs: () => 20,
+      jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 },
+    });
     try {
-      const id = await unobservedQueue.add({ flavor: "partner-v15", account: account.accountSid, export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-06-01", END_DATE: "2026-06-01" } }, to: join(dir, "unobserved.csv") });
+      const id = await unobservedQueue.add({
+        flavor: "partner-v15",
+        account: account.accountSid,
+        export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-06-01", END_DATE: "2026-06-01" } },
+        to: join(dir, "unobserved.csv"),
+      });
       await sleeping(id, 1, unobservedQueue);
       expect(await unobservedQueue.queue.getJob(observerJobId({ flavor: "partner-v15", account: account.accountSid }))).toBeUndefined();
       expect(await redis.client.keys(`impactkit:${name}:waiting:*`)).toEqual([]);
@@ -366,15 +482,32 @@ describe("an observer whose list fails", () => {
     const account = freshAccount("IRLISTFAIL01");
     const warnings: string[] = [];
     const observedQueue = createExportQueue({ redisUrl: redis.url, flavors: FLAVORS, name });
-    const observing = createExportWorker({ redisUrl: redis.url, name, clients: clients(), listTickMs: 30, checkDelayMs: () => 3_600_000, jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000, retries: 0, logger: { warn: (message) => void warnings.push(message) } } });
+    const observing = createExportWorker({
+      redisUrl: redis.url,
+      name,
+      clients: clients(),
+      listTickMs: 30,
+      checkDelayMs: () => 3_600_000,
+      jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000, retries: 0, logger: { warn: (message) => void warnings.push(message) } },
+    });
     try {
       sandbox.control.inject({ route: "listJobs", fault: { kind: "status", status: 500 }, times: 3 });
-      const id = await observedQueue.add({ flavor: "partner-v15", account: account.accountSid, export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-07-01", END_DATE: "2026-07-01" } }, to: join(dir, "listed-later.csv") });
+      const id = await observedQueue.add({
+        flavor: "partner-v15",
+        account: account.accountSid,
+        export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-07-01", END_DATE: "2026-07-01" } },
+        to: join(dir, "listed-later.csv"),
+      });
       await sleeping(id, 1, observedQueue);
       const outcome = await settled(id, observedQueue);
       expect(outcome.state, outcome.reason).toBe("completed");
       expect(warnings.filter((warning) => warning.startsWith(`the observer of account ${account.accountSid} could not list its jobs`))).toHaveLength(3);
-      expect(requestsOf(account.accountSid).filter((request) => request.path.endsWith("/Jobs")).map((request) => request.status).slice(0, 4)).toEqual([500, 500, 500, 200]);
+      expect(
+        requestsOf(account.accountSid)
+          .filter((request) => request.path.endsWith("/Jobs"))
+          .map((request) => request.status)
+          .slice(0, 4),
+      ).toEqual([500, 500, 500, 200]);
     } finally {
       await observing.close();
       await observedQueue.close();
@@ -384,7 +517,16 @@ describe("an observer whose list fails", () => {
 
 describe("an account out of budget", () => {
   const spentQueue = () => createExportQueue({ redisUrl: redis.url, flavors: FLAVORS, name: "budgets" });
-  const oneSlot = () => createExportWorker({ redisUrl: redis.url, name: "budgets", concurrency: 1, clients: clients(), budget: { keyPrefix: "budgets" }, checkDelayMs: () => 20, jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 } });
+  const oneSlot = () =>
+    createExportWorker({
+      redisUrl: redis.url,
+      name: "budgets",
+      concurrency: 1,
+      clients: clients(),
+      budget: { keyPrefix: "budgets" },
+      checkDelayMs: () => 20,
+      jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 },
+    });
   /** Resolves once the pipeline sleeps for its account's budget, with how long it sleeps. */
   const heldBack = (on: ExportQueue<Flavor>, id: string) =>
     poll(`pipeline ${id} to wait for its budget`, async () => {
@@ -392,7 +534,12 @@ describe("an account out of budget", () => {
       const progress = job?.progress as { status?: string; retryInMs?: number } | undefined;
       return progress?.status === "BUDGET" && (await on.queue.getJobState(id)) === "delayed" ? progress.retryInMs : undefined;
     });
-  const exportOf = (account: string, day: number, file: string): ExportRequest<Flavor> => ({ flavor: "partner-v15", account, export: { report: "mp_action_listing_fast", params: { START_DATE: `2026-08-${day}`, END_DATE: `2026-08-${day}` } }, to: join(dir, file) });
+  const exportOf = (account: string, day: number, file: string): ExportRequest<Flavor> => ({
+    flavor: "partner-v15",
+    account,
+    export: { report: "mp_action_listing_fast", params: { START_DATE: `2026-08-${day}`, END_DATE: `2026-08-${day}` } },
+    to: join(dir, file),
+  });
 
   it("sleeps until the hour renews it, holding no worker slot: other accounts' pipelines go on", async () => {
     const spent = freshAccount("IRSPENT00001");

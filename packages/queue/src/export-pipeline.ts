@@ -36,9 +36,6 @@ export interface PipelineResult {
   bytes: number;
 }
 
-/** Statuses in which an impact.com job ended without a result (https://integrations.impact.com/impact-brand/reference/jobs-object); with COMPLETED, those after which it changes no more. */
-export const FAILED_STATUSES: ReadonlySet<string> = new Set(["FAILED", "CANCELLED", "ERROR"]);
-
 /**
  * The Redis key naming the pipeline that waits for impact.com job `jobId` in queue `queueName`, so that a
  * Job Completion Event, which names the job only, can wake it.
@@ -62,7 +59,10 @@ function canonical(value: unknown): string {
  * BullMQ job (https://docs.bullmq.io/guide/jobs/job-ids), so one export.
  */
 export function pipelineId(request: ExportRequest): string {
-  return `export-${createHash("sha256").update(canonical({ flavor: request.flavor, account: request.account, export: request.export, to: request.to })).digest("hex").slice(0, 32)}`;
+  return `export-${createHash("sha256")
+    .update(canonical({ flavor: request.flavor, account: request.account, export: request.export, to: request.to }))
+    .digest("hex")
+    .slice(0, 32)}`;
 }
 
 /** Rejects a request that cannot run, before anything reaches Redis, with the project's `InvalidArgumentError`. */

@@ -37,7 +37,11 @@ export function createExportQueue<F extends string>(options: ExportQueueOptions<
       checkRequest(request, options.flavors);
       const id = pipelineId(request);
       const { flavor, account, export: spec, to } = request;
-      await queue.add("export", { flavor, account, export: spec, to, checks: 0 }, { jobId: id, attempts: ATTEMPTS, backoff: { type: "exponential", delay: RETRY_BACKOFF_MS } });
+      await queue.add(
+        "export",
+        { flavor, account, export: spec, to, checks: 0 },
+        { jobId: id, attempts: ATTEMPTS, backoff: { type: "exponential", delay: RETRY_BACKOFF_MS } },
+      );
       return id;
     },
     async wake(jobId) {

@@ -1,15 +1,26 @@
 import type { ImpactClient } from "@impactkit/core";
-import { createJobs, type Job as ImpactJob, type Jobs, type JobsOptions } from "@impactkit/jobs";
+import { createJobs, FAILED_STATUSES, type Job as ImpactJob, type Jobs, type JobsOptions } from "@impactkit/jobs";
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job as QueueJob } from "bullmq";
 import { Redis } from "ioredis";
 import { AccountBudgetError } from "./account-budget-error.js";
 import { createAccountBudget, type AccountBudgetOptions } from "./account-budget.js";
 import { AccountObservers, type ObserverData } from "./account-observer.js";
 import { budgetedFetch } from "./budgeted-fetch.js";
-import { BUDGET_WAKE_SPREAD_MS, CONCURRENCY, DEFAULT_QUEUE_NAME, JOB_INDEX_TTL_S, LIST_TICK_MS, LOCK_DURATION_MS, MAX_STALLED, observedCheckDelay, unobservedCheckDelay } from "./defaults.js";
-import { FAILED_STATUSES, jobIndexKey, type PipelineData, type PipelineResult } from "./export-pipeline.js";
+import {
+  BUDGET_WAKE_SPREAD_MS,
+  CONCURRENCY,
+  DEFAULT_QUEUE_NAME,
+  JOB_INDEX_TTL_S,
+  LIST_TICK_MS,
+  LOCK_DURATION_MS,
+  MAX_STALLED,
+  observedCheckDelay,
+  unobservedCheckDelay,
+} from "./defaults.js";
+import { jobIndexKey, type PipelineData, type PipelineResult } from "./export-pipeline.js";
 
 /** The client of one flavor for `account`, sending through `fetch` (the fleet budget's). Credentials come from the worker's own configuration. */
+// biome-ignore lint/suspicious/noExplicitAny: a factory may return a client of any flavor; createJobs checks its paths.
 export type ClientFactory = (account: string, fetch: (input: Request) => Promise<Response>) => ImpactClient<any>;
 
 export interface ExportWorkerOptions<F extends string> {
@@ -75,7 +86,16 @@ export function createExportWorker<F extends string>(options: ExportWorkerOption
     const factory = options.clients[flavor as F];
     if (!factory) throw new UnrecoverableError(`this worker serves no flavor ${JSON.stringify(flavor)}`);
     // Every call takes its token from the account's budget, then goes out through the client's own transport (its proxy and limits).
-    const client: ImpactClient<any> = factory(account, budgetedFetch(budget, account, () => client.spec.traits.rateLimitHeaders, (request) => client.transport.fetch(request)));
+    // biome-ignore lint/suspicious/noExplicitAny: the flavor is chosen at run time.
+    const client: ImpactClient<any> = factory(
+      account,
+      budgetedFetch(
+        budget,
+        account,
+        () => client.spec.traits.rateLimitHeaders,
+        (request) => client.transport.fetch(request),
+      ),
+    );
     const jobs = createJobs(client, options.jobs) as unknown as Jobs<{}>;
     instances.set(key, jobs);
     return jobs;
@@ -121,13 +141,19 @@ export function createExportWorker<F extends string>(options: ExportWorkerOption
     } catch (error) {
       // The observer never fails (a failed one would block its id): it tries again at the next tick, or when the budget renews.
       if (error instanceof AccountBudgetError) next = Math.max(next, Date.now() + error.retryInMs);
-      else options.jobs?.logger?.warn(`the observer of account ${job.data.account} could not list its jobs: ${(error as Error).message}; it tries again at its next tick`, { account: job.data.account });
+      else
+        options.jobs?.logger?.warn(
+          `the observer of account ${job.data.account} could not list its jobs: ${(error as Error).message}; it tries again at its next tick`,
+          { account: job.data.account },
+        );
     }
     return sleepUntil(job, next, token);
   };
   const processor = async (job: QueueJob<PipelineData | ObserverData, PipelineResult | number>, token?: string): Promise<PipelineResult | number> => {
     try {
-      return job.name === "observe" ? await observerStep(job as QueueJob<ObserverData, number>, token) : await pipelineStep(job as QueueJob<PipelineData, PipelineResult>, token);
+      return job.name === "observe"
+        ? await observerStep(job as QueueJob<ObserverData, number>, token)
+        : await pipelineStep(job as QueueJob<PipelineData, PipelineResult>, token);
     } catch (error) {
       if (!(error instanceof AccountBudgetError)) throw error;
       await job.updateProgress({ status: "BUDGET", retryInMs: error.retryInMs });

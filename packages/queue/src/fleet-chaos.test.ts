@@ -7,7 +7,7 @@ import { createInterface } from "node:readline";
 import { startSandbox, type Sandbox } from "@impactkit/sandbox";
 import { QueueEvents } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DOCUMENTED_HOURLY_BUDGET } from "./defaults.js";
+import { DOCUMENTED_HOURLY_BUDGET } from "@impactkit/jobs";
 import { createExportQueue, type ExportQueue } from "./export-queue.js";
 import { dumpRedis, startRedis, type ThrowawayRedis } from "./testing.js";
 
@@ -90,7 +90,12 @@ describe(`a fleet of ${WORKERS} workers, ${EXPORTS} exports over ${ACCOUNTS} acc
     const requests = Array.from({ length: EXPORTS }, (_, index) => {
       const day = new Date(Date.UTC(2026, 0, 1) + index * 86_400_000).toISOString().slice(0, 10);
       const account = accounts[index % ACCOUNTS]!.accountSid;
-      return { flavor: "partner-v15" as const, account, export: { report: "mp_action_listing_fast", params: { START_DATE: day, END_DATE: day } }, to: join(dir, `${account}-${day}.csv`) };
+      return {
+        flavor: "partner-v15" as const,
+        account,
+        export: { report: "mp_action_listing_fast", params: { START_DATE: day, END_DATE: day } },
+        to: join(dir, `${account}-${day}.csv`),
+      };
     });
     const ids = await Promise.all(requests.map((request) => queue.add(request)));
     await completed(Math.floor(EXPORTS / 3));
@@ -121,6 +126,8 @@ describe(`a fleet of ${WORKERS} workers, ${EXPORTS} exports over ${ACCOUNTS} acc
     for (const account of accounts) expect(everything).not.toContain(account.authToken);
     await events.close();
     const spent = usage.reduce((sum, hour) => sum + hour.requests, 0);
-    console.log(`chaos: ${EXPORTS} pipelines, ${takenOver} steps of killed workers taken over, ${spent} API requests (${(spent / EXPORTS).toFixed(2)} per pipeline), 0 refused`);
+    console.log(
+      `chaos: ${EXPORTS} pipelines, ${takenOver} steps of killed workers taken over, ${spent} API requests (${(spent / EXPORTS).toFixed(2)} per pipeline), 0 refused`,
+    );
   });
 });

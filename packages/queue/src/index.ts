@@ -1,6 +1,14 @@
 export { createAccountBudget, type AccountBudget, type AccountBudgetOptions } from "./account-budget.js";
 export { budgetedFetch } from "./budgeted-fetch.js";
-export { pipelineId, type ExportParam, type ExportRequest, type ExportSpec, type PipelineData, type PipelineResult, type PipelineState } from "./export-pipeline.js";
+export {
+  pipelineId,
+  type ExportParam,
+  type ExportRequest,
+  type ExportSpec,
+  type PipelineData,
+  type PipelineResult,
+  type PipelineState,
+} from "./export-pipeline.js";
 export { DEFAULT_QUEUE_NAME } from "./defaults.js";
 export { AccountBudgetError } from "./account-budget-error.js";
 export { createExportQueue, type ExportQueue, type ExportQueueOptions } from "./export-queue.js";

@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 
 /** What to do when the tests find no Redis: one line, never a silent skip. */
-export const REDIS_MISSING = "redis-server not found: the queue tests run a real Redis — install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)";
+export const REDIS_MISSING =
+  "redis-server not found: the queue tests run a real Redis — install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)";
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -41,7 +42,10 @@ function ownClock(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 export async function startRedis(): Promise<ThrowawayRedis> {
   const dir = mkdtempSync(join(tmpdir(), "impactkit-redis-"));
   const port = await freePort();
-  const server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"], env: ownClock(process.env) });
+  const server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: ownClock(process.env),
+  });
   await new Promise<void>((resolve, reject) => {
     let output = "";
     server.once("error", (error: NodeJS.ErrnoException) => reject(error.code === "ENOENT" ? new Error(REDIS_MISSING) : error));

@@ -1,4 +1,3 @@
-
 /**
  * The accounts a sandbox knows, and HTTP Basic auth against them: the Account SID as user name and the
  * Auth Token as password (https://integrations.impact.com/impact-brand/reference/authentication).
@@ -25,7 +24,12 @@ function basicCredentials(header: string | undefined): { user: string; password:
  * The account an `Authorization` header proves, if it may call `flavor` under the path's `accountSid`;
  * `undefined` (a 401) for missing or wrong credentials, another account's path or a flavor it lacks.
  */
-export function authenticate(accounts: readonly SandboxAccount[], authorization: string | undefined, accountSid: string, flavor: string): SandboxAccount | undefined {
+export function authenticate(
+  accounts: readonly SandboxAccount[],
+  authorization: string | undefined,
+  accountSid: string,
+  flavor: string,
+): SandboxAccount | undefined {
   const credentials = basicCredentials(authorization);
   const account = accounts.find((candidate) => candidate.accountSid === credentials?.user && candidate.authToken === credentials?.password);
   if (!account || account.accountSid !== accountSid || (account.flavors && !account.flavors.includes(flavor))) return undefined;

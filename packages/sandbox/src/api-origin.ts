@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { authenticate, type SandboxAccount } from "./accounts.js";
-import { errorReply, matchRoute } from "./api-routes.js";
+import { matchRoute } from "./api-routes.js";
 import type { ApiExchange } from "./exchange.js";
 import { applyFault, keepsBodyValid } from "./fault-kinds.js";
 import type { FaultPlan } from "./faults.js";
 import { flavorOf } from "./flavors.js";
 import type { RateLimiter } from "./rate-limit.js";
-import { encode, type Reply } from "./reply.js";
+import { encode, errorReply, rateLimitedReply, serverErrorReply, type Reply } from "./reply.js";
 import { logEntry, type LoggedRequest } from "./request-log.js";
 import type { ResponseValidator } from "./response-validator.js";
 import type { SandboxState } from "./sandbox-state.js";
@@ -57,7 +57,10 @@ export function apiOrigin(parts: ApiOriginParts): (request: IncomingMessage, res
     if (!flavor || segments.length < 3) return refuse(errorReply(404, "The requested resource does not exist."));
     const accountSid = segments[1]!;
     if (!authenticate(accounts, request.headers.authorization, accountSid, flavor.id)) {
-      return refuse({ ...errorReply(401, "Unauthorized. Check that your Account SID and Auth Token are correct."), headers: { "WWW-Authenticate": 'Basic realm="impact.com"' } });
+      return refuse({
+        ...errorReply(401, "Unauthorized. Check that your Account SID and Auth Token are correct."),
+        headers: { "WWW-Authenticate": 'Basic realm="impact.com"' },
+      });
     }
     const rest = segments.slice(2);
     const matched = matchRoute(flavor, method, rest);
@@ -65,7 +68,7 @@ export function apiOrigin(parts: ApiOriginParts): (request: IncomingMessage, res
     const rate = limiter.take(flavor, accountSid, state.clock.now());
     const fault = faults.take(matched.route, matched.jobId);
     if (fault) entry.fault = fault.kind;
-    const spent: Reply | undefined = rate.allowed ? undefined : { ...errorReply(429, "Rate limit exceeded."), headers: rate.headers };
+    const spent: Reply | undefined = rate.allowed ? undefined : rateLimitedReply(rate.headers);
     const withRate = (reply: Reply): Reply => ({ ...reply, headers: { ...rate.headers, ...reply.headers } });
     let answered: Reply | undefined;
     const exchange: ApiExchange = {
@@ -79,13 +82,13 @@ export function apiOrigin(parts: ApiOriginParts): (request: IncomingMessage, res
       rateLimit: limiter.options,
       answer: () => (answered ??= spent ?? withRate(matched.handle({ state, flavor, accountSid, url, rest }))),
       instead: (reply) => spent ?? withRate(reply),
-      serverError: (status) => errorReply(status, "The server encountered an error. Retry with exponential backoff."),
+      serverError: serverErrorReply,
       send(reply, options = {}) {
         if (reply.json !== undefined && keepsBodyValid(fault)) validator.check(flavor, matched.route, reply.status, reply.json);
         transmit(response, encode(reply, options.format ?? format), timers, options.body);
       },
       reset: () => void response.socket?.resetAndDestroy(),
-      later: (ms, run) => timers.later(ms, run),
+      setTimer: (run, ms) => timers.setTimer(run, ms),
     };
     applyFault(fault, exchange);
   };

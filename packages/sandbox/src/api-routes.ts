@@ -1,7 +1,7 @@
 import type { ApiRoute } from "./fault-routes.js";
 import type { SandboxFlavor } from "./flavors.js";
 import { isTerminal, jobState, requestKey, type ResultFormat, type SandboxJob } from "./job-store.js";
-import type { Reply } from "./reply.js";
+import { errorReply, exportRefusal, type FieldError, type Reply } from "./reply.js";
 import { createJob, type SandboxState } from "./sandbox-state.js";
 import { DEFAULT_REPORTS, reportList, reportMetadata, UI_ONLY_REPORT } from "./report-catalogue.js";
 import { toWireJob } from "./wire-job.js";
@@ -26,10 +26,8 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** An RFC 3339 date-time (https://www.rfc-editor.org/rfc/rfc3339#section-5.6), as a `format: date-time` parameter takes. */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
-/** The error envelope (https://integrations.impact.com/impact-brand/reference/errors). */
-export function errorReply(status: number, message: string, errors?: Array<{ Field: string; Message: string }>): Reply {
-  return { status, json: { Status: "ERROR", Message: message, ...(errors ? { Errors: errors } : {}) } };
-}
+/** How an export route refuses a request: the error envelope, or the flavor's own way (`exportRefusal`). */
+type Refuse = (status: number, message: string, errors?: FieldError[]) => Reply;
 
 function ownJob(context: RouteContext, id: string): SandboxJob | undefined {
   const job = UUID.test(id) ? context.state.jobs.get(id.toLowerCase()) : undefined;
@@ -51,7 +49,8 @@ function pageNumber(context: RouteContext, name: "Page" | "PageSize", fallback: 
 /**
  * `GET /Jobs`, paged as list endpoints are (https://integrations.impact.com/impact-brand/reference/pagination):
  * `Page` (1-based) and `PageSize` (default 1,000); partner and brand answer `{Jobs}` beside the paging
- * fields, every one a string; agency answers the page as a bare array (seed 002), so a short page is its last.
+ * fields, every one a string; agency answers the page as a bare array
+ * (https://integrations.impact.com/agency-v3/reference/jobs-management/jobs), so a short page is its last.
  */
 function listJobs(context: RouteContext): Reply {
   const after = context.url.searchParams.get("CreatedAfter");
@@ -149,11 +148,12 @@ function queryOf(url: URL): Record<string, string | string[]> {
 }
 
 /** Schedules an export, or returns the job of an identical earlier request. */
-function scheduleExport(context: RouteContext, type: SandboxJob["type"], source: string, programId: string, refuse: (status: number, message: string, errors?: Array<{ Field: string; Message: string }>) => Reply): Reply {
+function scheduleExport(context: RouteContext, type: SandboxJob["type"], source: string, programId: string, refuse: Refuse): Reply {
   const { state, flavor } = context;
   const params = queryOf(context.url);
   const format = (params["ResultFormat"] ?? "CSV") as ResultFormat;
-  if (!["CSV", "JSON", "XML"].includes(format as string)) return refuse(400, "Validation Failed", [{ Field: "ResultFormat", Message: "Must be one of CSV, JSON, XML" }]);
+  if (!["CSV", "JSON", "XML"].includes(format as string))
+    return refuse(400, "Validation Failed", [{ Field: "ResultFormat", Message: "Must be one of CSV, JSON, XML" }]);
   const key = requestKey(flavor.id, context.accountSid, source, params);
   const job = state.jobs.byRequest(key) ?? createJob(state, { flavor, accountSid: context.accountSid, type, source, programId, params, resultFormat: format });
   state.jobs.add(job, key);
@@ -163,8 +163,7 @@ function scheduleExport(context: RouteContext, type: SandboxJob["type"], source:
 
 function exportReport(context: RouteContext, reportId: string): Reply {
   const { flavor, state, url } = context;
-  const refuse = (status: number, message: string, errors?: Array<{ Field: string; Message: string }>): Reply =>
-    flavor.traits.refusalsAs200 ? { status: 200, json: { Status: "ERROR", Message: errors ? `${message}: ${errors.map((error) => `${error.Field} ${error.Message}`).join("; ")}` : message } } : errorReply(status, message, errors);
+  const refuse: Refuse = (status, message, errors) => exportRefusal(flavor.traits.refusalsAs200, status, message, errors);
   if (state.reports && !state.reports.has(reportId)) {
     return refuse(404, `No report exists with the Id ${reportId}, or the report is not API accessible.`);
   }
@@ -180,7 +179,8 @@ function exportClicks(context: RouteContext, programId: string | undefined): Rep
   const date = url.searchParams.get("Date");
   if (date !== null && !DATE.test(date)) return errorReply(400, "Validation Failed", [{ Field: "Date", Message: "Must be a date, yyyy-MM-dd" }]);
   const earliest = flavor.traits.earliestClickDate;
-  if (earliest !== null && date !== null && date < earliest) return errorReply(400, "Validation Failed", [{ Field: "Date", Message: `Only dates from ${earliest} are supported` }]);
+  if (earliest !== null && date !== null && date < earliest)
+    return errorReply(400, "Validation Failed", [{ Field: "Date", Message: `Only dates from ${earliest} are supported` }]);
   const program = programId ?? url.searchParams.getAll("ProgramId")[0] ?? "0";
   return scheduleExport(context, "ClickExport", "clicks", program, errorReply);
 }
@@ -207,12 +207,36 @@ export function matchRoute(flavor: SandboxFlavor, method: string, rest: string[]
   const candidates: Array<{ method: string; test: boolean; route: MatchedRoute }> = [
     { method: "GET", test: rest.length === 1 && first === "Jobs", route: { route: "listJobs", handle: listJobs } },
     { method: "GET", test: rest.length === 2 && first === "Jobs", route: { route: "getJob", jobId: second!, handle: (context) => getJob(context, second!) } },
-    { method: "GET", test: rest.length === 3 && first === "Jobs" && third === "Download", route: { route: "downloadJob", jobId: second!, handle: (context) => downloadJob(context, second!) } },
-    { method: "PUT", test: rest.length === 3 && first === "Jobs" && third === "Replay", route: { route: "replayJob", jobId: second!, handle: (context) => replayJob(context, second!) } },
-    { method: "GET", test: rest.length === 2 && first === "ReportExport", route: { route: "exportReport", handle: (context) => exportReport(context, second!) } },
-    { method: "GET", test: flavor.traits.reportDiscovery !== null && rest.length === 1 && first === "Reports", route: { route: "listReports", handle: listReports } },
-    { method: "GET", test: flavor.traits.reportDiscovery !== null && rest.length === 3 && first === "Reports" && third === "MetaData", route: { route: "reportMetadata", handle: (context) => describeReport(context, second!) } },
-    { method: "GET", test: flavor.traits.clickExport === "account" && rest.length === 1 && first === "ClickExport", route: { route: "exportClicks", handle: (context) => exportClicks(context, undefined) } },
+    {
+      method: "GET",
+      test: rest.length === 3 && first === "Jobs" && third === "Download",
+      route: { route: "downloadJob", jobId: second!, handle: (context) => downloadJob(context, second!) },
+    },
+    {
+      method: "PUT",
+      test: rest.length === 3 && first === "Jobs" && third === "Replay",
+      route: { route: "replayJob", jobId: second!, handle: (context) => replayJob(context, second!) },
+    },
+    {
+      method: "GET",
+      test: rest.length === 2 && first === "ReportExport",
+      route: { route: "exportReport", handle: (context) => exportReport(context, second!) },
+    },
+    {
+      method: "GET",
+      test: flavor.traits.reportDiscovery !== null && rest.length === 1 && first === "Reports",
+      route: { route: "listReports", handle: listReports },
+    },
+    {
+      method: "GET",
+      test: flavor.traits.reportDiscovery !== null && rest.length === 3 && first === "Reports" && third === "MetaData",
+      route: { route: "reportMetadata", handle: (context) => describeReport(context, second!) },
+    },
+    {
+      method: "GET",
+      test: flavor.traits.clickExport === "account" && rest.length === 1 && first === "ClickExport",
+      route: { route: "exportClicks", handle: (context) => exportClicks(context, undefined) },
+    },
     {
       method: "GET",
       test: flavor.traits.clickExport === "program" && rest.length === 3 && first === "Programs" && third === "ClickExport" && fourth === undefined,
@@ -222,6 +246,9 @@ export function matchRoute(flavor: SandboxFlavor, method: string, rest: string[]
   const onPath = candidates.filter((candidate) => candidate.test);
   const match = onPath.find((candidate) => candidate.method === method);
   if (match) return match.route;
-  if (onPath.length > 0) return { error: { ...errorReply(405, `Method ${method} is not allowed here.`), headers: { Allow: onPath.map((candidate) => candidate.method).join(", ") } } };
+  if (onPath.length > 0)
+    return {
+      error: { ...errorReply(405, `Method ${method} is not allowed here.`), headers: { Allow: onPath.map((candidate) => candidate.method).join(", ") } },
+    };
   return { error: errorReply(404, "The requested resource does not exist.") };
 }

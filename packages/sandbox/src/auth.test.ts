@@ -20,7 +20,9 @@ afterAll(async () => {
 });
 
 async function call(path: string, authorization?: string) {
-  const response = await fetch(`${sandbox.url}${path}`, { headers: { Accept: "application/json", ...(authorization ? { Authorization: authorization } : {}) } });
+  const response = await fetch(`${sandbox.url}${path}`, {
+    headers: { Accept: "application/json", ...(authorization ? { Authorization: authorization } : {}) },
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
 }
 

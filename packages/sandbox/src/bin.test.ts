@@ -18,7 +18,9 @@ describe("impactkit-sandbox", () => {
     const { url, storageUrl } = JSON.parse(await firstLine()) as { url: string; storageUrl: string };
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(storageUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const response = await fetch(`${url}/Advertisers/IRCLI/Jobs`, { headers: { Authorization: `Basic ${Buffer.from("IRCLI:cli-token").toString("base64")}`, Accept: "application/json" } });
+    const response = await fetch(`${url}/Advertisers/IRCLI/Jobs`, {
+      headers: { Authorization: `Basic ${Buffer.from("IRCLI:cli-token").toString("base64")}`, Accept: "application/json" },
+    });
     expect(await response.json()).toMatchObject({ "@page": "1", "@numpages": "1", Jobs: [] });
     child.kill("SIGTERM");
     const [code] = await once(child, "exit");

@@ -82,7 +82,10 @@ const rows = number("rows", values.rows, (n) => Number.isInteger(n) && n >= 0);
 const perHour = number("rate-limit", values["rate-limit"], (n) => Number.isInteger(n) && n > 0);
 const timeScale = number("time-scale", values["time-scale"], (n) => n > 0);
 const start = values.start === undefined || values.start === "now" ? Date.now() : Date.parse(values.start);
-if (!Number.isFinite(start) || (values.start !== undefined && values.start !== "now" && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(values.start))) {
+if (
+  !Number.isFinite(start) ||
+  (values.start !== undefined && values.start !== "now" && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(values.start))
+) {
   fail(`--start takes an ISO 8601 date and time with its offset (such as 2026-11-25T12:00:00Z) or now, got ${JSON.stringify(values.start)}`);
 }
 const probability = number("fault-probability", values["fault-probability"], (n) => n >= 0 && n <= 1);
@@ -100,7 +103,13 @@ const options: SandboxOptions = {
         faults: {
           probability,
           seed: number("fault-seed", values["fault-seed"], Number.isInteger) ?? 1,
-          faults: [{ kind: "status", status: 503 }, { kind: "rate-limit", retryAfterSeconds: 1 }, { kind: "reset" }, { kind: "truncate" }, { kind: "expired-url" }],
+          faults: [
+            { kind: "status", status: 503 },
+            { kind: "rate-limit", retryAfterSeconds: 1 },
+            { kind: "reset" },
+            { kind: "truncate" },
+            { kind: "expired-url" },
+          ],
         },
       }
     : {}),

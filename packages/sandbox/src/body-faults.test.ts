@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { startSandbox } from "./sandbox.js";
-import { API_HEADERS, completedJob, rawRequest, sha256, signedUrlOf, storedResult } from "./test-support.js";
+import { API_HEADERS, completedJob, rawRequest, sha256, signedUrlOf, storedResult } from "./testing/support.js";
 
 const stored = storedResult(2_000);
 
@@ -63,6 +63,11 @@ describe("trickle", () => {
     stored.sandbox.control.inject({ route: "getJob", fault: { kind: "trickle", bytes: 50, intervalMs: 1 } });
     const job = await (await rawRequest(jobUrl(), { headers: API_HEADERS })).done;
     expect(JSON.parse(job.body.toString())).toMatchObject({ Id: stored.jobId, Status: "COMPLETED" });
-    expect(stored.sandbox.control.requests("api").slice(-2).map((entry) => entry.fault)).toEqual(["trickle", "trickle"]);
+    expect(
+      stored.sandbox.control
+        .requests("api")
+        .slice(-2)
+        .map((entry) => entry.fault),
+    ).toEqual(["trickle", "trickle"]);
   });
 });

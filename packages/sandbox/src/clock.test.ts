@@ -50,11 +50,17 @@ describe("clocks", () => {
     clock.advance(250);
     expect(fired).toEqual([["early", 250]]);
     clock.advance(100);
-    expect(fired).toEqual([["early", 250], ["late", 350]]);
+    expect(fired).toEqual([
+      ["early", 250],
+      ["late", 350],
+    ]);
     timers.setTimer(() => fired.push(["second", clock.now()]), 20);
     timers.setTimer(() => fired.push(["first", clock.now()]), 10);
     clock.advance(30);
-    expect(fired.slice(2)).toEqual([["first", 380], ["second", 380]]);
+    expect(fired.slice(2)).toEqual([
+      ["first", 380],
+      ["second", 380],
+    ]);
     expect(clock.pending).toBe(0);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { startSandbox } from "./sandbox.js";
-import { API_HEADERS, completedJob, rawRequest, signedUrlOf } from "./test-support.js";
+import { API_HEADERS, completedJob, rawRequest, signedUrlOf } from "./testing/support.js";
 
 const handles = () => process.getActiveResourcesInfo().filter((kind) => kind === "TCPServerWrap" || kind === "TCPSocketWrap" || kind === "Timeout");
 
@@ -29,7 +29,8 @@ describe("close()", () => {
     const redirected = await fetch(`${sandbox.url}/Mediapartners/IRSANDBOX0001/Jobs/${jobId}`, { headers: API_HEADERS });
     expect(await redirected.json()).toMatchObject({ Id: jobId });
     expect(sandbox.control.elsewhere()).toHaveLength(1);
-    for (let waited = 0; sandbox.control.requests("api").filter((entry) => entry.fault === "stall").length < 2 && waited < 400; waited += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+    for (let waited = 0; sandbox.control.requests("api").filter((entry) => entry.fault === "stall").length < 2 && waited < 400; waited += 1)
+      await new Promise((resolve) => setTimeout(resolve, 25));
     expect(sandbox.control.requests("api").filter((entry) => entry.fault === "stall")).toHaveLength(2);
     await sandbox.close();
     const outcomes = await Promise.allSettled(stalled);

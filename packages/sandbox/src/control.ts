@@ -109,7 +109,8 @@ export function sandboxControl(parts: ControlParts): SandboxControl {
     advance: (ms) => manual(clock, "advance").advance(ms),
     timers() {
       if (clock instanceof ManualClock) return manualTimers(clock);
-      if (!(clock instanceof ScaledClock)) throw new Error('timers() needs the manual clock or a scaled one: startSandbox({ clock: "manual" }) or { clock: { timeScale } }');
+      if (!(clock instanceof ScaledClock))
+        throw new Error('timers() needs the manual clock or a scaled one: startSandbox({ clock: "manual" }) or { clock: { timeScale } }');
       return followClock(clock);
     },
     runNextTimer: () => manual(clock, "runNextTimer").runNextTimer(),
@@ -124,7 +125,14 @@ export function sandboxControl(parts: ControlParts): SandboxControl {
     async result(jobId) {
       const current = state.results.current(existing(jobId), clock.now());
       const { file } = current;
-      return { size: file.size, sha256: await resultSha256(file), contentType: file.contentType, etag: current.etag, lastModified: httpDate(current.lastModified), version: current.version };
+      return {
+        size: file.size,
+        sha256: await resultSha256(file),
+        contentType: file.contentType,
+        etag: current.etag,
+        lastModified: httpDate(current.lastModified),
+        version: current.version,
+      };
     },
     inject: (fault) => faults.inject(fault),
     randomFaults: (random) => faults.random(random),

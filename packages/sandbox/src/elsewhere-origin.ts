@@ -55,7 +55,11 @@ function jobShaped(state: SandboxState, url: URL): Record<string, string | null>
  * and answers a signed `/results/…` URL as the storage origin does (a CDN in front of the same
  * objects), any other path with 200 and a Job-shaped JSON body.
  */
-export function elsewhereOrigin(state: SandboxState, log: ElsewhereRequest[], timers: WireTimers): (request: IncomingMessage, response: ServerResponse) => void {
+export function elsewhereOrigin(
+  state: SandboxState,
+  log: ElsewhereRequest[],
+  timers: WireTimers,
+): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     const url = new URL(request.url ?? "/", "http://elsewhere.invalid");
     const headers: Record<string, string> = {};

@@ -34,8 +34,8 @@ export interface Exchange {
   send(reply: Reply, options?: SendOptions): void;
   /** Resets the connection (TCP RST) with nothing sent. */
   reset(): void;
-  /** Runs `run` after `ms` real milliseconds, unless the sandbox closes first. */
-  later(ms: number, run: () => void): void;
+  /** Runs `run` after `ms` real milliseconds, unless the sandbox closes first; the function returned cancels it. */
+  setTimer(run: () => void, ms: number): () => void;
 }
 
 /** An exchange on the API origin, which also knows the flavor and the rate limiter's settings. */

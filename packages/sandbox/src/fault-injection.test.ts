@@ -9,7 +9,9 @@ const jobUrl = () => `${sandbox.url}/Mediapartners/IRSANDBOX0001/Jobs/${jobId}`;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ clock: "manual", job: { queueMs: 0, runMs: 1_000, rows: 20_000 } });
-  const queued = await fetch(`${sandbox.url}/Mediapartners/IRSANDBOX0001/ReportExport/mp_action_listing_fast?START_DATE=2026-11-01&END_DATE=2026-11-02`, { headers });
+  const queued = await fetch(`${sandbox.url}/Mediapartners/IRSANDBOX0001/ReportExport/mp_action_listing_fast?START_DATE=2026-11-01&END_DATE=2026-11-02`, {
+    headers,
+  });
   jobId = String(((await queued.json()) as { QueuedUri: string }).QueuedUri.split("/").at(-1));
   sandbox.control.advance(1_000);
 });
@@ -114,7 +116,9 @@ describe("fault injection", () => {
 
   it("refuses an export with 200 and Status ERROR", async () => {
     sandbox.control.inject({ route: "exportReport", fault: { kind: "export-error", message: "Not permitted to run report" } });
-    const response = await fetch(`${sandbox.url}/Mediapartners/IRSANDBOX0001/ReportExport/mp_action_listing_fast?START_DATE=2026-11-03&END_DATE=2026-11-04`, { headers });
+    const response = await fetch(`${sandbox.url}/Mediapartners/IRSANDBOX0001/ReportExport/mp_action_listing_fast?START_DATE=2026-11-03&END_DATE=2026-11-04`, {
+      headers,
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ Status: "ERROR", Message: "Not permitted to run report" });
   });
@@ -127,7 +131,10 @@ describe("fault injection", () => {
 
   it("draws random faults from a seed, the same for the same seed", async () => {
     const statuses = async (): Promise<number[]> => {
-      const seeded = await startSandbox({ clock: "manual", faults: { probability: 0.4, seed: 99, faults: [{ kind: "status", status: 503 }, { kind: "rate-limit" }] } });
+      const seeded = await startSandbox({
+        clock: "manual",
+        faults: { probability: 0.4, seed: 99, faults: [{ kind: "status", status: 503 }, { kind: "rate-limit" }] },
+      });
       try {
         const result: number[] = [];
         for (let index = 0; index < 30; index += 1) result.push((await fetch(`${seeded.url}/Advertisers/IRSANDBOX0001/Jobs`, { headers })).status);

@@ -18,7 +18,18 @@ describe("FAULT_KINDS", () => {
   });
 
   it("says which faults leave bodies valid against the spec, as violations() has always counted them", () => {
-    expect(kinds.filter((entry) => entry.keepsBodyValid).map((entry) => entry.kind)).toEqual(["status", "rate-limit", "stall", "slow", "expired-url", "body-stall", "trickle", "object-changed", "gzip", "storage-redirect"]);
+    expect(kinds.filter((entry) => entry.keepsBodyValid).map((entry) => entry.kind)).toEqual([
+      "status",
+      "rate-limit",
+      "stall",
+      "slow",
+      "expired-url",
+      "body-stall",
+      "trickle",
+      "object-changed",
+      "gzip",
+      "storage-redirect",
+    ]);
   });
 
   it("puts the new storage faults on storage, and the Job-body faults where a Job is answered", () => {

@@ -2,12 +2,11 @@ import { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
-import { errorReply } from "./api-routes.js";
 import { cutAfter, paced, stallAfter, whole } from "./body-plans.js";
 import type { Exchange, ExchangeOn } from "./exchange.js";
 import { API_ROUTES, ROUTES, type Route } from "./fault-routes.js";
-import { resetInSeconds } from "./flavors.js";
-import type { Reply } from "./reply.js";
+import { resetHeader } from "./rate-limit.js";
+import { errorAs200Reply, rateLimitedReply, type Reply } from "./reply.js";
 import type { SandboxState } from "./sandbox-state.js";
 
 /**
@@ -122,7 +121,11 @@ type RedirectStatus = 301 | 302 | 303 | 307 | 308;
 
 /** The Job objects in a JSON body: a Job, the agency's bare array, or `{Jobs: […]}`. */
 function jobsIn(json: unknown): Array<Record<string, unknown>> {
-  const list = Array.isArray(json) ? json : typeof json === "object" && json !== null && Array.isArray((json as { Jobs?: unknown }).Jobs) ? (json as { Jobs: unknown[] }).Jobs : [json];
+  const list = Array.isArray(json)
+    ? json
+    : typeof json === "object" && json !== null && Array.isArray((json as { Jobs?: unknown }).Jobs)
+      ? (json as { Jobs: unknown[] }).Jobs
+      : [json];
   return list.filter((item): item is Record<string, unknown> => typeof item === "object" && item !== null && "Id" in item && "Status" in item);
 }
 
@@ -143,7 +146,11 @@ function misdirected(to: FaultOf<"storage-redirect">["to"], signed: URL, state: 
 async function gzipped(reply: Reply): Promise<Reply> {
   const raw = reply.raw!;
   const encoded = await promisify(gzip)(await buffer(raw.stream()));
-  return { ...reply, headers: { ...reply.headers, "Content-Encoding": "gzip" }, raw: { ...raw, length: encoded.length, stream: () => Readable.from([encoded]) } };
+  return {
+    ...reply,
+    headers: { ...reply.headers, "Content-Encoding": "gzip" },
+    raw: { ...raw, length: encoded.length, stream: () => Readable.from([encoded]) },
+  };
 }
 
 const SPECS: { readonly [K in FaultKind]: FaultKindSpec<K, Route> } = {
@@ -166,9 +173,12 @@ const SPECS: { readonly [K in FaultKind]: FaultKindSpec<K, Route> } = {
       // https://integrations.impact.com/impact-brand/reference/rate-limits
       const names = exchange.flavor.traits.rateLimitHeaders;
       const seconds = fault.retryAfterSeconds ?? 1;
-      const reset = resetInSeconds(exchange.flavor) || exchange.rateLimit.resetFormat === "seconds" ? seconds : Math.floor(exchange.state.clock.now() / 1000) + seconds;
-      const headers = { [names.remaining]: "0", [names.reset]: String(reset), "Retry-After": String(seconds) };
-      exchange.send(exchange.instead({ ...errorReply(429, "Rate limit exceeded."), headers }));
+      const reset = resetHeader(exchange.flavor, exchange.rateLimit.resetFormat, {
+        secondsLeft: seconds,
+        epochSecond: Math.floor(exchange.state.clock.now() / 1000) + seconds,
+      });
+      const headers = { [names.remaining]: "0", [names.reset]: reset, "Retry-After": String(seconds) };
+      exchange.send(exchange.instead(rateLimitedReply(headers)));
     },
   }),
   reset: define({
@@ -190,7 +200,7 @@ const SPECS: { readonly [K in FaultKind]: FaultKindSpec<K, Route> } = {
     example: { kind: "stall" },
     apply(fault, exchange) {
       const reply = exchange.answer();
-      if (fault.ms !== undefined) exchange.later(fault.ms, () => exchange.send(reply));
+      if (fault.ms !== undefined) exchange.setTimer(() => exchange.send(reply), fault.ms);
     },
   }),
   slow: define({
@@ -207,7 +217,8 @@ const SPECS: { readonly [K in FaultKind]: FaultKindSpec<K, Route> } = {
     routes: ROUTES,
     keepsBodyValid: false,
     example: { kind: "truncate", fraction: 0.5 },
-    apply: (fault, exchange) => exchange.send(exchange.answer(), { body: (source, wire) => cutAfter(Math.floor(wire.length * (fault.fraction ?? 0.5)))(source, wire) }),
+    apply: (fault, exchange) =>
+      exchange.send(exchange.answer(), { body: (source, wire) => cutAfter(Math.floor(wire.length * (fault.fraction ?? 0.5)))(source, wire) }),
   }),
   "expired-url": define({
     kind: "expired-url",
@@ -250,13 +261,13 @@ const SPECS: { readonly [K in FaultKind]: FaultKindSpec<K, Route> } = {
   }),
   "export-error": define({
     kind: "export-error",
-    summary: "an export answers 200 with `Status: \"ERROR\"` and schedules nothing",
+    summary: 'an export answers 200 with `Status: "ERROR"` and schedules nothing',
     routes: ["exportReport", "exportClicks"],
     keepsBodyValid: false,
     example: { kind: "export-error", message: "Not permitted to run this report" },
     apply(fault, exchange) {
       const source = exchange.route === "exportReport" ? exchange.rest[1] : "clicks";
-      exchange.send(exchange.instead({ status: 200, json: { Status: "ERROR", Message: fault.message ?? `Not permitted to run ${source} at this time.` } }));
+      exchange.send(exchange.instead(errorAs200Reply(fault.message ?? `Not permitted to run ${source} at this time.`)));
     },
   }),
   "body-stall": define({
@@ -331,7 +342,8 @@ const SPECS: { readonly [K in FaultKind]: FaultKindSpec<K, Route> } = {
     example: { kind: "storage-redirect", to: "other-origin" },
     apply(fault, exchange) {
       const status: RedirectStatus = fault.status ?? 302;
-      if (exchange.origin === "storage") return exchange.send(exchange.instead({ status, headers: { Location: misdirected(fault.to, exchange.url, exchange.state) } }));
+      if (exchange.origin === "storage")
+        return exchange.send(exchange.instead({ status, headers: { Location: misdirected(fault.to, exchange.url, exchange.state) } }));
       const reply = exchange.answer();
       const location = reply.headers?.["Location"];
       if (reply.status !== 302 || location === undefined) return exchange.send(reply);
@@ -353,7 +365,9 @@ const SPECS: { readonly [K in FaultKind]: FaultKindSpec<K, Route> } = {
     keepsBodyValid: false,
     example: { kind: "status-case", case: "lower" },
     apply: (fault, exchange) =>
-      exchange.send(withStatuses(exchange.answer(), (status) => (fault.case === "title" ? `${status.charAt(0)}${status.slice(1).toLowerCase()}` : status.toLowerCase()))),
+      exchange.send(
+        withStatuses(exchange.answer(), (status) => (fault.case === "title" ? `${status.charAt(0)}${status.slice(1).toLowerCase()}` : status.toLowerCase())),
+      ),
   }),
 };
 
@@ -367,6 +381,9 @@ export function keepsBodyValid(fault: Fault | undefined): boolean {
 
 /** Delivers the response of `exchange`: as the route answers it, or as its fault's kind does. */
 export function applyFault(fault: Fault | undefined, exchange: Exchange): void {
-  if (fault === undefined) return exchange.send(exchange.answer());
+  if (fault === undefined) {
+    exchange.send(exchange.answer());
+    return;
+  }
   (SPECS[fault.kind] as FaultKindSpec<FaultKind, Route>).apply(fault, exchange);
 }

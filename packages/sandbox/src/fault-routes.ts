@@ -4,6 +4,15 @@ export type Route = "listJobs" | "getJob" | "downloadJob" | "replayJob" | "expor
 /** The routes of the API origin. */
 export type ApiRoute = Exclude<Route, "storage">;
 
-export const API_ROUTES: readonly ApiRoute[] = ["listJobs", "getJob", "downloadJob", "replayJob", "exportReport", "exportClicks", "listReports", "reportMetadata"];
+export const API_ROUTES: readonly ApiRoute[] = [
+  "listJobs",
+  "getJob",
+  "downloadJob",
+  "replayJob",
+  "exportReport",
+  "exportClicks",
+  "listReports",
+  "reportMetadata",
+];
 
 export const ROUTES: readonly Route[] = [...API_ROUTES, "storage"];

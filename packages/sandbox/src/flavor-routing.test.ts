@@ -15,7 +15,10 @@ afterAll(async () => {
 
 const basic = `Basic ${Buffer.from(`${DEFAULT_ACCOUNT.accountSid}:${DEFAULT_ACCOUNT.authToken}`).toString("base64")}`;
 const exportReport = (headers: Record<string, string>) =>
-  fetch(`${sandbox.url}/Mediapartners/${DEFAULT_ACCOUNT.accountSid}/ReportExport/mp_action_listing_fast?START_DATE=2026-11-01&END_DATE=2026-11-01&SUBAID=${Math.random()}`, { headers: { Authorization: basic, Accept: "application/json", ...headers } });
+  fetch(
+    `${sandbox.url}/Mediapartners/${DEFAULT_ACCOUNT.accountSid}/ReportExport/mp_action_listing_fast?START_DATE=2026-11-01&END_DATE=2026-11-01&SUBAID=${Math.random()}`,
+    { headers: { Authorization: basic, Accept: "application/json", ...headers } },
+  );
 
 describe("the releases of one API on one path", () => {
   it("serves every flavor package of specs/flavors.json, two partner releases among them", () => {
@@ -39,9 +42,20 @@ describe("the releases of one API on one path", () => {
 
   it("refuses to serve an extra release twice: one id, or one path and version, per flavor", async () => {
     const v16 = FLAVORS.find((flavor) => flavor.id === "partner-v16")!;
-    const spec = { api: v16.api, apiVersion: v16.apiVersion, title: "a copy", sha256: "0".repeat(64), basePath: "/Mediapartners/{AccountSID}", traits: v16.traits };
-    await expect(startSandbox({ flavors: [{ id: "partner-v16-copy", spec, document: v16.document() }] })).rejects.toThrow("the sandbox cannot serve flavor partner-v16-copy (/Mediapartners, version 16): it serves partner-v16 (/Mediapartners, version 16) already");
-    await expect(startSandbox({ flavors: [{ id: "partner-v16", spec: { ...spec, apiVersion: "99" }, document: v16.document() }] })).rejects.toThrow("the sandbox cannot serve flavor partner-v16 (/Mediapartners, version 99): it serves partner-v16 (/Mediapartners, version 16) already");
+    const spec = {
+      api: v16.api,
+      apiVersion: v16.apiVersion,
+      title: "a copy",
+      sha256: "0".repeat(64),
+      basePath: "/Mediapartners/{AccountSID}",
+      traits: v16.traits,
+    };
+    await expect(startSandbox({ flavors: [{ id: "partner-v16-copy", spec, document: v16.document() }] })).rejects.toThrow(
+      "the sandbox cannot serve flavor partner-v16-copy (/Mediapartners, version 16): it serves partner-v16 (/Mediapartners, version 16) already",
+    );
+    await expect(startSandbox({ flavors: [{ id: "partner-v16", spec: { ...spec, apiVersion: "99" }, document: v16.document() }] })).rejects.toThrow(
+      "the sandbox cannot serve flavor partner-v16 (/Mediapartners, version 99): it serves partner-v16 (/Mediapartners, version 16) already",
+    );
   });
 
   it("refuses a release it does not serve, with the API's error envelope", async () => {

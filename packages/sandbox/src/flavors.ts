@@ -48,7 +48,10 @@ export function sandboxFlavors(extra: readonly ExtraFlavor[] = []): readonly San
   flavors.forEach((flavor, index) => {
     const twin = flavors.findIndex((other) => other.id === flavor.id || (other.segment === flavor.segment && other.apiVersion === flavor.apiVersion));
     const other = flavors[twin]!;
-    if (twin !== index) throw new Error(`the sandbox cannot serve flavor ${flavor.id} (/${flavor.segment}, version ${flavor.apiVersion}): it serves ${other.id} (/${other.segment}, version ${other.apiVersion}) already`);
+    if (twin !== index)
+      throw new Error(
+        `the sandbox cannot serve flavor ${flavor.id} (/${flavor.segment}, version ${flavor.apiVersion}): it serves ${other.id} (/${other.segment}, version ${other.apiVersion}) already`,
+      );
   });
   return flavors;
 }
@@ -59,7 +62,11 @@ export function sandboxFlavors(extra: readonly ExtraFlavor[] = []): readonly San
  * the header, the account's default — here the first release of the segment in `specs/flavors.json`.
  * `undefined` for a segment no flavor has; `{ version }` for a release the sandbox does not serve.
  */
-export function flavorOf(flavors: readonly SandboxFlavor[], segment: string, irVersion: string | undefined): SandboxFlavor | { unknownVersion: string } | undefined {
+export function flavorOf(
+  flavors: readonly SandboxFlavor[],
+  segment: string,
+  irVersion: string | undefined,
+): SandboxFlavor | { unknownVersion: string } | undefined {
   const releases = flavors.filter((flavor) => flavor.segment === segment);
   if (releases.length === 0) return undefined;
   if (irVersion === undefined || irVersion.trim() === "") return releases[0];
@@ -70,4 +77,3 @@ export function flavorOf(flavors: readonly SandboxFlavor[], segment: string, irV
 export function resetInSeconds(flavor: SandboxFlavor): boolean {
   return flavor.traits.rateLimitHeaders.reset.toLowerCase() === "ratelimit-reset";
 }
-

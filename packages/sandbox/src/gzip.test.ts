@@ -1,6 +1,6 @@
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { API_HEADERS, rawRequest, storedResult } from "./test-support.js";
+import { API_HEADERS, rawRequest, storedResult } from "./testing/support.js";
 
 const stored = storedResult(3_000);
 

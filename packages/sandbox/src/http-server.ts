@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { errorReply } from "./api-routes.js";
-import { encode } from "./reply.js";
+import { encode, errorReply } from "./reply.js";
 import { transmit } from "./transmit.js";
 import type { WireTimers } from "./wire-timers.js";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "./sandbox.js";
-import { API_HEADERS, completedJob } from "./test-support.js";
+import { API_HEADERS, completedJob } from "./testing/support.js";
 
 let sandbox: Sandbox;
 let jobId: string;

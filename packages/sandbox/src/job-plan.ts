@@ -42,7 +42,9 @@ export function phaseAt(plan: JobPlan, createdAt: number, now: number): JobPhase
     t += plan.retryMs;
   }
   if (plan.outcome === "FAILED" && plan.errors === 0) {
-    return now < t + plan.runMs ? { status: "RUNNING", fraction: plan.runMs === 0 ? 1 : (now - t) / plan.runMs, attempt: 1 } : { status: "FAILED", at: t + plan.runMs, startedAt: t };
+    return now < t + plan.runMs
+      ? { status: "RUNNING", fraction: plan.runMs === 0 ? 1 : (now - t) / plan.runMs, attempt: 1 }
+      : { status: "FAILED", at: t + plan.runMs, startedAt: t };
   }
   if (now < t + plan.runMs) return { status: "RUNNING", fraction: plan.runMs === 0 ? 1 : (now - t) / plan.runMs, attempt: plan.errors + 1 };
   return { status: "COMPLETED", at: t + plan.runMs, startedAt: t };
@@ -56,6 +58,7 @@ export function resolvePlan(base: JobPlan, change: Partial<JobPlan> = {}): JobPl
   }
   if (!Number.isInteger(plan.errors) || !Number.isInteger(plan.rows)) throw new RangeError("job plan errors and rows must be whole numbers");
   if (typeof plan.replayable !== "boolean") throw new RangeError("job plan replayable must be true or false");
-  if (plan.outcome !== "COMPLETED" && plan.outcome !== "FAILED") throw new RangeError(`job plan outcome must be COMPLETED or FAILED, got ${String(plan.outcome)}`);
+  if (plan.outcome !== "COMPLETED" && plan.outcome !== "FAILED")
+    throw new RangeError(`job plan outcome must be COMPLETED or FAILED, got ${String(plan.outcome)}`);
   return plan;
 }

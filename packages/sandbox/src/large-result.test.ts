@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { get, type IncomingMessage } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "./sandbox.js";
-import { clientsFor, queuedJobId } from "./test-support.js";
+import { clientsFor, queuedJobId } from "./testing/support.js";
 
 const GiB = 1024 ** 3;
 const ROW_BYTES = 47;
@@ -19,9 +19,15 @@ afterAll(async () => {
 describe("a multi-GiB result", () => {
   it("streams from the storage origin with its full Content-Length in flat memory, byte-identical to its sha256", async () => {
     const { partner } = clientsFor(sandbox);
-    const { data } = await partner.GET("/ReportExport/{Id}", { params: { path: { Id: "mp_action_listing_fast" }, query: { START_DATE: "2026-11-01", END_DATE: "2026-11-30" } } });
+    const { data } = await partner.GET("/ReportExport/{Id}", {
+      params: { path: { Id: "mp_action_listing_fast" }, query: { START_DATE: "2026-11-01", END_DATE: "2026-11-30" } },
+    });
     const jobId = queuedJobId(data);
-    const { response } = await partner.GET("/Jobs/{JobId}/Download", { params: { path: { JobId: jobId } }, fetch: (request: Request) => fetch(request, { redirect: "manual" }), parseAs: "text" });
+    const { response } = await partner.GET("/Jobs/{JobId}/Download", {
+      params: { path: { JobId: jobId } },
+      fetch: (request: Request) => fetch(request, { redirect: "manual" }),
+      parseAs: "text",
+    });
     // node:http rather than fetch: the bytes are the subject, and fetch's web streams would triple the test's time.
     const download = await new Promise<IncomingMessage>((resolve, reject) => get(response.headers.get("location")!, resolve).on("error", reject));
     const size = Number(download.headers["content-length"]);

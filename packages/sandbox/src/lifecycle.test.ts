@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "./sandbox.js";
-import { clientsFor, queuedJobId } from "./test-support.js";
+import { clientsFor, queuedJobId } from "./testing/support.js";
 
 let sandbox: Sandbox;
 let partner: ReturnType<typeof clientsFor>["partner"];
@@ -23,7 +23,14 @@ const job = async (id: string) => (await partner.GET("/Jobs/{JobId}", { params: 
 describe("job lifecycle on the manual clock", () => {
   it("QUEUED → RUNNING with advancing progress → COMPLETED, with the dates the wire sends", async () => {
     const id = await exportReport("2026-11-01");
-    expect(await job(id)).toMatchObject({ Status: "QUEUED", PercentageComplete: "0", RecordsProcessed: "0", StartedDate: "", CompletedDate: "", Replayable: "true" });
+    expect(await job(id)).toMatchObject({
+      Status: "QUEUED",
+      PercentageComplete: "0",
+      RecordsProcessed: "0",
+      StartedDate: "",
+      CompletedDate: "",
+      Replayable: "true",
+    });
     sandbox.control.advance(2_000);
     const running = await job(id);
     expect(running).toMatchObject({ Status: "RUNNING", PercentageComplete: "25", RecordsProcessed: "250" });

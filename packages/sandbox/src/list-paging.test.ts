@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { LIST_PAGE_SIZE } from "./api-routes.js";
 import { startSandbox, type Sandbox } from "./sandbox.js";
-import { clientsFor, queuedJobId } from "./test-support.js";
+import { clientsFor, queuedJobId } from "./testing/support.js";
 
 let sandbox: Sandbox | undefined;
 afterEach(async () => {
@@ -17,8 +17,20 @@ async function withJobs(count: number, options: { maxListPageSize?: number } = {
   const ids = { partner: [] as string[], agency: [] as string[] };
   for (let index = 0; index < count; index += 1) {
     const day = `2026-11-${String(index + 1).padStart(2, "0")}`;
-    ids.partner.push(queuedJobId((await partner.GET("/ReportExport/{Id}", { params: { path: { Id: "mp_action_listing_fast" }, query: { START_DATE: day, END_DATE: day } } })).data));
-    ids.agency.push(queuedJobId((await agency.GET("/ReportExport/{ReportId}", { params: { path: { ReportId: "att_adv_performance_by_day_pm_only" }, query: { START_DATE: day, END_DATE: day } } })).data));
+    ids.partner.push(
+      queuedJobId(
+        (await partner.GET("/ReportExport/{Id}", { params: { path: { Id: "mp_action_listing_fast" }, query: { START_DATE: day, END_DATE: day } } })).data,
+      ),
+    );
+    ids.agency.push(
+      queuedJobId(
+        (
+          await agency.GET("/ReportExport/{ReportId}", {
+            params: { path: { ReportId: "att_adv_performance_by_day_pm_only" }, query: { START_DATE: day, END_DATE: day } },
+          })
+        ).data,
+      ),
+    );
   }
   return { partner, agency, ids };
 }
@@ -31,7 +43,8 @@ describe("the Jobs list is paged as list endpoints are (Page, PageSize; string p
     expect(first["@nextpageuri"]).toBe("/Mediapartners/IRSANDBOX0001/Jobs?PageSize=2&Page=2");
     const seen = first.Jobs.map((job) => job.Id);
     for (let next = first["@nextpageuri"] as string; next !== ""; ) {
-      const page = (await partner.GET("/Jobs", { params: { query: { PageSize: 2, Page: Number(new URL(next, "https://x").searchParams.get("Page")) } } })).data as Record<string, unknown> & { Jobs: Array<{ Id: string }> };
+      const page = (await partner.GET("/Jobs", { params: { query: { PageSize: 2, Page: Number(new URL(next, "https://x").searchParams.get("Page")) } } }))
+        .data as Record<string, unknown> & { Jobs: Array<{ Id: string }> };
       seen.push(...page.Jobs.map((job) => job.Id));
       next = page["@nextpageuri"] as string;
     }
@@ -40,7 +53,9 @@ describe("the Jobs list is paged as list endpoints are (Page, PageSize; string p
 
   it("pages agency's bare array: a short page is the last", async () => {
     const { agency, ids } = await withJobs(3);
-    const pages = await Promise.all([1, 2].map(async (Page) => (await agency.GET("/Jobs", { params: { query: { PageSize: 2, Page } } })).data as Array<{ Id: string }>));
+    const pages = await Promise.all(
+      [1, 2].map(async (Page) => (await agency.GET("/Jobs", { params: { query: { PageSize: 2, Page } } })).data as Array<{ Id: string }>),
+    );
     expect(pages.map((page) => page.map((job) => job.Id))).toEqual([ids.agency.slice(0, 2), ids.agency.slice(2)]);
   });
 

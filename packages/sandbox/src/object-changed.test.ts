@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "./sandbox.js";
-import { API_HEADERS, bytesOf, completedJob, rawRequest, sha256, signedUrlOf } from "./test-support.js";
+import { API_HEADERS, bytesOf, completedJob, rawRequest, sha256, signedUrlOf } from "./testing/support.js";
 
 let sandbox: Sandbox;
 
@@ -42,7 +42,8 @@ describe("object-changed", () => {
     sandbox.control.inject({ route: "storage", fault: { kind: "object-changed" } });
     expect((await fetch(before.url, { headers: { Range: "bytes=10-", "If-Range": before.lastModified } })).status).toBe(200);
     const after = await sandbox.control.result(before.jobId);
-    for (const validator of [after.etag, after.lastModified]) expect((await fetch(before.url, { headers: { Range: "bytes=10-", "If-Range": validator } })).status).toBe(206);
+    for (const validator of [after.etag, after.lastModified])
+      expect((await fetch(before.url, { headers: { Range: "bytes=10-", "If-Range": validator } })).status).toBe(206);
   });
 
   it("after afterBytes: the response breaks after that many bytes of the old version; a naive Range resume gets 206 of the new one", async () => {

@@ -12,7 +12,10 @@ describe("RateLimiter", () => {
     const at = 10 * HOUR + 60_000;
     expect(limiter.take(partner, "A", at).headers).toEqual({ "X-RateLimit-Limit-hour": "2", "X-RateLimit-Remaining-hour": "1", "RateLimit-Reset": "3540" });
     expect(limiter.take(partner, "A", at).allowed).toBe(true);
-    expect(limiter.take(partner, "A", at)).toEqual({ allowed: false, headers: { "X-RateLimit-Limit-hour": "2", "X-RateLimit-Remaining-hour": "0", "RateLimit-Reset": "3540", "Retry-After": "3540" } });
+    expect(limiter.take(partner, "A", at)).toEqual({
+      allowed: false,
+      headers: { "X-RateLimit-Limit-hour": "2", "X-RateLimit-Remaining-hour": "0", "RateLimit-Reset": "3540", "Retry-After": "3540" },
+    });
     expect(limiter.take(partner, "B", at).allowed).toBe(true);
     expect(limiter.take(partner, "A", 11 * HOUR).allowed).toBe(true);
     expect(limiter.usage()).toEqual([
@@ -25,7 +28,11 @@ describe("RateLimiter", () => {
   });
 
   it("sends brand/agency X-RateLimit-Reset as an epoch or as seconds", () => {
-    expect(new RateLimiter({ perHour: 5, resetFormat: "epoch" }).take(brand, "A", HOUR + 1_000).headers).toEqual({ "X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "4", "X-RateLimit-Reset": String((2 * HOUR) / 1000) });
+    expect(new RateLimiter({ perHour: 5, resetFormat: "epoch" }).take(brand, "A", HOUR + 1_000).headers).toEqual({
+      "X-RateLimit-Limit": "5",
+      "X-RateLimit-Remaining": "4",
+      "X-RateLimit-Reset": String((2 * HOUR) / 1000),
+    });
     expect(new RateLimiter({ perHour: 5, resetFormat: "seconds" }).take(brand, "A", HOUR + 1_000).headers["X-RateLimit-Reset"]).toBe("3599");
   });
 });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { API_HEADERS, bytesOf, rawRequest, sha256, signedUrlOf, storedResult } from "./test-support.js";
+import { API_HEADERS, bytesOf, rawRequest, sha256, signedUrlOf, storedResult } from "./testing/support.js";
 
 const stored = storedResult(500);
 const CUSTOM = { "X-Api-Key": "custom-key-never-leak" };
 
 const jobPath = () => `/Mediapartners/IRSANDBOX0001/Jobs/${stored.jobId}`;
-const download = (fetchOptions: RequestInit = {}) => fetch(`${stored.sandbox.url}${jobPath()}/Download`, { headers: API_HEADERS, redirect: "manual", ...fetchOptions });
+const download = (fetchOptions: RequestInit = {}) =>
+  fetch(`${stored.sandbox.url}${jobPath()}/Download`, { headers: API_HEADERS, redirect: "manual", ...fetchOptions });
 
 describe("redirect", () => {
   it("answers 302 to the same path and query on the elsewhere origin, which records a follower's headers unredacted", async () => {

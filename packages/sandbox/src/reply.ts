@@ -13,6 +13,57 @@ export interface Reply {
   text?: { body: string; contentType: string };
 }
 
+/** A field a request got wrong, as the error envelope lists it. */
+export interface FieldError {
+  Field: string;
+  Message: string;
+}
+
+/** The API's error envelope (https://integrations.impact.com/impact-brand/reference/errors). */
+export function errorReply(status: number, message: string, errors?: FieldError[]): Reply {
+  return { status, json: { Status: "ERROR", Message: message, ...(errors ? { Errors: errors } : {}) } };
+}
+
+/** The API's server error (a `status` fault): the error envelope, telling the client to retry. */
+export function serverErrorReply(status: number): Reply {
+  return errorReply(status, "The server encountered an error. Retry with exponential backoff.");
+}
+
+/** 429 with the error envelope and the flavor's rate-limit headers (https://integrations.impact.com/impact-brand/reference/rate-limits). */
+export function rateLimitedReply(headers: Record<string, string>): Reply {
+  return { ...errorReply(429, "Rate limit exceeded."), headers };
+}
+
+/** A refusal sent with HTTP 200 and `{"Status":"ERROR","Message":…}`, as the agency API refuses an export. */
+export function errorAs200Reply(message: string): Reply {
+  return { status: 200, json: { Status: "ERROR", Message: message } };
+}
+
+/**
+ * An export's refusal as the flavor sends it: with HTTP 200 and the field errors in the message when
+ * the flavor refuses that way (`traits.refusalsAs200`), with `status` and the error envelope otherwise.
+ */
+export function exportRefusal(refusalsAs200: boolean, status: number, message: string, errors?: FieldError[]): Reply {
+  if (!refusalsAs200) return errorReply(status, message, errors);
+  return errorAs200Reply(errors ? `${message}: ${errors.map((error) => `${error.Field} ${error.Message}`).join("; ")}` : message);
+}
+
+/** An error as object storage sends it (an S3-style XML body). */
+export function storageError(status: number, code: string, message: string): Reply {
+  return {
+    status,
+    text: {
+      body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>\n`,
+      contentType: "application/xml",
+    },
+  };
+}
+
+/** The storage origin's server error (a `status` fault): the XML `InternalError`. */
+export function storageServerError(status: number): Reply {
+  return storageError(status, "InternalError", "We encountered an internal error. Please try again.");
+}
+
 /** A reply as it goes on the wire: status, headers (with `Content-Type` and `Content-Length`) and bytes. */
 export interface Payload {
   status: number;

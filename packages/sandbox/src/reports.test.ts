@@ -7,7 +7,7 @@ import { DEFAULT_ACCOUNT } from "./accounts.js";
 import { FLAVORS } from "./flavors.js";
 import { DEFAULT_REPORTS, UI_ONLY_REPORT } from "./report-catalogue.js";
 import { startSandbox, type Sandbox } from "./sandbox.js";
-import { API_HEADERS } from "./test-support.js";
+import { API_HEADERS } from "./testing/support.js";
 
 let sandbox: Sandbox;
 
@@ -25,7 +25,9 @@ describe("report discovery, where the flavor's spec documents it (Partner v16)",
     expect(response.status).toBe(200);
     const reports = data!.Reports!;
     expect(reports.filter((report) => report.ApiAccessible).map((report) => report.Id)).toEqual([...DEFAULT_REPORTS]);
-    expect(reports.find((report) => report.Id === "mp_action_listing_fast")).toMatchObject({ DeferredApiRunUri: `/Mediapartners/${DEFAULT_ACCOUNT.accountSid}/ReportExport/mp_action_listing_fast` });
+    expect(reports.find((report) => report.Id === "mp_action_listing_fast")).toMatchObject({
+      DeferredApiRunUri: `/Mediapartners/${DEFAULT_ACCOUNT.accountSid}/ReportExport/mp_action_listing_fast`,
+    });
     expect(reports.find((report) => !report.ApiAccessible)).toMatchObject({ Id: UI_ONLY_REPORT, RunUri: expect.stringMatching(/^\/secure\//) });
   });
 
@@ -40,7 +42,9 @@ describe("report discovery, where the flavor's spec documents it (Partner v16)",
   it("serves each flavor's own shape: {Reports} for partner v15 and brand, a bare array for agency, the metadata under {Id} or {ReportId}", async () => {
     const v15 = partnerV15({ ...DEFAULT_ACCOUNT, baseUrl: sandbox.url });
     expect((await v15.GET("/Reports")).data!.Reports!.filter((report) => report.ApiAccessible)).toHaveLength(DEFAULT_REPORTS.length);
-    expect((await v15.GET("/Reports/{Id}/MetaData", { params: { path: { Id: "mp_action_listing_fast" } } })).data).toMatchObject({ Id: "mp_action_listing_fast" });
+    expect((await v15.GET("/Reports/{Id}/MetaData", { params: { path: { Id: "mp_action_listing_fast" } } })).data).toMatchObject({
+      Id: "mp_action_listing_fast",
+    });
     const agency = agencyV3({ ...DEFAULT_ACCOUNT, baseUrl: sandbox.url });
     expect(Array.isArray((await agency.GET("/Reports")).data)).toBe(true);
     expect((await agency.GET("/Reports/{ReportId}/MetaData", { params: { path: { ReportId: DEFAULT_REPORTS[0]! } } })).response.status).toBe(200);
@@ -53,7 +57,11 @@ describe("report discovery, where the flavor's spec documents it (Partner v16)",
 describe("a release whose spec documents no report discovery", () => {
   it("answers 404 to GET /Reports and its metadata", async () => {
     const v15 = FLAVORS.find((flavor) => flavor.id === "partner-v15")!;
-    const { ["/Mediapartners/{AccountSID}/Reports"]: _list, ["/Mediapartners/{AccountSID}/Reports/{Id}/MetaData"]: _metadata, ...paths } = v15.document()["paths"] as Record<string, unknown>;
+    const {
+      ["/Mediapartners/{AccountSID}/Reports"]: _list,
+      ["/Mediapartners/{AccountSID}/Reports/{Id}/MetaData"]: _metadata,
+      ...paths
+    } = v15.document()["paths"] as Record<string, unknown>;
     const spec = { ...PARTNER_V15, apiVersion: "99", traits: { ...PARTNER_V15.traits, reportDiscovery: null } };
     const bare = await startSandbox({ clock: "manual", flavors: [{ id: "partner-v99", spec, document: { ...v15.document(), paths } }] });
     try {

@@ -23,6 +23,7 @@ const OPERATIONS: Record<Exclude<Route, "storage">, { method: string; path: (pat
   reportMetadata: { method: "get", path: (paths) => paths.find((path) => /^\/Reports\/\{[^}]+\}\/MetaData$/.test(path)) },
 };
 
+// biome-ignore lint/suspicious/noExplicitAny: an OpenAPI document walked by JSON pointer, its shape known only at run time
 type Json = Record<string, any>;
 
 const pointer = (segments: string[]): string => segments.map((segment) => `/${segment.replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
@@ -67,7 +68,9 @@ export class ResponseValidator {
     const declared = responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses["default"];
     let validate: ValidateFunction | null = null;
     if (declared === undefined) {
-      validate = Object.assign(() => false, { errors: [{ instancePath: "", message: `status ${status} is not documented for ${path ?? route}` }] }) as unknown as ValidateFunction;
+      validate = Object.assign(() => false, {
+        errors: [{ instancePath: "", message: `status ${status} is not documented for ${path ?? route}` }],
+      }) as unknown as ValidateFunction;
     } else if (this.#resolve(document, declared)["content"]?.["application/json"]?.schema) {
       const code = responses[String(status)] ? String(status) : `${String(status)[0]}XX`;
       const responsePointer = typeof declared["$ref"] === "string" ? declared["$ref"] : `#${pointer(["paths", path!, operation.method, "responses", code])}`;

@@ -45,7 +45,13 @@ describe("resultFile", () => {
     for (const format of ["CSV", "JSON", "XML"] as const) {
       const file = resultFile(spec({ format, rows: 3500 }));
       const whole = Buffer.from(await text(file.stream()));
-      for (const [start, end] of [[0, 0], [10, 5000], [whole.length - 7, whole.length - 1], [100_000, 100_000], [0, whole.length - 1]] as const) {
+      for (const [start, end] of [
+        [0, 0],
+        [10, 5000],
+        [whole.length - 7, whole.length - 1],
+        [100_000, 100_000],
+        [0, whole.length - 1],
+      ] as const) {
         expect(Buffer.from(await text(file.stream(start, end)))).toEqual(whole.subarray(start, end + 1));
       }
     }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "./sandbox.js";
-import { clientsFor, queuedJobId } from "./test-support.js";
+import { clientsFor, queuedJobId } from "./testing/support.js";
 
 let sandbox: Sandbox;
 let clients: ReturnType<typeof clientsFor>;
@@ -17,7 +17,9 @@ afterAll(async () => {
 describe("every route of every flavor, through the generated clients", () => {
   it("partner-v15: ReportExport, ClickExport, list, get, download (302 and Stream), replay", async () => {
     const { partner } = clients;
-    const report = await partner.GET("/ReportExport/{Id}", { params: { path: { Id: "mp_action_listing_fast" }, query: { START_DATE: "2026-11-01", END_DATE: "2026-11-24" } } });
+    const report = await partner.GET("/ReportExport/{Id}", {
+      params: { path: { Id: "mp_action_listing_fast" }, query: { START_DATE: "2026-11-01", END_DATE: "2026-11-24" } },
+    });
     expect(report.response.status).toBe(200);
     expect(report.data).toMatchObject({ Status: "QUEUED", QueuedUri: expect.stringMatching(/^\/Mediapartners\/IRSANDBOX0001\/Jobs\/[0-9a-f-]{36}$/) });
     const clicks = await partner.GET("/ClickExport", { params: { query: { ProgramId: ["1234"], Date: "2026-11-24", ResultFormat: "JSON" } } });
@@ -39,7 +41,11 @@ describe("every route of every flavor, through the generated clients", () => {
     expect(early.data).toMatchObject({ Id: clicksId, Status: "QUEUED" });
 
     sandbox.control.advance(5_000);
-    const redirect = await partner.GET("/Jobs/{JobId}/Download", { params: { path: { JobId: clicksId } }, fetch: (request: Request) => fetch(request, { redirect: "manual" }), parseAs: "text" });
+    const redirect = await partner.GET("/Jobs/{JobId}/Download", {
+      params: { path: { JobId: clicksId } },
+      fetch: (request: Request) => fetch(request, { redirect: "manual" }),
+      parseAs: "text",
+    });
     expect(redirect.response.status).toBe(302);
     expect(redirect.response.headers.get("location")).toMatch(new RegExp(`^${sandbox.storageUrl}/results/${clicksId}\\?expires=\\d+&signature=`));
 
@@ -56,7 +62,9 @@ describe("every route of every flavor, through the generated clients", () => {
 
   it("agency-v3: bare-array list, ReportExport, get, download, replay; no ClickExport", async () => {
     const { agency } = clients;
-    const report = await agency.GET("/ReportExport/{ReportId}", { params: { path: { ReportId: "att_adv_performance_by_day_pm_only" }, query: { ResultFormat: "XML" } } });
+    const report = await agency.GET("/ReportExport/{ReportId}", {
+      params: { path: { ReportId: "att_adv_performance_by_day_pm_only" }, query: { ResultFormat: "XML" } },
+    });
     expect(report.data).toMatchObject({ Status: "QUEUED", QueuedUri: expect.stringMatching(/^\/Agencies\/IRSANDBOX0001\/Jobs\//) });
     const id = queuedJobId(report.data);
     const list = await agency.GET("/Jobs", {});
@@ -68,7 +76,9 @@ describe("every route of every flavor, through the generated clients", () => {
     expect(streamed.response.headers.get("content-type")).toBe("application/xml");
     expect(streamed.data).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<Records>/);
     expect((await agency.PUT("/Jobs/{JobId}/Replay", { params: { path: { JobId: id } } })).response.status).toBe(200);
-    const clicks = await fetch(`${sandbox.url}/Agencies/IRSANDBOX0001/ClickExport`, { headers: { Authorization: `Basic ${Buffer.from("IRSANDBOX0001:sandbox-token").toString("base64")}` } });
+    const clicks = await fetch(`${sandbox.url}/Agencies/IRSANDBOX0001/ClickExport`, {
+      headers: { Authorization: `Basic ${Buffer.from("IRSANDBOX0001:sandbox-token").toString("base64")}` },
+    });
     expect(clicks.status).toBe(404);
   });
 
@@ -82,7 +92,8 @@ describe("every route of every flavor, through the generated clients", () => {
     expect(job.data).toMatchObject({ Id: id, ProgramId: "777", CreatedBy: "IRSANDBOX0001", ResultUri: `/Advertisers/IRSANDBOX0001/Jobs/${id}/Download` });
     expect(((await brand.GET("/Jobs", {})).data as { Jobs: unknown[] }).Jobs).toHaveLength(2);
     const created = Date.parse(job.data!.CreatedDate!);
-    const listed = async (query: { CreatedAfter?: string; CreatedBefore?: string }) => ((await brand.GET("/Jobs", { params: { query } })).data as { Jobs: unknown[] } | undefined)?.Jobs.length;
+    const listed = async (query: { CreatedAfter?: string; CreatedBefore?: string }) =>
+      ((await brand.GET("/Jobs", { params: { query } })).data as { Jobs: unknown[] } | undefined)?.Jobs.length;
     expect(await listed({ CreatedAfter: new Date(created).toISOString(), CreatedBefore: new Date(created).toISOString() })).toBe(2);
     expect(await listed({ CreatedAfter: new Date(created + 1_000).toISOString() })).toBe(0);
     const bareDay = await brand.GET("/Jobs", { params: { query: { CreatedAfter: "2026-11-25" } } });

@@ -1,7 +1,7 @@
 import type { Clock } from "./clock.js";
 import type { SandboxFlavor } from "./flavors.js";
 import { resolvePlan, type JobPlan } from "./job-plan.js";
-import { JobStore, type ResultFormat, type SandboxJob } from "./job-store.js";
+import type { JobStore, ResultFormat, SandboxJob } from "./job-store.js";
 import type { ResultVersions } from "./result-versions.js";
 import type { UrlSigner } from "./signed-url.js";
 import { uuidFrom } from "./prng.js";

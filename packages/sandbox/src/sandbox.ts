@@ -116,7 +116,8 @@ async function listenAll(servers: ReadonlyArray<[Server, number]>): Promise<stri
  * URLs (with a second, cleartext listener) and an elsewhere origin for redirects, all on 127.0.0.1.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  if (options.storageBytesPerSecond !== undefined && !(options.storageBytesPerSecond > 0)) throw new RangeError(`storageBytesPerSecond must be above 0, got ${options.storageBytesPerSecond}`);
+  if (options.storageBytesPerSecond !== undefined && !(options.storageBytesPerSecond > 0))
+    throw new RangeError(`storageBytesPerSecond must be above 0, got ${options.storageBytesPerSecond}`);
   const accounts: SandboxAccount[] = [...(options.accounts ?? [DEFAULT_ACCOUNT])];
   const faults = new FaultPlan();
   faults.random(options.faults);

@@ -3,17 +3,12 @@ import { byteRange, httpDate, ifRangeMatches } from "./byte-range.js";
 import type { Exchange } from "./exchange.js";
 import { applyFault } from "./fault-kinds.js";
 import type { FaultPlan } from "./faults.js";
-import { encode, type Reply } from "./reply.js";
+import { encode, storageError, storageServerError, type Reply } from "./reply.js";
 import { logEntry, type LoggedRequest } from "./request-log.js";
 import type { SandboxState } from "./sandbox-state.js";
 import { throttled } from "./body-plans.js";
 import { transmit } from "./transmit.js";
 import type { WireTimers } from "./wire-timers.js";
-
-/** An error as object storage sends it (an S3-style XML body). */
-export function storageError(status: number, code: string, message: string): Reply {
-  return { status, text: { body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>\n`, contentType: "application/xml" } };
-}
 
 /** A storage request, read: the job of its verified signature, its refusal if any, and the object's answer. */
 export interface StorageRequest {
@@ -57,11 +52,19 @@ export function readStorageRequest(state: SandboxState, request: IncomingMessage
   const jobId = verdict.ok ? verdict.jobId : undefined;
   let refusal: Reply | undefined;
   if (request.headers.authorization !== undefined) {
-    refusal = storageError(400, "InvalidArgument", "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified");
+    refusal = storageError(
+      400,
+      "InvalidArgument",
+      "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified",
+    );
   } else if (request.method !== "GET") refusal = storageError(403, "SignatureDoesNotMatch", "The request signature does not match: the URL is signed for GET.");
   else if (!verdict.ok) {
     const expired = verdict.reason === "expired";
-    refusal = storageError(403, expired ? "ExpiredToken" : "SignatureDoesNotMatch", expired ? "Request has expired" : "The request signature we calculated does not match the signature you provided");
+    refusal = storageError(
+      403,
+      expired ? "ExpiredToken" : "SignatureDoesNotMatch",
+      expired ? "Request has expired" : "The request signature we calculated does not match the signature you provided",
+    );
   }
   return { jobId, refusal, object: () => objectReply(state, request, jobId) };
 }
@@ -100,10 +103,16 @@ export function storageOrigin(parts: StorageOriginParts, listener: "main" | "cle
       state,
       answer: () => (answered ??= read.refusal ?? read.object()),
       instead: (reply) => read.refusal ?? reply,
-      serverError: (status) => storageError(status, "InternalError", "We encountered an internal error. Please try again."),
-      send: (reply, options = {}) => transmit(response, encode({ ...reply, headers: { Date: httpDate(state.clock.now()), ...reply.headers } }, options.format ?? "json"), timers, options.body ?? (state.storageBytesPerSecond ? throttled(state.storageBytesPerSecond) : undefined)),
+      serverError: storageServerError,
+      send: (reply, options = {}) =>
+        transmit(
+          response,
+          encode({ ...reply, headers: { Date: httpDate(state.clock.now()), ...reply.headers } }, options.format ?? "json"),
+          timers,
+          options.body ?? (state.storageBytesPerSecond ? throttled(state.storageBytesPerSecond) : undefined),
+        ),
       reset: () => void response.socket?.resetAndDestroy(),
-      later: (ms, run) => timers.later(ms, run),
+      setTimer: (run, ms) => timers.setTimer(run, ms),
     };
     applyFault(fault, exchange);
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bytesOf, storedResult } from "./test-support.js";
+import { bytesOf, storedResult } from "./testing/support.js";
 
 const stored = storedResult(2_000);
 

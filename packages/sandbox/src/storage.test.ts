@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "./sandbox.js";
-import { bytesOf, clientsFor, queuedJobId } from "./test-support.js";
+import { bytesOf, clientsFor, queuedJobId } from "./testing/support.js";
 
 let sandbox: Sandbox;
 let brand: ReturnType<typeof clientsFor>["brand"];
@@ -22,7 +22,11 @@ afterAll(async () => {
 });
 
 async function location(): Promise<string> {
-  const { response } = await brand.GET("/Jobs/{JobId}/Download", { params: { path: { JobId: jobId } }, fetch: (request: Request) => fetch(request, { redirect: "manual" }), parseAs: "text" });
+  const { response } = await brand.GET("/Jobs/{JobId}/Download", {
+    params: { path: { JobId: jobId } },
+    fetch: (request: Request) => fetch(request, { redirect: "manual" }),
+    parseAs: "text",
+  });
   expect(response.status).toBe(302);
   return response.headers.get("location")!;
 }
@@ -42,7 +46,11 @@ describe("the storage origin", () => {
 
   it("serves Mode=Stream from the API origin with the same bytes", async () => {
     const { data } = await brand.GET("/Jobs/{JobId}/Download", { params: { path: { JobId: jobId }, query: { Mode: "Stream" } }, parseAs: "arrayBuffer" });
-    expect(createHash("sha256").update(Buffer.from(data as ArrayBuffer)).digest("hex")).toBe((await sandbox.control.result(jobId)).sha256);
+    expect(
+      createHash("sha256")
+        .update(Buffer.from(data as ArrayBuffer))
+        .digest("hex"),
+    ).toBe((await sandbox.control.result(jobId)).sha256);
   });
 
   it("answers Range requests with 206 and Content-Range, and 416 when unsatisfiable", async () => {
@@ -101,7 +109,11 @@ describe("a storage origin that limits each connection, as object storage does",
       const { data } = await client.GET("/ReportExport/{ReportId_or_Handle}", { params: { path: { ReportId_or_Handle: "4222" } } });
       const id = queuedJobId(data);
       limited.control.advance(1_000);
-      const { response } = await client.GET("/Jobs/{JobId}/Download", { params: { path: { JobId: id } }, fetch: (request: Request) => fetch(request, { redirect: "manual" }), parseAs: "text" });
+      const { response } = await client.GET("/Jobs/{JobId}/Download", {
+        params: { path: { JobId: id } },
+        fetch: (request: Request) => fetch(request, { redirect: "manual" }),
+        parseAs: "text",
+      });
       const started = performance.now();
       const body = Buffer.from(await (await fetch(response.headers.get("location")!)).arrayBuffer());
       const elapsedMs = performance.now() - started;

@@ -17,7 +17,7 @@ const STATUS_MESSAGES: Record<string, string> = {
 
 /**
  * A Job as the wire sends it: numbers and booleans as strings, unset dates as "" (every example
- * response of https://integrations.impact.com/impact-brand/reference/retrieve-a-job; seed 001), or as
+ * response of https://integrations.impact.com/impact-brand/reference/retrieve-a-job), or as
  * null where the flavor's models mark them nullable (`traits.unsetDates`, the brand models).
  */
 export function toWireJob(flavor: SandboxFlavor, job: SandboxJob, now: number): Record<string, string | null> {

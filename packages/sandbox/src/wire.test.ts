@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "./sandbox.js";
-import { clientsFor } from "./test-support.js";
+import { clientsFor } from "./testing/support.js";
 
 let sandbox: Sandbox;
 const auth = `Basic ${Buffer.from("IRSANDBOX0001:sandbox-token").toString("base64")}`;
@@ -18,7 +18,9 @@ describe("wire realism", () => {
     sandbox.control.setRateLimit({ perHour: 100 });
     const xml = await fetch(`${sandbox.url}/Mediapartners/IRSANDBOX0001/Jobs`, { headers: { Authorization: auth } });
     expect(xml.headers.get("content-type")).toBe("application/xml; charset=utf-8");
-    expect(await xml.text()).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<ImpactRadiusResponse page="1" numpages="1" pagesize="1000" total="0" [^>]*nextpageuri=""[^>]*><Jobs><\/Jobs><\/ImpactRadiusResponse>\n$/);
+    expect(await xml.text()).toMatch(
+      /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<ImpactRadiusResponse page="1" numpages="1" pagesize="1000" total="0" [^>]*nextpageuri=""[^>]*><Jobs><\/Jobs><\/ImpactRadiusResponse>\n$/,
+    );
     const suffix = await fetch(`${sandbox.url}/Mediapartners/IRSANDBOX0001/Jobs.json`, { headers: { Authorization: auth } });
     expect(await suffix.json()).toMatchObject({ Jobs: [] });
     const accept = await fetch(`${sandbox.url}/Agencies/IRSANDBOX0001/Jobs`, { headers: { Authorization: auth, Accept: "application/json" } });
@@ -31,12 +33,24 @@ describe("wire realism", () => {
     const refused = await agency.GET("/ReportExport/{ReportId}", { params: { path: { ReportId: "no_such_report" } } });
     expect(refused.response.status).toBe(200);
     expect(refused.data).toEqual({ Status: "ERROR", Message: "No report exists with the Id no_such_report, or the report is not API accessible." });
-    const badDate = await agency.GET("/ReportExport/{ReportId}", { params: { path: { ReportId: "att_adv_performance_by_day_pm_only" }, query: { START_DATE: "yesterday" } } });
+    const badDate = await agency.GET("/ReportExport/{ReportId}", {
+      params: { path: { ReportId: "att_adv_performance_by_day_pm_only" }, query: { START_DATE: "yesterday" } },
+    });
     expect(badDate.data).toMatchObject({ Status: "ERROR", Message: "Validation Failed: START_DATE Must be a date, YYYY-MM-DD" });
     const missing = await partner.GET("/ReportExport/{Id}", { params: { path: { Id: "mp_action_listing_fast" } } } as never);
     expect(missing.response.status).toBe(400);
-    expect(missing.error).toEqual({ Status: "ERROR", Message: "Validation Failed", Errors: [{ Field: "START_DATE", Message: "Required" }, { Field: "END_DATE", Message: "Required" }] });
-    expect((await partner.GET("/ReportExport/{Id}", { params: { path: { Id: "nope" }, query: { START_DATE: "2026-11-01", END_DATE: "2026-11-02" } } })).response.status).toBe(404);
+    expect(missing.error).toEqual({
+      Status: "ERROR",
+      Message: "Validation Failed",
+      Errors: [
+        { Field: "START_DATE", Message: "Required" },
+        { Field: "END_DATE", Message: "Required" },
+      ],
+    });
+    expect(
+      (await partner.GET("/ReportExport/{Id}", { params: { path: { Id: "nope" }, query: { START_DATE: "2026-11-01", END_DATE: "2026-11-02" } } })).response
+        .status,
+    ).toBe(404);
     const oldClicks = await brand.GET("/Programs/{ProgramId}/ClickExport", { params: { path: { ProgramId: 1 }, query: { Date: "2024-01-01" } } });
     expect(oldClicks.error).toMatchObject({ Errors: [{ Field: "Date", Message: "Only dates from 2024-04-10 are supported" }] });
   });

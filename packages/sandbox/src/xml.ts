@@ -6,7 +6,7 @@ export function toXml(body: unknown, root = "ImpactRadiusResponse"): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n${element(root, body)}\n`;
 }
 
-function escape(text: string): string {
+function escapeText(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
@@ -19,9 +19,11 @@ function element(name: string, value: unknown): string {
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value);
     // Paging fields (`@page`, `@nextpageuri`…) are the list element's attributes in the XML form.
-    const attributes = entries.filter(([key]) => key.startsWith("@")).map(([key, child]) => ` ${key.slice(1)}="${escape(String(child ?? "")).replace(/"/g, "&quot;")}"`);
+    const attributes = entries
+      .filter(([key]) => key.startsWith("@"))
+      .map(([key, child]) => ` ${key.slice(1)}="${escapeText(String(child ?? "")).replace(/"/g, "&quot;")}"`);
     const children = entries.filter(([key]) => !key.startsWith("@")).map(([key, child]) => element(key, child));
     return `<${name}${attributes.join("")}>${children.join("")}</${name}>`;
   }
-  return `<${name}>${escape(String(value ?? ""))}</${name}>`;
+  return `<${name}>${escapeText(String(value ?? ""))}</${name}>`;
 }

@@ -24,7 +24,12 @@ describe("the changelogs the release writes (changeset version)", () => {
     // What `changeset version` reads: the workspace's package.json files and the changesets.
     for (const file of ["package.json", "pnpm-workspace.yaml"]) cpSync(join(REPO, file), join(copy, file));
     cpSync(join(REPO, ".changeset"), join(copy, ".changeset"), { recursive: true });
-    const workspaces = ["scripts", "bench", "examples", ...["packages", "tests"].flatMap((folder) => readdirSync(join(REPO, folder)).map((name) => join(folder, name)))];
+    const workspaces = [
+      "scripts",
+      "bench",
+      "examples",
+      ...["packages", "tests"].flatMap((folder) => readdirSync(join(REPO, folder)).map((name) => join(folder, name))),
+    ];
     for (const workspace of workspaces.filter((dir) => existsSync(join(REPO, dir, "package.json")))) {
       mkdirSync(join(copy, workspace), { recursive: true });
       cpSync(join(REPO, workspace, "package.json"), join(copy, workspace, "package.json"));
@@ -38,7 +43,8 @@ describe("the changelogs the release writes (changeset version)", () => {
       const version = (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string }).version;
       expect(changelog, pkg.name).toMatch(new RegExp(`^# ${pkg.name.replace("/", "\\/")}\\n\\n## ${version.replaceAll(".", "\\.")}\\n`));
       expect(version, pkg.name).not.toBe(pkg.version);
-      for (const changeset of changesets.filter((entry) => entry.packages.includes(pkg.name))) expect(changelog, pkg.name).toContain(changeset.summary.split("\n")[0]!);
+      for (const changeset of changesets.filter((entry) => entry.packages.includes(pkg.name)))
+        expect(changelog, pkg.name).toContain(changeset.summary.split("\n")[0]!);
     }
   });
 });

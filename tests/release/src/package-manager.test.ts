@@ -45,7 +45,12 @@ const npmEnv = (registry: string): NodeJS.ProcessEnv => ({
 
 describe("package-manager calls in tests", () => {
   it("run with the user's shell PATH and keep every CA, proxy and npm_config_ variable", () => {
-    const env = shellEnv({ PATH: ["/repo/node_modules/.bin", "/usr/local/bin", "/repo/packages/x/node_modules/.bin", "/usr/bin"].join(":"), NODE_EXTRA_CA_CERTS: "/ca.pem", HTTPS_PROXY: "http://proxy:3128", npm_config_cafile: "/ca.pem" });
+    const env = shellEnv({
+      PATH: ["/repo/node_modules/.bin", "/usr/local/bin", "/repo/packages/x/node_modules/.bin", "/usr/bin"].join(":"),
+      NODE_EXTRA_CA_CERTS: "/ca.pem",
+      HTTPS_PROXY: "http://proxy:3128",
+      npm_config_cafile: "/ca.pem",
+    });
     expect(env).toEqual({ PATH: "/usr/local/bin:/usr/bin", NODE_EXTRA_CA_CERTS: "/ca.pem", HTTPS_PROXY: "http://proxy:3128", npm_config_cafile: "/ca.pem" });
     expect(shellPath({})).toBe("");
   });
@@ -54,21 +59,39 @@ describe("package-manager calls in tests", () => {
     const registry = await untrustedRegistry();
     const env = npmEnv(registry);
     delete env["NODE_EXTRA_CA_CERTS"];
-    const failure = await checkRegistry(dir, env).then(() => "resolved", (error: Error) => error.message);
-    expect(failure).toMatch(/^npm could not reach the registry at https:\/\/127\.0\.0\.1:\d+: [A-Z_]*(SELF_SIGNED|CERT)[A-Z_]* — is NODE_EXTRA_CA_CERTS .* passed through\?$/);
+    const failure = await checkRegistry(dir, env).then(
+      () => "resolved",
+      (error: Error) => error.message,
+    );
+    expect(failure).toMatch(
+      /^npm could not reach the registry at https:\/\/127\.0\.0\.1:\d+: [A-Z_]*(SELF_SIGNED|CERT)[A-Z_]* — is NODE_EXTRA_CA_CERTS .* passed through\?$/,
+    );
   });
 
   it("kill a package manager that hangs on a registry that never answers, within the bound", async () => {
     const server = createHttpServer(() => undefined);
     const registry = await listen(server, "http");
-    const failure = await packageManager("npm", ["ping", "--fetch-retries=0", "--fetch-timeout=600000"], { cwd: dir, env: npmEnv(registry), timeoutMs: 3_000 }).then(() => "resolved", (error: Error) => error.message);
+    const failure = await packageManager("npm", ["ping", "--fetch-retries=0", "--fetch-timeout=600000"], {
+      cwd: dir,
+      env: npmEnv(registry),
+      timeoutMs: 3_000,
+    }).then(
+      () => "resolved",
+      (error: Error) => error.message,
+    );
     expect(failure).toMatch(/^npm ping did not finish in 3 s and was killed with its process group; last output: /);
     expect(failure).not.toContain("\n");
   });
 
   it("name the error code and the last line of any other failure", () => {
-    expect(describeFailure("npm", "install", "npm error code ETARGET\nnpm error notarget No matching version found for nope@9.\n")).toBe("npm install failed (ETARGET): npm error notarget No matching version found for nope@9.");
-    expect(describeFailure("pnpm", "install", " ERR_PNPM_FETCH_404  GET https://registry/x: Not Found - 404")).toBe("pnpm install failed (ERR_PNPM_FETCH_404): ERR_PNPM_FETCH_404  GET https://registry/x: Not Found - 404");
-    expect(describeFailure("npm", "install", "npm error code ENOTFOUND\nnpm error request to https://registry.example/x failed, reason: getaddrinfo ENOTFOUND")).toBe("npm could not reach the registry at https://registry.example: ENOTFOUND — the registry's host does not resolve: is HTTPS_PROXY passed through?");
+    expect(describeFailure("npm", "install", "npm error code ETARGET\nnpm error notarget No matching version found for nope@9.\n")).toBe(
+      "npm install failed (ETARGET): npm error notarget No matching version found for nope@9.",
+    );
+    expect(describeFailure("pnpm", "install", " ERR_PNPM_FETCH_404  GET https://registry/x: Not Found - 404")).toBe(
+      "pnpm install failed (ERR_PNPM_FETCH_404): ERR_PNPM_FETCH_404  GET https://registry/x: Not Found - 404",
+    );
+    expect(
+      describeFailure("npm", "install", "npm error code ENOTFOUND\nnpm error request to https://registry.example/x failed, reason: getaddrinfo ENOTFOUND"),
+    ).toBe("npm could not reach the registry at https://registry.example: ENOTFOUND — the registry's host does not resolve: is HTTPS_PROXY passed through?");
   });
 });

@@ -3,7 +3,7 @@ import { delimiter, join } from "node:path";
 import { runBounded } from "./bounded-process.js";
 
 /** How long the registry check may take: well inside the minute in which an unreachable registry must fail. */
-export const REGISTRY_CHECK_MS = 30_000;
+const REGISTRY_CHECK_MS = 30_000;
 
 /** What a failed registry request's error code means, and where to look. */
 const HINTS: ReadonlyArray<[RegExp, string]> = [
@@ -27,7 +27,7 @@ export function shellEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEn
 }
 
 /** The first executable named `name` on the shell's PATH. */
-export function onShellPath(name: string, env: NodeJS.ProcessEnv = process.env): string {
+function onShellPath(name: string, env: NodeJS.ProcessEnv = process.env): string {
   const found = shellPath(env)
     .split(delimiter)
     .map((dir) => join(dir, name))
@@ -38,7 +38,11 @@ export function onShellPath(name: string, env: NodeJS.ProcessEnv = process.env):
 
 /** The error code a package manager printed (`npm error code …`, `ERR_PNPM_…`, or a bare errno). */
 function errorCode(output: string): string | undefined {
-  return /npm (?:error|ERR!) code (\S+)/.exec(output)?.[1] ?? /\b(ERR_PNPM_\w+)/.exec(output)?.[1] ?? /\b(E(?:CONN\w+|NOTFOUND|AI_AGAIN|TIMEDOUT)|[A-Z_]*CERT[A-Z_]*)\b/.exec(output)?.[1];
+  return (
+    /npm (?:error|ERR!) code (\S+)/.exec(output)?.[1] ??
+    /\b(ERR_PNPM_\w+)/.exec(output)?.[1] ??
+    /\b(E(?:CONN\w+|NOTFOUND|AI_AGAIN|TIMEDOUT)|[A-Z_]*CERT[A-Z_]*)\b/.exec(output)?.[1]
+  );
 }
 
 /** For a failed registry request: one line naming the cause and where to look. */
@@ -85,5 +89,9 @@ export async function packageManager(tool: "npm" | "pnpm", args: readonly string
 
 /** Fails within REGISTRY_CHECK_MS, with one line naming the cause, when npm cannot reach its registry. */
 export async function checkRegistry(cwd: string, env?: NodeJS.ProcessEnv): Promise<void> {
-  await packageManager("npm", ["ping", "--fetch-retries=0", `--fetch-timeout=${REGISTRY_CHECK_MS - 5_000}`], { cwd, timeoutMs: REGISTRY_CHECK_MS, ...(env ? { env } : {}) });
+  await packageManager("npm", ["ping", "--fetch-retries=0", `--fetch-timeout=${REGISTRY_CHECK_MS - 5_000}`], {
+    cwd,
+    timeoutMs: REGISTRY_CHECK_MS,
+    ...(env ? { env } : {}),
+  });
 }

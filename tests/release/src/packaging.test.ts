@@ -51,7 +51,9 @@ describe.each(publishedPackages().map((pkg) => [pkg.name, pkg]))("%s is publisha
   });
 
   it("packs the LICENSE, the README and no test files", () => {
-    const [packed] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: pkg.dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })) as Array<{ files: Array<{ path: string }> }>;
+    const [packed] = JSON.parse(
+      execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: pkg.dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }),
+    ) as Array<{ files: Array<{ path: string }> }>;
     const files = packed!.files.map((file) => file.path);
     expect(files).toContain("LICENSE");
     expect(files).toContain("README.md");

@@ -43,12 +43,24 @@ describe("the README examples", () => {
       }
     }
     writeFileSync(join(DIR, "globals.d.ts"), GLOBALS);
-    const compilerOptions = { strict: true, target: "es2022", module: "nodenext", moduleResolution: "nodenext", noEmit: true, skipLibCheck: true, types: ["node"], lib: ["es2023", "dom"] };
+    const compilerOptions = {
+      strict: true,
+      target: "es2022",
+      module: "nodenext",
+      moduleResolution: "nodenext",
+      noEmit: true,
+      skipLibCheck: true,
+      types: ["node"],
+      lib: ["es2023", "dom"],
+    };
     writeFileSync(join(DIR, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["*.ts"] }));
     expect(blocks).toBeGreaterThan(15);
     let output = "";
     try {
-      execFileSync(process.execPath, [join(REPO, "node_modules", "typescript", "bin", "tsc"), "-p", join(DIR, "tsconfig.json")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+      execFileSync(process.execPath, [join(REPO, "node_modules", "typescript", "bin", "tsc"), "-p", join(DIR, "tsconfig.json")], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      });
     } catch (error) {
       output = (error as { stdout: string }).stdout;
     }

@@ -15,7 +15,20 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-const BAD_IDS: unknown[] = ["../x", "%2e%2e/", "%2e%2e%2fJobs", "", " ", "not-a-uuid", "d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f/../x", "d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f?Mode=Stream", 42, null, undefined, 10n];
+const BAD_IDS: unknown[] = [
+  "../x",
+  "%2e%2e/",
+  "%2e%2e%2fJobs",
+  "",
+  " ",
+  "not-a-uuid",
+  "d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f/../x",
+  "d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f?Mode=Stream",
+  42,
+  null,
+  undefined,
+  10n,
+];
 const VALID = "d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f";
 
 async function rejectsClearly(run: () => Promise<unknown> | unknown, message: RegExp): Promise<void> {
@@ -46,7 +59,10 @@ describe.each(FLAVOR_NAMES)("%s: bad input is refused before any request", (flav
   it("dates that are invalid or in the wrong order", async () => {
     await rejectsClearly(() => jobs().list({ createdAfter: "2026-02-30" }), /createdAfter must be a Date or a YYYY-MM-DD date/);
     await rejectsClearly(() => jobs().list({ createdBefore: new Date("nope") }), /createdBefore is an invalid Date/);
-    await rejectsClearly(() => jobs().list({ createdAfter: "2026-11-25", createdBefore: "2026-11-01" }), /createdAfter \(2026-11-25\) is later than createdBefore \(2026-11-01\)/);
+    await rejectsClearly(
+      () => jobs().list({ createdAfter: "2026-11-25", createdBefore: "2026-11-01" }),
+      /createdAfter \(2026-11-25\) is later than createdBefore \(2026-11-01\)/,
+    );
   });
 
   it("a report id that could leave its path", async () => {

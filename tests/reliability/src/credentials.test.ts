@@ -13,7 +13,9 @@ const SECRETS = [ACCOUNT.authToken, Buffer.from(`${ACCOUNT.accountSid}:${ACCOUNT
 let sandbox: Sandbox;
 /** Every text a user or a log could see, collected across the scenarios below. */
 const seen: Array<{ where: string; text: string }> = [];
-const logger = { warn: (message: string, details?: Record<string, unknown>) => void seen.push({ where: "logger", text: `${message} ${JSON.stringify(details)}` }) };
+const logger = {
+  warn: (message: string, details?: Record<string, unknown>) => void seen.push({ where: "logger", text: `${message} ${JSON.stringify(details)}` }),
+};
 
 function record(where: string, error: unknown): void {
   seen.push({ where, text: `${String(error)}\n${(error as Error).message}\n${JSON.stringify(error)}\n${inspect(error, { depth: 10 })}` });
@@ -90,12 +92,28 @@ describe("the auth token never shows", () => {
       }
     };
     const bin = join(createRequire(import.meta.url).resolve("@impactkit/cli"), "..", "bin.js");
-    const env = { ...machineEnv(), IMPACT_ACCOUNT_SID: ACCOUNT.accountSid, IMPACT_AUTH_TOKEN: ACCOUNT.authToken, IMPACT_BASE_URL: sandbox.url, IMPACT_API: "partner-v15" };
-    for (const args of [["jobs", "list", "--verbose"], ["jobs", "list", "--json", "--verbose"], ["jobs", "get", "00000000-0000-4000-8000-000000000000", "--verbose"], ["export", "report", "nope", "--json", "--verbose"], ["jobs", "get", "../x"]]) {
+    const env = {
+      ...machineEnv(),
+      IMPACT_ACCOUNT_SID: ACCOUNT.accountSid,
+      IMPACT_AUTH_TOKEN: ACCOUNT.authToken,
+      IMPACT_BASE_URL: sandbox.url,
+      IMPACT_API: "partner-v15",
+    };
+    for (const args of [
+      ["jobs", "list", "--verbose"],
+      ["jobs", "list", "--json", "--verbose"],
+      ["jobs", "get", "00000000-0000-4000-8000-000000000000", "--verbose"],
+      ["export", "report", "nope", "--json", "--verbose"],
+      ["jobs", "get", "../x"],
+    ]) {
       const run = await impactkit(args, env);
       seen.push({ where: `impactkit ${args.join(" ")}`, text: run.output });
     }
-    const withFlag = await impactkit(["jobs", "list", "--verbose", "--auth-token", ACCOUNT.authToken, "--account-sid", ACCOUNT.accountSid], { ...env, IMPACT_AUTH_TOKEN: "", IMPACT_ACCOUNT_SID: "" });
+    const withFlag = await impactkit(["jobs", "list", "--verbose", "--auth-token", ACCOUNT.authToken, "--account-sid", ACCOUNT.accountSid], {
+      ...env,
+      IMPACT_AUTH_TOKEN: "",
+      IMPACT_ACCOUNT_SID: "",
+    });
     expect(withFlag.status).toBe(0);
     expect(withFlag.output).toMatch(/→ api GET http:\/\/127\.0\.0\.1:\d+\/Mediapartners\/IRRELIABLE01\/Jobs/);
     seen.push({ where: "impactkit with --auth-token", text: withFlag.output });

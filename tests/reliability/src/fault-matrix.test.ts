@@ -39,17 +39,22 @@ afterAll(async () => {
   expect(JSON.stringify(storage)).not.toContain(ACCOUNT.authToken);
   const now = resources();
   for (const kind of ["TCPServerWrap", "TCPSocketWrap", "Timeout"]) expect(now[kind] ?? 0, kind).toBeLessThanOrEqual(baseline[kind] ?? 0);
-  expect(readFileSync(DOCS, "utf8"), "docs/reliability.md is out of date: run pnpm --filter @impactkit/reliability-tests reliability:docs").toBe(renderReliability(results));
+  expect(readFileSync(DOCS, "utf8"), "docs/reliability.md is out of date: run pnpm --filter @impactkit/reliability-tests reliability:docs").toBe(
+    renderReliability(results),
+  );
 });
 
-const cells = FLAVOR_NAMES.flatMap((flavor) => FAULTS.flatMap((fault, faultIndex) => OPERATIONS.map((operation) => [flavor, fault.name, operation, faultIndex] as const)));
+const cells = FLAVOR_NAMES.flatMap((flavor) =>
+  FAULTS.flatMap((fault, faultIndex) => OPERATIONS.map((operation) => [flavor, fault.name, operation, faultIndex] as const)),
+);
 
 describe("fault matrix", () => {
   it.each(cells)("%s: %s during %s", async (flavor, _fault, operation, faultIndex) => {
     const result = await runCell(sandbox, flavor, faultIndex, operation, results.length + 1);
     results.push(result);
     expect(result.outcome, result.message).toBe(result.expected.outcome);
-    if (result.outcome !== "ok" && result.outcome !== "n/a") expect(result.message).toMatch(/^(GET|PUT|ReportExport|Downloading) .+ (failed|refused|was refused)/);
+    if (result.outcome !== "ok" && result.outcome !== "n/a")
+      expect(result.message).toMatch(/^(GET|PUT|ReportExport|Downloading) .+ (failed|refused|was refused)/);
     expect(result.strayFiles).toEqual([]);
     expect(sandbox.control.violations()).toEqual([]);
   });

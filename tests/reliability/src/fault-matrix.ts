@@ -33,12 +33,19 @@ export const FAULTS: ReadonlyArray<{ name: string; fault: Fault }> = [
 export const OPERATIONS = ["get", "list", "wait", "download", "replay", "export"] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
-const PRIMARY_ROUTE: Record<Operation, Route> = { get: "getJob", list: "listJobs", wait: "getJob", download: "downloadJob", replay: "replayJob", export: "exportReport" };
+const PRIMARY_ROUTE: Record<Operation, Route> = {
+  get: "getJob",
+  list: "listJobs",
+  wait: "getJob",
+  download: "downloadJob",
+  replay: "replayJob",
+  export: "exportReport",
+};
 /** Faults of the transfer itself: for a download they are aimed at the storage origin. */
 const STORAGE_FAULTS = new Set<Fault["kind"]>(["status", "reset", "stall", "truncate", "body-stall", "trickle", "object-changed", "gzip"]);
 
 /** Where a fault is aimed for an operation: a download's transfer faults hit the storage origin. */
-export function routeFor(fault: Fault, operation: Operation): Route | undefined {
+function routeFor(fault: Fault, operation: Operation): Route | undefined {
   const route = operation === "download" && STORAGE_FAULTS.has(fault.kind) ? "storage" : PRIMARY_ROUTE[operation];
   // Download's own 302 to another origin is its contract (the signed storage URL): `storage-redirect` covers it.
   if (fault.kind === "redirect" && operation === "download") return undefined;
@@ -51,27 +58,43 @@ export interface Expectation {
 }
 
 /** What each cell must end in: the documented behaviour, as a table. */
-export function expectation(fault: Fault, operation: Operation): Expectation {
+function expectation(fault: Fault, operation: Operation): Expectation {
   const route = routeFor(fault, operation);
   if (!route) return { outcome: "n/a", why: "the fault cannot happen on this operation's requests" };
   if (fault.kind === "export-error") return { outcome: "ExportRefusedError", why: "an export refused inside HTTP 200 is an error, not a job" };
-  if (fault.kind === "redirect") return { outcome: "ProtocolError", why: "the Jobs API redirects only Download: the redirect is not followed, so no header reaches the other origin" };
-  if (fault.kind === "storage-redirect" && fault.to === "data") return { outcome: "ProtocolError", why: "only https storage URLs are fetched (http only for a loopback API): a data: URL is never the result" };
-  if (fault.kind === "storage-redirect") return { outcome: "ok", why: "the storage redirect is followed by hand, checked, with no API credential or custom header" };
+  if (fault.kind === "redirect")
+    return { outcome: "ProtocolError", why: "the Jobs API redirects only Download: the redirect is not followed, so no header reaches the other origin" };
+  if (fault.kind === "storage-redirect" && fault.to === "data")
+    return { outcome: "ProtocolError", why: "only https storage URLs are fetched (http only for a loopback API): a data: URL is never the result" };
+  if (fault.kind === "storage-redirect")
+    return { outcome: "ok", why: "the storage redirect is followed by hand, checked, with no API credential or custom header" };
   if (operation === "replay") {
-    if ((fault.kind === "status" && fault.status === 503) || fault.kind === "rate-limit") return { outcome: "ok", why: "429 and 503 say the Replay was not processed: retried" };
+    if ((fault.kind === "status" && fault.status === 503) || fault.kind === "rate-limit")
+      return { outcome: "ok", why: "429 and 503 say the Replay was not processed: retried" };
     if (fault.kind === "unknown-status") return { outcome: "ok", why: "the replayed job is returned with its raw Status" };
     if (fault.kind === "status") return { outcome: "ApiError", why: "a Replay creates a job: not retried after a 5xx that may have processed it" };
-    if (fault.kind === "trickle" || fault.kind === "status-case") return { outcome: "ok", why: fault.kind === "trickle" ? "a slow body is still a whole one" : "statuses are compared case-insensitively" };
-    const outcome = fault.kind === "stall" || fault.kind === "body-stall" ? "RequestTimeoutError" : fault.kind === "malformed-json" || fault.kind === "xml" ? "ProtocolError" : "ConnectionError";
+    if (fault.kind === "trickle" || fault.kind === "status-case")
+      return { outcome: "ok", why: fault.kind === "trickle" ? "a slow body is still a whole one" : "statuses are compared case-insensitively" };
+    const outcome =
+      fault.kind === "stall" || fault.kind === "body-stall"
+        ? "RequestTimeoutError"
+        : fault.kind === "malformed-json" || fault.kind === "xml"
+          ? "ProtocolError"
+          : "ConnectionError";
     return { outcome, why: "a Replay creates a job: not retried after an unreadable or missing response" };
   }
-  if (fault.kind === "object-changed") return { outcome: "ok", why: "If-Range finds the new version: the download starts over from byte 0 and the file is the new version whole" };
+  if (fault.kind === "object-changed")
+    return { outcome: "ok", why: "If-Range finds the new version: the download starts over from byte 0 and the file is the new version whole" };
   if (fault.kind === "gzip") return { outcome: "ok", why: "identity was asked; the gzip answer is decoded whole, and restarted rather than resumed by range" };
-  if (fault.kind === "body-stall") return { outcome: "ok", why: route === "storage" ? "given up after idleTimeoutMs, then resumed with Range and If-Range" : "given up after requestTimeoutMs, then retried" };
+  if (fault.kind === "body-stall")
+    return {
+      outcome: "ok",
+      why: route === "storage" ? "given up after idleTimeoutMs, then resumed with Range and If-Range" : "given up after requestTimeoutMs, then retried",
+    };
   if (route === "storage") return { outcome: "ok", why: "the transfer is retried or resumed with Range" };
   if (fault.kind === "expired-url") return { outcome: "ok", why: "a fresh signed URL is requested" };
-  if (fault.kind === "unknown-status") return { outcome: "ok", why: operation === "wait" ? "polled on with backoff, reported to the logger" : "the raw Status is kept" };
+  if (fault.kind === "unknown-status")
+    return { outcome: "ok", why: operation === "wait" ? "polled on with backoff, reported to the logger" : "the raw Status is kept" };
   if (fault.kind === "rate-limit") return { outcome: "ok", why: "retried after Retry-After, which pauses every call" };
   if (fault.kind === "stall") return { outcome: "ok", why: "given up after requestTimeoutMs, then retried" };
   if (fault.kind === "non-job-body") return { outcome: "ok", why: "a 200 that is no Job is retried like malformed JSON" };
@@ -111,7 +134,8 @@ export async function runCell(sandbox: Sandbox, flavor: FlavorName, faultIndex: 
     switch (operation) {
       case "get": {
         const job = await jobs.get(setup.id);
-        if (job.Id !== setup.id || job.Status !== (fault.kind === "unknown-status" ? "PAUSED" : "COMPLETED")) throw new Error(`unexpected job ${JSON.stringify(job.raw)}`);
+        if (job.Id !== setup.id || job.Status !== (fault.kind === "unknown-status" ? "PAUSED" : "COMPLETED"))
+          throw new Error(`unexpected job ${JSON.stringify(job.raw)}`);
         break;
       }
       case "list": {
@@ -168,7 +192,9 @@ export function renderReliability(results: readonly CellResult[]): string {
   for (const flavor of FLAVOR_NAMES) {
     lines.push(`## ${titleOf(flavor)}`, "", `| fault | ${OPERATIONS.join(" | ")} |`, `|---|${OPERATIONS.map(() => "---").join("|")}|`);
     for (const { name } of FAULTS) {
-      const cells = OPERATIONS.map((operation) => results.find((result) => result.flavor === flavor && result.fault === name && result.operation === operation)!.outcome);
+      const cells = OPERATIONS.map(
+        (operation) => results.find((result) => result.flavor === flavor && result.fault === name && result.operation === operation)!.outcome,
+      );
       lines.push(`| ${name} | ${cells.join(" | ")} |`);
     }
     lines.push("");

@@ -5,7 +5,7 @@ import { FLAVOR_PACKAGES, type FlavorId } from "./generated/flavors.ts";
 export const ACCOUNT = { accountSid: "IRRELIABLE01", authToken: "tok-reliability-5up3r-s3cret" };
 /** A custom credential header a user might add to the API client: it must never reach storage either. */
 export const CUSTOM_HEADER = { name: "X-Api-Key", value: "custom-key-Zq81-never-leak" };
-export const SCALE = 1_000;
+const SCALE = 1_000;
 
 /** Every flavor package of specs/flavors.json: the matrix covers each release. */
 export type FlavorName = FlavorId;
@@ -23,7 +23,13 @@ export function jobsOf(sandbox: Sandbox, flavor: FlavorName, options: JobsOption
   const clientOptions = { ...ACCOUNT, baseUrl: sandbox.url, headers: { [CUSTOM_HEADER.name]: CUSTOM_HEADER.value } };
   // Sandbox time runs 1,000× faster than real time: a day of sandbox time (86 s real) as the deadline, so that a
   // loaded machine cannot reach it, and a stalled response or body given up after 1 s real.
-  const jobsOptions: JobsOptions = { timing: sandbox.control.timers(), timeoutMs: 86_400_000, requestTimeoutMs: 1_000_000, idleTimeoutMs: 1_000_000, ...options };
+  const jobsOptions: JobsOptions = {
+    timing: sandbox.control.timers(),
+    timeoutMs: 86_400_000,
+    requestTimeoutMs: 1_000_000,
+    idleTimeoutMs: 1_000_000,
+    ...options,
+  };
   return createJobs(FLAVOR_PACKAGES[flavor].createClient(clientOptions) as never, jobsOptions) as Jobs<{}>;
 }
 

@@ -6,7 +6,7 @@ import type { Fault } from "@impactkit/sandbox";
 import { exportIn, FLAVOR_NAMES, jobsOf, startReliabilitySandbox } from "./harness.ts";
 
 /** Faults a client must recover from on its own (a refused export is not one). */
-export const SOAK_FAULTS: readonly Fault[] = [
+const SOAK_FAULTS: readonly Fault[] = [
   { kind: "status", status: 500 },
   { kind: "status", status: 502 },
   { kind: "status", status: 503 },

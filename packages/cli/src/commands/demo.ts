@@ -76,12 +76,28 @@ export function demoCommand(program: Command, context: CommandContext): void {
           const target = join(dir, `${api}-${report}.csv`);
           const result = await downloadFile(jobs, handle.id, context, `${api} downloading`, { to: target, overwrite: true, signal: context.signal });
           const { sha256, rows: counted } = await digest(result.path);
-          summary.push({ api, jobId: job.Id, status: job.Status, rows: counted, bytes: result.bytes, sha256, path: result.path, elapsedMs: Math.round(performance.now() - started) });
+          summary.push({
+            api,
+            jobId: job.Id,
+            status: job.Status,
+            rows: counted,
+            bytes: result.bytes,
+            sha256,
+            path: result.path,
+            elapsedMs: Math.round(performance.now() - started),
+          });
         }
       } finally {
         await sandbox.close();
       }
-      const rowsShown = summary.map((row) => [row.api, row.jobId, row.rows.toLocaleString("en-US"), formatBytes(row.bytes), `${row.sha256.slice(0, 16)}…`, `${(row.elapsedMs / 1000).toFixed(1)} s`]);
+      const rowsShown = summary.map((row) => [
+        row.api,
+        row.jobId,
+        row.rows.toLocaleString("en-US"),
+        formatBytes(row.bytes),
+        `${row.sha256.slice(0, 16)}…`,
+        `${(row.elapsedMs / 1000).toFixed(1)} s`,
+      ]);
       output.result(["", ...table([["API", "JOB", "ROWS", "SIZE", "SHA-256", "ELAPSED"], ...rowsShown])], { sandbox: "embedded", reports: summary });
     });
 }

@@ -25,7 +25,12 @@ interface ExportOptions {
 
 function exportOptions(command: Command): Command {
   return command
-    .option("-p, --param <key=value>", "a report or click filter (repeatable; a repeated key becomes a list)", (value: string, previous: string[]) => [...previous, value], [])
+    .option(
+      "-p, --param <key=value>",
+      "a report or click filter (repeatable; a repeated key becomes a list)",
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
     .option("--format <format>", "result format: CSV, JSON or XML")
     .option("--wait", "wait until the job is COMPLETED")
     .option("-o, --output <file>", "wait, then download the result to this file (- for stdout)")
@@ -37,7 +42,11 @@ function exportOptions(command: Command): Command {
 }
 
 function settingsOf(options: ExportOptions): { timeoutMs: number; connections: number; policy: { firstDelayMs: number } } {
-  return { timeoutMs: parseTimeout(options.timeout, "--timeout"), connections: parseConnections(options.connections), policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
+  return {
+    timeoutMs: parseTimeout(options.timeout, "--timeout"),
+    connections: parseConnections(options.connections),
+    policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") },
+  };
 }
 
 /** Where the result goes: a file (checked), stdout (`-o -`), rows (--records), or nowhere. */
@@ -68,7 +77,11 @@ async function finish(jobs: Jobs<{}>, handle: JobHandle, target: Target, options
     lines.push(`Job ${job.Id} COMPLETED: ${job.RecordsProcessed ?? 0} records`);
   }
   if (target && "file" in target) {
-    const result = await downloadFile(jobs, handle.id, context, "downloading", { to: target.file, overwrite: options.overwrite ?? false, signal: context.signal });
+    const result = await downloadFile(jobs, handle.id, context, "downloading", {
+      to: target.file,
+      overwrite: options.overwrite ?? false,
+      signal: context.signal,
+    });
     summary["download"] = { path: result.path, bytes: result.bytes };
     lines.push(`Saved ${result.path} (${formatBytes(result.bytes)})`);
   } else if (target && "stdout" in target) {
@@ -88,7 +101,10 @@ export function exportCommands(program: Command, globals: () => GlobalOptions, c
   const exports = program
     .command("export")
     .description("schedule report and click exports")
-    .addHelpText("after", "\nExamples:\n  impactkit export report mp_action_listing_fast --api partner-v15 -p START_DATE=2026-11-01 -p END_DATE=2026-11-24 -o actions.csv\n  impactkit export clicks --api partner-v15 --date 2026-11-24 --records | jq .");
+    .addHelpText(
+      "after",
+      "\nExamples:\n  impactkit export report mp_action_listing_fast --api partner-v15 -p START_DATE=2026-11-01 -p END_DATE=2026-11-24 -o actions.csv\n  impactkit export clicks --api partner-v15 --date 2026-11-24 --records | jq .",
+    );
 
   exportOptions(
     exports
@@ -113,7 +129,10 @@ export function exportCommands(program: Command, globals: () => GlobalOptions, c
       .description("schedule a ClickExport job (partner; brand with --program-id)")
       .option("--program-id <id>", "the program (brand: required)")
       .option("--date <day>", "the day of the clicks (YYYY-MM-DD, today, yesterday, 7d); default today")
-      .addHelpText("after", "\nExamples:\n  impactkit export clicks --api partner-v15 --date 2026-11-24 -o clicks.csv\n  impactkit export clicks --api brand --program-id 1234 --date 2026-11-24 --wait"),
+      .addHelpText(
+        "after",
+        "\nExamples:\n  impactkit export clicks --api partner-v15 --date 2026-11-24 -o clicks.csv\n  impactkit export clicks --api brand --program-id 1234 --date 2026-11-24 --wait",
+      ),
   ).action(async (options: ExportOptions & { programId?: string; date?: string }) => {
     const jobs = openJobs(globals(), context, settingsOf(options));
     const params = {

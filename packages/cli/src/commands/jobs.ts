@@ -15,7 +15,10 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
   const jobs = program
     .command("jobs")
     .description("list, inspect, wait for, download and replay jobs")
-    .addHelpText("after", "\nExamples:\n  impactkit jobs list --api partner-v15 --created-after 2026-11-01\n  impactkit jobs wait $JOB --api brand --timeout 30m\n  impactkit jobs download $JOB --api agency-v3 -o report.csv");
+    .addHelpText(
+      "after",
+      "\nExamples:\n  impactkit jobs list --api partner-v15 --created-after 2026-11-01\n  impactkit jobs wait $JOB --api brand --timeout 30m\n  impactkit jobs download $JOB --api agency-v3 -o report.csv",
+    );
 
   jobs
     .command("list")
@@ -23,11 +26,18 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
     .option("--created-after <day>", "jobs created on or after this day (YYYY-MM-DD, today, yesterday, 7d, 2w)")
     .option("--created-before <day>", "jobs created on or before this day (YYYY-MM-DD, today, yesterday, 7d, 2w)")
     .option(...CALL_TIMEOUT_OPTION)
-    .addHelpText("after", "\nExamples:\n  impactkit jobs list --api partner-v15 --created-after 7d\n  impactkit jobs list --api brand --created-after 2026-11-01 --created-before yesterday --json")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  impactkit jobs list --api partner-v15 --created-after 7d\n  impactkit jobs list --api brand --created-after 2026-11-01 --created-before yesterday --json",
+    )
     .action(async (options: { createdAfter?: string; createdBefore?: string; timeout: string }) => {
       const createdAfter = options.createdAfter === undefined ? undefined : parseDay(options.createdAfter, "--created-after");
       const createdBefore = options.createdBefore === undefined ? undefined : parseDay(options.createdBefore, "--created-before");
-      const list = await openJobs(globals(), context, { callTimeoutMs: parseTimeout(options.timeout, "--timeout") }).list({ createdAfter, createdBefore, signal: context.signal });
+      const list = await openJobs(globals(), context, { callTimeoutMs: parseTimeout(options.timeout, "--timeout") }).list({
+        createdAfter,
+        createdBefore,
+        signal: context.signal,
+      });
       context.output.result(jobsTable(list), { jobs: list.map(jobJson) });
     });
 
@@ -47,13 +57,23 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
     .option("--timeout <duration>", "give up after this long (90s, 30m, 2h)", "1h")
     .option("--first-check <duration>", "when to check the job first (later checks back off from 1s to 30s)", "6s")
     .option("--through-error", "wait through ERROR (impact.com retries it every 15 minutes) instead of failing")
-    .addHelpText("after", "\nExamples:\n  impactkit jobs wait 18edc7d5-6d1f-4c36-9a8c-8c3b5f1c2d11 --api partner-v15\n  impactkit jobs wait $JOB --api brand --timeout 10m --json")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  impactkit jobs wait 18edc7d5-6d1f-4c36-9a8c-8c3b5f1c2d11 --api partner-v15\n  impactkit jobs wait $JOB --api brand --timeout 10m --json",
+    )
     .action(async (jobId: string, options: { timeout: string; firstCheck: string; throughError?: boolean }) => {
       const started = performance.now();
-      const settings = { timeoutMs: parseTimeout(options.timeout, "--timeout"), waitThroughError: options.throughError ?? false, policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
+      const settings = {
+        timeoutMs: parseTimeout(options.timeout, "--timeout"),
+        waitThroughError: options.throughError ?? false,
+        policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") },
+      };
       const job = await waitShowing(openJobs(globals(), context, settings), jobId, context.output, "waiting", { signal: context.signal });
       const elapsedMs = Math.round(performance.now() - started);
-      context.output.result([`Job ${job.Id} COMPLETED: ${job.RecordsProcessed ?? 0} records in ${(elapsedMs / 1000).toFixed(1)} s`], { job: jobJson(job), elapsedMs });
+      context.output.result([`Job ${job.Id} COMPLETED: ${job.RecordsProcessed ?? 0} records in ${(elapsedMs / 1000).toFixed(1)} s`], {
+        job: jobJson(job),
+        elapsedMs,
+      });
     });
 
   jobs
@@ -65,27 +85,36 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
     .option("--timeout <duration>", "give up waiting for the job after this long", "1h")
     .option("--first-check <duration>", "when to check an unfinished job first", "6s")
     .option(...CONNECTIONS_OPTION)
-    .addHelpText("after", "\nExamples:\n  impactkit jobs download $JOB --api partner-v15 -o actions.csv\n  impactkit jobs download $JOB --api agency-v3 -o report.json --overwrite --json\n  impactkit jobs download $JOB --api brand -o - | gzip > report.csv.gz")
-    .action(async (jobId: string, options: { output: string; overwrite?: boolean; stream?: boolean; timeout: string; firstCheck: string; connections: string }) => {
-      const started = performance.now();
-      const settings = { timeoutMs: parseTimeout(options.timeout, "--timeout"), connections: parseConnections(options.connections), policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
-      const jobs = openJobs(globals(), context, settings);
-      const mode = options.stream ? "stream" : "redirect";
-      if (options.output === STDOUT) {
-        refuseJsonWith(context, "-o -");
-        const bytes = await resultToStdout(jobs, jobId, context, mode);
-        return context.output.notice(`Wrote ${formatBytes(bytes)} of job ${jobId} to stdout`);
-      }
-      const target = await checkDownloadTarget(options.output, options.overwrite);
-      const result = await downloadFile(jobs, jobId, context, "downloading", {
-        to: target,
-        overwrite: options.overwrite ?? false,
-        mode,
-        signal: context.signal,
-      });
-      const elapsedMs = Math.round(performance.now() - started);
-      context.output.result([`Saved ${result.path} (${formatBytes(result.bytes)})`], { jobId, path: result.path, bytes: result.bytes, elapsedMs });
-    });
+    .addHelpText(
+      "after",
+      "\nExamples:\n  impactkit jobs download $JOB --api partner-v15 -o actions.csv\n  impactkit jobs download $JOB --api agency-v3 -o report.json --overwrite --json\n  impactkit jobs download $JOB --api brand -o - | gzip > report.csv.gz",
+    )
+    .action(
+      async (jobId: string, options: { output: string; overwrite?: boolean; stream?: boolean; timeout: string; firstCheck: string; connections: string }) => {
+        const started = performance.now();
+        const settings = {
+          timeoutMs: parseTimeout(options.timeout, "--timeout"),
+          connections: parseConnections(options.connections),
+          policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") },
+        };
+        const jobs = openJobs(globals(), context, settings);
+        const mode = options.stream ? "stream" : "redirect";
+        if (options.output === STDOUT) {
+          refuseJsonWith(context, "-o -");
+          const bytes = await resultToStdout(jobs, jobId, context, mode);
+          return context.output.notice(`Wrote ${formatBytes(bytes)} of job ${jobId} to stdout`);
+        }
+        const target = await checkDownloadTarget(options.output, options.overwrite);
+        const result = await downloadFile(jobs, jobId, context, "downloading", {
+          to: target,
+          overwrite: options.overwrite ?? false,
+          mode,
+          signal: context.signal,
+        });
+        const elapsedMs = Math.round(performance.now() - started);
+        context.output.result([`Saved ${result.path} (${formatBytes(result.bytes)})`], { jobId, path: result.path, bytes: result.bytes, elapsedMs });
+      },
+    );
 
   jobs
     .command("replay <jobId>")

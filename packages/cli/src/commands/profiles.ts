@@ -46,7 +46,10 @@ Examples:
         baseUrl: profile.baseUrl ?? null,
       }));
       const lines = config
-        ? table([["PROFILE", "API", "ACCOUNT", "TOKEN", "BASE URL"], ...rows.map((row) => [`${row.name}${row.default ? " (default)" : ""}`, row.api ?? "", row.accountSid ?? "", row.token, row.baseUrl ?? ""])])
+        ? table([
+            ["PROFILE", "API", "ACCOUNT", "TOKEN", "BASE URL"],
+            ...rows.map((row) => [`${row.name}${row.default ? " (default)" : ""}`, row.api ?? "", row.accountSid ?? "", row.token, row.baseUrl ?? ""]),
+          ])
         : [`no config file at ${configPath(context.env)}`];
       context.output.result(lines, { path: config?.path ?? configPath(context.env), profiles: rows });
     });

@@ -50,7 +50,10 @@ export function queueCommands(program: Command, globals: Globals, context: Comma
   const queue = program
     .command("queue")
     .description("durable exports on BullMQ and Redis (IMPACT_REDIS_URL): queue them, run workers, count them")
-    .addHelpText("after", "\nExamples:\n  IMPACT_REDIS_URL=redis://127.0.0.1:6379 impactkit queue worker\n  impactkit queue add export report mp_action_listing_fast --api partner-v15 --account-sid IR... -p START_DATE=2026-11-01 -o /shared/actions.csv\n  impactkit queue status --json");
+    .addHelpText(
+      "after",
+      "\nExamples:\n  IMPACT_REDIS_URL=redis://127.0.0.1:6379 impactkit queue worker\n  impactkit queue add export report mp_action_listing_fast --api partner-v15 --account-sid IR... -p START_DATE=2026-11-01 -o /shared/actions.csv\n  impactkit queue status --json",
+    );
 
   queue
     .command("worker")
@@ -58,13 +61,15 @@ export function queueCommands(program: Command, globals: Globals, context: Comma
     .option("--concurrency <n>", "pipelines in a step at once", "4")
     .action(async (options: { concurrency: string }) => {
       const concurrency = Number(options.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency takes a whole number ≥ 1, got ${JSON.stringify(options.concurrency)}`);
+      if (!Number.isInteger(concurrency) || concurrency < 1)
+        throw new UsageError(`--concurrency takes a whole number ≥ 1, got ${JSON.stringify(options.concurrency)}`);
       const redis = redisOf(context);
       for (const [name, value] of Object.entries(context.env)) if (value && name.startsWith("IMPACT_AUTH_TOKEN")) context.output.addSecret(value);
       const baseUrl = globals().baseUrl ?? context.env["IMPACT_BASE_URL"];
       const network = networkOf(globals()).options;
       const { createExportWorker } = await import("@impactkit/queue");
-      const factory = (api: ApiName) => (account: string, fetch: (input: Request) => Promise<Response>) => clientFor(api, { accountSid: account, authToken: tokenOf(context.env, account), fetch, ...network, ...(baseUrl ? { baseUrl } : {}) });
+      const factory = (api: ApiName) => (account: string, fetch: (input: Request) => Promise<Response>) =>
+        clientFor(api, { accountSid: account, authToken: tokenOf(context.env, account), fetch, ...network, ...(baseUrl ? { baseUrl } : {}) });
       const clients = Object.fromEntries(APIS.map((api) => [api, factory(api)])) as Record<ApiName, ReturnType<typeof factory>>;
       const worker = createExportWorker({ redisUrl: redis.url, clients, concurrency });
       await worker.worker.waitUntilReady();
@@ -137,7 +142,10 @@ export function queueCommands(program: Command, globals: Globals, context: Comma
         }
         return { byState, byAccount };
       });
-      const lines = [STATES.map((state) => `${state} ${counts.byState[state] ?? 0}`).join("  "), ...Object.entries(counts.byAccount).map(([account, states]) => `${account}: ${STATES.map((state) => `${state} ${states[state]}`).join("  ")}`)];
+      const lines = [
+        STATES.map((state) => `${state} ${counts.byState[state] ?? 0}`).join("  "),
+        ...Object.entries(counts.byAccount).map(([account, states]) => `${account}: ${STATES.map((state) => `${state} ${states[state]}`).join("  ")}`),
+      ];
       context.output.result(lines, { states: counts.byState, accounts: counts.byAccount });
     });
 }

@@ -7,14 +7,23 @@ import { table } from "../job-view.js";
 
 type Globals = () => GlobalOptions;
 
-const reportJson = (report: Report) => ({ Id: report.Id, Name: report.Name ?? null, Category: report.Category ?? null, Description: report.Description ?? null, ApiAccessible: report.ApiAccessible });
+const reportJson = (report: Report) => ({
+  Id: report.Id,
+  Name: report.Name ?? null,
+  Category: report.Category ?? null,
+  Description: report.Description ?? null,
+  ApiAccessible: report.ApiAccessible,
+});
 
 /** `impactkit reports list|describe`: report discovery, for the releases whose spec documents it (all four today). */
 export function reportsCommands(program: Command, globals: Globals, context: CommandContext): void {
   const reports = program
     .command("reports")
     .description("find the account's reports and the filters they take (GET /Reports, where the release documents it)")
-    .addHelpText("after", "\nExamples:\n  impactkit reports list --api partner-v15\n  impactkit reports describe mp_action_listing_fast --api partner-v15 --json");
+    .addHelpText(
+      "after",
+      "\nExamples:\n  impactkit reports list --api partner-v15\n  impactkit reports describe mp_action_listing_fast --api partner-v15 --json",
+    );
 
   reports
     .command("list")
@@ -24,7 +33,10 @@ export function reportsCommands(program: Command, globals: Globals, context: Com
     .action(async (options: { all?: boolean; timeout: string }) => {
       const listed = await openJobs(globals(), context, { callTimeoutMs: parseTimeout(options.timeout, "--timeout") }).reports({ signal: context.signal });
       const shown = options.all ? listed : listed.filter((report) => report.ApiAccessible);
-      const rows = [["ID", "CATEGORY", ...(options.all ? ["API"] : []), "NAME"], ...shown.map((report) => [report.Id, report.Category ?? "", ...(options.all ? [report.ApiAccessible ? "yes" : "no"] : []), report.Name ?? ""])];
+      const rows = [
+        ["ID", "CATEGORY", ...(options.all ? ["API"] : []), "NAME"],
+        ...shown.map((report) => [report.Id, report.Category ?? "", ...(options.all ? [report.ApiAccessible ? "yes" : "no"] : []), report.Name ?? ""]),
+      ];
       context.output.result(table(rows), { reports: shown.map(reportJson) });
     });
 
@@ -33,13 +45,18 @@ export function reportsCommands(program: Command, globals: Globals, context: Com
     .description("the filters a report takes (its -p parameters) and the columns it gives")
     .option(...CALL_TIMEOUT_OPTION)
     .action(async (reportId: string, options: { timeout: string }) => {
-      const metadata = await openJobs(globals(), context, { callTimeoutMs: parseTimeout(options.timeout, "--timeout") }).reportMetadata(reportId, { signal: context.signal });
+      const metadata = await openJobs(globals(), context, { callTimeoutMs: parseTimeout(options.timeout, "--timeout") }).reportMetadata(reportId, {
+        signal: context.signal,
+      });
       const lines = [
         `Report ${metadata.Id}${metadata.Name ? `: ${metadata.Name}` : ""}`,
         "",
         ...table([["FILTER", "TYPE"], ...metadata.Filters.map((filter) => [filter.Name, filter.DataType ?? ""])]),
         "",
-        ...table([["COLUMN", "TYPE", "DESCRIPTION"], ...metadata.Attributes.map((attribute) => [attribute.Name, attribute.DataType ?? "", attribute.Description ?? ""])]),
+        ...table([
+          ["COLUMN", "TYPE", "DESCRIPTION"],
+          ...metadata.Attributes.map((attribute) => [attribute.Name, attribute.DataType ?? "", attribute.Description ?? ""]),
+        ]),
       ];
       context.output.result(lines, { report: { Id: metadata.Id, Name: metadata.Name ?? null, Filters: metadata.Filters, Attributes: metadata.Attributes } });
     });
@@ -57,5 +74,8 @@ export async function checkReportParams(jobs: Jobs<{}>, reportId: string, params
   if (!jobs.spec.traits.reportDiscovery) return;
   const filters = (await jobs.reportMetadata(reportId, { signal })).Filters.map((filter) => filter.Name);
   const unknown = Object.keys(params).filter((name) => !filters.includes(name) && !jobs.spec.traits.reportParams.includes(name));
-  if (unknown.length > 0) throw new UsageError(`${unknown.join(", ")} ${unknown.length === 1 ? "is not a filter" : "are not filters"} of ${reportId}; its filters are ${filters.join(", ")} (impactkit reports describe ${reportId})`);
+  if (unknown.length > 0)
+    throw new UsageError(
+      `${unknown.join(", ")} ${unknown.length === 1 ? "is not a filter" : "are not filters"} of ${reportId}; its filters are ${filters.join(", ")} (impactkit reports describe ${reportId})`,
+    );
 }

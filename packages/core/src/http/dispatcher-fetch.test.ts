@@ -24,7 +24,10 @@ async function replying(reply: string | Buffer | ((socket: Socket) => void)): Pr
 
 /** What a failed fetch or body read says, with the code of its cause. */
 async function failure(promise: Promise<unknown>): Promise<{ message: string; cause: string }> {
-  const error = (await promise.then(() => undefined, (caught: unknown) => caught)) as (Error & { cause?: Error & { code?: string } }) | undefined;
+  const error = (await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  )) as (Error & { cause?: Error & { code?: string } }) | undefined;
   if (!error) throw new Error("expected a failure");
   return { message: error.message, cause: `${error.cause?.name}: ${error.cause?.message ?? ""}` };
 }
@@ -32,9 +35,19 @@ async function failure(promise: Promise<unknown>): Promise<{ message: string; ca
 describe("dispatcherFetch: a fetch on undici", () => {
   it("reads the status, every header (repeated ones too) and the body, and decodes gzip while the headers stay as sent", async () => {
     const body = gzipSync("a,b\n1,2\n");
-    const server = await replying(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nContent-Encoding: gzip\r\nContent-Length: ${body.length}\r\nX-Dup: a\r\nX-Dup: b\r\n\r\n`), body]));
+    const server = await replying(
+      Buffer.concat([
+        Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nContent-Encoding: gzip\r\nContent-Length: ${body.length}\r\nX-Dup: a\r\nX-Dup: b\r\n\r\n`),
+        body,
+      ]),
+    );
     const response = await fetchVia(`${server.url}/r.csv?x=1`, { headers: { "X-Mine": "1" } });
-    expect([response.status, response.headers.get("x-dup"), response.headers.get("content-encoding"), response.headers.get("content-length")]).toEqual([200, "a, b", "gzip", String(body.length)]);
+    expect([response.status, response.headers.get("x-dup"), response.headers.get("content-encoding"), response.headers.get("content-length")]).toEqual([
+      200,
+      "a, b",
+      "gzip",
+      String(body.length),
+    ]);
     expect(await response.text()).toBe("a,b\n1,2\n");
     expect(server.requests[0]).toMatch(/^GET \/r\.csv\?x=1 HTTP\/1\.1\r\n/);
     expect(server.requests[0]).toMatch(/\r\nx-mine: 1/i);
@@ -59,7 +72,11 @@ describe("dispatcherFetch: a fetch on undici", () => {
   });
 
   it.each([
-    ["Transfer-Encoding with a space before the colon", "HTTP/1.1 200 OK\r\nTransfer-Encoding : chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", /Invalid header field char/],
+    [
+      "Transfer-Encoding with a space before the colon",
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding : chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+      /Invalid header field char/,
+    ],
     ["Content-Length: 0x5", "HTTP/1.1 200 OK\r\nContent-Length: 0x5\r\n\r\nhello", /Invalid character in Content-Length/],
     ["status 2000", "HTTP/1.1 2000 OK\r\nContent-Length: 5\r\n\r\nhello", /Invalid response status/],
   ])("refuses %s", async (_case, reply, why) => {
@@ -77,14 +94,19 @@ describe("dispatcherFetch: a fetch on undici", () => {
 
   it("refuses a transfer coding other than chunked (gzip, chunked would be saved as data)", async () => {
     const server = await replying("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
-    const error = (await fetchVia(server.url).then(() => undefined, (caught: unknown) => caught)) as TypeError;
+    const error = (await fetchVia(server.url).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    )) as TypeError;
     expect(error.message).toBe("fetch failed");
     expect(error.cause).toBeInstanceOf(ResponseFramingError);
     expect((error.cause as Error).message).toBe('the response\'s Transfer-Encoding is "gzip, chunked"; only chunked is read');
   });
 
   it("keeps a second response appended after a chunked body out of the first one's body", async () => {
-    const server = await replying("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nEVIL!");
+    const server = await replying(
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nEVIL!",
+    );
     expect(await (await fetchVia(server.url)).text()).toBe("hello");
   });
 
@@ -171,7 +193,9 @@ describe("dispatcherFetch: a fetch on undici", () => {
       const silent = await rawServer(() => undefined);
       servers.push(silent);
       const quick = new Agent({ connect: { timeout: 200 } });
-      const error = (await dispatcherFetch(quick)(silent.url.replace("http:", "https:")).catch((caught: unknown) => caught)) as TypeError & { cause: { code: string } };
+      const error = (await dispatcherFetch(quick)(silent.url.replace("http:", "https:")).catch((caught: unknown) => caught)) as TypeError & {
+        cause: { code: string };
+      };
       await quick.close();
       expect([error.message, error.cause.code]).toEqual(["fetch failed", "UND_ERR_CONNECT_TIMEOUT"]);
     });

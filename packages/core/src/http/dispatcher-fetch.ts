@@ -103,7 +103,11 @@ export function dispatcherFetch(dispatcher: Dispatcher): (input: string | URL | 
             const decoder = raw && DECODERS[headerList.get("content-encoding")?.trim().toLowerCase() ?? ""];
             let response: Response;
             try {
-              response = new Response(decoder ? raw.pipeThrough(Duplex.toWeb(decoder()) as unknown as TransformStream<Uint8Array, Uint8Array>) : raw, { status, statusText, headers: headerList });
+              response = new Response(decoder ? raw.pipeThrough(Duplex.toWeb(decoder()) as unknown as TransformStream<Uint8Array, Uint8Array>) : raw, {
+                status,
+                statusText,
+                headers: headerList,
+              });
             } catch (error) {
               controller.abort(error as Error);
               return;

@@ -14,7 +14,11 @@ describe("describeNetworkFailure: the one registry of network failures", () => {
     [{ message: "Hostname/IP does not match certificate's altnames", code: "ERR_TLS_CERT_ALTNAME_INVALID" }, "tls", false],
     [{ message: "self-signed certificate", code: "DEPTH_ZERO_SELF_SIGNED_CERT" }, "tls", false],
     [{ name: "HTTPParserError", message: "Response does not match the HTTP/1.1 protocol (Invalid character in chunk size)" }, "protocol", false],
-    [{ name: "ResponseFramingError", message: "the response's Transfer-Encoding is \"gzip, chunked\"", code: "ERR_IMPACTKIT_TRANSFER_CODING" }, "protocol", false],
+    [
+      { name: "ResponseFramingError", message: 'the response\'s Transfer-Encoding is "gzip, chunked"', code: "ERR_IMPACTKIT_TRANSFER_CODING" },
+      "protocol",
+      false,
+    ],
     [{ message: "Headers Overflow Error", code: "UND_ERR_HEADERS_OVERFLOW" }, "protocol", false],
     [{ message: "getaddrinfo ENOTFOUND api.impact.test", code: "ENOTFOUND" }, "dns", false],
     [{ message: "getaddrinfo EAI_AGAIN api.impact.com", code: "EAI_AGAIN" }, "dns", true],
@@ -27,8 +31,15 @@ describe("describeNetworkFailure: the one registry of network failures", () => {
   });
 
   it("reads a proxy's refusal: 407 is final, a 502 may pass", () => {
-    expect(describeNetworkFailure(fetchFailed({ message: "Proxy response (502) !== 200 when HTTP Tunneling", code: "UND_ERR_ABORTED" }))).toMatchObject({ kind: "proxy", transient: true, detail: "the proxy answered HTTP 502" });
-    expect(describeNetworkFailure(fetchFailed({ message: "Proxy Authentication Required (407)", code: "UND_ERR_INVALID_ARG" }))).toMatchObject({ kind: "proxy", transient: false });
+    expect(describeNetworkFailure(fetchFailed({ message: "Proxy response (502) !== 200 when HTTP Tunneling", code: "UND_ERR_ABORTED" }))).toMatchObject({
+      kind: "proxy",
+      transient: true,
+      detail: "the proxy answered HTTP 502",
+    });
+    expect(describeNetworkFailure(fetchFailed({ message: "Proxy Authentication Required (407)", code: "UND_ERR_INVALID_ARG" }))).toMatchObject({
+      kind: "proxy",
+      transient: false,
+    });
   });
 
   it("knows nothing of an abort or an error that is not a network failure", () => {

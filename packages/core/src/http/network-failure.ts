@@ -17,17 +17,52 @@ export interface NetworkFailure {
 }
 
 /** TLS codes of OpenSSL's verification (x509 `X509_V_ERR_*` as Node.js names them) and Node.js's own TLS errors. */
-const TLS_CODES = new Set(["DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "HOSTNAME_MISMATCH", "EPROTO"]);
+const TLS_CODES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "HOSTNAME_MISMATCH",
+  "EPROTO",
+]);
 
 /** undici's codes (https://undici.nodejs.org/#/docs/api/Errors) and Node.js's, by kind; transient ones may pass. */
 const KINDS: ReadonlyArray<{ kind: NetworkFailureKind; transient: boolean; matches: (code: string, name: string) => boolean }> = [
   { kind: "tls", transient: false, matches: (code) => TLS_CODES.has(code) || /^(ERR_TLS_|ERR_SSL_|CERT_)/.test(code) },
-  { kind: "protocol", transient: false, matches: (code, name) => name === "HTTPParserError" || code.startsWith("HPE_") || code.startsWith("ERR_IMPACTKIT_") || code === "UND_ERR_HEADERS_OVERFLOW" || code === "UND_ERR_RES_EXCEEDED_MAX_SIZE" },
+  {
+    kind: "protocol",
+    transient: false,
+    matches: (code, name) =>
+      name === "HTTPParserError" ||
+      code.startsWith("HPE_") ||
+      code.startsWith("ERR_IMPACTKIT_") ||
+      code === "UND_ERR_HEADERS_OVERFLOW" ||
+      code === "UND_ERR_RES_EXCEEDED_MAX_SIZE",
+  },
   { kind: "dns", transient: false, matches: (code) => code === "ENOTFOUND" },
   { kind: "dns", transient: true, matches: (code) => code === "EAI_AGAIN" },
-  { kind: "timeout", transient: true, matches: (code) => code === "UND_ERR_CONNECT_TIMEOUT" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "ETIMEDOUT" },
-  { kind: "connect", transient: true, matches: (code) => code === "ECONNREFUSED" || code === "EHOSTUNREACH" || code === "ENETUNREACH" || code === "EADDRNOTAVAIL" },
-  { kind: "reset", transient: true, matches: (code) => code === "ECONNRESET" || code === "EPIPE" || code === "ECONNABORTED" || code === "UND_ERR_SOCKET" || code === "UND_ERR_CLOSED" || code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH" },
+  {
+    kind: "timeout",
+    transient: true,
+    matches: (code) => code === "UND_ERR_CONNECT_TIMEOUT" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "ETIMEDOUT",
+  },
+  {
+    kind: "connect",
+    transient: true,
+    matches: (code) => code === "ECONNREFUSED" || code === "EHOSTUNREACH" || code === "ENETUNREACH" || code === "EADDRNOTAVAIL",
+  },
+  {
+    kind: "reset",
+    transient: true,
+    matches: (code) =>
+      code === "ECONNRESET" ||
+      code === "EPIPE" ||
+      code === "ECONNABORTED" ||
+      code === "UND_ERR_SOCKET" ||
+      code === "UND_ERR_CLOSED" ||
+      code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
+  },
 ];
 
 /** undici's words when a proxy answers a tunnel or a forwarded request with an error status. */
@@ -62,7 +97,13 @@ export function describeNetworkFailure(error: unknown): NetworkFailure | undefin
     const refusal = PROXY_REFUSAL.exec(layer.message);
     if (refusal) {
       const status = Number(refusal[1] ?? refusal[2]);
-      return { kind: "proxy", transient: status >= 500, code: layer.code, detail: `the proxy answered HTTP ${status}${status === 407 ? " (it needs credentials, or refused the ones given)" : ""}`, proxy };
+      return {
+        kind: "proxy",
+        transient: status >= 500,
+        code: layer.code,
+        detail: `the proxy answered HTTP ${status}${status === 407 ? " (it needs credentials, or refused the ones given)" : ""}`,
+        proxy,
+      };
     }
     const known = KINDS.find(({ matches }) => matches(layer.code ?? "", layer.name));
     if (known) return { kind: known.kind, transient: known.transient, code: layer.code, detail: layer.message, proxy };

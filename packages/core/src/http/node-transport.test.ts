@@ -2,7 +2,7 @@ import * as tls from "node:tls";
 import { inspect } from "node:util";
 import { rawServer, startProxy, testCertificate, type RawServer, type TestProxy } from "@impactkit/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ImpactConfigError } from "../config-error.js";
+import { ImpactConfigError } from "../errors.js";
 import { describeNetworkFailure } from "./network-failure.js";
 import { createTransport } from "./node-transport.js";
 
@@ -36,13 +36,23 @@ afterAll(async () => {
 });
 
 async function proxy(options: Parameters<typeof startProxy>[0] = {}): Promise<TestProxy> {
-  const started = await startProxy({ hosts: { "storage.test:443": `127.0.0.1:${new URL(storage.url).port}`, "api.test:80": `127.0.0.1:${new URL(api.url).port}` }, ...options });
+  const started = await startProxy({
+    hosts: { "storage.test:443": `127.0.0.1:${new URL(storage.url).port}`, "api.test:80": `127.0.0.1:${new URL(api.url).port}` },
+    ...options,
+  });
   closing.push(started);
   return started;
 }
 
 const text = async (response: Promise<Response>) => (await response).text();
-const failureOf = async (response: Promise<Response>) => inspect(await response.then(() => undefined, (error: unknown) => error), { depth: 5 });
+const failureOf = async (response: Promise<Response>) =>
+  inspect(
+    await response.then(
+      () => undefined,
+      (error: unknown) => error,
+    ),
+    { depth: 5 },
+  );
 
 describe("createTransport: proxies, as curl, gh and the AWS CLI take them", () => {
   it("tunnels an https request through the proxy's CONNECT, and forwards an http one in absolute form", async () => {
@@ -75,7 +85,9 @@ describe("createTransport: proxies, as curl, gh and the AWS CLI take them", () =
 
   it("refuses a proxy variable that is not a proxy URL, naming the variable", () => {
     process.env["https_proxy"] = "ftp://user:pr0xy-Secret@proxy.example:21";
-    expect(() => createTransport({ connectTimeoutMs: 5_000 })).toThrow(new ImpactConfigError("https_proxy", "https_proxy must be an http, https or socks5 URL such as http://proxy.example:3128, got ftp://proxy.example"));
+    expect(() => createTransport({ connectTimeoutMs: 5_000 })).toThrow(
+      new ImpactConfigError("https_proxy", "https_proxy must be an http, https or socks5 URL such as http://proxy.example:3128, got ftp://proxy.example"),
+    );
   });
 
   it("reaches the hosts NO_PROXY names directly, and none through the proxy with proxy: false", async () => {
@@ -93,7 +105,10 @@ describe("createTransport: proxies, as curl, gh and the AWS CLI take them", () =
     const transport = createTransport({ proxy: `http://corp-user:pr0xy-Secret@${new URL(guarded.url).host}` });
     expect(await text(transport.fetch("https://storage.test/r.csv"))).toBe("storage");
     expect(await text(transport.fetch("http://api.test/Jobs"))).toBe("api");
-    expect(guarded.seen.map((request) => request.authorization)).toEqual([`Basic ${Buffer.from("corp-user:pr0xy-Secret").toString("base64")}`, `Basic ${Buffer.from("corp-user:pr0xy-Secret").toString("base64")}`]);
+    expect(guarded.seen.map((request) => request.authorization)).toEqual([
+      `Basic ${Buffer.from("corp-user:pr0xy-Secret").toString("base64")}`,
+      `Basic ${Buffer.from("corp-user:pr0xy-Secret").toString("base64")}`,
+    ]);
   });
 
   it("fails a request the proxy refuses with 407, for a tunnel and a forwarded request alike, without crashing", async () => {
@@ -102,7 +117,13 @@ describe("createTransport: proxies, as curl, gh and the AWS CLI take them", () =
     const tunnel = await failureOf(transport.fetch("https://storage.test/r.csv"));
     const forwarded = await failureOf(transport.fetch("http://api.test/Jobs"));
     const refused = await transport.fetch("https://storage.test/r.csv").catch((error: unknown) => error);
-    expect(describeNetworkFailure(refused)).toEqual({ kind: "proxy", transient: false, code: "UND_ERR_ABORTED", detail: "the proxy answered HTTP 407 (it needs credentials, or refused the ones given)", proxy: guarded.url });
+    expect(describeNetworkFailure(refused)).toEqual({
+      kind: "proxy",
+      transient: false,
+      code: "UND_ERR_ABORTED",
+      detail: "the proxy answered HTTP 407 (it needs credentials, or refused the ones given)",
+      proxy: guarded.url,
+    });
     expect(tunnel).toMatch(/fetch failed[^]*407/);
     expect(forwarded).toMatch(/fetch failed[^]*407/);
     for (const shown of [tunnel, forwarded]) expect(shown).not.toMatch(/wrong-Secret|d3JvbmctU2VjcmV0|corp-user/);
@@ -119,12 +140,26 @@ describe("createTransport: proxies, as curl, gh and the AWS CLI take them", () =
     const failure = describeNetworkFailure(await transport.fetch("http://api.test/Jobs").catch((error: unknown) => error));
     expect(failure).toMatchObject({ kind: "connect", transient: true, code: "ECONNREFUSED", proxy: `http://127.0.0.1:${port}` });
     // Reached directly, the same refusal is the target's.
-    expect(describeNetworkFailure(await createTransport({ proxy: false }).fetch(`http://127.0.0.1:${port}/`).catch((error: unknown) => error))).toMatchObject({ kind: "connect", proxy: undefined });
+    expect(
+      describeNetworkFailure(
+        await createTransport({ proxy: false })
+          .fetch(`http://127.0.0.1:${port}/`)
+          .catch((error: unknown) => error),
+      ),
+    ).toMatchObject({ kind: "connect", proxy: undefined });
   });
 
   it.each([
-    ["a URL of another scheme", "ftp://user:pr0xy-Secret@proxy.example:21", "proxy must be an http, https or socks5 URL such as http://proxy.example:3128, got ftp://proxy.example"],
-    ["text that is not a URL", "proxy.example:3128 with pr0xy-Secret", "proxy must be an http, https or socks5 URL such as http://proxy.example:3128; the value given is not a URL"],
+    [
+      "a URL of another scheme",
+      "ftp://user:pr0xy-Secret@proxy.example:21",
+      "proxy must be an http, https or socks5 URL such as http://proxy.example:3128, got ftp://proxy.example",
+    ],
+    [
+      "text that is not a URL",
+      "proxy.example:3128 with pr0xy-Secret",
+      "proxy must be an http, https or socks5 URL such as http://proxy.example:3128; the value given is not a URL",
+    ],
     ["a URL of no host", "http://:3128", "proxy must be an http, https or socks5 URL such as http://proxy.example:3128; the value given is not a URL"],
   ])("refuses %s as the proxy, naming the option and not its credentials", (_case, value, message) => {
     const error = (() => {

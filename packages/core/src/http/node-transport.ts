@@ -3,7 +3,7 @@ import { dispatcherFetch } from "./dispatcher-fetch.js";
 import { parseProxyUrl, proxyOrigin, resolveTransportOptions, type ResolvedTransportOptions, type Transport, type TransportOptions } from "./transport.js";
 
 /** Connections one transport keeps open to one origin at most: parallel downloads share them, more requests queue. */
-export const CONNECTIONS_PER_ORIGIN = 32;
+const CONNECTIONS_PER_ORIGIN = 32;
 
 /**
  * The dispatcher of a transport: undici's `EnvHttpProxyAgent`, which takes `HTTPS_PROXY`, `HTTP_PROXY` and
@@ -14,7 +14,11 @@ export const CONNECTIONS_PER_ORIGIN = 32;
 function dispatcherOf({ connectTimeoutMs }: ResolvedTransportOptions, proxies: Proxies | false): Dispatcher {
   const options = { connections: CONNECTIONS_PER_ORIGIN, connect: { timeout: connectTimeoutMs }, proxyTls: { timeout: connectTimeoutMs } };
   if (proxies === false) return new Agent(options);
-  return new EnvHttpProxyAgent({ ...options, ...(proxies.http ? { httpProxy: proxies.http.href } : {}), ...(proxies.https ? { httpsProxy: proxies.https.href } : {}) });
+  return new EnvHttpProxyAgent({
+    ...options,
+    ...(proxies.http ? { httpProxy: proxies.http.href } : {}),
+    ...(proxies.https ? { httpsProxy: proxies.https.href } : {}),
+  });
 }
 
 /** The proxy of each scheme (an https request goes through the https proxy, else the http one, as undici routes them). */

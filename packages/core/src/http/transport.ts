@@ -1,4 +1,4 @@
-import { ImpactConfigError } from "../config-error.js";
+import { ImpactConfigError } from "../errors.js";
 
 /**
  * How a client reaches the network: a `fetch` that adds no credential and never follows a redirect (a 3xx
@@ -58,9 +58,13 @@ export function parseProxyUrl(value: string, name: string): URL {
 export function resolveTransportOptions(options: TransportOptions): ResolvedTransportOptions {
   const { proxy, connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS } = options;
   if (!(typeof connectTimeoutMs === "number" && Number.isFinite(connectTimeoutMs) && connectTimeoutMs > 0)) {
-    throw new ImpactConfigError("connectTimeoutMs", `connectTimeoutMs must be a number of milliseconds above 0, got ${JSON.stringify(connectTimeoutMs) ?? String(connectTimeoutMs)}`);
+    throw new ImpactConfigError(
+      "connectTimeoutMs",
+      `connectTimeoutMs must be a number of milliseconds above 0, got ${JSON.stringify(connectTimeoutMs) ?? String(connectTimeoutMs)}`,
+    );
   }
   if (proxy === undefined || proxy === false) return { proxy, connectTimeoutMs };
-  if (typeof proxy !== "string") throw new ImpactConfigError("proxy", "proxy must be an http, https or socks5 URL such as http://proxy.example:3128, or false for none");
+  if (typeof proxy !== "string")
+    throw new ImpactConfigError("proxy", "proxy must be an http, https or socks5 URL such as http://proxy.example:3128, or false for none");
   return { proxy: parseProxyUrl(proxy, "proxy"), connectTimeoutMs };
 }

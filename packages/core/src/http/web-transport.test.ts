@@ -1,6 +1,6 @@
 import { rawServer } from "@impactkit/testing";
 import { describe, expect, it } from "vitest";
-import { ImpactConfigError } from "../config-error.js";
+import { ImpactConfigError } from "../errors.js";
 import { createTransport } from "./web-transport.js";
 
 describe("createTransport where Node.js's modules are not", () => {
@@ -15,7 +15,11 @@ describe("createTransport where Node.js's modules are not", () => {
   });
 
   it.each([
-    [{ proxy: "http://proxy.example:3128" }, "proxy", "proxy is honoured on Node.js, Deno and Bun; in a browser or a worker the platform's proxy settings apply"],
+    [
+      { proxy: "http://proxy.example:3128" },
+      "proxy",
+      "proxy is honoured on Node.js, Deno and Bun; in a browser or a worker the platform's proxy settings apply",
+    ],
     [{ connectTimeoutMs: 5_000 }, "connectTimeoutMs", "connectTimeoutMs is honoured on Node.js, Deno and Bun; in a browser or a worker the platform sets it"],
   ])("refuses %j, which it could not honour", (options, option, message) => {
     expect(() => createTransport(options)).toThrow(new ImpactConfigError(option, message));

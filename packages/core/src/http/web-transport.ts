@@ -1,4 +1,4 @@
-import { ImpactConfigError } from "../config-error.js";
+import { ImpactConfigError } from "../errors.js";
 import { resolveTransportOptions, type Transport, type TransportOptions } from "./transport.js";
 
 /**
@@ -7,7 +7,9 @@ import { resolveTransportOptions, type Transport, type TransportOptions } from "
  */
 export function createTransport(options: TransportOptions = {}): Transport {
   resolveTransportOptions(options);
-  if (options.proxy) throw new ImpactConfigError("proxy", "proxy is honoured on Node.js, Deno and Bun; in a browser or a worker the platform's proxy settings apply");
-  if (options.connectTimeoutMs !== undefined) throw new ImpactConfigError("connectTimeoutMs", "connectTimeoutMs is honoured on Node.js, Deno and Bun; in a browser or a worker the platform sets it");
+  if (options.proxy)
+    throw new ImpactConfigError("proxy", "proxy is honoured on Node.js, Deno and Bun; in a browser or a worker the platform's proxy settings apply");
+  if (options.connectTimeoutMs !== undefined)
+    throw new ImpactConfigError("connectTimeoutMs", "connectTimeoutMs is honoured on Node.js, Deno and Bun; in a browser or a worker the platform sets it");
   return { fetch: (input, init) => globalThis.fetch(input, init) };
 }

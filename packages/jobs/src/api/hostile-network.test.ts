@@ -38,14 +38,16 @@ type Route = (request: IncomingMessage, response: ServerResponse) => void;
 async function api(location: string, routes: { job?: Route; download?: Route } = {}): Promise<FakeApi> {
   return server((request, response) => {
     const path = request.url ?? "";
-    if (path.includes("/Download")) return routes.download ? routes.download(request, response) : (response.writeHead(302, { Location: location }), response.end());
+    if (path.includes("/Download"))
+      return routes.download ? routes.download(request, response) : (response.writeHead(302, { Location: location }), response.end());
     if (path.includes(`/Jobs/${JOB_ID}`)) return routes.job ? routes.job(request, response) : sendJson(response, 200, jobBody("COMPLETED"));
     sendJson(response, 404, JSON.stringify({ Status: "ERROR", Message: "Not found" }));
   });
 }
 
 const fast = { policy: { firstDelayMs: 1, minDelayMs: 1, maxDelayMs: 5, jitter: 0 }, retries: 4 } satisfies JobsOptions;
-const jobsOver = (apiServer: FakeApi, options: JobsOptions = {}, clientFetch?: (request: Request) => Promise<Response>) => createJobs(hostileClient(apiServer.url, clientFetch), { ...fast, ...options });
+const jobsOver = (apiServer: FakeApi, options: JobsOptions = {}, clientFetch?: (request: Request) => Promise<Response>) =>
+  createJobs(hostileClient(apiServer.url, clientFetch), { ...fast, ...options });
 const sha = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
 /** Files left in the download folder. */
 const left = () => readdirSync(dir);
@@ -54,7 +56,11 @@ const left = () => readdirSync(dir);
 function ranged(body: Buffer): Route {
   return (request, response) => {
     const start = Number(/^bytes=(\d+)-$/.exec(request.headers.range ?? "")?.[1] ?? 0);
-    const headers = { ETag: '"v1"', "Content-Length": body.length - start, ...(start ? { "Content-Range": `bytes ${start}-${body.length - 1}/${body.length}` } : {}) };
+    const headers = {
+      ETag: '"v1"',
+      "Content-Length": body.length - start,
+      ...(start ? { "Content-Range": `bytes ${start}-${body.length - 1}/${body.length}` } : {}),
+    };
     response.writeHead(start ? 206 : 200, headers);
     response.end(body.subarray(start));
   };
@@ -91,11 +97,14 @@ describe.each([
   ["fetch", true],
 ] as const)("over %s", (_transport, portable) => {
   const storageFetch = (input: string | URL | Request, init?: RequestInit) => fetch(input, init);
-  const jobsAt = (apiServer: FakeApi, options: JobsOptions = {}) => jobsOver(apiServer, { ...(portable ? { storageFetch } : {}), ...options }, portable ? (request) => fetch(request) : undefined);
+  const jobsAt = (apiServer: FakeApi, options: JobsOptions = {}) =>
+    jobsOver(apiServer, { ...(portable ? { storageFetch } : {}), ...options }, portable ? (request) => fetch(request) : undefined);
 
   describe("data loss never happens", () => {
     it("an exception from onProgress reaches the caller, and no file is published", async () => {
-      const storage = await server((_request, response) => (response.writeHead(200, { "Content-Length": SIZE, ETag: '"v1"' }), response.end(resultBytes(SIZE))));
+      const storage = await server(
+        (_request, response) => (response.writeHead(200, { "Content-Length": SIZE, ETag: '"v1"' }), response.end(resultBytes(SIZE))),
+      );
       const apiServer = await api(`${storage.url}/r.csv?${SIGNED}`);
       const boom = new Error("the progress bar broke");
       let calls = 0;
@@ -144,7 +153,11 @@ describe.each([
           return;
         }
         const start = Number(/^bytes=(\d+)-$/.exec(request.headers.range ?? "")?.[1] ?? 0);
-        response.writeHead(start ? 206 : 200, { "Content-Length": v2.length - start, ETag: '"v2"', ...(start ? { "Content-Range": `bytes ${start}-${v2.length - 1}/${v2.length}` } : {}) });
+        response.writeHead(start ? 206 : 200, {
+          "Content-Length": v2.length - start,
+          ETag: '"v2"',
+          ...(start ? { "Content-Range": `bytes ${start}-${v2.length - 1}/${v2.length}` } : {}),
+        });
         response.end(v2.subarray(start));
       });
       const apiServer = await api(`${storage.url}/r.csv?${SIGNED}`);
@@ -183,7 +196,10 @@ describe.each([
       const result = await jobsAt(apiServer).download(JOB_ID, { to: join(dir, "r.csv") });
       expect(result.bytes).toBe(body.length);
       expect(sha(readFileSync(join(dir, "r.csv")))).toBe(sha(body));
-      expect(storage.seen.map((request) => [request.headers["accept-encoding"], request.headers.range])).toEqual([["identity", undefined], ["identity", undefined]]);
+      expect(storage.seen.map((request) => [request.headers["accept-encoding"], request.headers.range])).toEqual([
+        ["identity", undefined],
+        ["identity", undefined],
+      ]);
     });
 
     it("the published file has the size the server announced", async () => {
@@ -222,10 +238,12 @@ describe.each([
 
   describe("every wait and transfer is bounded and abortable", () => {
     /** Storage that sends its headers and `first` bytes, then nothing, until the test ends. */
-    const stallAfter = (first: number): Route => (_request, response) => {
-      response.writeHead(200, { "Content-Length": SIZE, ETag: '"v1"' });
-      response.write(resultBytes(SIZE).subarray(0, first));
-    };
+    const stallAfter =
+      (first: number): Route =>
+      (_request, response) => {
+        response.writeHead(200, { "Content-Length": SIZE, ETag: '"v1"' });
+        response.write(resultBytes(SIZE).subarray(0, first));
+      };
 
     it("a body that stalls after its headers is given up after idleTimeoutMs and resumed", async () => {
       let served = 0;
@@ -315,7 +333,9 @@ describe.each([
     });
 
     it("leaving a watch loop stops its polling", async () => {
-      const apiServer = await api("unused", { job: (_request, response) => sendJson(response, 200, jobBody("RUNNING", { PercentageComplete: String(Math.random()) })) });
+      const apiServer = await api("unused", {
+        job: (_request, response) => sendJson(response, 200, jobBody("RUNNING", { PercentageComplete: String(Math.random()) })),
+      });
       const timing = new VirtualTiming();
       const jobs = jobsAt(apiServer, { timing });
       const watch = jobs.watch(JOB_ID);
@@ -330,7 +350,18 @@ describe.each([
     it("refuses a resume token whose times are far in the future, before any request", async () => {
       const apiServer = await api("unused");
       const jobs = jobsAt(apiServer);
-      const token = Buffer.from(JSON.stringify({ v: 1, api: "partner", apiVersion: "15", accountSid: HOSTILE_ACCOUNT.accountSid, jobId: JOB_ID, attempt: 2, nextAt: Date.now() + 1e12, deadline: Date.now() + 2e12 })).toString("base64url");
+      const token = Buffer.from(
+        JSON.stringify({
+          v: 1,
+          api: "partner",
+          apiVersion: "15",
+          accountSid: HOSTILE_ACCOUNT.accountSid,
+          jobId: JOB_ID,
+          attempt: 2,
+          nextAt: Date.now() + 1e12,
+          deadline: Date.now() + 2e12,
+        }),
+      ).toString("base64url");
       await expect(jobs.resume(token)).rejects.toThrow(InvalidArgumentError);
       await expect(jobs.resume(token)).rejects.toThrow(/more than 7 days ahead/);
       expect(apiServer.seen).toEqual([]);
@@ -350,7 +381,9 @@ describe.each([
       const waiting = rejection(patient.wait(JOB_ID, { timeoutMs: 600_000 }));
       for (let step = 0; step < 50 && timing.pending > 0; step += 1) await timing.step();
       const error = (await waiting) as JobTimeoutError;
-      expect(warnings).toContainEqual(expect.stringMatching(/^GET \/Jobs\/[0-9a-f-]+: 0 of 1000 requests left until \d{4}-.*; spacing requests out to stay within the hourly budget$/));
+      expect(warnings).toContainEqual(
+        expect.stringMatching(/^GET \/Jobs\/[0-9a-f-]+: 0 of 1000 requests left until \d{4}-.*; spacing requests out to stay within the hourly budget$/),
+      );
       expect(warnings).toContainEqual(expect.stringMatching(/^GET \/Jobs\/[0-9a-f-]+: waiting 3600 s for the hourly rate limit to reset at \d{4}-/));
       expect(error).toBeInstanceOf(JobTimeoutError);
       expect(error.message).toMatch(/; waiting for the hourly rate limit to reset at \d{4}-/);
@@ -373,10 +406,14 @@ describe.each([
     it("an API redirect to another origin is refused: no header reaches it and its body is not the job", async () => {
       const elsewhere = await server((_request, response) => sendJson(response, 200, jobBody("COMPLETED")));
       for (const status of [301, 302, 307, 308]) {
-        const apiServer = await api("unused", { job: (_request, response) => (response.writeHead(status, { Location: `${elsewhere.url}/steal` }), response.end()) });
+        const apiServer = await api("unused", {
+          job: (_request, response) => (response.writeHead(status, { Location: `${elsewhere.url}/steal` }), response.end()),
+        });
         const error = await rejection(jobsAt(apiServer).get(JOB_ID));
         expect(error).toBeInstanceOf(ProtocolError);
-        expect((error as Error).message).toMatch(new RegExp(`answered HTTP ${status} to http://127\\.0\\.0\\.1:\\d+/steal; the Jobs API redirects only Download`));
+        expect((error as Error).message).toMatch(
+          new RegExp(`answered HTTP ${status} to http://127\\.0\\.0\\.1:\\d+/steal; the Jobs API redirects only Download`),
+        );
         expect(apiServer.seen).toHaveLength(1);
       }
       expect(elsewhere.seen).toEqual([]);
@@ -391,7 +428,11 @@ describe.each([
     });
 
     it.each([
-      ["a cleartext URL off loopback", "http://storage.example.invalid/r.csv?" + SIGNED, /refused to fetch the result from http:\/\/storage\.example\.invalid\/r\.csv\?\[redacted\]: a cleartext http URL/],
+      [
+        "a cleartext URL off loopback",
+        `http://storage.example.invalid/r.csv?${SIGNED}`,
+        /refused to fetch the result from http:\/\/storage\.example\.invalid\/r\.csv\?\[redacted\]: a cleartext http URL/,
+      ],
       ["a data: URL", "data:text/csv,Id%0A1", /refused to fetch the result from a data: URL/],
       ["a file: URL", "file:///etc/passwd", /refused to fetch the result from a file: URL/],
     ])("a Download redirect to %s is refused, not retried", async (_name, location, message) => {
@@ -407,7 +448,11 @@ describe.each([
     it("a storage redirect is followed by hand, checked like the first hop, with no API header", async () => {
       const body = resultBytes(SIZE);
       const final = await server((_request, response) => (response.writeHead(200, { "Content-Length": body.length, ETag: '"v1"' }), response.end(body)));
-      const hop = await server((request, response) => (request.url?.startsWith("/data") ? (response.writeHead(302, { Location: "data:text/csv,evil" }), response.end()) : (response.writeHead(307, { Location: `${final.url}/r.csv?${SIGNED}` }), response.end())));
+      const hop = await server((request, response) =>
+        request.url?.startsWith("/data")
+          ? (response.writeHead(302, { Location: "data:text/csv,evil" }), response.end())
+          : (response.writeHead(307, { Location: `${final.url}/r.csv?${SIGNED}` }), response.end()),
+      );
       await jobsAt(await api(`${hop.url}/r.csv?${SIGNED}`)).download(JOB_ID, { to: join(dir, "r.csv") });
       expect(sha(readFileSync(join(dir, "r.csv")))).toBe(sha(body));
       for (const request of [...hop.seen, ...final.seen]) {
@@ -423,7 +468,16 @@ describe.each([
     it("errors carry neither a signed URL's query nor a Basic credential a server echoes", async () => {
       const storage = await server((_request, response) => (response.writeHead(404, { "Content-Type": "text/plain" }), response.end("gone")));
       const echo = (request: IncomingMessage, response: ServerResponse) =>
-        sendJson(response, 400, JSON.stringify({ Status: "ERROR", Message: `bad request ${request.headers.authorization} for ${storage.url}/r.csv?${SIGNED}`, Errors: [{ Field: "auth", Message: `${request.headers.authorization}` }] }), { "X-Request-Id": "req-42" });
+        sendJson(
+          response,
+          400,
+          JSON.stringify({
+            Status: "ERROR",
+            Message: `bad request ${request.headers.authorization} for ${storage.url}/r.csv?${SIGNED}`,
+            Errors: [{ Field: "auth", Message: `${request.headers.authorization}` }],
+          }),
+          { "X-Request-Id": "req-42" },
+        );
       const apiServer = await api(`${storage.url}/r.csv?${SIGNED}`, { job: echo });
       const apiError = (await rejection(jobsAt(apiServer).get(JOB_ID))) as ApiError;
       expect(apiError).toBeInstanceOf(ApiError);
@@ -443,7 +497,13 @@ describe.each([
 });
 
 describe("bad options are refused before any request", () => {
-  it.each([["requestTimeoutMs", 0], ["idleTimeoutMs", 0], ["timeoutMs", -1], ["retries", 1.5], ["maxRateLimitWaitMs", Number.NaN]] as const)("%s: %s", async (name, value) => {
+  it.each([
+    ["requestTimeoutMs", 0],
+    ["idleTimeoutMs", 0],
+    ["timeoutMs", -1],
+    ["retries", 1.5],
+    ["maxRateLimitWaitMs", Number.NaN],
+  ] as const)("%s: %s", async (name, value) => {
     const apiServer = await api("unused");
     expect(() => jobsOver(apiServer, { [name]: value })).toThrow(InvalidArgumentError);
     expect(apiServer.seen).toEqual([]);

@@ -2,6 +2,7 @@ import type { ApiSpec } from "@impactkit/core";
 import type { JobsContext } from "../impact/context.js";
 import type { DownloadOptions, DownloadResult } from "../files/download.js";
 import { InvalidArgumentError } from "../base/errors.js";
+import { pull } from "../base/pull.js";
 import { exportClicks, exportReport, type JobHandle } from "../ops/export-job.js";
 import { getJob } from "../ops/get-job.js";
 import type { Job } from "../base/job.js";
@@ -11,7 +12,8 @@ import { checkCoercion, coerceRow, type Coercion } from "../result/coerce.js";
 import type { ResultRecord } from "../result/records.js";
 import { replayJob } from "../ops/replay.js";
 import { listReports, reportMetadata, type Report, type ReportMetadata } from "../ops/reports.js";
-import { resultStream, type ResultOptions } from "../result/transfer.js";
+import { resultStream } from "../result/chunks.js";
+import type { ResultOptions } from "../result/options.js";
 import { checkResumeTimes, decodeResumeToken, encodeResumeToken } from "../ops/resume-token.js";
 import { waitForJob, type WaitOptions } from "../ops/wait-job.js";
 
@@ -115,40 +117,25 @@ export function jobsOf<P extends {}>(context: JobsContext, files: FileOperations
     async resume(token, resumeOptions = {}) {
       const state = checkResumeTimes(decodeResumeToken(token), context.call.timing.now());
       if (state.api !== spec.api || state.apiVersion !== spec.apiVersion || state.accountSid !== accountSid) {
-        throw new InvalidArgumentError(`the token is for ${state.api} v${state.apiVersion} account ${state.accountSid}, not this client's ${spec.api} v${spec.apiVersion} account ${accountSid}`);
+        throw new InvalidArgumentError(
+          `the token is for ${state.api} v${state.apiVersion} account ${state.accountSid}, not this client's ${spec.api} v${spec.apiVersion} account ${accountSid}`,
+        );
       }
       return waitForJob(context, state.jobId, resumeOptions, state, encode(state.jobId));
     },
-    async *watch(id, watchOptions = {}) {
-      const changes: Job[] = [];
-      let wake: (() => void) | undefined;
-      let settled: { job?: Job; error?: unknown } | undefined;
-      // Leaving the loop (`break`, `return`, an exception in its body) ends the wait: no poll outlives its reader.
-      const stop = new AbortController();
-      const signal = watchOptions.signal ? AbortSignal.any([watchOptions.signal, stop.signal]) : stop.signal;
-      wait(id, { ...watchOptions, signal, onProgress: (job) => (changes.push(job), wake?.()) }).then(
-        (job) => ((settled = { job }), wake?.()),
-        (error: unknown) => ((settled = { error }), wake?.()),
-      );
-      try {
-        for (;;) {
-          while (changes.length > 0) yield changes.shift()!;
-          if (settled) {
-            if ("error" in settled) throw settled.error;
-            return;
-          }
-          await new Promise<void>((resolve) => (wake = resolve));
-        }
-      } finally {
-        stop.abort(new DOMException("the watch loop was left", "AbortError"));
-      }
-    },
+    // Leaving the loop (`break`, `return`, an exception in its body) ends the wait: no poll outlives its reader.
+    watch: (id, watchOptions = {}) =>
+      pull<Job>((push, signal) => wait(id, { ...watchOptions, signal, onProgress: (job) => void push(job) }), {
+        signal: watchOptions.signal,
+        reason: "the watch loop was left",
+      }),
     download: (id, downloadOptions) => files.download(context, id, downloadOptions),
     stream: (id, resultOptions) => resultStream(context, id, resultOptions),
     records: ((source: string | RecordsFromFile, recordsOptions: RecordsOptions = {}) => {
       const file = typeof source === "object" && source !== null ? source : undefined;
       const coercion = checkCoercion((file ?? recordsOptions).coerce);
-      if (file && (typeof file.from !== "string" || file.from === "")) throw new InvalidArgumentError("records({ from }) needs the path of a result saved earlier");
+      if (file && (typeof file.from !== "string" || file.from === ""))
+        throw new InvalidArgumentError("records({ from }) needs the path of a result saved earlier");
       const rows = file ? files.fileRecords(file.from, file.signal) : files.records(context, source as string, recordsOptions);
       return coercion ? coerced(rows, coercion) : rows;
     }) as Jobs<P>["records"],

@@ -29,12 +29,17 @@ afterAll(async () => {
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
 type Flavor = "partner" | "partnerV16" | "agency" | "brand";
-const partnerV16Jobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).partnerV16, { timing: sandbox.control.timers(), requestTimeoutMs: SLOW_MACHINE_MS, timeoutMs: 86_400_000, ...options });
-const partnerJobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).partner, { timing: sandbox.control.timers(), requestTimeoutMs: SLOW_MACHINE_MS, timeoutMs: 86_400_000, ...options });
-const agencyJobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).agency, { timing: sandbox.control.timers(), requestTimeoutMs: SLOW_MACHINE_MS, timeoutMs: 86_400_000, ...options });
-const brandJobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).brand, { timing: sandbox.control.timers(), requestTimeoutMs: SLOW_MACHINE_MS, timeoutMs: 86_400_000, ...options });
+const partnerV16Jobs = (options: JobsOptions = {}) =>
+  createJobs(clientsFor(sandbox).partnerV16, { timing: sandbox.control.timers(), requestTimeoutMs: SLOW_MACHINE_MS, timeoutMs: 86_400_000, ...options });
+const partnerJobs = (options: JobsOptions = {}) =>
+  createJobs(clientsFor(sandbox).partner, { timing: sandbox.control.timers(), requestTimeoutMs: SLOW_MACHINE_MS, timeoutMs: 86_400_000, ...options });
+const agencyJobs = (options: JobsOptions = {}) =>
+  createJobs(clientsFor(sandbox).agency, { timing: sandbox.control.timers(), requestTimeoutMs: SLOW_MACHINE_MS, timeoutMs: 86_400_000, ...options });
+const brandJobs = (options: JobsOptions = {}) =>
+  createJobs(clientsFor(sandbox).brand, { timing: sandbox.control.timers(), requestTimeoutMs: SLOW_MACHINE_MS, timeoutMs: 86_400_000, ...options });
 /** The operations every flavor shares. */
-const jobsFor = (flavor: Flavor, options: JobsOptions = {}): Jobs<{}> => ({ partner: partnerJobs, partnerV16: partnerV16Jobs, agency: agencyJobs, brand: brandJobs })[flavor](options) as unknown as Jobs<{}>;
+const jobsFor = (flavor: Flavor, options: JobsOptions = {}): Jobs<{}> =>
+  ({ partner: partnerJobs, partnerV16: partnerV16Jobs, agency: agencyJobs, brand: brandJobs })[flavor](options) as unknown as Jobs<{}>;
 
 async function exportFor(flavor: Flavor, day: string, format: "CSV" | "JSON" | "XML" = "CSV") {
   if (flavor === "partner") return partnerJobs().exportReport("mp_action_listing_fast", { START_DATE: day, END_DATE: day, ResultFormat: format });
@@ -42,7 +47,6 @@ async function exportFor(flavor: Flavor, day: string, format: "CSV" | "JSON" | "
   if (flavor === "agency") return agencyJobs().exportReport("att_adv_performance_by_day_pm_only", { START_DATE: day, END_DATE: day, ResultFormat: format });
   return brandJobs().exportReport("4222", { StartDate: `${day}T00:00:00Z`, ResultFormat: format });
 }
-
 
 describe.each(["partner", "partnerV16", "agency", "brand"] as const)("%s, end to end against the sandbox", (flavor) => {
   it("exports, waits with progress, and hands back a normalised job", async () => {
@@ -92,9 +96,11 @@ describe.each(["partner", "partnerV16", "agency", "brand"] as const)("%s, end to
     expect(Object.keys(rows[0]!)).toEqual(["ActionId", "EventDate", "ProgramId", "Clicks", "Amount"]);
     expect(rows[249]).toMatchObject({ ActionId: "0000000249" });
     const xml = await exportFor(flavor, "2026-11-12", "XML");
-    const error = await rejection((async () => {
-      for await (const row of jobs.records(xml.id)) expect(row).toBeUndefined();
-    })());
+    const error = await rejection(
+      (async () => {
+        for await (const row of jobs.records(xml.id)) expect(row).toBeUndefined();
+      })(),
+    );
     expect(error).toBeInstanceOf(DownloadError);
     expect((error as Error).message).toBe(`job ${xml.id} has an XML result; records() reads CSV and JSON results (use stream() for XML)`);
   });
@@ -128,7 +134,9 @@ describe("exports", () => {
   it("rejects an agency ReportExport refused with HTTP 200 and Status ERROR as ExportRefusedError", async () => {
     const refused = agencyJobs().exportReport("no_such_report", {});
     await expect(refused).rejects.toBeInstanceOf(ExportRefusedError);
-    await expect(refused).rejects.toThrow("ReportExport no_such_report was refused: No report exists with the Id no_such_report, or the report is not API accessible.");
+    await expect(refused).rejects.toThrow(
+      "ReportExport no_such_report was refused: No report exists with the Id no_such_report, or the report is not API accessible.",
+    );
   });
 
   it("validates the report id and refuses ClickExport on the agency API before any request", async () => {
@@ -162,7 +170,6 @@ describe("terminal states", () => {
     sandbox.control.cancel(cancelled.id);
     await expect(jobsFor("brand").wait(cancelled.id)).rejects.toMatchObject({ name: "JobFailedError", status: "CANCELLED" });
   });
-
 });
 
 describe("unknown statuses and many waits", () => {
@@ -177,7 +184,7 @@ describe("unknown statuses and many waits", () => {
 
   it("waits for many jobs on one instance", async () => {
     const jobs = jobsFor("partner", { concurrency: 4 });
-    const handles = await Promise.all(Array.from({ length: 40 }, (_, index) => exportFor("partner", `2026-10-${String(index % 28 + 1).padStart(2, "0")}`)));
+    const handles = await Promise.all(Array.from({ length: 40 }, (_, index) => exportFor("partner", `2026-10-${String((index % 28) + 1).padStart(2, "0")}`)));
     const ids = [...new Set(handles.map((handle) => handle.id))];
     const results = await jobs.waitAll(ids);
     expect(results.every((result) => result.status === "fulfilled" && result.value.Status === "COMPLETED")).toBe(true);
@@ -253,7 +260,9 @@ describe("on the sandbox's manual clock: what a wait sees, check by check", () =
     expect(token).not.toContain(Buffer.from(`${DEFAULT_ACCOUNT.accountSid}:${DEFAULT_ACCOUNT.authToken}`).toString("base64"));
     manual.control.advance(60_000);
     await expect(brandOn().resume(token)).resolves.toMatchObject({ Id: handle.id, Status: "COMPLETED" });
-    await expect(partnerOn().resume(token)).rejects.toThrow("the token is for brand v14 account IRSANDBOX0001, not this client's partner v15 account IRSANDBOX0001");
+    await expect(partnerOn().resume(token)).rejects.toThrow(
+      "the token is for brand v14 account IRSANDBOX0001, not this client's partner v15 account IRSANDBOX0001",
+    );
   });
 
   it("checks at once on notify (a Job Completion Event) instead of sleeping out the backoff", async () => {
@@ -301,7 +310,6 @@ describe("on the sandbox's manual clock: what a wait sees, check by check", () =
     expect(calls).toEqual(["Download 202", `${handle.id} 200`, `${handle.id} 200`, "Download 302"]);
     expect(sha256(readFileSync(target))).toBe((await manual.control.result(handle.id)).sha256);
   });
-
 
   it("resumes in another process as the README shows, from the token saved before the first check", async () => {
     const saved = new Map<string, string>();

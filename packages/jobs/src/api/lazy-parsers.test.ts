@@ -33,6 +33,12 @@ describe("the result parsers load with the first records() that needs them", () 
       console.log(JSON.stringify(steps));
     `;
     const output = execFileSync(process.execPath, ["--input-type=module", "-e", program], { cwd: import.meta.dirname, encoding: "utf8" });
-    expect(JSON.parse(output)).toEqual({ imported: [], csvRow: { Id: "1", Name: "one" }, afterCsv: ["csv-parse"], jsonRow: { Id: "1", Name: "one" }, afterJson: ["@streamparser/json", "csv-parse"] });
+    expect(JSON.parse(output)).toEqual({
+      imported: [],
+      csvRow: { Id: "1", Name: "one" },
+      afterCsv: ["csv-parse"],
+      jsonRow: { Id: "1", Name: "one" },
+      afterJson: ["@streamparser/json", "csv-parse"],
+    });
   });
 });

@@ -5,7 +5,7 @@ import { createClient as partnerClient } from "@impactkit/partner-v15";
 import { DEFAULT_ACCOUNT, ManualClock, startSandbox, type Sandbox, type SandboxOptions } from "@impactkit/sandbox";
 import { afterEach, describe, expect, it } from "vitest";
 import { createJobs, decodeResumeToken, JobAbortedError, JobFailedError, JobTimeoutError, type Job, type JobsOptions } from "../index.js";
-import type { RateLimitEvent } from "../http/call.js";
+import type { RateLimitEvent } from "../http/call-context.js";
 import { manualDriver } from "../testing/clients.fixture.js";
 
 /**
@@ -38,7 +38,11 @@ const drivers = new WeakMap<Sandbox, ReturnType<typeof manualDriver>>();
 const driverOf = (box: Sandbox) => drivers.get(box) ?? drivers.set(box, manualDriver(box)).get(box)!;
 
 function jobsOf(box: Sandbox, flavor: Flavor["flavor"], options: JobsOptions = {}) {
-  return createJobs(CLIENTS[flavor]({ ...DEFAULT_ACCOUNT, baseUrl: box.url, fetch: driverOf(box).fetch }), { timing: box.control.timers(), timeoutMs: 86_400_000, ...options });
+  return createJobs(CLIENTS[flavor]({ ...DEFAULT_ACCOUNT, baseUrl: box.url, fetch: driverOf(box).fetch }), {
+    timing: box.control.timers(),
+    timeoutMs: 86_400_000,
+    ...options,
+  });
 }
 
 /** Fires the sandbox's timers, one at a time once every request has been answered, until `promise` settles. */
@@ -62,7 +66,8 @@ describe.each(FLAVORS)("$flavor: many waits observe their jobs through one Jobs 
     const box = await start();
     const jobs = jobsOf(box, flavor);
     const ids: string[] = [];
-    for (let index = 0; index < 12; index += 1) ids.push((await jobs.exportReport(report, params(`2026-10-${String(index + 1).padStart(2, "0")}`) as never)).id);
+    for (let index = 0; index < 12; index += 1)
+      ids.push((await jobs.exportReport(report, params(`2026-10-${String(index + 1).padStart(2, "0")}`) as never)).id);
     box.control.clearRequests();
     const results = await drive(box, jobs.waitAll(ids));
     expect(results.map((result) => (result.status === "fulfilled" ? result.value.Status : result.reason))).toEqual(ids.map(() => "COMPLETED"));
@@ -101,7 +106,10 @@ describe.each(FLAVORS)("$flavor: the list's window is the UTC day before the old
     box.control.clearRequests();
     const results = await drive(box, jobs.waitAll(ids));
     expect(results.map((result) => (result.status === "fulfilled" ? result.value.Status : result.reason))).toEqual(["COMPLETED", "COMPLETED"]);
-    const windows = box.control.requests("api").filter((request) => request.path.endsWith("/Jobs")).map((request) => request.query.CreatedAfter);
+    const windows = box.control
+      .requests("api")
+      .filter((request) => request.path.endsWith("/Jobs"))
+      .map((request) => request.query.CreatedAfter);
     expect(windows.length).toBeGreaterThan(0);
     expect(new Set(windows)).toEqual(new Set([jobs.spec.traits.listDateFormat === "date-time" ? "2028-12-31T00:00:00Z" : "2028-12-31"]));
   });
@@ -123,7 +131,10 @@ describe("list observation keeps every guarantee of a single wait", () => {
     const done = await drive(box, Promise.all([later.wait(young), later.wait(other)]));
     expect(done.map((job) => job.Status)).toEqual(["COMPLETED", "COMPLETED"]);
     expect(box.control.requests("api").filter((request) => request.path.endsWith(old))).toHaveLength(1);
-    const windows = box.control.requests("api").filter((request) => request.path.endsWith("/Jobs")).map((request) => request.query.CreatedAfter);
+    const windows = box.control
+      .requests("api")
+      .filter((request) => request.path.endsWith("/Jobs"))
+      .map((request) => request.query.CreatedAfter);
     expect([windows[0], windows.at(-1)]).toEqual([day(box.control.clock.now() - 86_400_000 - 60_000), day(createdAt - 86_400_000)]);
     box.control.cancel(old);
     await expect(drive(box, waitingOld)).rejects.toBeInstanceOf(JobFailedError);
@@ -132,7 +143,10 @@ describe("list observation keeps every guarantee of a single wait", () => {
   it("a postback reads its job at once on its own instead of from an older list", async () => {
     const box = await start({ job: { queueMs: 0, runMs: 1_000, rows: 1 } });
     const jobs = jobsOf(box, "partner", { policy: { firstDelayMs: 3_600_000 } });
-    const ids = [(await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-07-01", END_DATE: "2026-07-01" })).id, (await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-07-02", END_DATE: "2026-07-02" })).id];
+    const ids = [
+      (await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-07-01", END_DATE: "2026-07-01" })).id,
+      (await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-07-02", END_DATE: "2026-07-02" })).id,
+    ];
     const waits = jobs.waitAll(ids);
     box.control.advance(2_000);
     box.control.clearRequests();
@@ -154,7 +168,8 @@ describe("list observation keeps every guarantee of a single wait", () => {
     try {
       const jobs = jobsOf(box, "partner");
       const ids: string[] = [];
-      for (let index = 0; index < 100; index += 1) ids.push((await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-06-01", END_DATE: "2026-06-01", SUBAID: String(index) })).id);
+      for (let index = 0; index < 100; index += 1)
+        ids.push((await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-06-01", END_DATE: "2026-06-01", SUBAID: String(index) })).id);
       const batch = new AbortController();
       const waits = jobs.waitAll(ids, { signal: batch.signal });
       expect(getEventListeners(batch.signal, "abort")).toHaveLength(1);
@@ -195,7 +210,8 @@ describe("list observation keeps the other guarantees of a single wait", () => {
     const warnings: string[] = [];
     const jobs = jobsOf(box, "brand", { retries: 0, logger: { warn: (message) => warnings.push(message) } });
     const ids: string[] = [];
-    for (let index = 0; index < 4; index += 1) ids.push((await jobs.exportReport("4222", { START_DATE: `2026-03-0${index + 1}`, END_DATE: `2026-03-0${index + 1}` })).id);
+    for (let index = 0; index < 4; index += 1)
+      ids.push((await jobs.exportReport("4222", { START_DATE: `2026-03-0${index + 1}`, END_DATE: `2026-03-0${index + 1}` })).id);
     box.control.inject({ route: "listJobs", fault: { kind: "unknown-status", status: "THROTTLED" }, times: 2 });
     box.control.inject({ route: "listJobs", fault: { kind: "status", status: 503 } });
     box.control.inject({ route: "listJobs", fault: { kind: "malformed-json" } });
@@ -208,11 +224,17 @@ describe("list observation keeps the other guarantees of a single wait", () => {
   it("a Job handed out from a list stays as it was when later lists show its job changed", async () => {
     const box = await start({ job: { queueMs: 0, runMs: 120_000, rows: 50 } });
     const jobs = jobsOf(box, "partner");
-    const ids = [(await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-01-01", END_DATE: "2026-01-01" })).id, (await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-01-02", END_DATE: "2026-01-02" })).id];
+    const ids = [
+      (await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-01-01", END_DATE: "2026-01-01" })).id,
+      (await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-01-02", END_DATE: "2026-01-02" })).id,
+    ];
     box.control.clearRequests();
     const seen: Job[] = [];
     const snapshots: string[] = [];
-    const done = await drive(box, Promise.all(ids.map((id, index) => jobs.wait(id, index === 0 ? { onProgress: (job) => (seen.push(job), snapshots.push(JSON.stringify(job))) } : {}))));
+    const done = await drive(
+      box,
+      Promise.all(ids.map((id, index) => jobs.wait(id, index === 0 ? { onProgress: (job) => (seen.push(job), snapshots.push(JSON.stringify(job))) } : {}))),
+    );
     expect(done.map((job) => job.Status)).toEqual(["COMPLETED", "COMPLETED"]);
     expect(calls(box).filter((call) => call === "get")).toEqual([]);
     expect(new Set(seen.map((job) => job.PercentageComplete)).size).toBeGreaterThan(2);
@@ -223,13 +245,23 @@ describe("list observation keeps the other guarantees of a single wait", () => {
   it("hands resume tokens from list checks and keeps each wait's deadline, with the last job the list showed", async () => {
     const box = await start({ job: { queueMs: 0, runMs: 86_400_000, rows: 1 } });
     const jobs = jobsOf(box, "partner");
-    const ids = [(await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-02-01", END_DATE: "2026-02-01" })).id, (await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-02-02", END_DATE: "2026-02-02" })).id];
+    const ids = [
+      (await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-02-01", END_DATE: "2026-02-01" })).id,
+      (await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-02-02", END_DATE: "2026-02-02" })).id,
+    ];
     const tokens = new Map<string, string[]>(ids.map((id) => [id, []]));
     box.control.clearRequests();
-    const results = await drive(box, Promise.allSettled(ids.map((id) => jobs.wait(id, { timeoutMs: 60_000, onCheckpoint: (token) => tokens.get(id)!.push(token) }))));
+    const results = await drive(
+      box,
+      Promise.allSettled(ids.map((id) => jobs.wait(id, { timeoutMs: 60_000, onCheckpoint: (token) => tokens.get(id)!.push(token) }))),
+    );
     for (const result of results) {
       expect(result.status === "rejected" && result.reason).toBeInstanceOf(JobTimeoutError);
-      expect(((result as PromiseRejectedResult).reason as JobTimeoutError).job).toMatchObject({ Status: "RUNNING", CreatedDate: expect.any(Date), PercentageComplete: expect.any(Number) });
+      expect(((result as PromiseRejectedResult).reason as JobTimeoutError).job).toMatchObject({
+        Status: "RUNNING",
+        CreatedDate: expect.any(Date),
+        PercentageComplete: expect.any(Number),
+      });
     }
     expect(calls(box).filter((call) => call === "get")).toEqual([]);
     for (const id of ids) {
@@ -245,7 +277,11 @@ describe("one budget per account across everything an instance does", () => {
     const warnings: string[] = [];
     const events: RateLimitEvent[] = [];
     const jobs = jobsOf(box, "partner", { logger: { warn: (message) => warnings.push(message) }, onRateLimit: (event) => events.push(event) });
-    const exports = Promise.all(Array.from({ length: 30 }, (_, index) => jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-04-01", END_DATE: "2026-04-01", SUBAID: String(index) })));
+    const exports = Promise.all(
+      Array.from({ length: 30 }, (_, index) =>
+        jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-04-01", END_DATE: "2026-04-01", SUBAID: String(index) }),
+      ),
+    );
     const handles = await drive(box, exports);
     expect(new Set(handles.map((handle) => handle.id)).size).toBe(30);
     const statuses = box.control.requests("api").map((request) => request.status);
@@ -253,7 +289,9 @@ describe("one budget per account across everything an instance does", () => {
     expect(events.map((event) => event.kind)).toContain("pacing");
     expect(events.filter((event) => event.kind === "waiting").length).toBeGreaterThan(0);
     expect(warnings.some((message) => /requests left until .*; spacing requests out/.test(message))).toBe(true);
-    const completed: Job[] = (await drive(box, jobs.waitAll(handles.map((handle) => handle.id)))).flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+    const completed: Job[] = (await drive(box, jobs.waitAll(handles.map((handle) => handle.id)))).flatMap((result) =>
+      result.status === "fulfilled" ? [result.value] : [],
+    );
     expect(completed).toHaveLength(30);
     expect(box.control.requests("api").filter((request) => request.status === 429)).toEqual([]);
   });

@@ -7,7 +7,11 @@ const sizeLimit = join(createRequire(import.meta.url).resolve("size-limit/packag
 
 describe("bundle size (size-limit, brotli, all dependencies)", () => {
   it("keeps the wait + download path within its budget in .size-limit.json", () => {
-    const output = execFileSync(process.execPath, [sizeLimit, "--json"], { cwd: join(import.meta.dirname, "..", ".."), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const output = execFileSync(process.execPath, [sizeLimit, "--json"], {
+      cwd: join(import.meta.dirname, "..", ".."),
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const results = JSON.parse(output) as Array<{ name: string; passed: boolean; size: number }>;
     const budgeted = results.find((result) => result.name === "wait + download, with a flavor client and openapi-fetch");
     expect(budgeted, `${budgeted?.size} bytes`).toMatchObject({ passed: true });

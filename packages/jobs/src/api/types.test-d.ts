@@ -22,7 +22,9 @@ describe("createJobs takes a client whose generated paths have the Jobs operatio
     expectTypeOf<import("@impactkit/partner-v16").paths>().toExtend<JobsPaths>();
     type NoReplay = Omit<PartnerPaths, "/Jobs/{JobId}/Replay">;
     expectTypeOf<NoReplay>().not.toExtend<JobsPaths>();
-    type RenamedId = Omit<PartnerPaths, "/Jobs/{JobId}"> & { "/Jobs/{JobId}": { get: { parameters: { path: { Id: string } }; responses: PartnerPaths["/Jobs/{JobId}"]["get"]["responses"] } } };
+    type RenamedId = Omit<PartnerPaths, "/Jobs/{JobId}"> & {
+      "/Jobs/{JobId}": { get: { parameters: { path: { Id: string } }; responses: PartnerPaths["/Jobs/{JobId}"]["get"]["responses"] } };
+    };
     expectTypeOf<RenamedId>().not.toExtend<JobsPaths>();
     const noReplay = partnerClient(options) as unknown as ImpactClient<NoReplay>;
     // @ts-expect-error a client without PUT /Jobs/{JobId}/Replay is refused at compile time
@@ -35,7 +37,11 @@ describe("createJobs takes a client whose generated paths have the Jobs operatio
     type PartnerPaths = import("@impactkit/partner-v15").paths;
     type Job200 = PartnerPaths["/Jobs/{JobId}"]["get"]["responses"][200];
     type Without<Field extends string> = Omit<PartnerPaths, "/Jobs/{JobId}"> & {
-      "/Jobs/{JobId}": { get: Omit<PartnerPaths["/Jobs/{JobId}"]["get"], "responses"> & { responses: { 200: Omit<Job200, "content"> & { content: { "application/json": Omit<Job200["content"]["application/json"], Field> } } } } };
+      "/Jobs/{JobId}": {
+        get: Omit<PartnerPaths["/Jobs/{JobId}"]["get"], "responses"> & {
+          responses: { 200: Omit<Job200, "content"> & { content: { "application/json": Omit<Job200["content"]["application/json"], Field> } } };
+        };
+      };
     };
     expectTypeOf<JobWireField>().toExtend<keyof Job>();
     expectTypeOf<Without<"StatusMessage">>().toExtend<JobsPaths>();

@@ -113,10 +113,21 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-const queued = (progress: number | null, total: number | null): Step => ({ job: { job_type: "Bulk Update Tickets", status: "queued", progress, total, message: null, results: null } });
-const working = (progress: number, total: number): Step => ({ job: { job_type: "Bulk Update Tickets", status: "working", progress, total, message: null, results: null } });
+const queued = (progress: number | null, total: number | null): Step => ({
+  job: { job_type: "Bulk Update Tickets", status: "queued", progress, total, message: null, results: null },
+});
+const working = (progress: number, total: number): Step => ({
+  job: { job_type: "Bulk Update Tickets", status: "working", progress, total, message: null, results: null },
+});
 const completed = (total: number): Step => ({
-  job: { job_type: "Bulk Update Tickets", status: "completed", progress: total, total, message: "Completed at 2024-05-01 10:00:00 +0000", results: [{ id: 101, index: 0, action: "update", success: true, status: "Updated" }] },
+  job: {
+    job_type: "Bulk Update Tickets",
+    status: "completed",
+    progress: total,
+    total,
+    message: "Completed at 2024-05-01 10:00:00 +0000",
+    results: [{ id: 101, index: 0, action: "update", success: true, status: "Updated" }],
+  },
 });
 
 describe("createZendeskJobs against a real HTTP server", () => {
@@ -197,9 +208,21 @@ describe("createZendeskJobs against a real HTTP server", () => {
     const timing = new VirtualTiming();
     const start = timing.now();
     server.clock = () => timing.now() - start;
-    server.script("pause1", [queued(null, 3), { job: { status: "paused", progress: 1, total: 3 } }, { job: { status: "paused", progress: 1, total: 3 } }, { job: { status: "paused", progress: 1, total: 3 } }, completed(3)]);
+    server.script("pause1", [
+      queued(null, 3),
+      { job: { status: "paused", progress: 1, total: 3 } },
+      { job: { status: "paused", progress: 1, total: 3 } },
+      { job: { status: "paused", progress: 1, total: 3 } },
+      completed(3),
+    ]);
     const logger = spyLogger();
-    const jobs = createZendeskJobs({ baseUrl: server.url, authorization: AUTHORIZATION, logger, timing, policy: { firstDelayMs: 1_000, minDelayMs: 1_000, maxDelayMs: 8_000, factor: 2, jitter: 0 } });
+    const jobs = createZendeskJobs({
+      baseUrl: server.url,
+      authorization: AUTHORIZATION,
+      logger,
+      timing,
+      policy: { firstDelayMs: 1_000, minDelayMs: 1_000, maxDelayMs: 8_000, factor: 2, jitter: 0 },
+    });
     const checkpoints: Checkpoint[] = [];
     const done = jobs.wait("pause1", { onCheckpoint: (checkpoint) => checkpoints.push(checkpoint) });
 
@@ -231,7 +254,10 @@ describe("createZendeskJobs against a real HTTP server", () => {
     expect(server.count("retry1")).toBe(2);
     await expect(jobs.wait("retry2")).resolves.toMatchObject({ id: "retry2", status: "completed" });
     expect(server.count("retry2")).toBe(2);
-    expect(logger.calls.map((call) => call.message)).toEqual([expect.stringMatching(/^GET \/api\/v2\/job_statuses\/retry1: HTTP 503; retrying in \d+ s$/), expect.stringMatching(/^GET \/api\/v2\/job_statuses\/retry2: HTTP 503; retrying in \d+ s$/)]);
+    expect(logger.calls.map((call) => call.message)).toEqual([
+      expect.stringMatching(/^GET \/api\/v2\/job_statuses\/retry1: HTTP 503; retrying in \d+ s$/),
+      expect.stringMatching(/^GET \/api\/v2\/job_statuses\/retry2: HTTP 503; retrying in \d+ s$/),
+    ]);
   });
 
   it("does not retry a 404: get rejects with ApiError 404 after exactly one request", async () => {
@@ -288,7 +314,12 @@ describe("createZendeskJobs against a real HTTP server", () => {
     const server = await JobServer.start();
     const timing = new VirtualTiming();
     server.script("note1", [working(1, 2), completed(2)]);
-    const jobs = createZendeskJobs({ baseUrl: server.url, authorization: AUTHORIZATION, timing, policy: { firstDelayMs: 60_000, minDelayMs: 60_000, maxDelayMs: 60_000, jitter: 0 } });
+    const jobs = createZendeskJobs({
+      baseUrl: server.url,
+      authorization: AUTHORIZATION,
+      timing,
+      policy: { firstDelayMs: 60_000, minDelayMs: 60_000, maxDelayMs: 60_000, jitter: 0 },
+    });
     const checkpoints: Checkpoint[] = [];
     const done = jobs.wait("note1", { onCheckpoint: (checkpoint) => checkpoints.push(checkpoint) });
 
@@ -314,7 +345,12 @@ describe("createZendeskJobs against a real HTTP server", () => {
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
     server.script("note2", [{ ...working(1, 2), until: held }, completed(2)]);
-    const jobs = createZendeskJobs({ baseUrl: server.url, authorization: AUTHORIZATION, timing, policy: { firstDelayMs: 60_000, minDelayMs: 60_000, maxDelayMs: 60_000, jitter: 0 } });
+    const jobs = createZendeskJobs({
+      baseUrl: server.url,
+      authorization: AUTHORIZATION,
+      timing,
+      policy: { firstDelayMs: 60_000, minDelayMs: 60_000, maxDelayMs: 60_000, jitter: 0 },
+    });
     const checkpoints: Checkpoint[] = [];
     const done = jobs.wait("note2", { onCheckpoint: (checkpoint) => checkpoints.push(checkpoint) });
 
@@ -337,7 +373,12 @@ describe("createZendeskJobs against a real HTTP server", () => {
     const server = await JobServer.start();
     const timing = new VirtualTiming();
     server.script("abort1", [working(1, 5)]);
-    const jobs = createZendeskJobs({ baseUrl: server.url, authorization: AUTHORIZATION, timing, policy: { firstDelayMs: 1_000, minDelayMs: 1_000, maxDelayMs: 1_000, jitter: 0 } });
+    const jobs = createZendeskJobs({
+      baseUrl: server.url,
+      authorization: AUTHORIZATION,
+      timing,
+      policy: { firstDelayMs: 1_000, minDelayMs: 1_000, maxDelayMs: 1_000, jitter: 0 },
+    });
     const controller = new AbortController();
     const checkpoints: Checkpoint[] = [];
     const outcome = rejection(jobs.wait("abort1", { signal: controller.signal, onCheckpoint: (checkpoint) => checkpoints.push(checkpoint) }));
@@ -390,7 +431,13 @@ describe("createZendeskJobs against a real HTTP server", () => {
     const start = timing.now();
     server.clock = () => timing.now() - start;
     server.script("slow1", [working(2, 9)]);
-    const jobs = createZendeskJobs({ baseUrl: server.url, authorization: AUTHORIZATION, timing, timeoutMs: 5_000, policy: { firstDelayMs: 60_000, minDelayMs: 60_000, maxDelayMs: 60_000, jitter: 0 } });
+    const jobs = createZendeskJobs({
+      baseUrl: server.url,
+      authorization: AUTHORIZATION,
+      timing,
+      timeoutMs: 5_000,
+      policy: { firstDelayMs: 60_000, minDelayMs: 60_000, maxDelayMs: 60_000, jitter: 0 },
+    });
     const checkpoints: Checkpoint[] = [];
     const outcome = rejection(jobs.wait("slow1", { onCheckpoint: (checkpoint) => checkpoints.push(checkpoint) }));
 
@@ -410,7 +457,12 @@ describe("createZendeskJobs against a real HTTP server", () => {
     const server = await JobServer.start();
     const timing = new VirtualTiming();
     server.script("undef1", [completed(1)]);
-    const jobs = createZendeskJobs({ baseUrl: server.url, authorization: AUTHORIZATION, timing, policy: { firstDelayMs: 1_000, minDelayMs: 1_000, maxDelayMs: 1_000, jitter: 0 } });
+    const jobs = createZendeskJobs({
+      baseUrl: server.url,
+      authorization: AUTHORIZATION,
+      timing,
+      policy: { firstDelayMs: 1_000, minDelayMs: 1_000, maxDelayMs: 1_000, jitter: 0 },
+    });
     const settled: unknown[] = [];
     const done = jobs.wait("undef1", { timeoutMs: undefined });
     done.then(
@@ -429,7 +481,12 @@ describe("createZendeskJobs against a real HTTP server", () => {
     const timing = new VirtualTiming();
     server.script("many1", [working(1, 2), working(1, 2), completed(2)]);
     server.script("many2", [working(1, 2)]);
-    const jobs = createZendeskJobs({ baseUrl: server.url, authorization: AUTHORIZATION, timing, policy: { firstDelayMs: 60_000, minDelayMs: 60_000, maxDelayMs: 60_000, jitter: 0 } });
+    const jobs = createZendeskJobs({
+      baseUrl: server.url,
+      authorization: AUTHORIZATION,
+      timing,
+      policy: { firstDelayMs: 60_000, minDelayMs: 60_000, maxDelayMs: 60_000, jitter: 0 },
+    });
     const start = timing.now();
     const checkpoints: Checkpoint[] = [];
     const first = jobs.wait("many1", { onCheckpoint: (checkpoint) => checkpoints.push(checkpoint) });
@@ -465,7 +522,10 @@ describe("createZendeskJobs against a real HTTP server", () => {
     await expect(jobs.wait("case1")).resolves.toMatchObject({ status: "Completed" });
   });
 
-  it.each([["https://agent:secret@example.zendesk.com"], ["ftp://example.zendesk.com"], ["https://example.zendesk.com/?x=1"], [""]])("refuses the base URL %j as core does, before any request", (baseUrl) => {
-    expect(() => createZendeskJobs({ baseUrl, authorization: AUTHORIZATION })).toThrow(InvalidArgumentError);
-  });
+  it.each([["https://agent:secret@example.zendesk.com"], ["ftp://example.zendesk.com"], ["https://example.zendesk.com/?x=1"], [""]])(
+    "refuses the base URL %j as core does, before any request",
+    (baseUrl) => {
+      expect(() => createZendeskJobs({ baseUrl, authorization: AUTHORIZATION })).toThrow(InvalidArgumentError);
+    },
+  );
 });

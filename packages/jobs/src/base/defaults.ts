@@ -16,7 +16,6 @@ export interface PollPolicy {
   jitter: number;
 }
 
-
 /**
  * Every default of `@impactkit/jobs`, in one place. The poll policy's first check comes after 6 s (the
  * documented jobs take seconds to minutes), then backs off from 1 s to 30 s; see docs/benchmarks.md for

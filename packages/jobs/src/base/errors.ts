@@ -1,22 +1,25 @@
+import { ImpactkitError, InvalidArgumentError } from "@impactkit/core";
 import type { Job } from "./job.js";
 import { redact, safeCause } from "./redact.js";
 
 // The errors' fields are `declare`d and set in their constructors, so that no separate (undefined)
 // class-field definition is emitted before the assignment.
 
-/** The base of every error this package throws. Messages never contain credentials. */
-export class JobsError extends Error {
+/**
+ * The base of the errors of jobs and their results (bad input is core's `InvalidArgumentError`, beside it
+ * under `ImpactkitError`). Every class has a stable `code`; the table is in the package's README.
+ */
+export class JobsError extends ImpactkitError {
   override name = "JobsError";
+  override readonly code: string = "IMPACTKIT_JOBS_ERROR";
 }
 
-/** An argument was invalid; nothing was sent. */
-export class InvalidArgumentError extends JobsError {
-  override name = "InvalidArgumentError";
-}
+export { InvalidArgumentError };
 
 /** The job ended FAILED or CANCELLED, or is in ERROR and the wait was not told to wait through it. */
 export class JobFailedError extends JobsError {
   override name = "JobFailedError";
+  override readonly code: string = "IMPACTKIT_JOB_FAILED";
   declare readonly job: Job;
   declare readonly status: string;
   declare readonly statusMessage: string | undefined;
@@ -33,6 +36,7 @@ export class JobFailedError extends JobsError {
 /** The deadline passed before the job finished; `job` is the last state seen (a `Job` for impact.com jobs). */
 export class JobTimeoutError extends JobsError {
   override name = "JobTimeoutError";
+  override readonly code: string = "IMPACTKIT_JOB_TIMEOUT";
   declare readonly job: unknown;
 
   /** `status`: the last status seen, when the job's own field is not impact.com's `Status` (another job API's). */
@@ -45,6 +49,7 @@ export class JobTimeoutError extends JobsError {
 /** The caller's AbortSignal fired. `name` is "AbortError", as for fetch. */
 export class JobAbortedError extends JobsError {
   override name = "AbortError";
+  override readonly code: string = "IMPACTKIT_ABORTED";
   declare readonly reason: unknown;
 
   constructor(what: string, reason: unknown) {
@@ -79,6 +84,7 @@ export function responseContext(headers: Headers | undefined): ResponseContext {
  */
 export class ApiError extends JobsError {
   override name = "ApiError";
+  override readonly code: string = "IMPACTKIT_API_ERROR";
   declare readonly status: number;
   declare readonly apiMessage: string | undefined;
   declare readonly errors: ReadonlyArray<{ Field?: string; Message?: string }> | undefined;
@@ -95,7 +101,9 @@ export class ApiError extends JobsError {
         }))
       : undefined;
     const details = errors?.map((error) => `${error.Field ?? "?"}: ${error.Message ?? "?"}`).join("; ");
-    super(`${what} failed with HTTP ${status}${apiMessage ? `: ${apiMessage}` : ""}${details ? ` (${details})` : ""}${response.requestId ? ` [request ${response.requestId}]` : ""}`);
+    super(
+      `${what} failed with HTTP ${status}${apiMessage ? `: ${apiMessage}` : ""}${details ? ` (${details})` : ""}${response.requestId ? ` [request ${response.requestId}]` : ""}`,
+    );
     this.status = status;
     this.apiMessage = apiMessage;
     this.errors = errors;
@@ -104,9 +112,37 @@ export class ApiError extends JobsError {
   }
 }
 
+/** 401: the account SID and auth token were not accepted (https://integrations.impact.com/impact-brand/reference/errors). */
+export class AuthenticationError extends ApiError {
+  override name = "AuthenticationError";
+  override readonly code: string = "IMPACTKIT_API_UNAUTHORIZED";
+}
+
+/** 403: the credentials are good but may not do this (the token lacks the endpoint, or the account the program). */
+export class PermissionDeniedError extends ApiError {
+  override name = "PermissionDeniedError";
+  override readonly code: string = "IMPACTKIT_API_FORBIDDEN";
+}
+
+/** 404: no such job, report or path for this account. */
+export class NotFoundError extends ApiError {
+  override name = "NotFoundError";
+  override readonly code: string = "IMPACTKIT_API_NOT_FOUND";
+}
+
+/** The `ApiError` a status calls for: a subclass for the statuses callers branch on (401, 403, 404, 429). */
+export function apiError(what: string, status: number, body: unknown, response: ResponseContext, retryAfterMs?: number): ApiError {
+  if (status === 401) return new AuthenticationError(what, status, body, response);
+  if (status === 403) return new PermissionDeniedError(what, status, body, response);
+  if (status === 404) return new NotFoundError(what, status, body, response);
+  if (status === 429) return new RateLimitError(what, body, retryAfterMs, response);
+  return new ApiError(what, status, body, response);
+}
+
 /** 429 after the retries allowed, or a rate-limit wait longer than allowed; `retryAfterMs` is the server's last hint. */
 export class RateLimitError extends ApiError {
   override name = "RateLimitError";
+  override readonly code: string = "IMPACTKIT_RATE_LIMITED";
   declare readonly retryAfterMs: number | undefined;
 
   constructor(what: string, body: unknown, retryAfterMs: number | undefined, response?: ResponseContext) {
@@ -121,17 +157,21 @@ export class RateLimitError extends ApiError {
  */
 export class JobNotReplayableError extends ApiError {
   override name = "JobNotReplayableError";
+  override readonly code: string = "IMPACTKIT_JOB_NOT_REPLAYABLE";
 }
 
 /** A call would have to wait longer than `maxRateLimitWaitMs` for the account's rate limit to reset. */
 export class RateLimitWaitError extends JobsError {
   override name = "RateLimitWaitError";
+  override readonly code: string = "IMPACTKIT_RATE_LIMIT_WAIT";
   declare readonly waitMs: number;
   /** Epoch ms of the reset. */
   declare readonly resetAt: number;
 
   constructor(what: string, waitMs: number, resetAt: number, maxWaitMs: number) {
-    super(`${what} would wait ${Math.ceil(waitMs / 1000)} s for the hourly rate limit to reset at ${new Date(resetAt).toISOString()}, more than maxRateLimitWaitMs (${maxWaitMs} ms)`);
+    super(
+      `${what} would wait ${Math.ceil(waitMs / 1000)} s for the hourly rate limit to reset at ${new Date(resetAt).toISOString()}, more than maxRateLimitWaitMs (${maxWaitMs} ms)`,
+    );
     this.waitMs = waitMs;
     this.resetAt = resetAt;
   }
@@ -145,16 +185,17 @@ export class RateLimitWaitError extends JobsError {
  */
 export class TransportError extends JobsError {
   override name = "TransportError";
+  override readonly code: string = "IMPACTKIT_TRANSPORT";
   /** The lower layer's code, when it gave one: `ECONNREFUSED`, `CERT_HAS_EXPIRED`, `UND_ERR_CONNECT_TIMEOUT`… */
-  declare readonly code: string | undefined;
+  declare readonly causeCode: string | undefined;
   /** What failed and why, without the call it happened in: `cannot reach api.impact.com: …`. */
   declare readonly detail: string;
 
-  constructor(what: string, cause: unknown, detail?: string, code?: string) {
+  constructor(what: string, cause: unknown, detail?: string, causeCode?: string) {
     const safe = safeCause(cause);
     const said = detail ?? (safe instanceof Error ? causeText(safe) : String(safe));
     super(`${what} failed: ${said}`, { cause: safe });
-    this.code = code;
+    this.causeCode = causeCode;
     this.detail = said;
   }
 }
@@ -162,11 +203,13 @@ export class TransportError extends JobsError {
 /** The connection could not be made, or broke. */
 export class ConnectionError extends TransportError {
   override name = "ConnectionError";
+  override readonly code: string = "IMPACTKIT_CONNECTION";
 }
 
 /** No response, or no bytes of a body, within the time allowed (`requestTimeoutMs`, `idleTimeoutMs`). */
 export class RequestTimeoutError extends ConnectionError {
   override name = "RequestTimeoutError";
+  override readonly code: string = "IMPACTKIT_REQUEST_TIMEOUT";
 }
 
 /**
@@ -175,6 +218,7 @@ export class RequestTimeoutError extends ConnectionError {
  */
 export class ProtocolError extends TransportError {
   override name = "ProtocolError";
+  override readonly code: string = "IMPACTKIT_PROTOCOL";
 }
 
 /**
@@ -185,12 +229,15 @@ export function causeText(error: Error): string {
   const inner = error.cause as { code?: unknown; message?: unknown } | undefined;
   const code = (error as { code?: unknown }).code ?? inner?.code;
   if (typeof code === "string") return error.message.includes(code) ? error.message : `${error.message} (${code})`;
-  return typeof inner?.message === "string" && inner.message !== "" && !error.message.includes(inner.message) ? `${error.message}: ${inner.message}` : error.message;
+  return typeof inner?.message === "string" && inner.message !== "" && !error.message.includes(inner.message)
+    ? `${error.message}: ${inner.message}`
+    : error.message;
 }
 
 /** An export was refused: the agency API answers HTTP 200 with `{"Status":"ERROR","Message":…}`. */
 export class ExportRefusedError extends JobsError {
   override name = "ExportRefusedError";
+  override readonly code: string = "IMPACTKIT_EXPORT_REFUSED";
   declare readonly apiMessage: string | undefined;
 
   constructor(what: string, apiMessage: string | undefined) {
@@ -202,14 +249,16 @@ export class ExportRefusedError extends JobsError {
 
 /**
  * A download could not complete: truncated or refused more times than allowed, the result is gone or
- * changed under a stream, or the file could not be written (`code` is then the system's, e.g. `ENOSPC`).
+ * changed under a stream, or the file could not be written (`causeCode` is then the system's, e.g. `ENOSPC`).
  */
 export class DownloadError extends JobsError {
   override name = "DownloadError";
-  declare readonly code: string | undefined;
+  override readonly code: string = "IMPACTKIT_DOWNLOAD";
+  /** The system's code when the file could not be written, e.g. `ENOSPC`. */
+  declare readonly causeCode: string | undefined;
 
-  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+  constructor(message: string, options?: { cause?: unknown; causeCode?: string | undefined }) {
     super(redact(message), options?.cause === undefined ? undefined : { cause: safeCause(options.cause) });
-    this.code = options?.code;
+    this.causeCode = options?.causeCode;
   }
 }

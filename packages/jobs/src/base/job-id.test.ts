@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InvalidArgumentError, JobsError } from "./errors.js";
+import { ImpactkitError } from "@impactkit/core";
+import { InvalidArgumentError } from "./errors.js";
 import { jobIdFromQueuedUri, validateJobId } from "./job-id.js";
 import { thrown } from "../testing.js";
 
@@ -71,10 +72,10 @@ describe("validateJobId", () => {
     expect(error.message).not.toContain("a".repeat(80));
   });
 
-  it("throws an error of the package's base class", () => {
+  it("throws an InvalidArgumentError, under the packages' one root, naming the argument", () => {
     const error = thrown(() => validateJobId("../x"));
-    expect(error).toBeInstanceOf(JobsError);
-    expect(error.name).toBe("InvalidArgumentError");
+    expect(error).toBeInstanceOf(ImpactkitError);
+    expect(error).toMatchObject({ name: "InvalidArgumentError", code: "IMPACTKIT_INVALID_ARGUMENT" });
   });
 });
 

@@ -111,7 +111,11 @@ describe("normaliseJob", () => {
   });
 
   it("clamps PercentageComplete to 0–100", () => {
-    expect([normaliseJob({ Id: ID, Status: "RUNNING", PercentageComplete: "150" }), normaliseJob({ Id: ID, Status: "RUNNING", PercentageComplete: -5 })].map((job) => job.PercentageComplete)).toEqual([100, 0]);
+    expect(
+      [normaliseJob({ Id: ID, Status: "RUNNING", PercentageComplete: "150" }), normaliseJob({ Id: ID, Status: "RUNNING", PercentageComplete: -5 })].map(
+        (job) => job.PercentageComplete,
+      ),
+    ).toEqual([100, 0]);
   });
 
   it("reads text fields and turns numbers into text", () => {
@@ -239,7 +243,11 @@ describe("normaliseJob properties", () => {
   );
 
   it("glanceJob reads what normaliseJob reads, and refuses exactly the bodies normaliseJob refuses", () => {
-    const body = fc.oneof(wireJob, fc.record({ Id: fc.oneof(fc.string(), fc.constant(null)), Status: fc.oneof(fc.string(), fc.integer(), fc.constant(null)) }, { requiredKeys: [] }), fc.anything());
+    const body = fc.oneof(
+      wireJob,
+      fc.record({ Id: fc.oneof(fc.string(), fc.constant(null)), Status: fc.oneof(fc.string(), fc.integer(), fc.constant(null)) }, { requiredKeys: [] }),
+      fc.anything(),
+    );
     fc.assert(
       fc.property(body, (value) => {
         const glance = glanceJob(value, new DateField(), new DateField());
@@ -250,7 +258,14 @@ describe("normaliseJob properties", () => {
           job = undefined;
         }
         if (job === undefined) expect(glance).toBeUndefined();
-        else expect(glance).toEqual({ status: job.Status, percent: job.PercentageComplete, records: job.RecordsProcessed, createdAt: job.CreatedDate?.getTime(), startedAt: job.StartedDate?.getTime() });
+        else
+          expect(glance).toEqual({
+            status: job.Status,
+            percent: job.PercentageComplete,
+            records: job.RecordsProcessed,
+            createdAt: job.CreatedDate?.getTime(),
+            startedAt: job.StartedDate?.getTime(),
+          });
       }),
     );
   });
@@ -323,6 +338,14 @@ describe("DateField", () => {
   it("gives each value's instant, following a value that changes and back", () => {
     const field = new DateField();
     const values = ["2026-12-03T16:43:48+00:00", "2026-12-03T16:43:48+00:00", "", "2026-12-03T17:00:00Z", "not a date", undefined, "2026-12-03T16:43:48+00:00"];
-    expect(values.map((value) => field.ms(value))).toEqual([Date.UTC(2026, 11, 3, 16, 43, 48), Date.UTC(2026, 11, 3, 16, 43, 48), undefined, Date.UTC(2026, 11, 3, 17), undefined, undefined, Date.UTC(2026, 11, 3, 16, 43, 48)]);
+    expect(values.map((value) => field.ms(value))).toEqual([
+      Date.UTC(2026, 11, 3, 16, 43, 48),
+      Date.UTC(2026, 11, 3, 16, 43, 48),
+      undefined,
+      Date.UTC(2026, 11, 3, 17),
+      undefined,
+      undefined,
+      Date.UTC(2026, 11, 3, 16, 43, 48),
+    ]);
   });
 });

@@ -1,9 +1,16 @@
 /** Job statuses the docs list (https://integrations.impact.com/impact-brand/reference/jobs-object). */
 export type KnownJobStatus = "QUEUED" | "RUNNING" | "COMPLETED" | "CANCELLED" | "ERROR" | "FAILED";
-/** Job types the docs list; "Additional job types may exist" (seed 001). */
-export type KnownJobType = "DownloadReport" | "ApiReport" | "UploadAds" | "TermModification" | "ClickExport";
+/** Job types the docs list; "Additional job types may exist" (https://integrations.impact.com/agency-v3/reference/jobs-management/models). */
+type KnownJobType = "DownloadReport" | "ApiReport" | "UploadAds" | "TermModification" | "ClickExport";
 
 const STATUSES: readonly string[] = ["QUEUED", "RUNNING", "COMPLETED", "CANCELLED", "ERROR", "FAILED"];
+
+/**
+ * The statuses of a job that has not produced its result: FAILED and CANCELLED end it; ERROR is retried by
+ * impact.com every 15 minutes, up to 5 times (https://integrations.impact.com/impact-brand/reference/jobs-object),
+ * and fails a wait unless it is told to wait through it.
+ */
+export const FAILED_STATUSES: ReadonlySet<string> = new Set<KnownJobStatus>(["FAILED", "CANCELLED", "ERROR"]);
 
 /**
  * A Job with wire quirks removed: numbers are numbers, `Replayable` is a boolean, dates are `Date`s or
@@ -35,7 +42,8 @@ export function isKnownStatus(status: string): status is KnownJobStatus {
   return STATUSES.includes(status);
 }
 
-const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : typeof value === "number" ? String(value) : undefined);
+const text = (value: unknown): string | undefined =>
+  typeof value === "string" && value !== "" ? value : typeof value === "number" ? String(value) : undefined;
 
 function count(value: unknown): number | undefined {
   const number = typeof value === "number" ? value : typeof value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : Number.NaN;

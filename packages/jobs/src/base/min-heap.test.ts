@@ -30,7 +30,7 @@ describe("MinHeap", () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: -1_000, max: 1_000 })), (values) => {
         const heap = new MinHeap<Item>();
-        values.forEach((at, name) => heap.set(item(name), at));
+        for (const [name, at] of values.entries()) heap.set(item(name), at);
         expect(drain(heap)).toEqual([...values].sort((a, b) => a - b));
       }),
     );

@@ -4,8 +4,12 @@ import { redact, safeCause, safeUrl } from "./redact.js";
 
 describe("redact", () => {
   it("removes URL userinfo and queries, keeping origin and path", () => {
-    expect(safeUrl("https://user:pa55@storage.example/bucket/r.csv?X-Amz-Signature=abc&X-Amz-Credential=AKIA")).toBe("https://[redacted]@storage.example/bucket/r.csv?[redacted]");
-    expect(redact("GET https://api.example/Jobs/1 failed; see http://h:8080/p?sig=s3cr3t#frag")).toBe("GET https://api.example/Jobs/1 failed; see http://h:8080/p?[redacted]#frag");
+    expect(safeUrl("https://user:pa55@storage.example/bucket/r.csv?X-Amz-Signature=abc&X-Amz-Credential=AKIA")).toBe(
+      "https://[redacted]@storage.example/bucket/r.csv?[redacted]",
+    );
+    expect(redact("GET https://api.example/Jobs/1 failed; see http://h:8080/p?sig=s3cr3t#frag")).toBe(
+      "GET https://api.example/Jobs/1 failed; see http://h:8080/p?[redacted]#frag",
+    );
   });
 
   it("removes HTTP Basic credentials a server echoes, and given secrets", () => {

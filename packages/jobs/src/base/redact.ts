@@ -6,13 +6,15 @@
 const URL_PATTERN = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>]*@)?([^\s/?#"'<>]*)([^\s?#"'<>]*)(\?[^\s#"'<>]*)?(#[^\s"'<>]*)?/gi;
 const BASIC_PATTERN = /\b(Basic)\s+[A-Za-z0-9+/=._~-]{4,}/gi;
 
-export const REDACTED = "[redacted]";
+const REDACTED = "[redacted]";
 
 /** `text` with URL userinfo and queries, Basic credentials and each of `secrets` replaced by `[redacted]`. */
 export function redact(text: string, secrets: readonly string[] = []): string {
   let clean = text
-    .replace(URL_PATTERN, (_match, scheme: string, userinfo: string | undefined, host: string, path: string, query: string | undefined, fragment: string | undefined) =>
-      `${scheme}${userinfo ? `${REDACTED}@` : ""}${host}${path}${query ? `?${REDACTED}` : ""}${fragment ?? ""}`,
+    .replace(
+      URL_PATTERN,
+      (_match, scheme: string, userinfo: string | undefined, host: string, path: string, query: string | undefined, fragment: string | undefined) =>
+        `${scheme}${userinfo ? `${REDACTED}@` : ""}${host}${path}${query ? `?${REDACTED}` : ""}${fragment ?? ""}`,
     )
     .replace(BASIC_PATTERN, `$1 ${REDACTED}`);
   for (const secret of secrets) if (secret.length >= 4) clean = clean.split(secret).join(REDACTED);
@@ -30,7 +32,10 @@ export function safeUrl(url: URL | string): string {
  */
 export function safeCause(error: unknown, secrets: readonly string[] = [], depth = 0): unknown {
   if (!(error instanceof Error)) return typeof error === "string" ? redact(error, secrets) : error;
-  const copy = new Error(redact(error.message, secrets), depth < 4 && error.cause !== undefined ? { cause: safeCause(error.cause, secrets, depth + 1) } : undefined);
+  const copy = new Error(
+    redact(error.message, secrets),
+    depth < 4 && error.cause !== undefined ? { cause: safeCause(error.cause, secrets, depth + 1) } : undefined,
+  );
   copy.name = error.name;
   const code = (error as { code?: unknown }).code;
   if (typeof code === "string") Object.assign(copy, { code });

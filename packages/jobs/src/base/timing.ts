@@ -12,7 +12,7 @@ export interface Timing {
 }
 
 /** The largest delay a Node.js timer honours; longer ones fire after 1 ms (Node's TimeoutOverflowWarning). */
-export const MAX_TIMER_MS: number = 2 ** 31 - 1;
+const MAX_TIMER_MS: number = 2 ** 31 - 1;
 
 export const systemTiming: Timing = {
   now: () => Date.now(),

@@ -67,7 +67,10 @@ describe("PollEngine", () => {
     const timing = new VirtualTiming();
     const engine = new PollEngine(timing, policy, 4, undefined);
     const seen: string[] = [];
-    const done = engine.wait(scripted(timing, ["pending", "pending", "running", "running", "succeeded"]).target, { timeoutMs: 600_000, onProgress: (value) => seen.push(value) });
+    const done = engine.wait(scripted(timing, ["pending", "pending", "running", "running", "succeeded"]).target, {
+      timeoutMs: 600_000,
+      onProgress: (value) => seen.push(value),
+    });
     await timing.advance(60_000);
     await done;
     expect(seen).toEqual(["pending#1", "running#3", "succeeded#5"]);
@@ -132,19 +135,26 @@ describe("PollEngine", () => {
 
   it("rejects at once when the signal is already aborted", async () => {
     const engine = new PollEngine(new VirtualTiming(), policy, 4, undefined);
-    await expect(engine.wait(scripted(new VirtualTiming(), ["pending"]).target, { timeoutMs: 1_000, signal: AbortSignal.abort() })).rejects.toBeInstanceOf(JobAbortedError);
+    await expect(engine.wait(scripted(new VirtualTiming(), ["pending"]).target, { timeoutMs: 1_000, signal: AbortSignal.abort() })).rejects.toBeInstanceOf(
+      JobAbortedError,
+    );
   });
 
   it("tells each target once that its wait ended, however it ended, before the wait settles; two waits of one job are two", async () => {
     const timing = new VirtualTiming();
     const engine = new PollEngine(timing, policy, 4, undefined);
     const ended: string[] = [];
-    const target = (key: string, phases: string[], latencyMs = 0): PollTarget<string> => ({ ...scripted(timing, phases, latencyMs).target, key, ended: () => ended.push(key) });
+    const target = (key: string, phases: string[], latencyMs = 0): PollTarget<string> => ({
+      ...scripted(timing, phases, latencyMs).target,
+      key,
+      ended: () => ended.push(key),
+    });
     const settledWith: Array<[string, string[]]> = [];
-    const watch = (key: string, promise: Promise<unknown>) => promise.then(
-      () => settledWith.push([key, [...ended]]),
-      () => settledWith.push([key, [...ended]]),
-    );
+    const watch = (key: string, promise: Promise<unknown>) =>
+      promise.then(
+        () => settledWith.push([key, [...ended]]),
+        () => settledWith.push([key, [...ended]]),
+      );
     const aborting = new AbortController();
     const waits = [
       watch("succeeds", engine.wait(target("succeeds", ["pending", "succeeded"]), { timeoutMs: 600_000 })),
@@ -235,7 +245,14 @@ describe("PollEngine keeps its memory to the waits in flight", () => {
     let checks = 0;
     let largest = 0;
     const waits = Array.from({ length: 3 }, (_, index) =>
-      engine.wait({ key: `job-${index}`, check: async () => ({ phase: (checks += 1) > 6_000 ? "succeeded" : "pending", value: checks, status: "RUNNING", progressKey: "" }), failure: () => new Error("failed") }, { timeoutMs: 86_400_000 }),
+      engine.wait(
+        {
+          key: `job-${index}`,
+          check: async () => ({ phase: (checks += 1) > 6_000 ? "succeeded" : "pending", value: checks, status: "RUNNING", progressKey: "" }),
+          failure: () => new Error("failed"),
+        },
+        { timeoutMs: 86_400_000 },
+      ),
     );
     for (let step = 0; step < 10_000 && timing.pending > 0; step += 1) {
       await timing.step();
@@ -268,8 +285,13 @@ describe("PollEngine reads an observation's value only when it needs it", () => 
     };
     const quiet = engine.wait(answering([seen("pending", "a1"), seen("pending", "a2"), seen("succeeded", "a3")]), { timeoutMs: 600_000 });
     const progress: string[] = [];
-    const told = engine.wait(answering([seen("pending", "b1", "10 %"), seen("pending", "b2", "10 %"), seen("pending", "b3", "20 %"), seen("succeeded", "b4", "20 %")]), { timeoutMs: 600_000, onProgress: (value) => progress.push(value) });
-    const timedOut = engine.wait(answering([seen("pending", "c1"), seen("pending", "c2"), seen("pending", "c3")]), { timeoutMs: 12_000 }).catch((error: unknown) => error);
+    const told = engine.wait(
+      answering([seen("pending", "b1", "10 %"), seen("pending", "b2", "10 %"), seen("pending", "b3", "20 %"), seen("succeeded", "b4", "20 %")]),
+      { timeoutMs: 600_000, onProgress: (value) => progress.push(value) },
+    );
+    const timedOut = engine
+      .wait(answering([seen("pending", "c1"), seen("pending", "c2"), seen("pending", "c3")]), { timeoutMs: 12_000 })
+      .catch((error: unknown) => error);
     await timing.advance(120_000);
     await expect(quiet).resolves.toBe("a3");
     await expect(told).resolves.toBe("b4");
@@ -292,9 +314,25 @@ describe("PollEngine takes answers at hand without a request", () => {
       failure: () => new Error("failed"),
     });
     const done: Observation<string> = { phase: "succeeded", value: "from the list", status: "COMPLETED", progressKey: "done" };
-    const peeked = engine.wait(target("a", () => done), { timeoutMs: 1_000 });
-    const waiting = engine.wait(target("b", () => (parked ? "wait" : done)), { timeoutMs: 1_000 });
-    const throwing = rejection(engine.wait(target("c", () => done), { timeoutMs: 1_000, onProgress: () => { throw new Error("the callback broke"); } }));
+    const peeked = engine.wait(
+      target("a", () => done),
+      { timeoutMs: 1_000 },
+    );
+    const waiting = engine.wait(
+      target("b", () => (parked ? "wait" : done)),
+      { timeoutMs: 1_000 },
+    );
+    const throwing = rejection(
+      engine.wait(
+        target("c", () => done),
+        {
+          timeoutMs: 1_000,
+          onProgress: () => {
+            throw new Error("the callback broke");
+          },
+        },
+      ),
+    );
     await timing.step();
     await expect(peeked).resolves.toBe("from the list");
     expect(await throwing).toMatchObject({ message: "the callback broke" });
@@ -318,7 +356,15 @@ describe("PollEngine takes answers at hand without a request", () => {
     const takenAt: number[] = [];
     const done: Observation<string> = { phase: "succeeded", value: "from the list", status: "COMPLETED", progressKey: "done" };
     const waits = Array.from({ length: 600 }, (_, index) =>
-      engine.wait({ key: `job-${index}`, peek: () => (takenAt.push(timing.fired), done), check: () => Promise.reject(new Error("no request expected")), failure: () => new Error("failed") }, { timeoutMs: 1_000 }),
+      engine.wait(
+        {
+          key: `job-${index}`,
+          peek: () => (takenAt.push(timing.fired), done),
+          check: () => Promise.reject(new Error("no request expected")),
+          failure: () => new Error("failed"),
+        },
+        { timeoutMs: 1_000 },
+      ),
     );
     await timing.advance(10);
     await expect(Promise.all(waits)).resolves.toHaveLength(600);

@@ -1,4 +1,5 @@
-import { JobAbortedError, JobTimeoutError } from "../base/errors.js";
+import { aborted } from "../base/abort.js";
+import { JobTimeoutError } from "../base/errors.js";
 import { MinHeap, type HeapItem } from "../base/min-heap.js";
 import type { PollPolicy } from "../base/defaults.js";
 import { pollDelay, type ProgressHint } from "./poll-policy.js";
@@ -90,6 +91,10 @@ interface Entry<T> extends HeapItem {
   reject: (error: unknown) => void;
 }
 
+/** A wait of any result type: the engine keeps waits of every type in one heap and one index. */
+// biome-ignore lint/suspicious/noExplicitAny: each entry's own methods are typed by its wait; the collections hold them all.
+type AnyEntry = Entry<any>;
+
 /** Taken entries of the ready queue are dropped once there are more than this many (or all are taken). */
 const COMPACT_AT = 1_024;
 
@@ -110,12 +115,12 @@ export class PollEngine {
   readonly #logger: Logger | undefined;
   readonly #why: () => string | undefined;
   /** The waits scheduled (waiting for their check, or for the deadline of the check in flight). */
-  readonly #heap = new MinHeap<Entry<any>>();
+  readonly #heap = new MinHeap<AnyEntry>();
   /** Entries due, in order; `#readyHead` is the first not yet taken (an index, not `shift()`: thousands come due at once). */
-  readonly #ready: Entry<any>[] = [];
+  readonly #ready: AnyEntry[] = [];
   #readyHead = 0;
   /** Waits by key: the one wait, or a set once a job has several (the common case costs no set). */
-  readonly #byKey = new Map<string, Entry<any> | Set<Entry<any>>>();
+  readonly #byKey = new Map<string, AnyEntry | Set<AnyEntry>>();
   /** One listener per caller's signal, whatever the number of waits sharing it (a batch's one deadline). */
   readonly #aborts = new Map<AbortSignal, { waits: Set<() => void>; fire: () => void }>();
   #inFlight = 0;
@@ -131,11 +136,6 @@ export class PollEngine {
     this.#concurrency = concurrency;
     this.#logger = logger;
     this.#why = why;
-  }
-
-  /** The poll policy of every wait. */
-  get policy(): PollPolicy {
-    return this.#policy;
   }
 
   /** Waits in the schedule: never more than the waits, whatever the number of checks. */
@@ -163,7 +163,7 @@ export class PollEngine {
         reject,
       };
       if (signal) {
-        const onAbort = () => this.#finish(entry, new JobAbortedError(`Waiting for job ${target.key}`, signal.reason));
+        const onAbort = () => this.#finish(entry, aborted(`Waiting for job ${target.key}`, signal));
         if (signal.aborted) return onAbort();
         entry.release = this.#listen(signal, onAbort);
       }
@@ -214,7 +214,7 @@ export class PollEngine {
   }
 
   /** Puts the entry in `state`, scheduled `at`: its next check, or the deadline of the check in flight. */
-  #schedule(entry: Entry<any>, at: number, state: "waiting" | "checking" = "waiting"): void {
+  #schedule(entry: AnyEntry, at: number, state: "waiting" | "checking" = "waiting"): void {
     entry.state = state;
     this.#heap.set(entry, at);
     this.#arm();
@@ -305,8 +305,11 @@ export class PollEngine {
       entry.progressKey = observation.progressKey;
       entry.options.onProgress?.(observation.value);
     }
-    if (phase === "succeeded") return this.#finish(entry, undefined, observation.value);
-    if (phase === "failed") return this.#finish(entry, entry.target.failure(observation.value));
+    if (phase === "succeeded" || phase === "failed") {
+      if (phase === "succeeded") this.#finish(entry, undefined, observation.value);
+      else this.#finish(entry, entry.target.failure(observation.value));
+      return;
+    }
     if (phase === "unknown" && !entry.unknownReported?.has(status)) {
       (entry.unknownReported ??= new Set()).add(status);
       this.#logger?.warn(`Job ${entry.target.key} has an undocumented status ${JSON.stringify(status)}; waiting on with backoff`, { status });

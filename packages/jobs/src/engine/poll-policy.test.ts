@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_POLL_POLICY } from "../base/defaults.js";
 import type { PollPolicy } from "../base/defaults.js";
 import { pollDelay, resolvePollPolicy } from "./poll-policy.js";
+import { InvalidArgumentError } from "../base/errors.js";
 
 const fixed = (value: number) => (): number => value;
 const policy = DEFAULT_POLL_POLICY;
@@ -148,8 +149,9 @@ describe("resolvePollPolicy", () => {
     ["a NaN maxDelayMs", { maxDelayMs: Number.NaN }],
     ["a NaN factor", { factor: Number.NaN }],
     ["a NaN jitter", { jitter: Number.NaN }],
-  ])("rejects %s with a RangeError", (_, change) => {
-    expect(() => resolvePollPolicy(change)).toThrow(RangeError);
+  ])("rejects %s with an InvalidArgumentError naming the field", (_, change) => {
+    expect(() => resolvePollPolicy(change)).toThrow(InvalidArgumentError);
+    expect(() => resolvePollPolicy(change)).toThrow(expect.objectContaining({ option: `policy.${Object.keys(change)[0]}` }));
     expect(() => resolvePollPolicy(change)).toThrow(/^invalid poll policy /);
   });
 });

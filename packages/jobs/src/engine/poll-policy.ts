@@ -1,4 +1,5 @@
 import { DEFAULT_POLL_POLICY, type PollPolicy } from "../base/defaults.js";
+import { InvalidArgumentError } from "../base/errors.js";
 
 /** A check aimed at the estimated end goes this much after it, so that it does not arrive just before. */
 const AIM_PAST_END = 1.05;
@@ -33,8 +34,19 @@ export function pollDelay(policy: PollPolicy, attempt: number, random: () => num
 export function resolvePollPolicy(change: Partial<PollPolicy> = {}): PollPolicy {
   const policy: PollPolicy = { ...DEFAULT_POLL_POLICY };
   for (const [key, value] of Object.entries(change)) if (value !== undefined) policy[key as keyof PollPolicy] = value;
-  if (!(policy.firstDelayMs >= 0 && policy.minDelayMs > 0 && policy.maxDelayMs >= policy.minDelayMs && policy.factor >= 1 && policy.jitter >= 0 && policy.jitter < 1)) {
-    throw new RangeError(`invalid poll policy ${JSON.stringify(policy)}: need firstDelayMs >= 0, 0 < minDelayMs <= maxDelayMs, factor >= 1, 0 <= jitter < 1`);
+  const checks: Array<[keyof PollPolicy, boolean]> = [
+    ["firstDelayMs", policy.firstDelayMs >= 0],
+    ["minDelayMs", policy.minDelayMs > 0],
+    ["maxDelayMs", policy.maxDelayMs >= policy.minDelayMs],
+    ["factor", policy.factor >= 1],
+    ["jitter", policy.jitter >= 0 && policy.jitter < 1],
+  ];
+  const wrong = checks.find(([, ok]) => !ok)?.[0];
+  if (wrong) {
+    throw new InvalidArgumentError(
+      `invalid poll policy ${JSON.stringify(policy)}: policy.${wrong} is ${policy[wrong]}; need firstDelayMs >= 0, 0 < minDelayMs <= maxDelayMs, factor >= 1, 0 <= jitter < 1`,
+      `policy.${wrong}`,
+    );
   }
   return policy;
 }

@@ -18,7 +18,11 @@ function reserveAll(gate: RateGate, times: number[]): number[] {
 
 describe("readRateLimit (partner)", () => {
   it("reads the hourly headers and RateLimit-Reset in seconds from now", () => {
-    const state = readRateLimit(headers({ "X-RateLimit-Limit-hour": "1000", "X-RateLimit-Remaining-hour": "998", "RateLimit-Reset": "1800" }), NAMES.partner, NOW);
+    const state = readRateLimit(
+      headers({ "X-RateLimit-Limit-hour": "1000", "X-RateLimit-Remaining-hour": "998", "RateLimit-Reset": "1800" }),
+      NAMES.partner,
+      NOW,
+    );
     expect(state).toEqual({ limit: 1000, remaining: 998, resetAt: NOW + 1_800_000 });
   });
 
@@ -28,7 +32,9 @@ describe("readRateLimit (partner)", () => {
   });
 
   it("ignores the brand/agency headers", () => {
-    expect(readRateLimit(headers({ "X-RateLimit-Limit": "1000", "X-RateLimit-Remaining": "5", "X-RateLimit-Reset": "60" }), NAMES.partner, NOW)).toBeUndefined();
+    expect(
+      readRateLimit(headers({ "X-RateLimit-Limit": "1000", "X-RateLimit-Remaining": "5", "X-RateLimit-Reset": "60" }), NAMES.partner, NOW),
+    ).toBeUndefined();
   });
 });
 
@@ -214,7 +220,10 @@ describe("RateGate", () => {
 describe("rate limit properties", () => {
   const state = fc.record({
     limit: fc.option(fc.integer({ min: 0, max: 10_000 }), { nil: undefined }),
-    remaining: fc.oneof(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 400 }).map((quarters) => quarters / 4)),
+    remaining: fc.oneof(
+      fc.integer({ min: 0, max: 10_000 }),
+      fc.integer({ min: 0, max: 400 }).map((quarters) => quarters / 4),
+    ),
     resetAt: fc.integer({ min: NOW - 60_000, max: NOW + 3_600_000 }),
   });
   const step = fc.oneof(
@@ -273,7 +282,12 @@ describe("RateGate counts requests in flight", () => {
     const gate = new RateGate();
     gate.note({ limit: 100, remaining: 100, resetAt: NOW + 10_000 });
     // Eight requests go out at once; the first answer says 99 are left: the server has not counted the other seven yet.
-    expect(reserveAll(gate, Array.from({ length: 8 }, () => NOW))).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(
+      reserveAll(
+        gate,
+        Array.from({ length: 8 }, () => NOW),
+      ),
+    ).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
     gate.note({ limit: 100, remaining: 99, resetAt: NOW + 10_000 });
     expect(gate.budget(NOW)!.remaining).toBe(92);
     gate.note(undefined);

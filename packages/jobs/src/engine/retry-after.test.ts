@@ -135,6 +135,7 @@ describe("parseHttpDate (RFC 9110 §5.6.7)", () => {
   });
 
   it("refuses what is not an HTTP-date", () => {
-    for (const text of ["soon 5", "a 2026", "2026-11-25T10:00:00Z", "Sun, 31 Feb 2026 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT"]) expect(parseHttpDate(text)).toBeUndefined();
+    for (const text of ["soon 5", "a 2026", "2026-11-25T10:00:00Z", "Sun, 31 Feb 2026 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT"])
+      expect(parseHttpDate(text)).toBeUndefined();
   });
 });

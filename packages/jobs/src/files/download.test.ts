@@ -16,7 +16,12 @@ let sandbox: Sandbox;
 let dir: string;
 let jobId: string;
 
-const jobs = () => createJobs(clientsFor(sandbox, { "X-Api-Key": SECRET }).brand, { timing: sandbox.control.timers(), requestTimeoutMs: SLOW_MACHINE_MS, timeoutMs: 86_400_000 });
+const jobs = () =>
+  createJobs(clientsFor(sandbox, { "X-Api-Key": SECRET }).brand, {
+    timing: sandbox.control.timers(),
+    requestTimeoutMs: SLOW_MACHINE_MS,
+    timeoutMs: 86_400_000,
+  });
 const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
 beforeAll(async () => {
@@ -108,7 +113,11 @@ describe("download", () => {
     sandbox.control.inject({ route: "storage", fault: { kind: "slow", bytesPerSecond: 20_000 } });
     const controller = new AbortController();
     const target = join(dir, "aborted.csv");
-    const download = jobs().download(jobId, { to: target, signal: controller.signal, onProgress: (bytes) => bytes > 4_000 && controller.abort(new Error("stop")) });
+    const download = jobs().download(jobId, {
+      to: target,
+      signal: controller.signal,
+      onProgress: (bytes) => bytes > 4_000 && controller.abort(new Error("stop")),
+    });
     await expect(download).rejects.toBeInstanceOf(JobAbortedError);
     expect(filesIn()).toEqual([]);
   });
@@ -172,7 +181,12 @@ describe("download", () => {
     async function interrupted(id: string, target: string, bytes: number): Promise<void> {
       sandbox.control.inject({ route: "storage", fault: { kind: "slow", bytesPerSecond: 400_000 } });
       const controller = new AbortController();
-      const download = jobs().download(id, { to: target, resume: true, signal: controller.signal, onProgress: (received) => received > bytes && controller.abort(new Error("killed")) });
+      const download = jobs().download(id, {
+        to: target,
+        resume: true,
+        signal: controller.signal,
+        onProgress: (received) => received > bytes && controller.abort(new Error("killed")),
+      });
       await expect(download).rejects.toBeInstanceOf(JobAbortedError);
       sandbox.control.clearFaults();
       sandbox.control.clearRequests();
@@ -224,8 +238,12 @@ describe("download", () => {
   it("names a full disk, a read-only file system or a denied write, with the path", () => {
     const error = diskError(Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" }), "/data/out.csv") as DownloadError;
     expect(error).toBeInstanceOf(DownloadError);
-    expect(error).toMatchObject({ code: "ENOSPC", message: "cannot write /data/out.csv: no space left on the device (ENOSPC)" });
-    expect(diskError(Object.assign(new Error("x"), { code: "EROFS" }), "/r/o.csv")).toMatchObject({ code: "EROFS" });
+    expect(error).toMatchObject({
+      code: "IMPACTKIT_DOWNLOAD",
+      causeCode: "ENOSPC",
+      message: "cannot write /data/out.csv: no space left on the device (ENOSPC)",
+    });
+    expect(diskError(Object.assign(new Error("x"), { code: "EROFS" }), "/r/o.csv")).toMatchObject({ causeCode: "EROFS" });
     const other = new Error("unrelated");
     expect(diskError(other, "/x")).toBe(other);
   });

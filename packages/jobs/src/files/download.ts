@@ -5,11 +5,15 @@ import { dirname, join, resolve } from "node:path";
 import type { JobsContext } from "../impact/context.js";
 import { DEFAULTS } from "../base/defaults.js";
 import { fetchParts, partsAllowed, WRITE_BATCH, WRITES_IN_FLIGHT, type ByteRange } from "./parts.js";
+import { aborted } from "../base/abort.js";
 import { DownloadError, InvalidArgumentError, JobAbortedError } from "../base/errors.js";
+import { waitDeadline } from "../ops/wait-job.js";
 import { FileSink } from "./file-sink.js";
 import { validateJobId } from "../base/job-id.js";
-import { downloadAnswer, transferResult, type ResultOptions, type ResultSink, type ResumePoint } from "../result/transfer.js";
-import { discard } from "../http/call.js";
+import { downloadAnswer } from "../result/download-answer.js";
+import type { ResultOptions } from "../result/options.js";
+import { transferResult, type ResultSink, type ResumePoint } from "../result/transfer.js";
+import { discard } from "../http/attempt.js";
 
 export interface DownloadOptions extends ResultOptions {
   /** The file to write. Its folder must exist. */
@@ -166,7 +170,14 @@ async function claimTemp(path: string, jobId: string): Promise<{ temp: string; s
       // Another download that judged this file's writer gone (it was still empty) may have taken it over.
       if ((await readFile(owner, "utf8").catch(() => "")) !== mine) break;
       writing.add(temp);
-      return { temp, shared: true, release: async () => void (writing.delete(temp), await rm(owner, { force: true })) };
+      return {
+        temp,
+        shared: true,
+        release: async () => {
+          writing.delete(temp);
+          await rm(owner, { force: true });
+        },
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       if (!ownerGone(await readFile(owner, "utf8").catch(() => ""))) break;
@@ -264,7 +275,7 @@ const DISK_ERRORS: Readonly<Record<string, string>> = {
 export function diskError(error: unknown, path: string): unknown {
   const code = (error as NodeJS.ErrnoException)?.code;
   if (typeof code !== "string" || !(code in DISK_ERRORS)) return error;
-  return new DownloadError(`cannot write ${path}: ${DISK_ERRORS[code]} (${code})`, { cause: error, code });
+  return new DownloadError(`cannot write ${path}: ${DISK_ERRORS[code]} (${code})`, { cause: error, causeCode: code });
 }
 
 /**
@@ -280,7 +291,9 @@ export async function downloadJob(context: JobsContext, id: string, options: Dow
   const { overwrite, signal } = options;
   const what = `Downloading job ${jobId}`;
   if (options.connections !== undefined && !(Number.isInteger(options.connections) && options.connections >= 1 && options.connections <= 32)) {
-    throw new InvalidArgumentError(`connections must be a whole number from 1 to 32, got ${JSON.stringify(options.connections) ?? String(options.connections)}`);
+    throw new InvalidArgumentError(
+      `connections must be a whole number from 1 to 32, got ${JSON.stringify(options.connections) ?? String(options.connections)}`,
+    );
   }
   const connections = options.connections ?? context.connections;
   const path = await checkDownloadTarget(options.to, overwrite);
@@ -294,11 +307,35 @@ export async function downloadJob(context: JobsContext, id: string, options: Dow
     try {
       const maxAttempts = options.maxAttempts ?? DEFAULTS.downloadAttempts;
       /** The result in parts of the version `validator` names, those in `done` aside: `first` is an answer for all of it, to read the first part from. */
-      const inParts = (at: { url: URL; refresh(): Promise<URL>; signal: AbortSignal }, validator: string, total: number, done: readonly ByteRange[], first?: Response) =>
-        fetchParts({ context, jobId, file, connections, url: at.url, refresh: at.refresh, validator, total, done, signal: at.signal, maxAttempts, onProgress: options.onProgress, record: resume ? (ranges) => writeCheckpoint(temp, { validator, total, ranges: [...ranges] }) : undefined, ...(first ? { first } : {}) });
+      const inParts = (
+        at: { url: URL; refresh(): Promise<URL>; signal: AbortSignal },
+        validator: string,
+        total: number,
+        done: readonly ByteRange[],
+        first?: Response,
+      ) =>
+        fetchParts({
+          context,
+          jobId,
+          file,
+          connections,
+          url: at.url,
+          refresh: at.refresh,
+          validator,
+          total,
+          done,
+          signal: at.signal,
+          maxAttempts,
+          onProgress: options.onProgress,
+          record: resume ? (ranges) => writeCheckpoint(temp, { validator, total, ranges: [...ranges] }) : undefined,
+          ...(first ? { first } : {}),
+        });
       const prefix = saved && saved.ranges.length === 1 && saved.ranges[0]![0] === 0 ? saved.ranges[0]![1] : undefined;
       // Parts an earlier download left are fetched as parts again, from a fresh URL; a changed object starts over.
-      const resumed = saved && prefix === undefined && saved.total !== undefined ? await resumeParts(context, jobId, options, (at) => inParts(at, saved.validator, saved.total!, saved.ranges)) : undefined;
+      const resumed =
+        saved && prefix === undefined && saved.total !== undefined
+          ? await resumeParts(context, jobId, options, (at) => inParts(at, saved.validator, saved.total!, saved.ranges))
+          : undefined;
       if (resumed !== "done") {
         if (resumed === "changed") await rm(checkpointPath(temp), { force: true });
         const from: ResumePoint | undefined = prefix !== undefined && saved ? { bytes: prefix, validator: saved.validator, total: saved.total } : undefined;
@@ -306,9 +343,20 @@ export async function downloadJob(context: JobsContext, id: string, options: Dow
         const sink = new FileSink(file, WRITE_BATCH, WRITES_IN_FLIGHT, undefined, from?.bytes);
         const resumable = resume ? checkpointed(sink, temp) : undefined;
         const parts: Pick<ResultSink, "parts"> =
-          connections > 1 ? { parts: async (offer) => (partsAllowed(offer.response, offer.total) ? inParts(offer, offer.response.headers.get("etag")!, offer.total, [], offer.response) : "declined") } : {};
+          connections > 1
+            ? {
+                parts: async (offer) =>
+                  partsAllowed(offer.response, offer.total) ? inParts(offer, offer.response.headers.get("etag")!, offer.total, [], offer.response) : "declined",
+              }
+            : {};
         try {
-          await transferResult(context, jobId, options, { ...(resumable ?? { write: (chunk: Uint8Array) => sink.write(chunk), restart: () => sink.restart() }), ...parts }, from);
+          await transferResult(
+            context,
+            jobId,
+            options,
+            { ...(resumable ?? { write: (chunk: Uint8Array) => sink.write(chunk), restart: () => sink.restart() }), ...parts },
+            from,
+          );
         } catch (error) {
           await resumable?.save().catch(() => undefined);
           throw error;
@@ -324,7 +372,7 @@ export async function downloadJob(context: JobsContext, id: string, options: Dow
     return { path, bytes };
   } catch (error) {
     if (!resume) await rm(temp, { force: true });
-    if (signal?.aborted && !(error instanceof JobAbortedError)) throw new JobAbortedError(what, signal.reason);
+    if (signal?.aborted && !(error instanceof JobAbortedError)) throw aborted(what, signal);
     throw diskError(error, path);
   } finally {
     await release();
@@ -335,10 +383,15 @@ export async function downloadJob(context: JobsContext, id: string, options: Dow
  * The parts a checkpoint left, fetched from a fresh signed URL (`fetch`): `undefined` when the API answers
  * with the bytes instead (`Mode=Stream`), which cannot be asked for in parts.
  */
-async function resumeParts(context: JobsContext, jobId: string, options: DownloadOptions, fetch: (at: { url: URL; refresh(): Promise<URL>; signal: AbortSignal }) => Promise<"done" | "changed">): Promise<"done" | "changed" | undefined> {
+async function resumeParts(
+  context: JobsContext,
+  jobId: string,
+  options: DownloadOptions,
+  fetch: (at: { url: URL; refresh(): Promise<URL>; signal: AbortSignal }) => Promise<"done" | "changed">,
+): Promise<"done" | "changed" | undefined> {
   const controller = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
-  const deadline = context.call.timing.now() + (options.wait?.timeoutMs ?? context.timeoutMs);
+  const deadline = waitDeadline(context, options.wait?.timeoutMs);
   const refresh = async (): Promise<URL | undefined> => {
     const answer = await downloadAnswer(context, jobId, options, deadline, signal);
     if ("location" in answer) return answer.location;

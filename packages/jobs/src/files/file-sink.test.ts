@@ -48,10 +48,13 @@ describe("FileSink", () => {
 
   it.each([
     ["while writes are fast", () => 0],
-    ["through the thread pool", (() => {
-      let time = 0;
-      return () => (time += 10);
-    })()],
+    [
+      "through the thread pool",
+      (() => {
+        let time = 0;
+        return () => (time += 10);
+      })(),
+    ],
   ])("takes chunks as lent: one reused buffer refilled after each write still gives the bytes written %s", async (_, now) => {
     const file = await open(join(dir, "out"), "w");
     const sink = new FileSink(file, 4096, 2, now);

@@ -88,7 +88,10 @@ export class FileSink {
     if (this.#size === 0) return;
     const [batch, size] = [this.#batch!, this.#size];
     this.#size = 0;
-    if (this.#synchronous) return this.#writeSync(batch.subarray(0, size));
+    if (this.#synchronous) {
+      this.#writeSync(batch.subarray(0, size));
+      return;
+    }
     this.#batch = undefined;
     const position = this.#position;
     this.#position += size;

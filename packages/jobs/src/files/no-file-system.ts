@@ -16,22 +16,10 @@ export async function checkDownloadTarget(_to: unknown, _overwrite: boolean | un
   throw new InvalidArgumentError(`checkDownloadTarget() ${NO_FILES}`);
 }
 
-/** `downloadTempPath` where there are no files: throws, as `downloadJob` rejects. */
-export function downloadTempPath(_to: string, _jobId: string): string {
-  throw new InvalidArgumentError(`downloadTempPath() ${NO_FILES}`);
-}
-
-/** `downloadTempFiles` where there are no files: throws, as `downloadJob` rejects. */
-export function downloadTempFiles(_to: string, _jobId: string): string[] {
-  throw new InvalidArgumentError(`downloadTempFiles() ${NO_FILES}`);
-}
-
-/** `publishFile` where there are no files: rejects, as `downloadJob` does. */
-export async function publishFile(_temp: string, _path: string, _overwrite: boolean): Promise<void> {
-  throw new InvalidArgumentError(`publishFile() ${NO_FILES}`);
-}
-
 /** `records({ from })` where there are no files: rejects on the first read, as `downloadJob` does. */
+// biome-ignore lint/correctness/useYield: it has no row to give; its first read rejects.
 export async function* fileRowsElsewhere(_path: string, _signal?: AbortSignal): AsyncGenerator<ResultRecord> {
-  throw new InvalidArgumentError(`records({ from }) reads a file, which needs Node.js, Deno or Bun (their entry point of @impactkit/jobs); here, read the job's result with records(id)`);
+  throw new InvalidArgumentError(
+    `records({ from }) reads a file, which needs Node.js, Deno or Bun (their entry point of @impactkit/jobs); here, read the job's result with records(id)`,
+  );
 }

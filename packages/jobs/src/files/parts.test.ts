@@ -60,7 +60,12 @@ async function storage(current: () => Version, answer?: (request: IncomingMessag
     const partial = range && (request.headers["if-range"] === undefined || request.headers["if-range"] === etag);
     const start = partial ? Number(range[1]) : 0;
     const end = partial && range[2] ? Number(range[2]) + 1 : body.length;
-    response.writeHead(partial ? 206 : 200, { "Accept-Ranges": "bytes", ETag: etag, "Content-Length": end - start, ...(partial ? { "Content-Range": `bytes ${start}-${end - 1}/${body.length}` } : {}) });
+    response.writeHead(partial ? 206 : 200, {
+      "Accept-Ranges": "bytes",
+      ETag: etag,
+      "Content-Length": end - start,
+      ...(partial ? { "Content-Range": `bytes ${start}-${end - 1}/${body.length}` } : {}),
+    });
     active += 1;
     peak = Math.max(peak, active);
     response.once("close", () => (active -= 1));
@@ -97,14 +102,33 @@ const downloads = (apiServer: FakeApi) => apiServer.seen.filter((request) => req
 
 describe("parts of a byte range", () => {
   it("are what is missing, cut into parts of at most the part size", () => {
-    expect(missingParts([], 20, 8)).toEqual([[0, 8], [8, 16], [16, 20]]);
-    expect(missingParts([[0, 8], [16, 20]], 20, 8)).toEqual([[8, 16]]);
-    expect(missingParts([[3, 5]], 12, 8)).toEqual([[0, 3], [5, 12]]);
+    expect(missingParts([], 20, 8)).toEqual([
+      [0, 8],
+      [8, 16],
+      [16, 20],
+    ]);
+    expect(
+      missingParts(
+        [
+          [0, 8],
+          [16, 20],
+        ],
+        20,
+        8,
+      ),
+    ).toEqual([[8, 16]]);
+    expect(missingParts([[3, 5]], 12, 8)).toEqual([
+      [0, 3],
+      [5, 12],
+    ]);
     expect(missingParts([[0, 20]], 20, 8)).toEqual([]);
   });
 
   it("merge into sorted, disjoint ranges as they complete", () => {
-    expect(withRange(withRange(withRange([], [8, 16]), [0, 8]), [20, 24])).toEqual([[0, 16], [20, 24]]);
+    expect(withRange(withRange(withRange([], [8, 16]), [0, 8]), [20, 24])).toEqual([
+      [0, 16],
+      [20, 24],
+    ]);
   });
 });
 
@@ -120,8 +144,19 @@ describe("download() in parts over several connections", () => {
     expect(sha(readFileSync(join(dir, "r.csv")))).toBe(sha(v1.body));
     const ranges = store.ranges();
     expect(ranges[0]).toBeUndefined();
-    expect(ranges.slice(1).sort()).toEqual(missingParts([[0, PART_BYTES]], v1.body.length).map(([start, end]) => `bytes=${start}-${end - 1}`).sort());
-    expect(store.server.seen.slice(1).every((request) => request.headers["if-range"] === '"v1"' && request.headers["accept-encoding"] === "identity" && request.headers.authorization === undefined)).toBe(true);
+    expect(ranges.slice(1).sort()).toEqual(
+      missingParts([[0, PART_BYTES]], v1.body.length)
+        .map(([start, end]) => `bytes=${start}-${end - 1}`)
+        .sort(),
+    );
+    expect(
+      store.server.seen
+        .slice(1)
+        .every(
+          (request) =>
+            request.headers["if-range"] === '"v1"' && request.headers["accept-encoding"] === "identity" && request.headers.authorization === undefined,
+        ),
+    ).toBe(true);
     expect(store.peak()).toBeGreaterThanOrEqual(2);
     expect(store.peak()).toBeLessThanOrEqual(4);
     expect(progress.at(-1)).toBe(v1.body.length);
@@ -179,7 +214,12 @@ describe("download() in parts over several connections", () => {
         const start = Number(/^bytes=(\d+)-/.exec(request.headers.range ?? "")?.[1] ?? -1);
         if (start === 2 * PART_BYTES && !cut.has(start)) {
           cut.add(start);
-          response.writeHead(206, { "Accept-Ranges": "bytes", ETag: '"v1"', "Content-Length": PART_BYTES, "Content-Range": `bytes ${start}-${start + PART_BYTES - 1}/${v1.body.length}` });
+          response.writeHead(206, {
+            "Accept-Ranges": "bytes",
+            ETag: '"v1"',
+            "Content-Length": PART_BYTES,
+            "Content-Range": `bytes ${start}-${start + PART_BYTES - 1}/${v1.body.length}`,
+          });
           response.write(v1.body.subarray(start, start + 1000), () => response.destroy());
           return true;
         }
@@ -208,7 +248,12 @@ describe("download() in parts over several connections", () => {
     const apiServer = await api(() => `${store.server.url}/r.csv?${SIGNED}`);
     const controller = new AbortController();
     const target = join(dir, "r.csv");
-    const first = jobsOver(apiServer, { connections: 2 }).download(JOB_ID, { to: target, resume: true, signal: controller.signal, onProgress: (bytes) => bytes > 2.5 * PART_BYTES && controller.abort(new Error("stopped")) });
+    const first = jobsOver(apiServer, { connections: 2 }).download(JOB_ID, {
+      to: target,
+      resume: true,
+      signal: controller.signal,
+      onProgress: (bytes) => bytes > 2.5 * PART_BYTES && controller.abort(new Error("stopped")),
+    });
     expect(await rejection(first)).toBeInstanceOf(JobAbortedError);
     const [temp, checkpoint] = left().filter((name) => name.endsWith(".part") || name.endsWith(".part.json"));
     expect([temp, checkpoint].every(Boolean)).toBe(true);
@@ -229,14 +274,18 @@ describe("download() in parts over several connections", () => {
       (request, response) => {
         if (!request.headers.range?.startsWith(`bytes=${PART_BYTES}-`)) return false;
         // A chunked body whose second chunk size is no number.
-        response.socket!.end(`HTTP/1.1 206 Partial Content\r\nETag: "v1"\r\nContent-Range: bytes ${PART_BYTES}-${2 * PART_BYTES - 1}/${v1.body.length}\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n`);
+        response.socket!.end(
+          `HTTP/1.1 206 Partial Content\r\nETag: "v1"\r\nContent-Range: bytes ${PART_BYTES}-${2 * PART_BYTES - 1}/${v1.body.length}\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n`,
+        );
         return true;
       },
     );
     const apiServer = await api(() => `${store.server.url}/r.csv?${SIGNED}`);
     const error = await rejection(jobsOver(apiServer, { connections: 4 }).download(JOB_ID, { to: join(dir, "r.csv") }));
     expect(error).toBeInstanceOf(ProtocolError);
-    expect((error as Error).message).toMatch(new RegExp(`^Downloading job ${JOB_ID} failed: 127\\.0\\.0\\.1:\\d+ sent a malformed HTTP response: .*chunk size`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`^Downloading job ${JOB_ID} failed: 127\\.0\\.0\\.1:\\d+ sent a malformed HTTP response: .*chunk size`),
+    );
     expect((error as Error).message).not.toContain("s3cr3t");
     expect(left()).toEqual([]);
   });
@@ -245,7 +294,11 @@ describe("download() in parts over several connections", () => {
     const store = await storage(() => v1);
     const apiServer = await api(() => `${store.server.url}/r.csv?${SIGNED}`);
     const controller = new AbortController();
-    const download = jobsOver(apiServer, { connections: 4 }).download(JOB_ID, { to: join(dir, "r.csv"), signal: controller.signal, onProgress: (bytes) => bytes > 12 * MiB && controller.abort(new Error("stop")) });
+    const download = jobsOver(apiServer, { connections: 4 }).download(JOB_ID, {
+      to: join(dir, "r.csv"),
+      signal: controller.signal,
+      onProgress: (bytes) => bytes > 12 * MiB && controller.abort(new Error("stop")),
+    });
     expect(await rejection(download)).toBeInstanceOf(JobAbortedError);
     expect(left()).toEqual([]);
   });
@@ -259,7 +312,10 @@ describe("two downloads of one job to one path at once (a queue step run twice)"
     const apiServer = await api(() => `${store.server.url}/r.csv?${SIGNED}`);
     const jobs = jobsOver(apiServer);
     const target = join(dir, "r.csv");
-    const results = await Promise.all([jobs.download(JOB_ID, { to: target, overwrite: true, resume: true }), jobs.download(JOB_ID, { to: target, overwrite: true, resume: true })]);
+    const results = await Promise.all([
+      jobs.download(JOB_ID, { to: target, overwrite: true, resume: true }),
+      jobs.download(JOB_ID, { to: target, overwrite: true, resume: true }),
+    ]);
     expect(results.map((result) => result.bytes)).toEqual([body.length, body.length]);
     expect(sha(readFileSync(target))).toBe(sha(body));
     expect(left()).toEqual(["r.csv"]);
@@ -311,7 +367,7 @@ describe("two downloads of one job to one path at once (a queue step run twice)"
     writeFileSync(temp, "half a result");
     writeFileSync(`${temp}.owner`, `${hostname()} ${process.ppid}`);
     await jobsOver(apiServer).download(JOB_ID, { to: target, overwrite: true, resume: true });
-    expect(left()).toEqual([".impactkit-" + temp.split(".impactkit-")[1], `.impactkit-${temp.split(".impactkit-")[1]}.owner`, "r.csv"].sort());
+    expect(left()).toEqual([`.impactkit-${temp.split(".impactkit-")[1]}`, `.impactkit-${temp.split(".impactkit-")[1]}.owner`, "r.csv"].sort());
   });
 
   it("without overwrite one wins and the other is told the file appeared", async () => {
@@ -338,6 +394,8 @@ describe("failures that name their cause", () => {
     const apiServer = await api(() => `http://127.0.0.1:${port}/r.csv?${SIGNED}`);
     const error = await rejection(jobsOver(apiServer).download(JOB_ID, { to: join(dir, "r.csv"), maxAttempts: 1 }));
     expect(error).toBeInstanceOf(DownloadError);
-    expect((error as Error).message).toBe(`Downloading job ${JOB_ID} failed 2 times; last: cannot reach 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect((error as Error).message).toBe(
+      `Downloading job ${JOB_ID} failed 2 times; last: cannot reach 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`,
+    );
   });
 });

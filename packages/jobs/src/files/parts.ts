@@ -1,11 +1,13 @@
 import type { FileHandle } from "node:fs/promises";
 import type { JobsContext } from "../impact/context.js";
-import { DownloadError, JobAbortedError } from "../base/errors.js";
+import { aborted, pause } from "../base/abort.js";
+import { DownloadError } from "../base/errors.js";
+import { retryDelay } from "../engine/retry.js";
 import { FileSink } from "./file-sink.js";
 import { bodySource } from "../http/body-source.js";
 import { transportFailure } from "../http/failure.js";
-import { fetchStorage, rangeHeaders, Unreached } from "../result/transfer.js";
-import { attemptSignal, backOff, discard } from "../http/call.js";
+import { fetchStorage, rangeHeaders, Unreached } from "../result/storage.js";
+import { attemptSignal, discard } from "../http/attempt.js";
 
 /** A byte range of the result: `[start, end)`. */
 export type ByteRange = readonly [start: number, end: number];
@@ -13,7 +15,7 @@ export type ByteRange = readonly [start: number, end: number];
 /** The size of one part: S3's guidance for byte-range fetches is 8 or 16 MB (https://docs.aws.amazon.com/whitepapers/latest/s3-optimizing-performance-best-practices/use-byte-range-fetches.html). */
 export const PART_BYTES: number = 8 << 20;
 /** A result smaller than this is read as one stream: parts would cost more requests than they save. */
-export const PARALLEL_MIN_BYTES: number = 16 << 20;
+const PARALLEL_MIN_BYTES: number = 16 << 20;
 
 /** Chunks are written in batches of this many bytes (see `FileSink`). */
 export const WRITE_BATCH: number = 256 << 10;
@@ -33,8 +35,7 @@ export function partsAllowed(response: Response, total: number | undefined): tot
     total !== undefined &&
     total >= PARALLEL_MIN_BYTES &&
     /(^|,)\s*bytes\s*(,|$)/i.test(response.headers.get("accept-ranges") ?? "") &&
-    etag !== null &&
-    etag.startsWith('"') &&
+    etag?.startsWith('"') === true &&
     (coding === undefined || coding === "" || coding === "identity")
   );
 }
@@ -155,7 +156,12 @@ export async function fetchParts(job: PartsJob): Promise<"done" | "changed"> {
     const fail = async (reason: string): Promise<void> => {
       failures += 1;
       if (failures > job.maxAttempts) throw new DownloadError(`${what}: bytes ${start}-${end - 1} failed ${failures} times; last: ${reason}`);
-      await backOff(timing, failures - 1, what, signal);
+      await pause(
+        timing,
+        retryDelay(failures - 1, () => timing.random()),
+        what,
+        signal,
+      );
     };
     while (at < end) {
       let response = first;
@@ -231,7 +237,7 @@ export async function fetchParts(job: PartsJob): Promise<"done" | "changed"> {
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(job.connections, queue.length)) }, (_, index) => worker(index === 0 ? job.first : undefined)));
-  if (job.signal?.aborted) throw new JobAbortedError(what, job.signal.reason);
+  if (job.signal?.aborted) throw aborted(what, job.signal);
   if (fatal) throw fatal.error;
   if (changed) {
     await job.file.truncate(0);

@@ -31,7 +31,8 @@ function jumpingTiming(): Timing {
   };
 }
 
-const jobs = (options: JobsOptions = {}) => createJobs(clientsFor(sandbox).partner, { timing: jumpingTiming(), requestTimeoutMs: NEVER, callTimeoutMs: 2 * NEVER, ...options });
+const jobs = (options: JobsOptions = {}) =>
+  createJobs(clientsFor(sandbox).partner, { timing: jumpingTiming(), requestTimeoutMs: NEVER, callTimeoutMs: 2 * NEVER, ...options });
 const apiCalls = () => sandbox.control.requests("api");
 
 beforeAll(async () => {
@@ -84,7 +85,12 @@ describe("transport retries beneath every call", () => {
   it("does not retry other 4xx", async () => {
     const missing = "00000000-0000-4000-8000-000000000000";
     const error = (await rejection(jobs().get(missing))) as ApiError;
-    expect(error).toMatchObject({ name: "ApiError", status: 404, apiMessage: "Job not found. Verify the JobId belongs to a job created by this account." });
+    expect(error).toMatchObject({
+      name: "NotFoundError",
+      code: "IMPACTKIT_API_NOT_FOUND",
+      status: 404,
+      apiMessage: "Job not found. Verify the JobId belongs to a job created by this account.",
+    });
     const wrong = createJobs(clientsFor(sandbox).partner, { timing: jumpingTiming(), requestTimeoutMs: NEVER, callTimeoutMs: 2 * NEVER });
     const unauthorised = createJobs(
       (await import("@impactkit/partner-v15")).createClient({ accountSid: "IRSANDBOX0001", authToken: "wrong-token", baseUrl: sandbox.url }),
@@ -112,7 +118,11 @@ describe("transport retries beneath every call", () => {
     sandbox.control.inject({ route: "replayJob", fault: { kind: "status", status: 503 } });
     const replayed = await jobs().replay(jobId);
     expect(replayed.Id).not.toBe(jobId);
-    expect(apiCalls().slice(1).map((request) => request.status)).toEqual([503, 200]);
+    expect(
+      apiCalls()
+        .slice(1)
+        .map((request) => request.status),
+    ).toEqual([503, 200]);
   });
 
   it("stops a retry's sleep at once when aborted", async () => {
@@ -128,7 +138,9 @@ describe("transport retries beneath every call", () => {
         return () => undefined;
       },
     };
-    const error = await rejection(createJobs(clientsFor(sandbox).partner, { timing: slow, requestTimeoutMs: NEVER, callTimeoutMs: 2 * NEVER }).get(jobId, { signal: controller.signal }));
+    const error = await rejection(
+      createJobs(clientsFor(sandbox).partner, { timing: slow, requestTimeoutMs: NEVER, callTimeoutMs: 2 * NEVER }).get(jobId, { signal: controller.signal }),
+    );
     expect(error).toBeInstanceOf(JobAbortedError);
     expect(apiCalls()).toHaveLength(1);
   });

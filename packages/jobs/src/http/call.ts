@@ -1,97 +1,14 @@
-import { ApiError, ConnectionError, JobAbortedError, JobsError, ProtocolError, RateLimitError, RateLimitWaitError, RequestTimeoutError, responseContext, type TransportError } from "../base/errors.js";
+import { ImpactkitError } from "@impactkit/core";
+import { ApiError, apiError, type JobsError, ProtocolError, responseContext } from "../base/errors.js";
 import { transportFailure } from "./failure.js";
 import { safeUrl } from "../base/redact.js";
-import { DEFAULTS } from "../base/defaults.js";
-import { RateGate, readRateLimit, type RateLimitHeaders } from "../engine/rate-limit.js";
+import { readRateLimit } from "../engine/rate-limit.js";
 import { parseRetryAfter } from "../engine/retry-after.js";
-import { sleep, type Timing } from "../base/timing.js";
-import type { Logger } from "../base/logger.js";
-
-/** What `createJobs` hands to every call. */
-export interface CallContext {
-  timing: Timing;
-  /** The API's host (and port), for messages. */
-  host: string;
-  gate: RateGate;
-  /** The names of the flavor's rate-limit headers (`SPEC.traits.rateLimitHeaders`). */
-  rateLimitHeaders: RateLimitHeaders;
-  /** Retries of one call after the first attempt. */
-  retries: number;
-  /** How long one attempt may wait for its response before it is given up (and retried). */
-  requestTimeoutMs: number;
-  /** How long one call may take across its attempts and the waits between them (rate-limit waits aside). */
-  callTimeoutMs: number;
-  /** How long a body may send no byte before the transfer is given up (and resumed). */
-  idleTimeoutMs: number;
-  /** The longest wait for the rate limit's reset a call accepts; a longer one is a `RateLimitWaitError`. */
-  maxRateLimitWaitMs: number;
-  logger: Logger | undefined;
-  /** Told when requests are held back for the hourly budget. */
-  onRateLimit?: ((event: RateLimitEvent) => void) | undefined;
-  /** Epoch ms until which a call is waiting for the rate limit to reset, while one is: for the timeout error. */
-  rateLimitedUntil?: number | undefined;
-  /** Whether the calls reach the API: for a wait whose deadline comes while they cannot. */
-  reach: Reach;
-}
-
-/**
- * A `CallContext` with a fresh rate gate and reach: `given` overrides the `DEFAULTS` of the numeric limits
- * (checked by the caller).
- */
-export function createCallContext(given: Pick<CallContext, "timing" | "host" | "rateLimitHeaders"> & Partial<Omit<CallContext, "reach">>): CallContext {
-  return {
-    gate: new RateGate(),
-    reach: { failure: undefined, silentSince: undefined, inFlight: 0 },
-    retries: DEFAULTS.retries,
-    requestTimeoutMs: DEFAULTS.requestTimeoutMs,
-    callTimeoutMs: DEFAULTS.callTimeoutMs,
-    idleTimeoutMs: DEFAULTS.idleTimeoutMs,
-    maxRateLimitWaitMs: DEFAULTS.maxRateLimitWaitMs,
-    logger: undefined,
-    ...given,
-  };
-}
-
-/** What the calls of an instance last heard of the API: a failure since the last answer, or a silence. */
-export interface Reach {
-  /** The last attempt's failure below HTTP, until an answer comes. */
-  failure: TransportError | undefined;
-  /** When the oldest attempt now waiting for an answer started, while one does. */
-  silentSince: number | undefined;
-  inFlight: number;
-}
-
-/** A silence longer than this at a wait's deadline means the API cannot be reached, not that the job is late. */
-const SILENCE_MS = 5_000;
-
-/**
- * Why a wait ending now failed to hear from the API, if it did: the last failure below HTTP since the last
- * answer ("cannot reach api.impact.com: …"), or a request still unanswered after `SILENCE_MS`. Undefined
- * while the rate limit holds the calls back (that is a late job, and `rateLimitHint` says why).
- */
-export function unreachable(context: CallContext, what: string): TransportError | undefined {
-  const { reach, timing } = context;
-  if (rateLimitHint(context)) return undefined;
-  if (reach.failure) return new ConnectionError(what, reach.failure.cause, reach.failure.detail, reach.failure.code);
-  const silence = reach.silentSince === undefined ? 0 : timing.now() - reach.silentSince;
-  return silence >= SILENCE_MS ? new RequestTimeoutError(what, undefined, `cannot reach ${context.host}: no answer for ${Math.round(silence / 1000)} s`) : undefined;
-}
-
-/**
- * Requests are held back for the account's hourly budget: `"pacing"` when more than half of it is spent
- * and requests start being spaced until `until` (its reset), once per window; `"waiting"` when one
- * request waits longer than 5 s (the budget is gone, or a 429 said to wait).
- */
-export interface RateLimitEvent {
-  kind: "pacing" | "waiting";
-  /** The call held back, such as `GET /Jobs` or `ReportExport ATT_ID`. */
-  what: string;
-  waitMs: number;
-  /** Epoch ms: the end of the wait, or the budget's reset. */
-  until: number;
-  /** Requests left in the window, when the API said. */
-  remaining: number | undefined;
-}
+import { abortable, aborted, pause } from "../base/abort.js";
+import { retryDelay } from "../engine/retry.js";
+import { attemptSignal, discard } from "./attempt.js";
+import type { CallContext } from "./call-context.js";
+import { announcePacing, rateLimitWait } from "./pacing.js";
 
 export type RawCall = (signal: AbortSignal | undefined) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
@@ -100,101 +17,6 @@ export type RawCall = (signal: AbortSignal | undefined) => Promise<{ data?: unkn
  * ones (a Replay creates a job) only after 429 or 503, which say the request was not processed.
  */
 export type RetryMode = "idempotent" | "unsafe";
-
-/** Lets go of a body that will not be read (cancelling one already read is a harmless no-op or rejection). */
-export async function discard(response: Response): Promise<void> {
-  await response.body?.cancel().catch(() => undefined);
-}
-
-/** Full-jitter exponential backoff between transport retries: random · min(500 ms · 2^n, 20 s). */
-export function retryBackoff(attempt: number, random: () => number): number {
-  return Math.round(random() * Math.min(500 * 2 ** attempt, 20_000));
-}
-
-/**
- * Sleeps before the retry after failed attempt `attempt` (0 is the first): `retryBackoff`, but at least
- * `minMs`. An abort rejects with a `JobAbortedError` naming `what`.
- */
-export async function backOff(timing: Timing, attempt: number, what: string, signal: AbortSignal | undefined, minMs = 0): Promise<void> {
-  await sleep(timing, Math.max(minMs, retryBackoff(attempt, () => timing.random())), signal).catch(() => {
-    throw new JobAbortedError(what, signal?.reason);
-  });
-}
-
-/**
- * The signal of one attempt: it aborts with the caller's signal, or after `ms` (by the injected timing) with
- * a `TimeoutError`, so that a stalled response cannot hang a call. `end()` releases the timer and listener.
- */
-export function attemptSignal(timing: Timing, ms: number, signal: AbortSignal | undefined): { signal: AbortSignal; end: () => void } {
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(signal!.reason);
-  if (signal?.aborted) onAbort();
-  signal?.addEventListener("abort", onAbort, { once: true, signal: controller.signal });
-  const cancel = timing.setTimer(() => controller.abort(new DOMException(`no response within ${ms} ms`, "TimeoutError")), ms);
-  return {
-    signal: controller.signal,
-    end() {
-      cancel();
-      signal?.removeEventListener("abort", onAbort);
-    },
-  };
-}
-
-/** Rate-limit waits longer than this are logged as they start: a silent hour looks like a hang. */
-export const LOGGED_RATE_LIMIT_WAIT_MS = 5_000;
-
-/**
- * Sleeps `ms` before a request, for the account's rate limit (the budget is spent or spaced out until its
- * reset: https://integrations.impact.com/impact-brand/reference/rate-limits). A long wait is logged with
- * its reason and end; one longer than `maxRateLimitWaitMs` is refused with a `RateLimitWaitError`.
- */
-export async function rateLimitWait(context: CallContext, what: string, ms: number, signal: AbortSignal | undefined): Promise<void> {
-  const until = context.timing.now() + ms;
-  if (ms > context.maxRateLimitWaitMs) throw new RateLimitWaitError(what, ms, until, context.maxRateLimitWaitMs);
-  if (ms > LOGGED_RATE_LIMIT_WAIT_MS) {
-    context.logger?.warn(`${what}: waiting ${Math.ceil(ms / 1000)} s for the hourly rate limit to reset at ${new Date(until).toISOString()}`, { waitMs: ms });
-    context.onRateLimit?.({ kind: "waiting", what, waitMs: ms, until, remaining: context.gate.budget(context.timing.now())?.remaining });
-  }
-  context.rateLimitedUntil = Math.max(context.rateLimitedUntil ?? 0, until);
-  try {
-    await sleep(context.timing, ms, signal);
-  } finally {
-    if (context.rateLimitedUntil <= context.timing.now()) context.rateLimitedUntil = undefined;
-  }
-}
-
-/**
- * Says once per budget window that requests are now spaced out (more than half of the hourly budget is
- * spent), with what is left and until when: an instance asked for more than the budget allows slows
- * down visibly instead of running into 429s.
- */
-function announcePacing(context: CallContext, what: string): void {
-  const budget = context.gate.budget(context.timing.now());
-  if (!budget) return;
-  const limit = budget.limit === undefined ? "" : ` of ${budget.limit}`;
-  context.logger?.warn(`${what}: ${budget.remaining}${limit} requests left until ${new Date(budget.resetAt).toISOString()}; spacing requests out to stay within the hourly budget`, { remaining: budget.remaining, resetAt: budget.resetAt });
-  context.onRateLimit?.({ kind: "pacing", what, waitMs: 0, until: budget.resetAt, remaining: budget.remaining });
-}
-
-/** Waits for the first answer of the instance (`RateGate.firstAnswer`); an abort rejects with a `JobAbortedError` naming `what`. */
-function untilAnswered(answer: Promise<void>, what: string, signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return answer;
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(new JobAbortedError(what, signal.reason));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    void answer.then(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    });
-  });
-}
-
-/** Why a wait is late, when the rate limit holds it: for `JobTimeoutError`. */
-export function rateLimitHint(context: CallContext): string | undefined {
-  const until = context.rateLimitedUntil;
-  return until !== undefined && until > context.timing.now() ? `waiting for the hourly rate limit to reset at ${new Date(until).toISOString()}` : undefined;
-}
 
 /** A text body as JSON (`undefined` when empty); a body that is not text (a stream) as it is. */
 function parseBody(response: Response, text: unknown): unknown {
@@ -235,7 +57,6 @@ export interface CallOptions<T> {
   read?: (body: unknown) => T;
 }
 
-
 /**
  * Runs one API call under the shared rate gate, retrying transient failures within a bounded budget
  * (`retries`, and `callTimeoutMs` for the attempts and the waits between them); honours `Retry-After`
@@ -243,12 +64,19 @@ export interface CallOptions<T> {
  * retried, nor are failures another attempt cannot mend (a certificate, a malformed response). The call
  * must use `parseAs: "text"` (or a stream for 2xx/3xx) and `redirect: "manual"` (the flavor clients set it).
  */
-export async function callApi<T = unknown>(context: CallContext, what: string, call: RawCall, signal: AbortSignal | undefined, options: CallOptions<T> = {}): Promise<{ body: T; response: Response }> {
+export async function callApi<T = unknown>(
+  context: CallContext,
+  what: string,
+  call: RawCall,
+  signal: AbortSignal | undefined,
+  options: CallOptions<T> = {},
+): Promise<{ body: T; response: Response }> {
   const { timing, gate, reach } = context;
   const mode = options.mode ?? "idempotent";
   let deadline = timing.now() + context.callTimeoutMs;
   for (let attempt = 0; ; attempt += 1) {
-    for (let first = gate.firstAnswer(); first; first = gate.firstAnswer()) await untilAnswered(first, what, signal);
+    // The first answer of the instance tells the budget (`RateGate.firstAnswer`): the others wait for it.
+    for (let first = gate.firstAnswer(); first; first = gate.firstAnswer()) await abortable(first, what, signal);
     const { waitMs: wait, pacingStarted } = gate.reserve(timing.now());
     let answered = false;
     /** The least wait before the retry: the server's `Retry-After`, if it sent one with a retryable status. */
@@ -280,7 +108,10 @@ export async function callApi<T = unknown>(context: CallContext, what: string, c
         if (options.redirects === "return") return { body: undefined as T, response };
         await discard(response);
         const location = headers.get("location");
-        throw new Malformed(`the API answered HTTP ${status}${location ? ` to ${safeUrl(location)}` : ""}; the Jobs API redirects only Download, so it was not followed`, false);
+        throw new Malformed(
+          `the API answered HTTP ${status}${location ? ` to ${safeUrl(location)}` : ""}; the Jobs API redirects only Download, so it was not followed`,
+          false,
+        );
       }
       if (status < 300) {
         const body = parseBody(response, data);
@@ -299,13 +130,16 @@ export async function callApi<T = unknown>(context: CallContext, what: string, c
       }
       const retryable = status === 429 || status === 503 || (mode === "idempotent" && status >= 500);
       if (status === 429 && retryAfter !== undefined) gate.pause(timing.now() + retryAfter);
-      last = status === 429 ? new RateLimitError(what, body, retryAfter, responseContext(headers)) : new ApiError(what, status, body, responseContext(headers));
+      last = apiError(what, status, body, responseContext(headers), retryAfter);
       if (!retryable || attempt >= context.retries) throw last;
       minMs = retryAfter ?? 0;
     } catch (error) {
-      if (signal?.aborted) throw new JobAbortedError(what, signal.reason);
-      if (error instanceof JobsError) throw error;
-      const { error: failure, transient } = error instanceof Malformed ? { error: new ProtocolError(what, undefined, error.message), transient: error.retryable } : transportFailure(what, context.host, error);
+      if (signal?.aborted) throw aborted(what, signal);
+      if (error instanceof ImpactkitError) throw error;
+      const { error: failure, transient } =
+        error instanceof Malformed
+          ? { error: new ProtocolError(what, undefined, error.message), transient: error.retryable }
+          : transportFailure(what, context.host, error);
       if (!answered) reach.failure = failure;
       if (!transient || mode === "unsafe" || attempt >= context.retries) throw failure;
       last = failure;
@@ -318,11 +152,12 @@ export async function callApi<T = unknown>(context: CallContext, what: string, c
       }
     }
     // The call's time is spent: the caller gets what the last attempt met, rather than a retry that cannot finish.
-    const delay = Math.max(minMs, retryBackoff(attempt, () => timing.random()));
+    const delay = retryDelay(attempt, () => timing.random(), minMs);
     if (timing.now() + delay >= deadline) throw last;
-    context.logger?.warn(`${last instanceof ApiError ? `${what}: HTTP ${last.status}` : last.message}; retrying in ${Math.ceil(delay / 1000)} s`, { attempt: attempt + 1, delayMs: delay });
-    await sleep(timing, delay, signal).catch(() => {
-      throw new JobAbortedError(what, signal?.reason);
+    context.logger?.warn(`${last instanceof ApiError ? `${what}: HTTP ${last.status}` : last.message}; retrying in ${Math.ceil(delay / 1000)} s`, {
+      attempt: attempt + 1,
+      delayMs: delay,
     });
+    await pause(timing, delay, what, signal);
   }
 }

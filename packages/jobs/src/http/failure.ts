@@ -13,7 +13,11 @@ export function transportFailure(what: string, host: string, error: unknown): { 
     return { error: new RequestTimeoutError(what, error, `cannot reach ${host}: ${(error as Error).message}`), transient: true };
   }
   const failure = describeNetworkFailure(error);
-  if (!failure) return { error: new ConnectionError(what, error, `cannot reach ${host}: ${redact(error instanceof Error ? causeText(error) : String(error))}`), transient: true };
+  if (!failure)
+    return {
+      error: new ConnectionError(what, error, `cannot reach ${host}: ${redact(error instanceof Error ? causeText(error) : String(error))}`),
+      transient: true,
+    };
   const { kind, proxy, transient } = failure;
   // The lower layer's words may quote a URL: its query and userinfo never reach a message.
   const detail = redact(failure.detail);
@@ -25,7 +29,10 @@ export function transportFailure(what: string, host: string, error: unknown): { 
     case "protocol":
       return { error: new ProtocolError(what, error, `${proxy ?? host} sent a malformed HTTP response: ${detail}${code}`, failure.code), transient };
     case "dns":
-      return { error: new ConnectionError(what, error, `cannot reach ${proxy ? `the proxy ${proxy}` : host}: the name does not resolve${code}`, failure.code), transient };
+      return {
+        error: new ConnectionError(what, error, `cannot reach ${proxy ? `the proxy ${proxy}` : host}: the name does not resolve${code}`, failure.code),
+        transient,
+      };
     case "proxy":
       return { error: new ConnectionError(what, error, `cannot reach ${host}${via}: ${detail}`, failure.code), transient };
     default:

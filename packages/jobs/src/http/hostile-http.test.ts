@@ -41,7 +41,8 @@ function kept<T extends { close(): Promise<void> }>(server: T): T {
 }
 
 /** Storage that writes `reply` on the raw socket for every request. */
-const rawStorage = async (reply: string | ((socket: Socket) => void)): Promise<RawServer> => kept(await rawServer((socket) => (typeof reply === "string" ? socket.end(reply) : reply(socket))));
+const rawStorage = async (reply: string | ((socket: Socket) => void)): Promise<RawServer> =>
+  kept(await rawServer((socket) => (typeof reply === "string" ? socket.end(reply) : reply(socket))));
 
 /** The partner API: the job is COMPLETED and Download redirects to `location`, or answers with `download`. */
 async function api(location: string, download?: (socket: Socket) => void): Promise<RawServer | FakeApi> {
@@ -75,10 +76,18 @@ describe("bytes no parser should accept fail the transfer at once, naming the ho
     const storage = await rawStorage(`HTTP/1.1 200 OK\r\nETag: "v1"\r\nTransfer-Encoding: chunked\r\n\r\n${chunks}`);
     const apiServer = await api(`${storage.url}/r.csv?${SIGNED}`);
     const jobs = jobsAt(apiServer);
-    for (const attempt of [() => jobs.download(JOB_ID, { to: join(dir, "r.csv") }), () => new Response(jobs.stream(JOB_ID)).arrayBuffer(), async () => { for await (const _row of jobs.records(JOB_ID)) void _row; }]) {
+    for (const attempt of [
+      () => jobs.download(JOB_ID, { to: join(dir, "r.csv") }),
+      () => new Response(jobs.stream(JOB_ID)).arrayBuffer(),
+      async () => {
+        for await (const _row of jobs.records(JOB_ID)) void _row;
+      },
+    ]) {
       const error = await rejection(attempt());
       expect(error).toBeInstanceOf(ProtocolError);
-      expect((error as Error).message).toMatch(new RegExp(`^Downloading job ${JOB_ID} failed: 127\\.0\\.0\\.1:\\d+ sent a malformed HTTP response: .*Invalid character in chunk size`));
+      expect((error as Error).message).toMatch(
+        new RegExp(`^Downloading job ${JOB_ID} failed: 127\\.0\\.0\\.1:\\d+ sent a malformed HTTP response: .*Invalid character in chunk size`),
+      );
     }
     // Not retried: another attempt cannot mend a server that frames its bodies wrong.
     expect(storage.requests).toHaveLength(3);
@@ -86,8 +95,16 @@ describe("bytes no parser should accept fail the transfer at once, naming the ho
   });
 
   it.each([
-    ["Transfer-Encoding : chunked (a space before the colon)", 'HTTP/1.1 200 OK\r\nETag: "v1"\r\nTransfer-Encoding : chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n', /Invalid header field char/],
-    ["Transfer-Encoding: gzip, chunked", 'HTTP/1.1 200 OK\r\nETag: "v1"\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n', /Transfer-Encoding is "gzip, chunked"; only chunked is read/],
+    [
+      "Transfer-Encoding : chunked (a space before the colon)",
+      'HTTP/1.1 200 OK\r\nETag: "v1"\r\nTransfer-Encoding : chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n',
+      /Invalid header field char/,
+    ],
+    [
+      "Transfer-Encoding: gzip, chunked",
+      'HTTP/1.1 200 OK\r\nETag: "v1"\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n',
+      /Transfer-Encoding is "gzip, chunked"; only chunked is read/,
+    ],
     ["Content-Length: 0x5", 'HTTP/1.1 200 OK\r\nETag: "v1"\r\nContent-Length: 0x5\r\n\r\nhello', /Invalid character in Content-Length/],
     ["status 2000", "HTTP/1.1 2000 OK\r\nContent-Length: 5\r\n\r\nhello", /Invalid response status/],
   ])("%s is refused, not saved as data", async (_case, reply, why) => {
@@ -104,12 +121,16 @@ describe("bytes no parser should accept fail the transfer at once, naming the ho
     const apiServer = await api("unused", (socket) => socket.end("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n-3\r\n"));
     const error = await rejection(jobsAt(apiServer).download(JOB_ID, { to: join(dir, "r.csv"), mode: "stream" }));
     expect(error).toBeInstanceOf(ProtocolError);
-    expect((error as Error).message).toMatch(new RegExp(`failed: ${apiServer.url.replace("http://", "").replaceAll(".", "\\.")} sent a malformed HTTP response`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`failed: ${apiServer.url.replace("http://", "").replaceAll(".", "\\.")} sent a malformed HTTP response`),
+    );
     expect(left()).toEqual([]);
   });
 
   it("a second response appended after a chunked body is not part of the file", async () => {
-    const storage = await rawStorage('HTTP/1.1 200 OK\r\nETag: "v1"\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nEVIL!');
+    const storage = await rawStorage(
+      'HTTP/1.1 200 OK\r\nETag: "v1"\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nEVIL!',
+    );
     const apiServer = await api(`${storage.url}/r.csv?${SIGNED}`);
     await jobsAt(apiServer).download(JOB_ID, { to: join(dir, "r.csv") });
     expect(readFileSync(join(dir, "r.csv"), "utf8")).toBe("hello");
@@ -135,8 +156,18 @@ describe("bytes no parser should accept fail the transfer at once, naming the ho
 
   it("a Location in UTF-8 is the URL its server meant", async () => {
     const body = resultBytes(1000);
-    const storage = kept(await startFakeApi((_request, response) => (response.writeHead(200, { ETag: '"v1"', "Content-Length": body.length }), response.end(body))));
-    const apiServer = await api("unused", (socket) => socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 302 Found\r\nLocation: ${storage.url}/r`), Buffer.from("é", "utf8"), Buffer.from(`sultat.csv?${SIGNED}\r\nContent-Length: 0\r\n\r\n`)])));
+    const storage = kept(
+      await startFakeApi((_request, response) => (response.writeHead(200, { ETag: '"v1"', "Content-Length": body.length }), response.end(body))),
+    );
+    const apiServer = await api("unused", (socket) =>
+      socket.end(
+        Buffer.concat([
+          Buffer.from(`HTTP/1.1 302 Found\r\nLocation: ${storage.url}/r`),
+          Buffer.from("é", "utf8"),
+          Buffer.from(`sultat.csv?${SIGNED}\r\nContent-Length: 0\r\n\r\n`),
+        ]),
+      ),
+    );
     await jobsAt(apiServer).download(JOB_ID, { to: join(dir, "r.csv") });
     expect(storage.seen.map((request) => request.path)).toEqual([`/r%C3%A9sultat.csv?${SIGNED}`]);
   });
@@ -144,7 +175,9 @@ describe("bytes no parser should accept fail the transfer at once, naming the ho
 
 describe("leaving early and waiting on a silent host", () => {
   it("leaving records() or stream() on a stalled body returns at once and closes the connection", async () => {
-    const storage = await rawStorage((socket) => socket.write('HTTP/1.1 200 OK\r\nETag: "v1"\r\nContent-Type: text/csv\r\nContent-Length: 100000\r\n\r\na,b\n1,2\n3,4\n5,6\n'));
+    const storage = await rawStorage((socket) =>
+      socket.write('HTTP/1.1 200 OK\r\nETag: "v1"\r\nContent-Type: text/csv\r\nContent-Length: 100000\r\n\r\na,b\n1,2\n3,4\n5,6\n'),
+    );
     const apiServer = await api(`${storage.url}/r.csv?${SIGNED}`);
     // An idle timeout no test would wait for: leaving must not depend on it.
     const jobs = jobsAt(apiServer, { idleTimeoutMs: 3_600_000 });
@@ -163,7 +196,9 @@ describe("leaving early and waiting on a silent host", () => {
     const silent = kept(await rawServer(() => undefined));
     const error = await rejection(jobsAt(silent, { requestTimeoutMs: 150, callTimeoutMs: 400 }).list());
     expect(error).toBeInstanceOf(RequestTimeoutError);
-    expect((error as Error).message).toMatch(new RegExp(`^GET /Jobs failed: cannot reach ${silent.url.replace("http://", "").replaceAll(".", "\\.")}: no response within \\d+ ms$`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`^GET /Jobs failed: cannot reach ${silent.url.replace("http://", "").replaceAll(".", "\\.")}: no response within \\d+ ms$`),
+    );
     expect(silent.requests.length).toBeGreaterThanOrEqual(1);
     expect(silent.requests.length).toBeLessThanOrEqual(3);
   });
@@ -180,7 +215,9 @@ describe("leaving early and waiting on a silent host", () => {
     expect((unanswered as Error).message).toBe(`Waiting for job ${JOB_ID} failed: cannot reach ${silent.url.replace("http://", "")}: no answer for 10 s`);
     const refused = kept(await rawServer(() => undefined));
     await refused.close();
-    const error = await rejection(createJobs(createClient({ ...HOSTILE_ACCOUNT, baseUrl: refused.url }), { ...fast, callTimeoutMs: 60_000 }).wait(JOB_ID, { timeoutMs: 1_500 }));
+    const error = await rejection(
+      createJobs(createClient({ ...HOSTILE_ACCOUNT, baseUrl: refused.url }), { ...fast, callTimeoutMs: 60_000 }).wait(JOB_ID, { timeoutMs: 1_500 }),
+    );
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as Error).message).toMatch(/^Waiting for job .* failed: cannot reach 127\.0\.0\.1:\d+: connect ECONNREFUSED/);
     expect(error).not.toBeInstanceOf(JobTimeoutError);
@@ -189,7 +226,12 @@ describe("leaving early and waiting on a silent host", () => {
 
 describe("TLS failures are named and not retried", () => {
   it.each([
-    ["an expired certificate", { notBefore: new Date("2001-01-01T00:00:00Z"), notAfter: new Date("2002-01-01T00:00:00Z") }, "localhost", /certificate has expired \(CERT_HAS_EXPIRED\)/],
+    [
+      "an expired certificate",
+      { notBefore: new Date("2001-01-01T00:00:00Z"), notAfter: new Date("2002-01-01T00:00:00Z") },
+      "localhost",
+      /certificate has expired \(CERT_HAS_EXPIRED\)/,
+    ],
     ["a certificate for another name", {}, "storage.example", /ERR_TLS_CERT_ALTNAME_INVALID/],
   ])("storage with %s", async (_case, validity, name, why) => {
     const certificate = await testCertificate(name, validity);
@@ -219,11 +261,19 @@ describe("through a proxy", () => {
 
   it("every request, API calls and the storage hop, goes through the proxy the client was given", async () => {
     const apiServer = await api(`https://storage.test/r.csv?${SIGNED}`);
-    proxy = kept(await startProxy({ hosts: { "storage.test:443": `127.0.0.1:${new URL(storage.url).port}`, "api.test:80": `127.0.0.1:${new URL(apiServer.url).port}` }, credentials: "corp:pr0xy-Secret" }));
+    proxy = kept(
+      await startProxy({
+        hosts: { "storage.test:443": `127.0.0.1:${new URL(storage.url).port}`, "api.test:80": `127.0.0.1:${new URL(apiServer.url).port}` },
+        credentials: "corp:pr0xy-Secret",
+      }),
+    );
     const client = createClient({ ...HOSTILE_ACCOUNT, baseUrl: "http://api.test", proxy: `http://corp:pr0xy-Secret@${new URL(proxy.url).host}` });
     const result = await createJobs(client, fast).download(JOB_ID, { to: join(dir, "r.csv") });
     expect(readFileSync(result.path, "utf8")).toBe(body);
-    expect(proxy.seen.map(({ method, target }) => `${method} ${target.replace(/\/Jobs\/.*/, "/Jobs/…")}`)).toEqual(["GET http://api.test/Mediapartners/IRHOSTILE0001/Jobs/…", "CONNECT storage.test:443"]);
+    expect(proxy.seen.map(({ method, target }) => `${method} ${target.replace(/\/Jobs\/.*/, "/Jobs/…")}`)).toEqual([
+      "GET http://api.test/Mediapartners/IRHOSTILE0001/Jobs/…",
+      "CONNECT storage.test:443",
+    ]);
   });
 
   it("an unreachable proxy is a clear error naming the proxy, never its credentials", async () => {
@@ -233,7 +283,9 @@ describe("through a proxy", () => {
     const client = createClient({ ...HOSTILE_ACCOUNT, baseUrl: "http://api.test", proxy: `http://corp:pr0xy-Secret@127.0.0.1:${port}` });
     const error = await rejection(createJobs(client, { ...fast, retries: 0 }).get(JOB_ID));
     expect(error).toBeInstanceOf(ConnectionError);
-    expect((error as Error).message).toBe(`GET /Jobs/${JOB_ID} failed: cannot reach the proxy http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect((error as Error).message).toBe(
+      `GET /Jobs/${JOB_ID} failed: cannot reach the proxy http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`,
+    );
     expect(JSON.stringify(error) + String((error as Error).stack) + String((error as { cause?: Error }).cause?.message)).not.toContain("pr0xy-Secret");
   });
 
@@ -241,7 +293,9 @@ describe("through a proxy", () => {
     proxy = kept(await startProxy({ credentials: "corp:pr0xy-Secret" }));
     const client = createClient({ ...HOSTILE_ACCOUNT, baseUrl: "http://api.test", proxy: `http://corp:wrong@${new URL(proxy.url).host}` });
     const error = await rejection(createJobs(client, fast).get(JOB_ID));
-    expect((error as Error).message).toBe(`GET /Jobs/${JOB_ID} failed: cannot reach api.test through the proxy ${proxy.url}: the proxy answered HTTP 407 (it needs credentials, or refused the ones given)`);
+    expect((error as Error).message).toBe(
+      `GET /Jobs/${JOB_ID} failed: cannot reach api.test through the proxy ${proxy.url}: the proxy answered HTTP 407 (it needs credentials, or refused the ones given)`,
+    );
     expect(proxy.seen).toHaveLength(1);
   });
 });
@@ -249,10 +303,17 @@ describe("through a proxy", () => {
 describe("a Zendesk wait that times out names the last status", () => {
   it("as an impact.com one does", async () => {
     const { createZendeskJobs } = await import("../api/zendesk.js");
-    const server = kept(await startFakeApi((_request, response) => sendJson(response, 200, JSON.stringify({ job_status: { id: "z1", status: "working", progress: 1, total: 4 } }))));
-    const error = await rejection(createZendeskJobs({ baseUrl: server.url, authorization: "Bearer t", policy: { firstDelayMs: 1, minDelayMs: 1, maxDelayMs: 5 } }).wait("z1", { timeoutMs: 200 }));
+    const server = kept(
+      await startFakeApi((_request, response) =>
+        sendJson(response, 200, JSON.stringify({ job_status: { id: "z1", status: "working", progress: 1, total: 4 } })),
+      ),
+    );
+    const error = await rejection(
+      createZendeskJobs({ baseUrl: server.url, authorization: "Bearer t", policy: { firstDelayMs: 1, minDelayMs: 1, maxDelayMs: 5 } }).wait("z1", {
+        timeoutMs: 200,
+      }),
+    );
     expect(error).toBeInstanceOf(JobTimeoutError);
     expect((error as Error).message).toBe("Job z1 did not finish within 200 ms (last status working)");
   });
 });
-

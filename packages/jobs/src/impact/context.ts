@@ -3,7 +3,7 @@ import type { PollPolicy } from "../base/defaults.js";
 import type { Logger } from "../base/logger.js";
 import type { Timing } from "../base/timing.js";
 import type { PollEngine } from "../engine/poll-engine.js";
-import type { CallContext, RateLimitEvent } from "../http/call.js";
+import type { CallContext, RateLimitEvent } from "../http/call-context.js";
 import type { JobAges } from "./job-ages.js";
 import type { ListObserver } from "./list-observer.js";
 import type { VersionDrift } from "./version-drift.js";
@@ -102,4 +102,3 @@ export interface JobsOptions {
   /** Clock, timers and randomness; injected by tests. */
   timing?: Timing;
 }
-

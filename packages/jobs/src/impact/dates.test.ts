@@ -171,7 +171,10 @@ describe("date properties", () => {
 describe("listFilter", () => {
   it("sends days to a flavor whose list takes dates, and the whole UTC days as date-times to one whose list takes date-times", () => {
     expect(listFilter({ after: "2026-01-01", before: "2026-01-31" }, "date")).toEqual({ CreatedAfter: "2026-01-01", CreatedBefore: "2026-01-31" });
-    expect(listFilter({ after: "2026-01-01", before: "2026-01-31" }, "date-time")).toEqual({ CreatedAfter: "2026-01-01T00:00:00Z", CreatedBefore: "2026-01-31T23:59:59Z" });
+    expect(listFilter({ after: "2026-01-01", before: "2026-01-31" }, "date-time")).toEqual({
+      CreatedAfter: "2026-01-01T00:00:00Z",
+      CreatedBefore: "2026-01-31T23:59:59Z",
+    });
     expect(listFilter({ before: "2026-01-31" }, "date-time")).toEqual({ CreatedBefore: "2026-01-31T23:59:59Z" });
     expect(listFilter({}, "date")).toEqual({});
   });

@@ -2,7 +2,7 @@ import type { Job } from "../base/job.js";
 import { halfSpent } from "../engine/rate-limit.js";
 import { DOCUMENTED_HOURLY_BUDGET, LIST_PAGE_SIZE } from "./limits.js";
 import type { PollPolicy } from "../base/defaults.js";
-import type { CallContext } from "../http/call.js";
+import type { CallContext } from "../http/call-context.js";
 
 /** What list polling may spend of the budget left, evenly until its reset: the rest is for exports, downloads, replays. */
 const LIST_POLL_SHARE = 0.5;
@@ -92,10 +92,13 @@ export class ListObserver {
   #armTick(): void {
     if (this.#asking || this.#tickTimer) return;
     const { timing } = this.#call;
-    this.#tickTimer = timing.setTimer(() => {
-      this.#tickTimer = undefined;
-      this.#ask(timing.now());
-    }, Math.max(0, this.#lastAt + this.tick(timing.now()) - timing.now()));
+    this.#tickTimer = timing.setTimer(
+      () => {
+        this.#tickTimer = undefined;
+        this.#ask(timing.now());
+      },
+      Math.max(0, this.#lastAt + this.tick(timing.now()) - timing.now()),
+    );
   }
 
   /** A wait for `jobId` begins; `createdAt` is when the job was created, or the latest it can have been. */

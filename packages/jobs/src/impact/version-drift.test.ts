@@ -42,6 +42,8 @@ describe("a server speaking another API version than the package", () => {
     await server!.close();
     const listed = await jobsAnswering({ Region: "EU" });
     await listed.jobs.list();
-    expect(listed.warnings.map((warning) => warning.message)).toEqual([expect.stringMatching(/^GET \/Jobs answered a Job with fields the .* spec does not know \(Region\)/)]);
+    expect(listed.warnings.map((warning) => warning.message)).toEqual([
+      expect.stringMatching(/^GET \/Jobs answered a Job with fields the .* spec does not know \(Region\)/),
+    ]);
   });
 });

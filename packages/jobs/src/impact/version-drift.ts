@@ -26,7 +26,10 @@ export class VersionDrift {
     if (unknown.length > 0) {
       this.#told = true;
       const { title, apiVersion } = this.#spec;
-      this.#logger.warn(`${what} answered a Job with fields the ${title} spec does not know (${unknown.join(", ")}): the server may speak another API version than IR-Version ${apiVersion}, which these types describe`, { unknownFields: unknown, apiVersion });
+      this.#logger.warn(
+        `${what} answered a Job with fields the ${title} spec does not know (${unknown.join(", ")}): the server may speak another API version than IR-Version ${apiVersion}, which these types describe`,
+        { unknownFields: unknown, apiVersion },
+      );
     }
     return body;
   }

@@ -27,9 +27,18 @@ function exportAnswer(body: unknown): ExportAnswer & ({ Status: "ERROR" } | { Qu
   return answer as ExportAnswer & { QueuedUri: string };
 }
 
-async function schedule(context: JobsContext, what: string, path: string, params: Record<string, unknown>, signal: AbortSignal | undefined): Promise<JobHandle> {
-  const { body: answer } = await callApi(context.call, what, (s) => context.client.GET(path, { params, parseAs: "text", signal: s }), signal, { read: exportAnswer });
-  if (!("QueuedUri" in answer) || typeof answer.QueuedUri !== "string") throw new ExportRefusedError(what, typeof answer.Message === "string" ? answer.Message : undefined);
+async function schedule(
+  context: JobsContext,
+  what: string,
+  path: string,
+  params: Record<string, unknown>,
+  signal: AbortSignal | undefined,
+): Promise<JobHandle> {
+  const { body: answer } = await callApi(context.call, what, (s) => context.client.GET(path, { params, parseAs: "text", signal: s }), signal, {
+    read: exportAnswer,
+  });
+  if (!("QueuedUri" in answer) || typeof answer.QueuedUri !== "string")
+    throw new ExportRefusedError(what, typeof answer.Message === "string" ? answer.Message : undefined);
   const id = jobIdFromQueuedUri(answer.QueuedUri);
   context.ages.created(id, context.call.timing.now());
   return {
@@ -58,7 +67,8 @@ export async function exportClicks(context: JobsContext, params: Record<string, 
   if (clickExport === "account") return schedule(context, "ClickExport", "/ClickExport", { query: params }, signal);
   if (clickExport === "program") {
     const { ProgramId, ...query } = params;
-    if (typeof ProgramId !== "string" && typeof ProgramId !== "number") throw new InvalidArgumentError(`the ${context.client.spec.title} ClickExport needs a ProgramId`);
+    if (typeof ProgramId !== "string" && typeof ProgramId !== "number")
+      throw new InvalidArgumentError(`the ${context.client.spec.title} ClickExport needs a ProgramId`);
     return schedule(context, "ClickExport", "/Programs/{ProgramId}/ClickExport", { path: { ProgramId: String(ProgramId) }, query }, signal);
   }
   throw new InvalidArgumentError(`the ${context.client.spec.title} has no ClickExport`);

@@ -7,6 +7,12 @@ import { callApi } from "../http/call.js";
 export async function getJob(context: JobsContext, id: string, signal?: AbortSignal): Promise<Job> {
   const jobId = validateJobId(id);
   const what = `GET /Jobs/${jobId}`;
-  const { body } = await callApi(context.call, what, (s) => context.client.GET("/Jobs/{JobId}", { params: { path: { JobId: jobId } }, parseAs: "text", signal: s }), signal, { read: (body) => normaliseJob(context.drift.check(what, body)) });
+  const { body } = await callApi(
+    context.call,
+    what,
+    (s) => context.client.GET("/Jobs/{JobId}", { params: { path: { JobId: jobId } }, parseAs: "text", signal: s }),
+    signal,
+    { read: (body) => normaliseJob(context.drift.check(what, body)) },
+  );
   return body;
 }

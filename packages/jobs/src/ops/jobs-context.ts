@@ -4,7 +4,7 @@ import { InvalidArgumentError } from "../base/errors.js";
 import { systemTiming } from "../base/timing.js";
 import { PollEngine } from "../engine/poll-engine.js";
 import { resolvePollPolicy } from "../engine/poll-policy.js";
-import { createCallContext, rateLimitHint } from "../http/call.js";
+import { createCallContext, rateLimitHint } from "../http/call-context.js";
 import type { JobsContext, JobsOptions, LooseClient } from "../impact/context.js";
 import { JobAges } from "../impact/job-ages.js";
 import type { RequireJobsPaths } from "../impact/jobs-paths.js";
@@ -34,7 +34,8 @@ const ACCEPTS: Record<NumericOption, { test: (value: number) => boolean; says: s
 function numeric(options: JobsOptions, name: NumericOption, fallback: number): number {
   const value = options[name];
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !ACCEPTS[name].test(value)) throw new InvalidArgumentError(`${name} must be ${ACCEPTS[name].says}, got ${JSON.stringify(value) ?? String(value)}`);
+  if (typeof value !== "number" || !ACCEPTS[name].test(value))
+    throw new InvalidArgumentError(`${name} must be ${ACCEPTS[name].says}, got ${JSON.stringify(value) ?? String(value)}`);
   return value;
 }
 
@@ -45,8 +46,16 @@ function numeric(options: JobsOptions, name: NumericOption, fallback: number): n
  */
 export function jobsContext<P extends {}>(client: ImpactClient<P> & RequireJobsPaths<P>, options: JobsOptions = {}): JobsContext {
   const loose = client as unknown as LooseClient;
-  if (!loose || typeof loose.GET !== "function" || typeof loose.spec?.api !== "string" || typeof loose.spec.traits !== "object" || typeof loose.transport?.fetch !== "function") {
-    throw new InvalidArgumentError("createJobs needs a client made by createClient of an @impactkit flavor package (@impactkit/partner-v16, @impactkit/agency-v3, …)");
+  if (
+    !loose ||
+    typeof loose.GET !== "function" ||
+    typeof loose.spec?.api !== "string" ||
+    typeof loose.spec.traits !== "object" ||
+    typeof loose.transport?.fetch !== "function"
+  ) {
+    throw new InvalidArgumentError(
+      "createJobs needs a client made by createClient of an @impactkit flavor package (@impactkit/partner-v16, @impactkit/agency-v3, …)",
+    );
   }
   const timing = options.timing ?? systemTiming;
   const requestTimeoutMs = numeric(options, "requestTimeoutMs", DEFAULTS.requestTimeoutMs);
@@ -68,7 +77,15 @@ export function jobsContext<P extends {}>(client: ImpactClient<P> & RequireJobsP
     client: loose,
     call,
     engine: new PollEngine(timing, policy, numeric(options, "concurrency", DEFAULTS.concurrency), options.logger, () => rateLimitHint(call)),
-    observer: new ListObserver(call, policy, { list: (createdAfter) => listEntries(context, { createdAfter }, (entry) => context.drift.check("GET /Jobs", entry)), get: (jobId, signal) => getJob(context, jobId, signal) }, (jobId) => context.engine.notify(jobId)),
+    observer: new ListObserver(
+      call,
+      policy,
+      {
+        list: (createdAfter) => listEntries(context, { createdAfter }, (entry) => context.drift.check("GET /Jobs", entry)),
+        get: (jobId, signal) => getJob(context, jobId, signal),
+      },
+      (jobId) => context.engine.notify(jobId),
+    ),
     ages: new JobAges(policy.firstDelayMs),
     timeoutMs: numeric(options, "timeoutMs", DEFAULTS.timeoutMs),
     waitThroughError: options.waitThroughError ?? false,

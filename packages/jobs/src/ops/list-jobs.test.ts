@@ -21,7 +21,10 @@ async function listing(pages: ReadonlyArray<(page: number) => unknown>): Promise
     sendJson(response, 200, JSON.stringify(body ? body(page) : { Jobs: [] }));
   });
   const seen = server.seen;
-  return { jobs: createJobs(hostileClient(server.url), { retries: 0 }), asked: () => seen.map((request) => new URL(request.path, "http://x").searchParams.get("Page") ?? "1") };
+  return {
+    jobs: createJobs(hostileClient(server.url), { retries: 0 }),
+    asked: () => seen.map((request) => new URL(request.path, "http://x").searchParams.get("Page") ?? "1"),
+  };
 }
 
 describe("list() reads every page, whatever the list's shape", () => {
@@ -56,7 +59,10 @@ describe("list() reads every page, whatever the list's shape", () => {
   });
 
   it("stops at an empty page, however many more the server claims", async () => {
-    const { jobs, asked } = await listing([() => ({ "@page": "1", "@numpages": "99", Jobs: [job(1)] }), () => ({ "@page": "2", "@numpages": "99", "@nextpageuri": "/again", Jobs: [] })]);
+    const { jobs, asked } = await listing([
+      () => ({ "@page": "1", "@numpages": "99", Jobs: [job(1)] }),
+      () => ({ "@page": "2", "@numpages": "99", "@nextpageuri": "/again", Jobs: [] }),
+    ]);
     expect(await jobs.list()).toHaveLength(1);
     expect(asked()).toEqual(["1", "2"]);
   });

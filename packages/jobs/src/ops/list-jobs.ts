@@ -13,7 +13,6 @@ export interface ListOptions {
   signal?: AbortSignal;
 }
 
-
 /** More pages than this is a server that never says it is done. */
 const MAX_PAGES = 1_000;
 
@@ -46,7 +45,8 @@ function jobPage<T>(body: unknown, page: number, read: (entry: unknown) => T): J
 
 /**
  * `GET /Jobs`, every page: the docs show `{"Jobs": […]}` for partner and brand and a bare array for agency
- * (impact-api.md §1.3), and do not say whether the list is paged; pages are asked for with `Page` and
+ * (https://integrations.impact.com/partner-api-reference/reference/jobs-management/jobs,
+ * https://integrations.impact.com/agency-v3/reference/jobs-management/jobs), and do not say whether the list is paged; pages are asked for with `Page` and
  * `PageSize` as on every list endpoint and followed while the answer says more follow.
  */
 export function listJobs(context: JobsContext, options: ListOptions = {}): Promise<Job[]> {
@@ -60,7 +60,13 @@ export async function listEntries<T>(context: JobsContext, options: ListOptions,
   for (let page = 1; ; page += 1) {
     const what = page === 1 ? "GET /Jobs" : `GET /Jobs (page ${page})`;
     const query = { ...filter, PageSize: LIST_PAGE_SIZE, ...(page > 1 ? { Page: page } : {}) };
-    const { body } = await callApi(context.call, what, (signal) => context.client.GET("/Jobs", { params: { query }, parseAs: "text", signal }), options.signal, { read: (body) => jobPage(body, page, read) });
+    const { body } = await callApi(
+      context.call,
+      what,
+      (signal) => context.client.GET("/Jobs", { params: { query }, parseAs: "text", signal }),
+      options.signal,
+      { read: (body) => jobPage(body, page, read) },
+    );
     jobs.push(...body.jobs);
     if (!body.more) return jobs;
     if (page >= MAX_PAGES) throw new ProtocolError(what, undefined, `the list still had more pages after ${MAX_PAGES}`);

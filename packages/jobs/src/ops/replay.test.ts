@@ -20,13 +20,17 @@ describe("a 403 on Replay", () => {
   it("whose Message says the job cannot be replayed is a JobNotReplayableError (an ApiError that is no credentials error)", async () => {
     const error = await replayRefused("The job is not in a replayable state: it is still QUEUED or RUNNING.");
     expect(error).toBeInstanceOf(JobNotReplayableError);
-    expect(error).toMatchObject({ name: "JobNotReplayableError", status: 403, apiMessage: "The job is not in a replayable state: it is still QUEUED or RUNNING." });
+    expect(error).toMatchObject({
+      name: "JobNotReplayableError",
+      status: 403,
+      apiMessage: "The job is not in a replayable state: it is still QUEUED or RUNNING.",
+    });
   });
 
-  it("for a token without the endpoint stays a plain ApiError", async () => {
+  it("for a token without the endpoint stays a PermissionDeniedError", async () => {
     const error = await replayRefused("Access to this resource is not enabled for this token.");
     expect(error).toBeInstanceOf(ApiError);
     expect(error).not.toBeInstanceOf(JobNotReplayableError);
-    expect(error).toMatchObject({ name: "ApiError", status: 403 });
+    expect(error).toMatchObject({ name: "PermissionDeniedError", code: "IMPACTKIT_API_FORBIDDEN", status: 403 });
   });
 });

@@ -13,7 +13,13 @@ import { callApi } from "../http/call.js";
 export async function replayJob(context: JobsContext, id: string, signal?: AbortSignal): Promise<Job> {
   const jobId = validateJobId(id);
   const what = `PUT /Jobs/${jobId}/Replay`;
-  const { body } = await callApi(context.call, what, (s) => context.client.PUT("/Jobs/{JobId}/Replay", { params: { path: { JobId: jobId } }, parseAs: "text", signal: s }), signal, { mode: "unsafe", read: normaliseJob }).catch((error: unknown) => {
+  const { body } = await callApi(
+    context.call,
+    what,
+    (s) => context.client.PUT("/Jobs/{JobId}/Replay", { params: { path: { JobId: jobId } }, parseAs: "text", signal: s }),
+    signal,
+    { mode: "unsafe", read: normaliseJob },
+  ).catch((error: unknown) => {
     // A 403 for a token without the endpoint says nothing of replaying; one for the job says so in its Message.
     if (error instanceof ApiError && error.status === 403 && /replay/i.test(error.apiMessage ?? "")) {
       throw new JobNotReplayableError(what, 403, { Message: error.apiMessage, Errors: error.errors }, { headers: error.headers, requestId: error.requestId });

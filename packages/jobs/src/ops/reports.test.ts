@@ -15,7 +15,8 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-const jobsOf = (client: ReturnType<typeof clientsFor>[keyof ReturnType<typeof clientsFor>]) => createJobs(client as never, { timing: sandbox.control.timers(), requestTimeoutMs: SLOW_MACHINE_MS });
+const jobsOf = (client: ReturnType<typeof clientsFor>[keyof ReturnType<typeof clientsFor>]) =>
+  createJobs(client as never, { timing: sandbox.control.timers(), requestTimeoutMs: SLOW_MACHINE_MS });
 
 describe("report discovery", () => {
   it("lists the account's reports and describes one's filters and columns (Partner v16)", async () => {
@@ -39,7 +40,9 @@ describe("report discovery", () => {
   it("refuses, before any request, a release whose spec documents none, and a report id that is not one", async () => {
     sandbox.control.clearRequests();
     const partner = clientsFor(sandbox).partner;
-    const undocumented = Object.assign(Object.create(partner) as typeof partner, { spec: { ...partner.spec, traits: { ...partner.spec.traits, reportDiscovery: null } } });
+    const undocumented = Object.assign(Object.create(partner) as typeof partner, {
+      spec: { ...partner.spec, traits: { ...partner.spec.traits, reportDiscovery: null } },
+    });
     const error = await rejection(jobsOf(undocumented).reports());
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as Error).message).toBe("the impact.com Partner API v15 documents no report discovery (GET /Reports)");
@@ -52,7 +55,9 @@ describe("report discovery", () => {
     try {
       const { SPEC } = await import("@impactkit/partner-v16");
       const client = Object.assign(hostileClient(server.url), { spec: SPEC });
-      const error = await rejection(createJobs(client as never, { retries: 1, policy: { firstDelayMs: 1, minDelayMs: 1, maxDelayMs: 1, jitter: 0 } }).reports());
+      const error = await rejection(
+        createJobs(client as never, { retries: 1, policy: { firstDelayMs: 1, minDelayMs: 1, maxDelayMs: 1, jitter: 0 } }).reports(),
+      );
       expect(error).toBeInstanceOf(ProtocolError);
       expect(server.seen).toHaveLength(2);
     } finally {

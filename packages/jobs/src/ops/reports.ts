@@ -60,7 +60,14 @@ export async function listReports(context: JobsContext, signal?: AbortSignal): P
     return reports.map((entry) => {
       const raw = record(entry, "a Report");
       if (typeof raw["Id"] !== "string") throw new TypeError(`a Report without an Id: ${JSON.stringify(entry)?.slice(0, 120)}`);
-      return { Id: raw["Id"], Name: text(raw["Name"]), Category: text(raw["Category"]), Description: text(raw["Description"]), ApiAccessible: raw["ApiAccessible"] === true || raw["ApiAccessible"] === "true", raw };
+      return {
+        Id: raw["Id"],
+        Name: text(raw["Name"]),
+        Category: text(raw["Category"]),
+        Description: text(raw["Description"]),
+        ApiAccessible: raw["ApiAccessible"] === true || raw["ApiAccessible"] === "true",
+        raw,
+      };
     });
   };
   const { body } = await callApi(context.call, "GET /Reports", (s) => context.client.GET("/Reports", { parseAs: "text", signal: s }), signal, { read });
@@ -78,11 +85,21 @@ export async function reportMetadata(context: JobsContext, reportId: string, sig
     return {
       Id: text(raw["Id"]) ?? reportId,
       Name: text(raw["Name"]),
-      Filters: list("Filters").map((entry) => named(entry, "a report filter", (filter, Name) => ({ Name, DataType: text(filter["DataType"]), Format: text(filter["Format"]) }))),
-      Attributes: list("Attributes").map((entry) => named(entry, "a report attribute", (attribute, Name) => ({ Name, DataType: text(attribute["DataType"]), Description: text(attribute["Description"]) }))),
+      Filters: list("Filters").map((entry) =>
+        named(entry, "a report filter", (filter, Name) => ({ Name, DataType: text(filter["DataType"]), Format: text(filter["Format"]) })),
+      ),
+      Attributes: list("Attributes").map((entry) =>
+        named(entry, "a report attribute", (attribute, Name) => ({ Name, DataType: text(attribute["DataType"]), Description: text(attribute["Description"]) })),
+      ),
       raw,
     };
   };
-  const { body } = await callApi(context.call, what, (s) => context.client.GET(`/Reports/{${metadataParameter}}/MetaData`, { params: { path: { [metadataParameter]: reportId } }, parseAs: "text", signal: s }), signal, { read });
+  const { body } = await callApi(
+    context.call,
+    what,
+    (s) => context.client.GET(`/Reports/{${metadataParameter}}/MetaData`, { params: { path: { [metadataParameter]: reportId } }, parseAs: "text", signal: s }),
+    signal,
+    { read },
+  );
   return body;
 }

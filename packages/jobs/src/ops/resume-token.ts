@@ -27,14 +27,20 @@ export function decodeResumeToken(token: string): ResumeState {
     throw new InvalidArgumentError("not a resume token");
   }
   const { v, api, apiVersion, accountSid, jobId, attempt, nextAt, deadline } = parsed ?? {};
-  if (v !== VERSION || typeof api !== "string" || typeof apiVersion !== "string" || typeof accountSid !== "string" || ![attempt, nextAt, deadline].every(Number.isFinite)) {
+  if (
+    v !== VERSION ||
+    typeof api !== "string" ||
+    typeof apiVersion !== "string" ||
+    typeof accountSid !== "string" ||
+    ![attempt, nextAt, deadline].every(Number.isFinite)
+  ) {
     throw new InvalidArgumentError("not a resume token (or one of another version)");
   }
   return { api, apiVersion, accountSid, jobId: validateJobId(jobId), attempt: attempt as number, nextAt: nextAt as number, deadline: deadline as number };
 }
 
 /** The furthest ahead a resumed wait's deadline may lie: no wait of this package is set longer (a week). */
-export const MAX_RESUME_AHEAD_MS: number = 7 * 24 * 3_600_000;
+const MAX_RESUME_AHEAD_MS: number = 7 * 24 * 3_600_000;
 
 /**
  * Checks a decoded token's times against now, before any request: a whole-number attempt of 1 or more,
@@ -42,8 +48,15 @@ export const MAX_RESUME_AHEAD_MS: number = 7 * 24 * 3_600_000;
  * a token from a skewed clock or an edit would otherwise never poll.
  */
 export function checkResumeTimes(state: ResumeState, now: number): ResumeState {
-  if (!Number.isInteger(state.attempt) || state.attempt < 1) throw new InvalidArgumentError(`the resume token's attempt must be a whole number of 1 or more, got ${state.attempt}`);
-  if (state.deadline > now + MAX_RESUME_AHEAD_MS) throw new InvalidArgumentError(`the resume token's deadline ${new Date(state.deadline).toISOString()} is more than 7 days ahead; was it made on a machine whose clock is wrong?`);
-  if (state.nextAt > state.deadline) throw new InvalidArgumentError(`the resume token's next check ${new Date(state.nextAt).toISOString()} is after its deadline ${new Date(state.deadline).toISOString()}`);
+  if (!Number.isInteger(state.attempt) || state.attempt < 1)
+    throw new InvalidArgumentError(`the resume token's attempt must be a whole number of 1 or more, got ${state.attempt}`);
+  if (state.deadline > now + MAX_RESUME_AHEAD_MS)
+    throw new InvalidArgumentError(
+      `the resume token's deadline ${new Date(state.deadline).toISOString()} is more than 7 days ahead; was it made on a machine whose clock is wrong?`,
+    );
+  if (state.nextAt > state.deadline)
+    throw new InvalidArgumentError(
+      `the resume token's next check ${new Date(state.nextAt).toISOString()} is after its deadline ${new Date(state.deadline).toISOString()}`,
+    );
   return state;
 }

@@ -1,10 +1,10 @@
 import type { JobsContext } from "../impact/context.js";
 import { JobFailedError } from "../base/errors.js";
-import { DateField, glanceJob, isKnownStatus, normaliseJob, type Job, type JobGlance } from "../base/job.js";
+import { DateField, FAILED_STATUSES, glanceJob, isKnownStatus, normaliseJob, type Job, type JobGlance } from "../base/job.js";
 import { validateJobId } from "../base/job-id.js";
 import type { Checkpoint, Observation, PollTarget } from "../engine/poll-engine.js";
 import type { ProgressHint } from "../engine/poll-policy.js";
-import { unreachable } from "../http/call.js";
+import { unreachable } from "../http/call-context.js";
 
 export interface WaitOptions {
   signal?: AbortSignal;
@@ -42,7 +42,14 @@ class JobObservation implements Observation<Job> {
 
   constructor(glance: JobGlance, body: unknown, job: Job | undefined, now: number, waitThroughError: boolean) {
     const { status, percent, startedAt, createdAt } = glance;
-    this.phase = status === "COMPLETED" ? "succeeded" : status === "FAILED" || status === "CANCELLED" || (status === "ERROR" && !waitThroughError) ? "failed" : isKnownStatus(status) ? "pending" : "unknown";
+    this.phase =
+      status === "COMPLETED"
+        ? "succeeded"
+        : FAILED_STATUSES.has(status) && !(status === "ERROR" && waitThroughError)
+          ? "failed"
+          : isKnownStatus(status)
+            ? "pending"
+            : "unknown";
     this.status = status;
     this.progressKey = `${status} ${percent} ${glance.records}`;
     this.progress = status === "RUNNING" && percent !== undefined && startedAt !== undefined ? { percent, runningMs: now - startedAt } : undefined;
@@ -110,6 +117,11 @@ class JobTarget implements PollTarget<Job> {
   }
 }
 
+/** When a wait (or a transfer that waits for its job) starting now must end: `timeoutMs` from now, by default the instance's. */
+export function waitDeadline(context: JobsContext, timeoutMs?: number): number {
+  return context.call.timing.now() + (timeoutMs ?? context.timeoutMs);
+}
+
 /**
  * Waits for a job on the instance's shared engine; resolves with the COMPLETED job. The first check comes
  * when the policy's first delay has passed since the job's creation: a job this instance just created
@@ -117,21 +129,36 @@ class JobTarget implements PollTarget<Job> {
  * the wait starts (resuming it checks at once), after every check, and when the wait ends with the job
  * finished (resuming it finds the job finished at once).
  */
-export function waitForJob(context: JobsContext, id: string, options: WaitOptions = {}, resume?: Checkpoint, encode?: (checkpoint: Checkpoint) => string): Promise<Job> {
+export function waitForJob(
+  context: JobsContext,
+  id: string,
+  options: WaitOptions = {},
+  resume?: Checkpoint,
+  encode?: (checkpoint: Checkpoint) => string,
+): Promise<Job> {
   const jobId = validateJobId(id);
   const { onCheckpoint } = options;
   const timeoutMs = options.timeoutMs ?? context.timeoutMs;
   const now = context.call.timing.now();
-  let last: Checkpoint = resume ?? { attempt: 1, nextAt: now, deadline: now + timeoutMs };
+  let last: Checkpoint = resume ?? { attempt: 1, nextAt: now, deadline: waitDeadline(context, timeoutMs) };
   const hand = onCheckpoint && encode && ((checkpoint: Checkpoint) => onCheckpoint(encode((last = checkpoint))));
   hand?.(last);
   const ageMs = context.ages.ageMs(jobId, now);
   context.observer.open(jobId, Number.isFinite(ageMs) ? now - ageMs : now);
-  const waiting = context.engine.wait(new JobTarget(context, jobId, options.waitThroughError ?? context.waitThroughError), { ...options, timeoutMs, onCheckpoint: hand, resume, ageMs });
+  const waiting = context.engine.wait(new JobTarget(context, jobId, options.waitThroughError ?? context.waitThroughError), {
+    ...options,
+    timeoutMs,
+    onCheckpoint: hand,
+    resume,
+    ageMs,
+  });
   if (!hand) return waiting;
   const finished = () => hand({ attempt: last.attempt + 1, nextAt: context.call.timing.now(), deadline: last.deadline });
   return waiting.then(
-    (job) => (finished(), job),
+    (job) => {
+      finished();
+      return job;
+    },
     (error: unknown) => {
       if (error instanceof JobFailedError) finished();
       throw error;

@@ -4,7 +4,26 @@ import { InvalidArgumentError } from "../base/errors.js";
 
 describe("coercing a result's strings", () => {
   it('"auto" reads numbers, booleans and ISO dates, and keeps ids with leading zeros and everything else', () => {
-    expect(coerceRow({ a: "12", b: "-3.5", c: "1e3", d: "007", e: "0", f: "0.25", g: "true", h: "2026-11-02", i: "2026-11-02T10:00:00Z", j: "12 USD", k: "", l: "2026-13-45", m: 4 }, "auto")).toEqual({
+    expect(
+      coerceRow(
+        {
+          a: "12",
+          b: "-3.5",
+          c: "1e3",
+          d: "007",
+          e: "0",
+          f: "0.25",
+          g: "true",
+          h: "2026-11-02",
+          i: "2026-11-02T10:00:00Z",
+          j: "12 USD",
+          k: "",
+          l: "2026-13-45",
+          m: 4,
+        },
+        "auto",
+      ),
+    ).toEqual({
       a: 12,
       b: -3.5,
       c: 1000,
@@ -22,7 +41,12 @@ describe("coercing a result's strings", () => {
   });
 
   it("a map types the columns it names; an empty typed cell is null; a value that does not read stays as it was", () => {
-    expect(coerceRow({ Id: "007", Clicks: "42", Amount: " 3.10 ", When: "2026-11-02", Paid: "FALSE", Note: "x", Bad: "n/a", Empty: "" }, { Clicks: "number", Amount: "number", When: "date", Paid: "boolean", Bad: "number", Empty: "date", Id: "string" })).toEqual({
+    expect(
+      coerceRow(
+        { Id: "007", Clicks: "42", Amount: " 3.10 ", When: "2026-11-02", Paid: "FALSE", Note: "x", Bad: "n/a", Empty: "" },
+        { Clicks: "number", Amount: "number", When: "date", Paid: "boolean", Bad: "number", Empty: "date", Id: "string" },
+      ),
+    ).toEqual({
       Id: "007",
       Clicks: 42,
       Amount: 3.1,
@@ -35,8 +59,24 @@ describe("coercing a result's strings", () => {
   });
 
   it("takes the column types of a report's metadata", () => {
-    const metadata = { Attributes: [{ Name: "Clicks", DataType: "Integer" }, { Name: "Amount", DataType: "Decimal" }, { Name: "EventDate", DataType: "Date (yyyy-MM-dd)" }, { Name: "Paid", DataType: "Boolean" }, { Name: "ActionId", DataType: "String" }, { Name: "Odd", DataType: undefined }] };
-    expect(columnTypes(metadata as never)).toEqual({ Clicks: "number", Amount: "number", EventDate: "date", Paid: "boolean", ActionId: "string", Odd: "string" });
+    const metadata = {
+      Attributes: [
+        { Name: "Clicks", DataType: "Integer" },
+        { Name: "Amount", DataType: "Decimal" },
+        { Name: "EventDate", DataType: "Date (yyyy-MM-dd)" },
+        { Name: "Paid", DataType: "Boolean" },
+        { Name: "ActionId", DataType: "String" },
+        { Name: "Odd", DataType: undefined },
+      ],
+    };
+    expect(columnTypes(metadata as never)).toEqual({
+      Clicks: "number",
+      Amount: "number",
+      EventDate: "date",
+      Paid: "boolean",
+      ActionId: "string",
+      Odd: "string",
+    });
   });
 
   it("refuses a coerce option it cannot follow, naming what it takes", () => {

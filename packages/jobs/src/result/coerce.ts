@@ -20,9 +20,13 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[-+]\d{2
 /** A `coerce` option, checked before any request. */
 export function checkCoercion(coerce: unknown): Coercion | undefined {
   if (coerce === undefined || coerce === "auto") return coerce;
-  if (typeof coerce !== "object" || coerce === null || Array.isArray(coerce)) throw new InvalidArgumentError(`coerce must be "auto" or a map of column names to "string", "number", "boolean" or "date", got ${JSON.stringify(coerce)}`);
+  if (typeof coerce !== "object" || coerce === null || Array.isArray(coerce))
+    throw new InvalidArgumentError(`coerce must be "auto" or a map of column names to "string", "number", "boolean" or "date", got ${JSON.stringify(coerce)}`);
   for (const [column, type] of Object.entries(coerce)) {
-    if (!TYPES.has(type as string)) throw new InvalidArgumentError(`coerce: column ${JSON.stringify(column)} has type ${JSON.stringify(type)}; expected "string", "number", "boolean" or "date"`);
+    if (!TYPES.has(type as string))
+      throw new InvalidArgumentError(
+        `coerce: column ${JSON.stringify(column)} has type ${JSON.stringify(type)}; expected "string", "number", "boolean" or "date"`,
+      );
   }
   return coerce as Coercion;
 }

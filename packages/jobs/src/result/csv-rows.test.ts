@@ -24,13 +24,16 @@ describe.each([
   ["Node.js streams", nodeCsvRows],
   ["the browser build", webCsvRows],
 ])("CSV rows through %s", (_name, parse) => {
-  it.each([1, 2, 3, 7, 64, 4096])("reads the same rows whatever the chunks (%i bytes): BOM, CRLF, quotes, line breaks and characters split between chunks", async (size) => {
-    expect(await rows(parse, chunked(CSV, size))).toEqual([
-      { ActionId: "1", Payout: "12.50", Note: "café ✓ 日本" },
-      { ActionId: "2", Payout: "3.10", Note: 'two\nlines, and "quotes"' },
-      { ActionId: "3", Payout: "0", Note: "🎉" },
-    ]);
-  });
+  it.each([1, 2, 3, 7, 64, 4096])(
+    "reads the same rows whatever the chunks (%i bytes): BOM, CRLF, quotes, line breaks and characters split between chunks",
+    async (size) => {
+      expect(await rows(parse, chunked(CSV, size))).toEqual([
+        { ActionId: "1", Payout: "12.50", Note: "café ✓ 日本" },
+        { ActionId: "2", Payout: "3.10", Note: 'two\nlines, and "quotes"' },
+        { ActionId: "3", Payout: "0", Note: "🎉" },
+      ]);
+    },
+  );
 
   it("rejects a quote that is never closed, yielding at most the rows before it", async () => {
     const found: ResultRecord[] = [];

@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import type { JobsContext } from "../impact/context.js";
 import { recordsWith, rowsOf, type CsvRows, type ResultRecord } from "./records.js";
-import type { ResultOptions } from "./transfer.js";
+import type { ResultOptions } from "./options.js";
 
 /** CSV rows through csv-parse's Node.js stream. */
 export const nodeCsvRows: CsvRows = async function* (first, rest) {

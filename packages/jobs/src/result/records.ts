@@ -1,6 +1,8 @@
 import type { JobsContext } from "../impact/context.js";
 import { DownloadError } from "../base/errors.js";
-import { resultChunks, type ResultChunks, type ResultOptions } from "./transfer.js";
+import type { Pulled } from "../base/pull.js";
+import { resultChunks } from "./chunks.js";
+import type { ResultOptions } from "./options.js";
 
 export type ResultRecord = Record<string, unknown>;
 
@@ -29,12 +31,19 @@ export type CsvRows = (first: Uint8Array, rest: AsyncIterator<Uint8Array>) => As
  * inside the top-level object, such as `{"Records": […]}`). XML results are refused; `what` names the
  * result in that error (`job …`, or a file).
  */
-export async function* rowsOf(csvRows: CsvRows, chunks: AsyncGenerator<Uint8Array> & Partial<Pick<ResultChunks, "stop">>, what: string): AsyncGenerator<ResultRecord> {
+export async function* rowsOf(
+  csvRows: CsvRows,
+  chunks: AsyncGenerator<Uint8Array> & Partial<Pick<Pulled<Uint8Array>, "stop">>,
+  what: string,
+): AsyncGenerator<ResultRecord> {
   try {
     let first = await chunks.next();
     while (!first.done && first.value.length === 0) first = await chunks.next();
     if (first.done) return;
-    const start = new TextDecoder().decode(first.value.subarray(0, 64)).replace(/^\uFEFF/, "").trimStart()[0];
+    const start = new TextDecoder()
+      .decode(first.value.subarray(0, 64))
+      .replace(/^\uFEFF/, "")
+      .trimStart()[0];
     if (start === "<") throw new DownloadError(`${what} has an XML result; records() reads CSV and JSON results (use stream() for XML)`);
     yield* start === "{" || start === "[" ? jsonRecords(first.value, chunks) : csvRows(first.value, chunks);
   } finally {

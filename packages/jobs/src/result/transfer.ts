@@ -1,32 +1,16 @@
 import type { JobsContext } from "../impact/context.js";
 import { DEFAULTS } from "../base/defaults.js";
-import { DownloadError, JobAbortedError, JobTimeoutError, ProtocolError } from "../base/errors.js";
+import { aborted, pause } from "../base/abort.js";
+import { DownloadError } from "../base/errors.js";
+import { retryDelay } from "../engine/retry.js";
 import { validateJobId } from "../base/job-id.js";
 import { bodySource } from "../http/body-source.js";
 import { transportFailure } from "../http/failure.js";
-import { locationOf, storageUrl } from "../http/storage-url.js";
-import { sleep } from "../base/timing.js";
-import { attemptSignal, backOff, callApi, discard, retryBackoff } from "../http/call.js";
-import { waitForJob, type WaitOptions } from "../ops/wait-job.js";
-
-export interface ResultOptions {
-  signal?: AbortSignal;
-  /**
-   * `"redirect"` (default): take the 302 to the signed storage URL and fetch it without any API
-   * credential; `"stream"`: ask for the bytes in the response (`Mode=Stream`), for when redirects are not
-   * an option (https://integrations.impact.com/impact-brand/reference/download-a-job).
-   */
-  mode?: "redirect" | "stream";
-  /** How many times a truncated, refused or failed transfer is resumed (default 5). */
-  maxAttempts?: number;
-  /**
-   * How to wait while Download answers 202 (the job is not finished). Its `timeoutMs` (default the
-   * instance's) is one deadline for the whole call, however many 202s come.
-   */
-  wait?: WaitOptions;
-  /** Bytes received so far and the total, when known. An exception it throws ends the transfer and reaches the caller. */
-  onProgress?: (bytes: number, total: number | undefined) => void;
-}
+import { attemptSignal, discard } from "../http/attempt.js";
+import { waitDeadline } from "../ops/wait-job.js";
+import { downloadAnswer } from "./download-answer.js";
+import type { ResultOptions } from "./options.js";
+import { completeLength, encoded, fetchStorage, rangeHeaders, rangeStart, totalOf, Unreached, validatorOf, type Opened } from "./storage.js";
 
 /** Where a transfer's bytes go. */
 export interface ResultSink {
@@ -73,143 +57,11 @@ export interface ResumePoint {
 /** How often a sink with `checkpoint` records its progress. */
 const CHECKPOINT_BYTES = 1 << 20;
 
-/**
- * What Download is asked for: the result in the format its export chose (`ResultFormat`: CSV, JSON or XML),
- * bytes of no declared type, or the Job while it runs (202) — not the client's `Accept: application/json`,
- * which a strict server answers with 406 for a CSV result (https://integrations.impact.com/impact-brand/reference/download-a-job).
- */
-const DOWNLOAD_ACCEPT = "text/csv, application/json, application/xml, application/octet-stream, */*;q=0.1";
-
-/** How many redirects of the storage origin are followed (each one checked by `storageUrl`). */
-const MAX_STORAGE_REDIRECTS = 5;
-
-/** What identifies one version of the stored object, for `If-Range` (RFC 9110 §13.1.5): a strong ETag, else Last-Modified. */
-function validatorOf(response: Response): string | undefined {
-  const etag = response.headers.get("etag");
-  if (etag && !etag.startsWith("W/")) return etag;
-  return response.headers.get("last-modified") ?? undefined;
-}
-
-/** Whether the body is sent in a content coding (RFC 9110 §8.4): its offsets are not the result's. */
-function encoded(response: Response): boolean {
-  const coding = response.headers.get("content-encoding")?.trim().toLowerCase();
-  return coding !== undefined && coding !== "" && coding !== "identity";
-}
-
-function rangeStart(response: Response): number | undefined {
-  const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers.get("content-range") ?? "");
-  return match ? Number(match[1]) : undefined;
-}
-
-/** The size of the whole result as the server announces it: a Content-Range's total, or an identity 200's length. */
-function totalOf(response: Response): number | undefined {
-  const range = /\/(\d+)$/.exec(response.headers.get("content-range") ?? "");
-  if (range) return Number(range[1]);
-  const length = response.headers.get("content-length");
-  return response.status === 200 && length !== null && !encoded(response) ? Number(length) : undefined;
-}
-
-/** The length of the representation a 416 gives in its Content-Range (`bytes *` then `/` and the length), if it gives one. */
-function completeLength(response: Response): number | undefined {
-  const match = /^bytes \*\/(\d+)$/.exec(response.headers.get("content-range")?.trim() ?? "");
-  return match ? Number(match[1]) : undefined;
-}
-
 /** Where the transfer stands between attempts. */
 interface Position {
   delivered: number;
   /** The validator of the version being read, once known. */
   validator: string | undefined;
-}
-
-/** The request headers that ask storage for bytes `start` to `end` (exclusive; to the end without one) of version `validator`. */
-export function rangeHeaders(start: number, end: number | undefined, validator: string | undefined): Record<string, string> {
-  const headers: Record<string, string> = { "Accept-Encoding": "identity" };
-  if ((start > 0 || end !== undefined) && validator) Object.assign(headers, { Range: `bytes=${start}-${end === undefined ? "" : end - 1}`, "If-Range": validator });
-  return headers;
-}
-
-/**
- * Fetches a signed storage URL with no API credential and no custom header, asking for the bytes as they
- * are stored (`Accept-Encoding: identity`) and, with `headers`, for a range of one version (`Range` with
- * `If-Range`). Redirects of the storage origin are followed by hand, each one checked. `signal` bounds the
- * wait for the headers; a failure to reach storage is an `Unreached` naming its host.
- */
-export async function fetchStorage(context: JobsContext, what: string, location: URL, headers: Record<string, string>, signal: AbortSignal): Promise<Opened> {
-  let url = location;
-  for (let hops = 0; ; hops += 1) {
-    let response: Response;
-    try {
-      response = await context.storageFetch(url, { headers, redirect: "manual", signal });
-    } catch (error) {
-      // The attempt's own timeout aborts it with a TimeoutError: storage did not answer in time.
-      throw new Unreached(url.host, signal.aborted ? signal.reason : error);
-    }
-    const next = locationOf(response);
-    if (response.status < 300 || response.status >= 400 || !next) return { response, host: url.host, url };
-    await discard(response);
-    if (hops >= MAX_STORAGE_REDIRECTS) throw new ProtocolError(what, undefined, `the storage URL redirected more than ${MAX_STORAGE_REDIRECTS} times`);
-    url = storageUrl(what, next, url.href);
-  }
-}
-
-/** A response and the host that sent it (the storage's, or the API's for `Mode=Stream`), for messages. */
-export interface Opened {
-  response: Response;
-  host: string;
-  /** The storage URL that answered (after its redirects); none for `Mode=Stream`. */
-  url?: URL;
-}
-
-/** Storage could not be reached (or its answer could not be read) at `host`: `cause` says why. */
-export class Unreached extends Error {
-  readonly host: string;
-
-  constructor(host: string, cause: unknown) {
-    super(`cannot reach ${host}`, { cause });
-    this.host = host;
-  }
-}
-
-/**
- * `GET …/Download` until it gives the result: 202 waits for the job (one deadline for the whole call), a
- * redirect gives the signed storage URL (checked, not yet fetched), 200 is the bytes (`Mode=Stream`). A
- * 202 after the job says COMPLETED backs off before asking again. A body is still under `signal`.
- */
-export async function downloadAnswer(context: JobsContext, jobId: string, options: ResultOptions, deadline: number, signal: AbortSignal): Promise<{ location: URL } | { response: Response }> {
-  const what = `GET /Jobs/${jobId}/Download`;
-  const { timing } = context.call;
-  for (let early = 0; ; early += 1) {
-    const { response } = await callApi(
-      context.call,
-      what,
-      (callSignal) =>
-        context.client.GET("/Jobs/{JobId}/Download", {
-          params: { path: { JobId: jobId }, query: options.mode === "stream" ? { Mode: "Stream" } : {} },
-          headers: { Accept: DOWNLOAD_ACCEPT },
-          parseAs: "stream",
-          signal: callSignal,
-        }),
-      signal,
-      { redirects: "return" },
-    );
-    const { status } = response;
-    if (status === 200 && response.body !== null) return { response };
-    await discard(response);
-    const location = locationOf(response);
-    if (status >= 300 && status < 400 && location) return { location: storageUrl(what, location, context.client.accountUrl) };
-    if (status !== 202) throw new DownloadError(`${what} answered HTTP ${status} without a result`);
-    const timeoutMs = options.wait?.timeoutMs ?? context.timeoutMs;
-    /** After a wait found the job COMPLETED, a 202 is the API's lag: said so when the deadline passes. */
-    const lagging = (job?: unknown) => new JobTimeoutError(jobId, timeoutMs, job, "the job is COMPLETED but Download still answered 202");
-    if (deadline - timing.now() <= 0) throw lagging();
-    if (early > 0) await sleep(timing, Math.min(retryBackoff(early - 1, () => timing.random()), deadline - timing.now()), signal);
-    try {
-      await waitForJob(context, jobId, { ...options.wait, signal, timeoutMs: Math.max(1, deadline - timing.now()) });
-    } catch (error) {
-      throw early > 0 && error instanceof JobTimeoutError ? lagging(error.job) : error;
-    }
-  }
 }
 
 /**
@@ -222,7 +74,13 @@ async function open(context: JobsContext, jobId: string, options: ResultOptions,
   if ("response" in answer) return { response: answer.response, host: context.call.host };
   const attempt = attemptSignal(context.call.timing, context.call.requestTimeoutMs, signal);
   try {
-    return await fetchStorage(context, `GET /Jobs/${jobId}/Download`, answer.location, rangeHeaders(position.delivered, undefined, position.validator), attempt.signal);
+    return await fetchStorage(
+      context,
+      `GET /Jobs/${jobId}/Download`,
+      answer.location,
+      rangeHeaders(position.delivered, undefined, position.validator),
+      attempt.signal,
+    );
   } finally {
     attempt.end();
   }
@@ -246,8 +104,7 @@ export async function transferResult(context: JobsContext, id: string, options: 
   const { timing, idleTimeoutMs } = context.call;
   const controller = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
-  const aborted = () => new JobAbortedError(what, options.signal?.reason);
-  const deadline = timing.now() + (options.wait?.timeoutMs ?? context.timeoutMs);
+  const deadline = waitDeadline(context, options.wait?.timeoutMs);
   const position: Position = { delivered: from?.bytes ?? 0, validator: from?.validator };
   let total = from?.total;
   let failures = 0;
@@ -255,12 +112,18 @@ export async function transferResult(context: JobsContext, id: string, options: 
   const fail = async (reason: string): Promise<void> => {
     failures += 1;
     if (failures > maxAttempts) throw new DownloadError(`${what} failed ${failures} times; last: ${reason}`);
-    await backOff(timing, failures - 1, what, signal);
+    await pause(
+      timing,
+      retryDelay(failures - 1, () => timing.random()),
+      what,
+      signal,
+    );
   };
   /** Starts over from byte 0 of the version now served. */
   const startOver = async (reason: string): Promise<void> => {
     if (position.delivered > 0) {
-      if (!sink.restart) throw new DownloadError(`${what}: ${reason}, and a stream cannot take back the ${position.delivered} bytes it delivered; read it again`);
+      if (!sink.restart)
+        throw new DownloadError(`${what}: ${reason}, and a stream cannot take back the ${position.delivered} bytes it delivered; read it again`);
       await sink.restart(reason);
     }
     position.delivered = 0;
@@ -274,7 +137,7 @@ export async function transferResult(context: JobsContext, id: string, options: 
       try {
         ({ response, host, url } = await open(context, jobId, options, position, deadline, signal));
       } catch (error) {
-        if (options.signal?.aborted) throw aborted();
+        if (options.signal?.aborted) throw aborted(what, options.signal);
         if (!(error instanceof Unreached)) throw error;
         // A connection refused, reset or unanswered may pass; a certificate or a malformed answer will not.
         const { error: failure, transient } = transportFailure(what, error.host, error.cause);
@@ -295,10 +158,20 @@ export async function transferResult(context: JobsContext, id: string, options: 
       const validator = validatorOf(response);
       let skip = 0;
       if (position.delivered > 0) {
-        const resumed = response.status === 206 && rangeStart(response) === position.delivered && !encoded(response) && (validator === undefined || validator === position.validator);
-        const sameVersion = response.status === 200 && validator !== undefined && validator === position.validator && !encoded(response) && totalOf(response) === total;
+        const resumed =
+          response.status === 206 &&
+          rangeStart(response) === position.delivered &&
+          !encoded(response) &&
+          (validator === undefined || validator === position.validator);
+        const sameVersion =
+          response.status === 200 && validator !== undefined && validator === position.validator && !encoded(response) && totalOf(response) === total;
         if (sameVersion) skip = position.delivered;
-        else if (!resumed) await startOver(response.status === 200 && validator !== position.validator ? "the stored result changed during the transfer" : "the transfer could not be resumed where it broke");
+        else if (!resumed)
+          await startOver(
+            response.status === 200 && validator !== position.validator
+              ? "the stored result changed during the transfer"
+              : "the transfer could not be resumed where it broke",
+          );
       }
       position.validator = validator;
       total ??= totalOf(response);
@@ -328,7 +201,7 @@ export async function transferResult(context: JobsContext, id: string, options: 
           try {
             chunk = await body.next();
           } catch (error) {
-            if (options.signal?.aborted) throw aborted();
+            if (options.signal?.aborted) throw aborted(what, options.signal);
             const { error: failure, transient } = transportFailure(what, host, error);
             // A malformed body (a chunk size that is no number) is no truncation to resume from: it fails at once.
             if (!transient) throw failure;
@@ -343,7 +216,8 @@ export async function transferResult(context: JobsContext, id: string, options: 
             if (chunk.length === 0) continue;
           }
           position.delivered += chunk.length;
-          if (total !== undefined && position.delivered > total) throw new DownloadError(`${what}: received ${position.delivered} bytes, more than the ${total} announced`);
+          if (total !== undefined && position.delivered > total)
+            throw new DownloadError(`${what}: received ${position.delivered} bytes, more than the ${total} announced`);
           options.onProgress?.(position.delivered, total);
           const full = sink.write(chunk);
           if (full) await full;
@@ -365,88 +239,4 @@ export async function transferResult(context: JobsContext, id: string, options: 
   } finally {
     controller.abort();
   }
-}
-
-/** Chunks of a result, and a way out that works while a chunk is awaited (`return()` waits for it). */
-export type ResultChunks = AsyncGenerator<Uint8Array> & {
-  /** Stops the transfer at once, closing its connection: a `next()` in flight rejects. */
-  stop(): void;
-};
-
-/**
- * `transferResult` as an async iterator, one chunk at a time: the transfer waits for each chunk to be
- * taken. Leaving the loop early (`break`, an exception in its body) stops the transfer; so does `stop()`,
- * for a reader that leaves while a `next()` is in flight on a stalled body.
- */
-export function resultChunks(context: JobsContext, id: string, options: ResultOptions = {}): ResultChunks {
-  const jobId = validateJobId(id);
-  const stop = new AbortController();
-  const leave = () => stop.abort(new DOMException("the reader of the result stopped", "AbortError"));
-  const chunks = (async function* () {
-    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-    let chunk: Uint8Array | undefined;
-    let taken: (() => void) | undefined;
-    let wake: (() => void) | undefined;
-    let outcome: { error?: unknown } | undefined;
-    const settle = (settled: { error?: unknown }) => {
-      outcome = settled;
-      wake?.();
-    };
-    const transfer = transferResult(context, jobId, { ...options, signal }, {
-      write(next) {
-        // The chunk is lent, and the reader may keep what it is given.
-        chunk = new Uint8Array(next);
-        wake?.();
-        return new Promise<void>((resolve) => (taken = resolve));
-      },
-    }).then(
-      () => settle({}),
-      (error: unknown) => settle({ error }),
-    );
-    try {
-      for (;;) {
-        if (chunk !== undefined) {
-          const next = chunk;
-          chunk = undefined;
-          yield next;
-          taken?.();
-          continue;
-        }
-        if (outcome) {
-          if ("error" in outcome) throw outcome.error;
-          return;
-        }
-        await new Promise<void>((resolve) => (wake = resolve));
-      }
-    } finally {
-      if (!outcome) {
-        leave();
-        // Let a transfer waiting for its chunk to be taken go on, to find the abort at its next read.
-        taken?.();
-        await transfer;
-      }
-    }
-  })();
-  return Object.assign(chunks, { stop: leave });
-}
-
-/** `resultChunks` as a web `ReadableStream`; cancelling it stops the transfer. */
-export function resultStream(context: JobsContext, id: string, options: ResultOptions = {}): ReadableStream<Uint8Array> {
-  const chunks = resultChunks(context, id, options);
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { value, done } = await chunks.next();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (error) {
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      // A pull may be waiting on a stalled body: `return()` alone would wait for it.
-      chunks.stop();
-      await chunks.return(undefined);
-    },
-  });
 }

@@ -1,7 +1,7 @@
 import { parse } from "csv-parse/browser/esm";
 import type { JobsContext } from "../impact/context.js";
 import { recordsWith, type CsvRows, type ResultRecord } from "./records.js";
-import type { ResultOptions } from "./transfer.js";
+import type { ResultOptions } from "./options.js";
 
 /**
  * CSV rows through csv-parse's browser build (its own stream and buffer code, no `node:` module): each chunk

@@ -8,7 +8,10 @@ import { DEFAULT_ACCOUNT, type Sandbox } from "@impactkit/sandbox";
 export const HOSTILE_ACCOUNT = { accountSid: "IRHOSTILE0001", authToken: "hostile-token-7f3a" };
 
 /** The flavor clients, pointed at a sandbox. */
-export function clientsFor(sandbox: Sandbox, extraHeaders: Record<string, string> = {}): { partner: PartnerClient; partnerV16: PartnerV16Client; agency: AgencyClient; brand: BrandClient } {
+export function clientsFor(
+  sandbox: Sandbox,
+  extraHeaders: Record<string, string> = {},
+): { partner: PartnerClient; partnerV16: PartnerV16Client; agency: AgencyClient; brand: BrandClient } {
   const options = { ...DEFAULT_ACCOUNT, baseUrl: sandbox.url, headers: extraHeaders };
   return { partner: partnerClient(options), partnerV16: partnerV16Client(options), agency: agencyClient(options), brand: brandClient(options) };
 }
@@ -25,7 +28,11 @@ export const SLOW_MACHINE_MS = 10_000_000;
  * continuations have run — so that no timer (a request timeout, a wait's deadline) fires while a request
  * that takes no sandbox time is still on its way.
  */
-export function manualDriver(sandbox: Sandbox): { fetch: (request: Request) => Promise<Response>; quiet: () => Promise<void>; drive: <T>(promise: Promise<T>) => Promise<T> } {
+export function manualDriver(sandbox: Sandbox): {
+  fetch: (request: Request) => Promise<Response>;
+  quiet: () => Promise<void>;
+  drive: <T>(promise: Promise<T>) => Promise<T>;
+} {
   let inFlight = 0;
   const fetchCounted = async (request: Request) => {
     inFlight += 1;

@@ -4,15 +4,13 @@ import { createClient as agencyClient, type Client as AgencyClient } from "@impa
 import { createClient as brandClient, type Client as BrandClient } from "@impactkit/brand";
 import { createClient as partnerClient, type Client as PartnerClient } from "@impactkit/partner-v15";
 import { afterAll, beforeAll, expect } from "vitest";
-import { DEFAULT_ACCOUNT, startSandbox, type Sandbox, type SandboxAccount } from "./sandbox.js";
+import { DEFAULT_ACCOUNT, startSandbox, type Sandbox, type SandboxAccount } from "../sandbox.js";
 
 /** The three flavor clients, pointed at a sandbox with its default account. */
 export function clientsFor(sandbox: Sandbox, account: SandboxAccount = DEFAULT_ACCOUNT): { partner: PartnerClient; agency: AgencyClient; brand: BrandClient } {
   const options = { accountSid: account.accountSid, authToken: account.authToken, baseUrl: sandbox.url };
   return { partner: partnerClient(options), agency: agencyClient(options), brand: brandClient(options) };
 }
-
-export const BASE_PATHS = { partner: "/Mediapartners", agency: "/Agencies", brand: "/Advertisers" } as const;
 
 /** The JobId in the `QueuedUri` of an export's answer. */
 export function queuedJobId(answer: unknown): string {
@@ -27,7 +25,10 @@ export async function bytesOf(response: Response): Promise<Buffer> {
 }
 
 /** The default account's Basic credentials and a JSON `Accept`, for raw requests to the API origin. */
-export const API_HEADERS: Record<string, string> = { Authorization: `Basic ${Buffer.from(`${DEFAULT_ACCOUNT.accountSid}:${DEFAULT_ACCOUNT.authToken}`).toString("base64")}`, Accept: "application/json" };
+export const API_HEADERS: Record<string, string> = {
+  Authorization: `Basic ${Buffer.from(`${DEFAULT_ACCOUNT.accountSid}:${DEFAULT_ACCOUNT.authToken}`).toString("base64")}`,
+  Accept: "application/json",
+};
 
 /** A response over `node:http`, as it arrives: no decoding, no redirect following. */
 export interface RawResponse {
@@ -53,8 +54,9 @@ export function rawRequest(url: string, options: { method?: string; headers?: Re
       let over = false;
       const waiting: Array<{ bytes: number; wake: () => void }> = [];
       const wakeUp = () => {
-        for (const waiter of waiting.splice(0)) if (over || total >= waiter.bytes) waiter.wake();
-        else waiting.push(waiter);
+        for (const waiter of waiting.splice(0))
+          if (over || total >= waiter.bytes) waiter.wake();
+          else waiting.push(waiter);
       };
       const done = new Promise<{ ended: boolean; body: Buffer; error?: Error }>((settle) => {
         const finish = (error?: Error) => {
@@ -78,10 +80,11 @@ export function rawRequest(url: string, options: { method?: string; headers?: Re
         headers: response.headers,
         received: () => Buffer.concat(chunks),
         pieces: () => chunks.length,
-        bytes: (bytes) => new Promise<void>((wake) => {
-          waiting.push({ bytes, wake });
-          wakeUp();
-        }),
+        bytes: (bytes) =>
+          new Promise<void>((wake) => {
+            waiting.push({ bytes, wake });
+            wakeUp();
+          }),
         done,
         abort: () => request.destroy(),
       });
@@ -102,7 +105,10 @@ export async function completedJob(sandbox: Sandbox, day = "2026-11-01"): Promis
 
 /** The signed storage URL the Download of a completed job redirects to. */
 export async function signedUrlOf(sandbox: Sandbox, jobId: string): Promise<string> {
-  const response = await fetch(`${sandbox.url}/Mediapartners/${DEFAULT_ACCOUNT.accountSid}/Jobs/${jobId}/Download`, { headers: API_HEADERS, redirect: "manual" });
+  const response = await fetch(`${sandbox.url}/Mediapartners/${DEFAULT_ACCOUNT.accountSid}/Jobs/${jobId}/Download`, {
+    headers: API_HEADERS,
+    redirect: "manual",
+  });
   if (response.status !== 302) throw new Error(`Download answered ${response.status}`);
   return response.headers.get("location")!;
 }
