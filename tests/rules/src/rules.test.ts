@@ -57,6 +57,20 @@ describe("dependency-cruiser: layers, no cycles, no test code in shipped code, f
   });
 });
 
+describe("turbo: a task's inputs are files git tracks", () => {
+  // A build output among a task's inputs makes a task that runs beside the build hash it half-written, and the
+  // second `pnpm test` with no change re-runs it.
+  it("names no ignored file among any task's inputs", () => {
+    const { status, output } = run("turbo", ["run", "typecheck", "test", "--dry=json"]);
+    expect(status, output).toBe(0);
+    const plan = JSON.parse(output.slice(output.indexOf("{"))) as { tasks: { directory: string; inputs: Record<string, string> }[] };
+    const inputs = plan.tasks.flatMap((task) => Object.keys(task.inputs).map((file) => join(ROOT, task.directory, file)));
+    expect(inputs.length).toBeGreaterThan(1000);
+    const ignored = spawnSync("git", ["check-ignore", "--stdin"], { cwd: ROOT, input: inputs.join("\n"), encoding: "utf8" });
+    expect(ignored.stdout.split("\n").filter(Boolean)).toEqual([]);
+  });
+});
+
 describe("knip: no unused file, export or dependency", () => {
   it("finds none in the repository", () => {
     const { status, output } = run("knip", ["--no-progress", "--no-config-hints"]);

@@ -113,7 +113,8 @@ describe.each(["partner", "partnerV16", "agency", "brand"] as const)("%s, end to
     expect(listed.map((job) => job.Id)).toContain(handle.id);
     expect(listed.every((job) => job.CreatedDate instanceof Date)).toBe(true);
     await jobs.wait(handle.id);
-    sandbox.control.planNext({ runMs: 1_000_000 });
+    // QUEUED for a real second: the answer to the replay reads QUEUED on a loaded machine too.
+    sandbox.control.planNext({ queueMs: 1_000_000, runMs: 1_000_000 });
     const replayed = await jobs.replay(handle.id);
     expect(replayed.Id).not.toBe(handle.id);
     expect(replayed.Status).toBe("QUEUED");

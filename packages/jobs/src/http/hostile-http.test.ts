@@ -205,10 +205,12 @@ describe("leaving early and waiting on a silent host", () => {
 
   it("a wait whose checks cannot reach the API says so, instead of blaming the job", async () => {
     const silent = kept(await rawServer(() => undefined));
-    // On virtual time: the check is sent at once and never answered; the deadline comes when the test says.
+    // On virtual time: the first check is due at once and never answered; the deadline comes when the test says.
     const timing = new VirtualTiming();
     const waiting = rejection(jobsAt(silent, { timing, requestTimeoutMs: 60_000, callTimeoutMs: 600_000 }).wait(JOB_ID, { timeoutMs: 10_000 }));
+    await timing.advance(0);
     for (let waited = 0; silent.requests.length === 0 && waited < 1_000; waited += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(silent.requests).toHaveLength(1);
     await timing.advance(10_000);
     const unanswered = await waiting;
     expect(unanswered).toBeInstanceOf(RequestTimeoutError);
