@@ -6,6 +6,7 @@ import { createClient } from "@impactkit/partner-v15";
 import { runChild, sandboxProcess } from "./processes.ts";
 import { scaleAccount } from "./scale-accounts.ts";
 import { seeded, table } from "./stats.ts";
+import { UNCOUNTED, UNLIMITED_EXPORTS } from "./uncounted-quota.ts";
 
 /** The documented hourly budget of an account (https://integrations.impact.com/impact-brand/reference/rate-limits): what every workload runs under. */
 const BUDGET_PER_HOUR = 1_000;
@@ -59,7 +60,11 @@ function plans(count: number, longestMs: number): Array<{ queueMs: number; runMs
 async function exportElsewhere(baseUrl: string, accounts: number, perAccount: number): Promise<string> {
   const ids = await Promise.all(
     Array.from({ length: accounts }, async (_, index) => {
-      const jobs = createJobs(createClient({ ...scaleAccount(index), baseUrl }), { timeoutMs: 86_400_000, requestTimeoutMs: 10_000_000 });
+      const jobs = createJobs(createClient({ ...scaleAccount(index), baseUrl }), {
+        timeoutMs: 86_400_000,
+        requestTimeoutMs: 10_000_000,
+        exportQuota: UNCOUNTED,
+      });
       const made: string[] = [];
       for (let job = 0; job < perAccount; job += 1)
         made.push((await jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-11-01", END_DATE: "2026-11-01", SUBAID: String(job) })).id);
@@ -90,6 +95,7 @@ async function workload(
     accounts: Array.from({ length: accounts }, (_, index) => scaleAccount(index)),
     planned: plans(accounts * perAccount, longestMs),
     rateLimit: { perHour: BUDGET_PER_HOUR, resetFormat: "seconds" },
+    dailyExportLimits: UNLIMITED_EXPORTS,
   });
   const idsFile = exportedElsewhere ? await exportElsewhere(sandbox.url, accounts, perAccount) : undefined;
   try {

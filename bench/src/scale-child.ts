@@ -4,6 +4,7 @@ import { getHeapSpaceStatistics } from "node:v8";
 import { createJobs, type JobsOptions, type Timing } from "@impactkit/jobs";
 import { createClient } from "@impactkit/partner-v15";
 import { scaleAccount } from "./scale-accounts.ts";
+import { UNCOUNTED } from "./uncounted-quota.ts";
 
 /**
  * Exports and waits for `perAccount` jobs on each of `accounts` accounts in this process, against a sandbox
@@ -52,6 +53,7 @@ const options: JobsOptions = {
   concurrency: 32,
   timeoutMs: 86_400_000,
   requestTimeoutMs: 10_000_000,
+  exportQuota: UNCOUNTED,
   ...(perJob ? { policy: { firstDelayMs: perJob, minDelayMs: perJob, maxDelayMs: perJob, factor: 1, jitter: 0 } } : {}),
 };
 const accountJobs = (index: number) => () => createJobs(createClient({ ...scaleAccount(index), baseUrl, fetch: countingFetch }), options);

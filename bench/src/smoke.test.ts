@@ -43,7 +43,9 @@ describe("benchmarks (smoke: tiny sizes, no timing asserted)", () => {
       JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "packages", "jobs", ".size-limit.json"), "utf8")) as Array<{ limit?: string }>
     )[0]!.limit!;
     expect(markdown).toMatch(
-      new RegExp(`\\| wait \\+ download, with a flavor client and openapi-fetch \\| [\\d.]+ kB \\| ${budget.replace(".", "\\.")} \\(within\\) \\|`),
+      new RegExp(
+        `\\| wait \\+ download, with a flavor client and openapi-fetch \\| [\\d.]+ kB \\| ${Number.parseFloat(budget).toFixed(1).replace(".", "\\.")} kB \\(within\\) \\|`,
+      ),
     );
   });
 });

@@ -1,7 +1,36 @@
+import { toPointer } from "./json-pointer.ts";
 import { SpecError } from "./spec-error.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: an OpenAPI document read as plain JSON.
 type Json = Record<string, any>;
+
+/**
+ * The daily export limits of a flavor (`x-daily-limit` of its ReportExport and ClickExport operations, a whole
+ * number above 0): `null` when neither has one; otherwise ReportExport must have one, and ClickExport is left out
+ * where the flavor has none or its operation carries no limit.
+ */
+function dailyExportLimits(
+  paths: Record<string, Json>,
+  reportPath: string,
+  clickPath: string | undefined,
+  fail: (pointer: string, message: string) => never,
+): { ReportExport: number; ClickExport?: number } | null {
+  const limit = (path: string | undefined): number | undefined => {
+    const value = (path === undefined ? undefined : paths[path]?.["get"]?.["x-daily-limit"]) as unknown;
+    if (value === undefined) return undefined;
+    return Number.isInteger(value) && (value as number) > 0
+      ? (value as number)
+      : fail(toPointer(["paths", path!, "get", "x-daily-limit"]), `${JSON.stringify(value)} is not a whole number above 0`);
+  };
+  const [report, click] = [limit(reportPath), limit(clickPath)];
+  if (report === undefined && click === undefined) return null;
+  if (report === undefined)
+    return fail(
+      toPointer(["paths", reportPath, "get"]),
+      "no x-daily-limit, although ClickExport has one: a flavor with daily export limits gives ReportExport one",
+    );
+  return click === undefined ? { ReportExport: report } : { ReportExport: report, ClickExport: click };
+}
 
 /**
  * Reads a flavor's traits (`FlavorTraits` of `@impactkit/core`, which every flavor package's `SPEC` must
@@ -18,7 +47,8 @@ export function flavorTraits(spec: Json, file: string) {
   const headerNames = Object.keys((getJob["responses"]?.["200"]?.["headers"] ?? {}) as Json);
   const header = (test: (name: string) => boolean, what: string) =>
     headerNames.find(test) ?? fail("/paths/~1Jobs~1{JobId}/get/responses/200/headers", `no ${what} rate-limit header`);
-  const clicks = paths["/ClickExport"]?.["get"] ?? paths["/Programs/{ProgramId}/ClickExport"]?.["get"];
+  const clickPath = ["/ClickExport", "/Programs/{ProgramId}/ClickExport"].find((path) => paths[path]?.["get"]);
+  const clicks = clickPath === undefined ? undefined : (paths[clickPath]!["get"] as Json);
   const dateParameter = ((clicks?.["parameters"] ?? []) as Json[]).find((parameter) => parameter["name"] === "Date");
   const listBody = paths["/Jobs"]?.["get"]?.["responses"]?.["200"]?.["content"]?.["application/json"] ?? fail("/paths/~1Jobs", "no JSON list body");
   const documented = (listBody["x-documented-schema"] ?? listBody["schema"]) as Json;
@@ -55,5 +85,6 @@ export function flavorTraits(spec: Json, file: string) {
               : "envelope") as "array" | "envelope",
           }
         : null,
+    dailyExportLimits: dailyExportLimits(paths, reportPath, clickPath, fail),
   };
 }

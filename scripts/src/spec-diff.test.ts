@@ -147,6 +147,45 @@ describe("diffSpecs: redocly diff's rules, and the SDK's own", () => {
   });
 });
 
+describe("diffSpecs: the daily export limits (x-daily-limit)", () => {
+  const partner = () => JSON.parse(readFileSync(join(REPO_ROOT, "specs/partner-v15.openapi.json"), "utf8")) as Json;
+  const REPORT = "/Mediapartners/{AccountSID}/ReportExport/{Id}";
+  const CLICKS = "/Mediapartners/{AccountSID}/ClickExport";
+  const limits = (report: number | undefined, clicks: number | undefined): Json => {
+    const spec = partner();
+    for (const [path, limit] of [
+      [REPORT, report],
+      [CLICKS, clicks],
+    ] as const) {
+      if (limit === undefined) delete spec.paths[path].get["x-daily-limit"];
+      else spec.paths[path].get["x-daily-limit"] = limit;
+    }
+    return spec;
+  };
+  const rated = (before: Json, after: Json) => diffSpecs(before, after).filter((change) => change.rule === "sdk-traits");
+
+  // The server enforces its quota whatever the SDK counts: code built on the last release sends and reads the same.
+  it.each([
+    ["documented where none was", limits(undefined, undefined), limits(100, 10), 'null became {"ReportExport":100,"ClickExport":10}'],
+    ["raised", limits(100, 10), limits(200, 10), 'became {"ReportExport":200,"ClickExport":10}'],
+    ["lowered", limits(100, 10), limits(100, 5), 'became {"ReportExport":100,"ClickExport":5}'],
+    ["no longer documented", limits(100, 10), limits(undefined, undefined), "became null"],
+  ])("a limit %s is minor", (_name, before, after, says) => {
+    expect(rated(before, after)).toEqual([
+      { level: "minor", where: "SPEC.traits.dailyExportLimits", message: expect.stringContaining(says) as string, rule: "sdk-traits" },
+    ]);
+    expect(maxLevel(diffSpecs(before, after))).toBe("minor");
+  });
+
+  it("reads a ClickExport without a limit as none, and refuses a click limit without a report limit or a limit that is no whole number", () => {
+    expect(rated(limits(100, 10), limits(100, undefined))).toEqual([
+      expect.objectContaining({ level: "minor", message: expect.stringContaining('became {"ReportExport":100}') as string }),
+    ]);
+    expect(() => diffSpecs(partner(), limits(undefined, 10))).toThrow(/ReportExport~1\{Id\}\/get: no x-daily-limit, although ClickExport has one/);
+    expect(() => diffSpecs(partner(), limits(0.5, 10))).toThrow(/x-daily-limit: 0.5 is not a whole number above 0/);
+  });
+});
+
 describe("readablePointer", () => {
   it.each([
     ["#/paths/~1Jobs~1{JobId}/get/responses/200", "GET /Jobs/{JobId} responses 200"],

@@ -107,8 +107,11 @@ const removed = (was: unknown, now: unknown): unknown[] => added(now, was);
 /**
  * The bump a changed trait calls for. A trait says what the change means for jobs, the sandbox and the CLI;
  * it never makes an addition major: a Job field, a ReportExport parameter or report discovery appearing, a
- * required ReportExport parameter no longer required, are minor. Anything else a trait says changes what existing calls send or
- * how they read the answer (other rate-limit headers, ClickExport elsewhere, another date format…): major.
+ * required ReportExport parameter no longer required, are minor. So is any change of the daily export limits —
+ * appearing, higher, lower or gone: the server enforces its quota whatever the SDK counts, so code built on the
+ * last release sends and reads the same; the SDK only refuses sooner (or no longer) what the server would refuse.
+ * Anything else a trait says changes what existing calls send or how they read the answer (other rate-limit
+ * headers, ClickExport elsewhere, another date format…): major.
  */
 function traitLevel(name: string, was: unknown, now: unknown): Level {
   switch (name) {
@@ -119,6 +122,8 @@ function traitLevel(name: string, was: unknown, now: unknown): Level {
       return added(was, now).length > 0 ? "major" : "minor";
     case "reportDiscovery":
       return was === null ? "minor" : "major";
+    case "dailyExportLimits":
+      return "minor";
     default:
       return "major";
   }

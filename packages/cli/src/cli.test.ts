@@ -123,11 +123,11 @@ describe("impactkit against the sandbox", () => {
     const typo = await cli(["export", "report", "mp_action_listing_fast", "-p", "START_DATE=2026-11-01", "-p", "END_DATE=2026-11-01", "-p", "SUBAIDD=7"], v16);
     expect(typo.code, typo.stderr).toBe(2);
     expect(typo.stderr).toContain(
-      "SUBAIDD is not a filter of mp_action_listing_fast; its filters are START_DATE, END_DATE, SUBAID (impactkit reports describe mp_action_listing_fast)",
+      "SUBAIDD is not a filter of report mp_action_listing_fast; its filters are START_DATE, END_DATE, SUBAID (impactkit reports describe mp_action_listing_fast)",
     );
     const undated = await cli(["export", "report", "mp_action_listing_fast", "-p", "START_DATE=2026-11-01"], v16);
     expect(undated.code).toBe(2);
-    expect(undated.stderr).toContain("mp_action_listing_fast needs -p END_DATE=…");
+    expect(undated.stderr).toContain("ReportExport mp_action_listing_fast needs END_DATE (-p END_DATE=…)");
     expect(sandbox.control.jobs().length).toBe(before);
     for (const api of ["partner-v15", "agency-v3", "brand"]) {
       const listing = await cli(["reports", "list", "--json"], env(api));

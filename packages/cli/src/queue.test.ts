@@ -40,27 +40,9 @@ describe("impactkit queue", () => {
     const worker = start(["queue", "worker", "--concurrency", "2"], { ...env, [`IMPACT_AUTH_TOKEN_${SID}`]: TOKEN });
     await until(() => worker.output().includes("worker running"), "the worker to start");
     const to = join(dir, "actions.csv");
-    const added = await impactkit(
-      [
-        "queue",
-        "add",
-        "export",
-        "report",
-        "mp_action_listing_fast",
-        "--api",
-        "partner-v15",
-        "--account-sid",
-        SID,
-        "-p",
-        "START_DATE=2026-11-01",
-        "-p",
-        "END_DATE=2026-11-01",
-        "-o",
-        to,
-        "--json",
-      ],
-      env,
-    );
+    const reportArgs = ["queue", "add", "export", "report", "mp_action_listing_fast", "--api", "partner-v15", "--account-sid", SID];
+    reportArgs.push("-p", "START_DATE=2026-11-01", "-p", "END_DATE=2026-11-01", "-o", to);
+    const added = await impactkit([...reportArgs, "--json"], env);
     expect(added.code, added.stderr).toBe(0);
     const { pipeline } = JSON.parse(added.stdout) as { pipeline: string };
     expect(pipeline).toMatch(/^export-[0-9a-f]{32}$/);
@@ -81,7 +63,27 @@ describe("impactkit queue", () => {
     }
     // Pipelines only: the account's observer, which may still sleep in the delayed set, is not one.
     expect(status.states).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 2, failed: 0 });
-    expect(status.accounts[SID]).toMatchObject({ completed: 2, failed: 0 });
+    expect(status.accounts[SID]).toMatchObject({
+      completed: 2,
+      failed: 0,
+      requestsLeft: expect.any(Number),
+      exportsLeft: { ReportExport: { left: 99, limit: 100 }, ClickExport: { left: 9, limit: 10 } },
+    });
+    const shown = await impactkit(["queue", "status"], env);
+    expect(shown.stdout).toMatch(
+      new RegExp(
+        `^${SID}: waiting 0 {2}delayed 0 {2}active 0 {2}completed 2 {2}failed 0 {2}\\(requests left this hour \\d+, ReportExport left today 99/100, ClickExport left today 9/10\\)$`,
+        "m",
+      ),
+    );
+    // The same request again: it ran, and says what it gave; --rerun queues it again.
+    const again = await impactkit(reportArgs, env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(
+      new RegExp(`^Pipeline ${pipeline} ran already at \\S+Z: ${to.replaceAll("/", "\\/")} \\([\\d,]+ bytes\\); --rerun queues it again\\n$`),
+    );
+    const rerun = await impactkit([...reportArgs, "--rerun", "--json"], env);
+    expect(JSON.parse(rerun.stdout)).toEqual({ pipeline, status: "rerun" });
     const jobs = sandbox.control.jobs();
     expect(jobs.map((job) => job.job.type).sort()).toEqual(["ApiReport", "ClickExport"]);
     for (const job of jobs) {
@@ -93,6 +95,31 @@ describe("impactkit queue", () => {
     const ended = await worker.done;
     expect(ended.code).toBe(143);
     expect(ended.stdout + ended.stderr + added.stdout + added.stderr + clicks.stdout + clicks.stderr).not.toContain(TOKEN);
+  });
+
+  it("refuses an export its flavor's spec would refuse, before anything reaches Redis", async () => {
+    const keys = await redis.client.dbsize();
+    const run = await impactkit(
+      [
+        "queue",
+        "add",
+        "export",
+        "report",
+        "mp_action_listing_fast",
+        "--api",
+        "partner-v15",
+        "--account-sid",
+        SID,
+        "-p",
+        "START_DATE=2026-11-01",
+        "-o",
+        join(dir, "y.csv"),
+      ],
+      { IMPACT_REDIS_URL: redis.url },
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("ReportExport mp_action_listing_fast needs END_DATE (-p END_DATE=…)");
+    expect(await redis.client.dbsize()).toBe(keys);
   });
 
   it("refuses a request the queue cannot run with a usage error", async () => {

@@ -46,4 +46,12 @@ export interface FlavorTraits {
    * array (agency) or `{"Reports": […]}`.
    */
   readonly reportDiscovery: { readonly metadataParameter: string; readonly listShape: "array" | "envelope" } | null;
+  /**
+   * How many ReportExport and ClickExport jobs an account may schedule a day, beside the hourly budget
+   * (`x-daily-limit` of the export operations: 100 and 10 for partner, https://integrations.impact.com/partner-api-reference/readme/rate-limits,
+   * and brand, https://integrations.impact.com/impact-brand/reference/rate-limits), or `null` where the docs give
+   * none (agency). `ClickExport` is left out where the flavor has no ClickExport or its docs give it no daily limit.
+   * When the day renews is not documented.
+   */
+  readonly dailyExportLimits: { readonly ReportExport: number; readonly ClickExport?: number } | null;
 }

@@ -37,6 +37,7 @@ const spec: ApiSpec = {
     unsetDates: "empty",
     reportParams: ["START_DATE", "END_DATE"],
     reportDiscovery: null,
+    dailyExportLimits: null,
   },
 };
 const seen: Array<{ url: string; headers: IncomingHttpHeaders }> = [];

@@ -6,5 +6,5 @@
 export { PollEngine, type Checkpoint, type EngineWaitOptions, type Observation, type PollTarget } from "./engine/poll-engine.js";
 export { pollDelay, resolvePollPolicy, type ProgressHint } from "./engine/poll-policy.js";
 export { RateGate, readRateLimit, type RateLimitHeaders, type RateLimitState } from "./engine/rate-limit.js";
-export { parseRetryAfter } from "./engine/retry-after.js";
+export { parseRetryAfter, renewalBeyondHour } from "./engine/retry-after.js";
 export { systemTiming } from "./base/timing.js";

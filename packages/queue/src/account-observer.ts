@@ -4,8 +4,9 @@ import type { Redis } from "ioredis";
 import { FAILED_STATUSES } from "@impactkit/jobs";
 
 /**
- * The fleet's one observer per account: a BullMQ job (id `observe-<flavor>-<account>`, so that adding it
- * again while it exists adds nothing) that lists the account's jobs once per tick — one `GET /Jobs` and its
+ * The fleet's one observer per account: a BullMQ job of the observers' own queue (`<name>-observers`, so that
+ * counts and dashboards of the pipelines' queue show pipelines only; id `observe-<flavor>-<account>`, so that
+ * adding it again while it exists adds nothing) that lists the account's jobs once per tick — one `GET /Jobs` and its
  * pages for all of the account's waiting pipelines, whichever worker runs them — and wakes each pipeline
  * whose job the list shows finished. Between ticks it sleeps in the delayed set like a pipeline; with no
  * pipeline left waiting it ends.
@@ -31,20 +32,22 @@ const WINDOW_MARGIN_MS = 86_400_000;
 
 export class AccountObservers {
   readonly #redis: Redis;
-  readonly #queue: Queue;
+  readonly #pipelines: Queue;
+  readonly #observers: Queue;
   /** How long an observer sleeps between two lists. */
   readonly tickMs: number;
 
-  constructor(redis: Redis, queue: Queue, tickMs: number) {
+  constructor(redis: Redis, pipelines: Queue, observers: Queue, tickMs: number) {
     this.#redis = redis;
-    this.#queue = queue;
+    this.#pipelines = pipelines;
+    this.#observers = observers;
     this.tickMs = tickMs;
   }
 
   /** Puts a pipeline on its account's watch list and makes sure the account has an observer. */
   async watch(account: ObserverData, jobId: string, entry: WaitingEntry): Promise<void> {
-    await this.#redis.hset(waitingKey(this.#queue.name, account), jobId.toLowerCase(), JSON.stringify(entry));
-    await this.#queue.add(
+    await this.#redis.hset(waitingKey(this.#pipelines.name, account), jobId.toLowerCase(), JSON.stringify(entry));
+    await this.#observers.add(
       "observe",
       { flavor: account.flavor, account: account.account },
       { jobId: observerJobId(account), delay: this.tickMs, removeOnComplete: true, removeOnFail: true },
@@ -53,26 +56,26 @@ export class AccountObservers {
 
   /** Takes a finished pipeline off its account's watch list. */
   async forget(account: ObserverData, jobId: string): Promise<void> {
-    await this.#redis.hdel(waitingKey(this.#queue.name, account), jobId.toLowerCase());
+    await this.#redis.hdel(waitingKey(this.#pipelines.name, account), jobId.toLowerCase());
   }
 
   /**
    * One tick: lists the account's jobs since the oldest waiting one and wakes the pipelines whose jobs
    * finished (promoted out of the delayed set). Resolves with how many pipelines still wait.
    */
-  async tick(account: ObserverData, jobs: Jobs<{}>): Promise<number> {
-    const key = waitingKey(this.#queue.name, account);
+  async tick(account: ObserverData, jobs: Jobs<{}>, signal?: AbortSignal): Promise<number> {
+    const key = waitingKey(this.#pipelines.name, account);
     const waiting = new Map(Object.entries(await this.#redis.hgetall(key)).map(([jobId, text]) => [jobId, JSON.parse(text) as WaitingEntry]));
     if (waiting.size === 0) return 0;
     const oldest = Math.min(...[...waiting.values()].map((entry) => entry.createdAt));
-    const listed = await jobs.list({ createdAfter: new Date(oldest - WINDOW_MARGIN_MS) });
+    const listed = await jobs.list({ createdAfter: new Date(oldest - WINDOW_MARGIN_MS), ...(signal ? { signal } : {}) });
     const finished = [
       ...new Set(listed.filter((job) => job.Status === "COMPLETED" || FAILED_STATUSES.has(job.Status)).map((job) => job.Id.toLowerCase())),
     ].filter((id) => waiting.has(id));
     if (finished.length === 0) return waiting.size;
     await this.#redis.hdel(key, ...finished);
     for (const id of finished) {
-      const pipeline = await this.#queue.getJob(waiting.get(id)!.pipeline);
+      const pipeline = await this.#pipelines.getJob(waiting.get(id)!.pipeline);
       // A pipeline already awake (a postback, its own check) is left to it.
       if (pipeline && (await pipeline.getState()) === "delayed") await pipeline.promote().catch(() => undefined);
     }

@@ -112,4 +112,58 @@ describe("budgetedFetch", () => {
       limited.close();
     }
   });
+
+  it("a later 429 saying less does not shorten a block, and the later of Retry-After and the reset header wins", async () => {
+    const limited = createServer((_request, response) => {
+      const headers = { "retry-after": "2", "x-ratelimit-limit-hour": "1000", "x-ratelimit-remaining-hour": "0", "ratelimit-reset": "3000" };
+      response.writeHead(429, { "content-type": "application/json", ...headers }).end("{}");
+    });
+    await new Promise<void>((resolve) => limited.listen(0, "127.0.0.1", resolve));
+    try {
+      const budget = createAccountBudget(client, { keyPrefix: "merged" });
+      const send = () =>
+        budgetedFetch(
+          budget,
+          "IRHHH",
+          () => SPEC.traits.rateLimitHeaders,
+          (request) => globalThis.fetch(request),
+        )(new Request(`http://127.0.0.1:${(limited.address() as AddressInfo).port}/`)).then(
+          () => undefined,
+          (failure: unknown) => failure as AccountBudgetError,
+        );
+      expect((await send())?.retryInMs).toBe(3_000_000);
+      // A 429 another worker's request met, sent before the block, says 2 s: the block still ends at the window's end.
+      await budget.block("IRHHH", Date.now() + 2_000);
+      const blocked = await budget.take("IRHHH").then(
+        () => undefined,
+        (failure: unknown) => failure as AccountBudgetError,
+      );
+      expect(blocked).toBeInstanceOf(AccountBudgetError);
+      expect(blocked!.retryInMs).toBeGreaterThan(2_900_000);
+      expect(await budget.remaining("IRHHH")).toBe(0);
+    } finally {
+      limited.close();
+    }
+  });
+
+  it("leaves a 429 whose reset lies beyond the hour (an export's daily quota) to @impactkit/jobs, without blocking the hour's budget", async () => {
+    const quota = createServer((_request, response) => {
+      response.writeHead(429, { "content-type": "application/json", "retry-after": "80000" }).end('{"Message":"daily limit"}');
+    });
+    await new Promise<void>((resolve) => quota.listen(0, "127.0.0.1", resolve));
+    try {
+      const budget = createAccountBudget(client, { keyPrefix: "daily" });
+      const response = await budgetedFetch(
+        budget,
+        "IRIII",
+        () => SPEC.traits.rateLimitHeaders,
+        (request) => globalThis.fetch(request),
+      )(new Request(`http://127.0.0.1:${(quota.address() as AddressInfo).port}/`));
+      expect(response.status).toBe(429);
+      expect(await response.json()).toEqual({ Message: "daily limit" });
+      expect(await budget.remaining("IRIII")).toBe(999);
+    } finally {
+      quota.close();
+    }
+  });
 });

@@ -21,12 +21,14 @@ afterAll(async () => {
 
 describe("bull-board, the dashboard BullMQ users run", () => {
   it("shows the export queue and its pipelines, wired as the README shows", async () => {
-    const id = await exports.add({
-      flavor: "partner-v15",
-      account: "IRBOARD00001",
-      export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-11-01" } },
-      to: "/shared/actions.csv",
-    });
+    const id = (
+      await exports.add({
+        flavor: "partner-v15",
+        account: "IRBOARD00001",
+        export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-11-01" } },
+        to: "/shared/actions.csv",
+      })
+    ).id;
     // The README's wiring.
     const serverAdapter = new ExpressAdapter();
     serverAdapter.setBasePath("/admin/queues");

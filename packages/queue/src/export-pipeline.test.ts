@@ -7,23 +7,19 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { createClient as agencyClient } from "@impactkit/agency-v3";
-import { createClient as brandClient } from "@impactkit/brand";
-import { createClient as partnerClient } from "@impactkit/partner-v15";
 import { DEFAULT_ACCOUNT, startSandbox, type Sandbox } from "@impactkit/sandbox";
 import { InvalidArgumentError } from "@impactkit/jobs";
 import { downloadTempPath } from "@impactkit/jobs/files";
+import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccountBudget } from "./account-budget.js";
 import { observerJobId } from "./account-observer.js";
 import { completionEventHandler } from "./completion-event-handler.js";
 import type { ExportRequest } from "./export-pipeline.js";
 import { createExportQueue, type ExportQueue } from "./export-queue.js";
-import { createExportWorker, type ClientFactory, type ExportWorker } from "./export-worker.js";
+import { createExportWorker, type ExportWorker } from "./export-worker.js";
+import { FLAVORS, poll, sandboxClients, settled as settledOn, type Flavor } from "./sandbox-clients.fixture.js";
 import { dumpRedis, startRedis, type ThrowawayRedis } from "./testing.js";
-
-const FLAVORS = ["partner-v15", "agency-v3", "brand"] as const;
-type Flavor = (typeof FLAVORS)[number];
 
 let redis: ThrowawayRedis;
 let sandbox: Sandbox;
@@ -33,19 +29,7 @@ let worker: ExportWorker;
 
 /** The workers' own configuration: tokens live here, in their processes, and nowhere in Redis. */
 const TOKENS: Record<string, string> = { [DEFAULT_ACCOUNT.accountSid]: DEFAULT_ACCOUNT.authToken };
-const clients = (): Record<Flavor, ClientFactory> => {
-  const options = (account: string, fetch: (input: Request) => Promise<Response>) => ({
-    accountSid: account,
-    authToken: TOKENS[account]!,
-    baseUrl: sandbox.url,
-    fetch,
-  });
-  return {
-    "partner-v15": (account, fetch) => partnerClient(options(account, fetch)),
-    "agency-v3": (account, fetch) => agencyClient(options(account, fetch)),
-    brand: (account, fetch) => brandClient(options(account, fetch)),
-  };
-};
+const clients = () => sandboxClients(() => sandbox, TOKENS);
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -74,26 +58,8 @@ const REPORTS: Record<Flavor, ExportRequest<Flavor>["export"]> = {
   brand: { report: "4222", params: { StartDate: "2026-11-01T00:00:00Z" } },
 };
 
-/** Looks every `ms` until `check` gives a value, up to `attempts` times; then fails naming `what`. A bound on waiting, not a duration under test. */
-async function poll<T>(what: string, check: () => Promise<T | undefined>, ms = 10, attempts = 3_000): Promise<T> {
-  for (let attempt = 0; attempt < attempts; attempt += 1) {
-    const found = await check();
-    if (found !== undefined) return found;
-    await new Promise((resolve) => setTimeout(resolve, ms));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
-
-/** Resolves once the pipeline is completed or failed, with its state, result and data, moving the sandbox's clock 10 s at a time meanwhile. */
-function settled(id: string, on: ExportQueue<Flavor> = queue) {
-  return poll(`pipeline ${id} to settle`, async () => {
-    const state = await on.queue.getJobState(id);
-    const job = state === "completed" || state === "failed" ? await on.queue.getJob(id) : undefined;
-    if (job) return { state, result: job.returnvalue, data: job.data, reason: job.failedReason };
-    sandbox.control.advance(10_000);
-    return undefined;
-  });
-}
+/** Resolves once the pipeline is completed or failed, moving the sandbox's clock 10 s at a time meanwhile. */
+const settled = (id: string, on: ExportQueue<Flavor> = queue) => settledOn(on, id, sandbox);
 
 /** Resolves once the pipeline has checked its job `checks` times and sleeps in the delayed set (the sandbox's clock standing still). */
 function sleeping(id: string, checks: number, on: ExportQueue<Flavor> = queue): Promise<true> {
@@ -141,7 +107,7 @@ const requestsOf = (account: string) =>
 describe.each(FLAVORS)("%s pipeline on BullMQ and a real Redis", (flavor) => {
   it("exports, waits in the delayed set, and publishes the sandbox's result once", async () => {
     const to = join(dir, `${flavor}.csv`);
-    const id = await queue.add({ flavor, account: DEFAULT_ACCOUNT.accountSid, export: REPORTS[flavor], to });
+    const id = (await queue.add({ flavor, account: DEFAULT_ACCOUNT.accountSid, export: REPORTS[flavor], to })).id;
     await sleeping(id, 1);
     const outcome = await settled(id);
     expect(outcome.state, outcome.reason).toBe("completed");
@@ -157,18 +123,22 @@ describe("the queue", () => {
   it("queues the same request once, whatever its key order: one pipeline, one export", async () => {
     const to = join(dir, "twice.csv");
     const before = sandbox.control.jobs().length;
-    const first = await queue.add({
-      flavor: "partner-v15",
-      account: DEFAULT_ACCOUNT.accountSid,
-      export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-11-02", END_DATE: "2026-11-02" } },
-      to,
-    });
-    const second = await queue.add({
-      to,
-      export: { params: { END_DATE: "2026-11-02", START_DATE: "2026-11-02" }, report: "mp_action_listing_fast" },
-      account: DEFAULT_ACCOUNT.accountSid,
-      flavor: "partner-v15",
-    });
+    const first = (
+      await queue.add({
+        flavor: "partner-v15",
+        account: DEFAULT_ACCOUNT.accountSid,
+        export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-11-02", END_DATE: "2026-11-02" } },
+        to,
+      })
+    ).id;
+    const second = (
+      await queue.add({
+        to,
+        export: { params: { END_DATE: "2026-11-02", START_DATE: "2026-11-02" }, report: "mp_action_listing_fast" },
+        account: DEFAULT_ACCOUNT.accountSid,
+        flavor: "partner-v15",
+      })
+    ).id;
     expect(second).toBe(first);
     expect((await settled(first)).state).toBe("completed");
     expect(sandbox.control.jobs().length - before).toBe(1);
@@ -197,12 +167,14 @@ describe("the queue", () => {
 
   it("fails a pipeline whose impact.com job fails, without retrying it", async () => {
     sandbox.control.planNext({ outcome: "FAILED" });
-    const id = await queue.add({
-      flavor: "partner-v15",
-      account: DEFAULT_ACCOUNT.accountSid,
-      export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-11-03", END_DATE: "2026-11-03" } },
-      to: join(dir, "failed.csv"),
-    });
+    const id = (
+      await queue.add({
+        flavor: "partner-v15",
+        account: DEFAULT_ACCOUNT.accountSid,
+        export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-11-03", END_DATE: "2026-11-03" } },
+        to: join(dir, "failed.csv"),
+      })
+    ).id;
     const outcome = await settled(id);
     expect(outcome.state).toBe("failed");
     expect(outcome.reason).toMatch(/is FAILED/);
@@ -219,7 +191,7 @@ describe("a worker killed mid-wait", () => {
     const child = await workerProcess({ name, baseUrl: sandbox.url, checkDelayMs: 2_000, token: account.authToken });
     const before = sandbox.control.jobs().length;
     const to = join(dir, "survivor.csv");
-    const id = await crashQueue.add({ flavor: "partner-v15", account: account.accountSid, export: REPORTS["partner-v15"], to });
+    const id = (await crashQueue.add({ flavor: "partner-v15", account: account.accountSid, export: REPORTS["partner-v15"], to })).id;
     await sleeping(id, 2, crashQueue);
     await child.kill();
     const survivor = createExportWorker({
@@ -258,12 +230,14 @@ describe("a Job Completion Event", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/impact/job-completed`;
     try {
-      const id = await eventQueue.add({
-        flavor: "partner-v15",
-        account: DEFAULT_ACCOUNT.accountSid,
-        export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-11-05", END_DATE: "2026-11-05" } },
-        to: join(dir, "woken.csv"),
-      });
+      const id = (
+        await eventQueue.add({
+          flavor: "partner-v15",
+          account: DEFAULT_ACCOUNT.accountSid,
+          export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-11-05", END_DATE: "2026-11-05" } },
+          to: join(dir, "woken.csv"),
+        })
+      ).id;
       await sleeping(id, 1, eventQueue);
       sandbox.control.advance(600_000);
       const { jobId } = (await eventQueue.queue.getJob(id))!.data;
@@ -324,7 +298,9 @@ describe("a worker killed mid-step", () => {
       token: account.authToken,
     });
     const before = sandbox.control.jobs().length;
-    const id = await crashQueue.add({ flavor: "partner-v15", account: account.accountSid, export: REPORTS["partner-v15"], to: join(dir, "exported-once.csv") });
+    const id = (
+      await crashQueue.add({ flavor: "partner-v15", account: account.accountSid, export: REPORTS["partner-v15"], to: join(dir, "exported-once.csv") })
+    ).id;
     await poll("the export to reach the sandbox", async () => (held && sandbox.control.jobs().length > before ? true : undefined));
     await child.kill();
     const [scheduled] = sandbox.control.jobs().slice(before);
@@ -356,12 +332,14 @@ describe("a worker killed mid-step", () => {
     const child = await workerProcess({ name, baseUrl: sandbox.url, checkDelayMs: 20, lockDurationMs: 1_500, token: account.authToken });
     sandbox.control.planNext({ rows: 40_000 });
     const to = join(dir, "resumed.csv");
-    const id = await crashQueue.add({
-      flavor: "partner-v15",
-      account: account.accountSid,
-      export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-10-01", END_DATE: "2026-10-31" } },
-      to,
-    });
+    const id = (
+      await crashQueue.add({
+        flavor: "partner-v15",
+        account: account.accountSid,
+        export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-10-01", END_DATE: "2026-10-31" } },
+        to,
+      })
+    ).id;
     await sleeping(id, 1, crashQueue);
     const { jobId } = (await crashQueue.queue.getJob(id))!.data;
     // The storage origin sends 1.5 MB of the result, then nothing: the worker is killed with a checkpoint (every MiB) on disk.
@@ -402,6 +380,7 @@ describe("the fleet's observer of an account", () => {
     const name = "observed";
     const account = freshAccount("IROBSERVED01");
     const observedQueue = createExportQueue({ redisUrl: redis.url, flavors: FLAVORS, name });
+    const observers = new Queue(`${name}-observers`, { connection: { url: redis.url } });
     // Pipelines check their jobs themselves only after an hour: whatever finishes sooner, the observer found.
     const observing = createExportWorker({
       redisUrl: redis.url,
@@ -412,7 +391,7 @@ describe("the fleet's observer of an account", () => {
       jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 },
     });
     try {
-      const ids = await Promise.all(
+      const added = await Promise.all(
         Array.from({ length: 12 }, (_, day) =>
           observedQueue.add({
             flavor: "partner-v15",
@@ -422,7 +401,13 @@ describe("the fleet's observer of an account", () => {
           }),
         ),
       );
+      const ids = added.map((pipeline) => pipeline.id);
       for (const id of ids) await sleeping(id, 1, observedQueue);
+      // The observer lives in its own queue: the pipelines' counts (and bull-board) show the 12 pipelines only.
+      const observer = observerJobId({ flavor: "partner-v15", account: account.accountSid });
+      expect(await observers.getJob(observer)).toBeDefined();
+      expect(await observedQueue.queue.getJob(observer)).toBeUndefined();
+      expect(Object.values(await observedQueue.queue.getJobCounts()).reduce((sum, count) => sum + count, 0)).toBe(12);
       const outcomes = await Promise.all(ids.map((id) => settled(id, observedQueue)));
       for (const outcome of outcomes) {
         expect(outcome.state, outcome.reason).toBe("completed");
@@ -433,13 +418,11 @@ describe("the fleet's observer of an account", () => {
       // Each pipeline looked at its job once after the export and once when woken; the rest was the account's list.
       expect(api.filter((request) => /\/Jobs\/[^/]+$/.test(request.path))).toHaveLength(24);
       expect(api.filter((request) => request.path.endsWith("/Jobs")).length).toBeGreaterThan(0);
-      const observer = observerJobId({ flavor: "partner-v15", account: account.accountSid });
-      expect(await poll("the observer to end with nothing left to watch", async () => ((await observedQueue.queue.getJob(observer)) ? undefined : true))).toBe(
-        true,
-      );
+      expect(await poll("the observer to end with nothing left to watch", async () => ((await observers.getJob(observer)) ? undefined : true))).toBe(true);
     } finally {
       await observing.close();
       await observedQueue.close();
+      await observers.close();
     }
   });
 });
@@ -458,14 +441,19 @@ describe("a worker with observe: false", () => {
       jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 },
     });
     try {
-      const id = await unobservedQueue.add({
-        flavor: "partner-v15",
-        account: account.accountSid,
-        export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-06-01", END_DATE: "2026-06-01" } },
-        to: join(dir, "unobserved.csv"),
-      });
+      const id = (
+        await unobservedQueue.add({
+          flavor: "partner-v15",
+          account: account.accountSid,
+          export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-06-01", END_DATE: "2026-06-01" } },
+          to: join(dir, "unobserved.csv"),
+        })
+      ).id;
       await sleeping(id, 1, unobservedQueue);
-      expect(await unobservedQueue.queue.getJob(observerJobId({ flavor: "partner-v15", account: account.accountSid }))).toBeUndefined();
+      const observers = new Queue(`${name}-observers`, { connection: { url: redis.url } });
+      expect(await observers.getJob(observerJobId({ flavor: "partner-v15", account: account.accountSid }))).toBeUndefined();
+      expect(await observers.count()).toBe(0);
+      await observers.close();
       expect(await redis.client.keys(`impactkit:${name}:waiting:*`)).toEqual([]);
       expect((await settled(id, unobservedQueue)).state).toBe("completed");
       expect(requestsOf(account.accountSid).filter((request) => request.path.endsWith("/Jobs"))).toEqual([]);
@@ -492,12 +480,14 @@ describe("an observer whose list fails", () => {
     });
     try {
       sandbox.control.inject({ route: "listJobs", fault: { kind: "status", status: 500 }, times: 3 });
-      const id = await observedQueue.add({
-        flavor: "partner-v15",
-        account: account.accountSid,
-        export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-07-01", END_DATE: "2026-07-01" } },
-        to: join(dir, "listed-later.csv"),
-      });
+      const id = (
+        await observedQueue.add({
+          flavor: "partner-v15",
+          account: account.accountSid,
+          export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-07-01", END_DATE: "2026-07-01" } },
+          to: join(dir, "listed-later.csv"),
+        })
+      ).id;
       await sleeping(id, 1, observedQueue);
       const outcome = await settled(id, observedQueue);
       expect(outcome.state, outcome.reason).toBe("completed");
@@ -548,9 +538,9 @@ describe("an account out of budget", () => {
     const producer = spentQueue();
     const worker = oneSlot();
     try {
-      const waiting = await producer.add(exportOf(spent.accountSid, 10, "spent.csv"));
+      const waiting = (await producer.add(exportOf(spent.accountSid, 10, "spent.csv"))).id;
       expect(await heldBack(producer, waiting)).toBeGreaterThan(3_500_000);
-      const going = await producer.add(exportOf(fresh.accountSid, 11, "fresh.csv"));
+      const going = (await producer.add(exportOf(fresh.accountSid, 11, "fresh.csv"))).id;
       expect((await settled(going, producer)).state).toBe("completed");
       expect(await producer.queue.getJobState(waiting)).toBe("delayed");
       expect(requestsOf(spent.accountSid)).toEqual([]);
@@ -567,12 +557,12 @@ describe("an account out of budget", () => {
     const worker = oneSlot();
     try {
       sandbox.control.inject({ route: "exportReport", fault: { kind: "rate-limit", retryAfterSeconds: 300 } });
-      const waiting = await producer.add(exportOf(limited.accountSid, 12, "limited.csv"));
+      const waiting = (await producer.add(exportOf(limited.accountSid, 12, "limited.csv"))).id;
       const retryInMs = await heldBack(producer, waiting);
       expect(retryInMs).toBeGreaterThan(290_000);
       expect(retryInMs).toBeLessThanOrEqual(300_000);
       expect(await createAccountBudget(redis.client, { keyPrefix: "budgets" }).remaining(limited.accountSid)).toBe(0);
-      const going = await producer.add(exportOf(fresh.accountSid, 13, "fresh-2.csv"));
+      const going = (await producer.add(exportOf(fresh.accountSid, 13, "fresh-2.csv"))).id;
       expect((await settled(going, producer)).state).toBe("completed");
       expect(requestsOf(limited.accountSid).map((request) => request.status)).toEqual([429]);
     } finally {

@@ -1,5 +1,15 @@
 import type { ImpactClient } from "@impactkit/core";
-import { createJobs, FAILED_STATUSES, type Job as ImpactJob, type Jobs, type JobsOptions } from "@impactkit/jobs";
+import {
+  createJobs,
+  ExportQuotaError,
+  FAILED_STATUSES,
+  RateLimitWaitError,
+  type ExportKind,
+  type Job as ImpactJob,
+  type Jobs,
+  type JobsOptions,
+  type Logger,
+} from "@impactkit/jobs";
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job as QueueJob } from "bullmq";
 import { Redis } from "ioredis";
 import { AccountBudgetError } from "./account-budget-error.js";
@@ -8,16 +18,24 @@ import { AccountObservers, type ObserverData } from "./account-observer.js";
 import { budgetedFetch } from "./budgeted-fetch.js";
 import {
   BUDGET_WAKE_SPREAD_MS,
+  CLOSE_TIMEOUT_MS,
   CONCURRENCY,
   DEFAULT_QUEUE_NAME,
   JOB_INDEX_TTL_S,
   LIST_TICK_MS,
   LOCK_DURATION_MS,
   MAX_STALLED,
+  METRICS_DATA_POINTS,
   observedCheckDelay,
+  observersQueueName,
   unobservedCheckDelay,
 } from "./defaults.js";
 import { jobIndexKey, type PipelineData, type PipelineResult } from "./export-pipeline.js";
+import { redisExportQuota } from "./export-quota-store.js";
+import { wholeNumber } from "./option-check.js";
+import { RedisHealth } from "./redis-health.js";
+import { stepFailure } from "./step-failure.js";
+import { queueTelemetry, registerQueueMetrics, stepSpan } from "./telemetry.js";
 
 /** The client of one flavor for `account`, sending through `fetch` (the fleet budget's). Credentials come from the worker's own configuration. */
 // biome-ignore lint/suspicious/noExplicitAny: a factory may return a client of any flavor; createJobs checks its paths.
@@ -27,7 +45,7 @@ export interface ExportWorkerOptions<F extends string> {
   redisUrl: string;
   /** One factory per flavor the worker serves, keyed by the flavor names requests use. */
   clients: Record<F, ClientFactory>;
-  /** The BullMQ queue name (default `impactkit-exports`). */
+  /** The BullMQ queue name (default `impactkit-exports`); the observers use `<name>-observers`. */
   name?: string;
   /** Pipelines run at once by this worker (default 4). A waiting pipeline holds no slot. */
   concurrency?: number;
@@ -49,17 +67,46 @@ export interface ExportWorkerOptions<F extends string> {
   checkDelayMs?: (checks: number) => number;
   /** How long a step's lock lasts without renewal (default 30 s): a killed worker's step is taken over after it. */
   lockDurationMs?: number;
-  /** Options of the `createJobs` instance each step uses. */
-  jobs?: JobsOptions;
+  /**
+   * Where the worker reports a failed attempt (`warn`), a failed pipeline (`error`, else `warn`) and a lost
+   * Redis (one line when it goes, one when it is back); each `createJobs` instance reports to it too, unless
+   * `jobs.logger` says otherwise. Without one the worker prints nothing.
+   */
+  logger?: Logger;
+  /** Close on SIGTERM and SIGINT (default false; the CLI's `queue worker` sets it): steps finish, then the worker ends. */
+  handleSignals?: boolean;
+  /** How long `close()` lets the steps in progress finish before it ends them (default 30 s): they are checkpointed, another worker resumes them. */
+  closeTimeoutMs?: number;
+  /**
+   * OpenTelemetry (default on; a no-op unless the application registers an SDK): BullMQ's spans (bullmq-otel),
+   * a span per pipeline step around the API calls' spans, and gauges of requests left per account, exports left
+   * today and pipelines by state. `false` turns it off.
+   */
+  telemetry?: boolean;
+  /**
+   * Options of the `createJobs` instance each step uses. Steps never wait for a rate limit (`maxRateLimitWaitMs`
+   * is 0): a pipeline that would moves to the delayed set until it renews. Daily export quotas are counted in
+   * Redis for the whole fleet.
+   */
+  jobs?: Omit<JobsOptions, "maxRateLimitWaitMs" | "exportQuota">;
 }
 
 export interface ExportWorker {
-  readonly worker: Worker<PipelineData | ObserverData, PipelineResult | number>;
+  /** The BullMQ worker of the pipelines. */
+  readonly worker: Worker<PipelineData, PipelineResult>;
+  /** Resolves once the worker closed, by `close()` or a signal (`handleSignals`). */
+  readonly closed: Promise<void>;
   close(): Promise<void>;
 }
 
 /** Where the list's window starts for a job: its creation as the server's clock says, else now. */
 const createdAt = (job: ImpactJob) => job.CreatedDate?.getTime() ?? Date.now();
+
+/** Why a step stopped without failing: what the pipeline's `progress` says, and for how long it sleeps. */
+interface Deferral {
+  progress: Record<string, unknown> & { status: "BUDGET" | "QUOTA" };
+  waitMs: number;
+}
 
 /**
  * Runs pipelines as BullMQ step jobs (https://docs.bullmq.io/patterns/process-step-jobs): schedules the
@@ -67,16 +114,31 @@ const createdAt = (job: ImpactJob) => job.CreatedDate?.getTime() ?? Date.now();
  * its next check (`moveToDelayed` + `DelayedError`) — no timer nor slot held in a process, so that any
  * worker picks it up, a dead one included — then downloads to a temporary file, resumable from another
  * worker, published by rename when complete. Every request takes its token from the account's budget in
- * Redis; a spent budget or a 429 puts that account's pipeline back to sleep until it renews.
+ * Redis; a spent budget, a 429, a rate-limit wait or a spent daily export quota puts that account's
+ * pipeline back to sleep until it renews. A permanent failure (a 4xx, a refused export) fails the pipeline
+ * at once; transient ones are retried with backoff.
  */
 export function createExportWorker<F extends string>(options: ExportWorkerOptions<F>): ExportWorker {
+  const concurrency = wholeNumber(options.concurrency, "concurrency", 1) ?? CONCURRENCY;
+  const lockDuration = wholeNumber(options.lockDurationMs, "lockDurationMs", 1) ?? LOCK_DURATION_MS;
+  const closeTimeoutMs = wholeNumber(options.closeTimeoutMs, "closeTimeoutMs", 0) ?? CLOSE_TIMEOUT_MS;
+  const logger = options.logger ?? options.jobs?.logger;
+  const health = RedisHealth.of(options.redisUrl, logger);
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  health.watchConnection(connection);
   const budget = createAccountBudget(connection, options.budget);
   const observe = options.observe ?? true;
   const checkDelay = options.checkDelayMs ?? (observe ? observedCheckDelay : unobservedCheckDelay);
   const name = options.name ?? DEFAULT_QUEUE_NAME;
-  const queue = new Queue(name, { connection });
-  const observers = new AccountObservers(connection, queue, options.listTickMs ?? LIST_TICK_MS);
+  const pipelines = new Queue(name, { connection });
+  const observerQueue = new Queue(observersQueueName(name), { connection });
+  for (const queue of [pipelines, observerQueue]) health.watch(queue);
+  const observers = new AccountObservers(connection, pipelines, observerQueue, options.listTickMs ?? LIST_TICK_MS);
+  /** Aborted when close() has waited closeTimeoutMs for the steps in progress: they end, and another worker resumes them. */
+  const stopping = new AbortController();
+  const { signal } = stopping;
+  /** The time of the `createJobs` instances (a test's clock), in which their errors say when things renew. */
+  const jobsNow = () => options.jobs?.timing?.now() ?? Date.now();
   /** One `createJobs` instance per flavor and account, made on its first step: its rate state lives on between steps. */
   const instances = new Map<string, Jobs<{}>>();
   const jobsFor = ({ flavor, account }: ObserverData): Jobs<{}> => {
@@ -96,7 +158,12 @@ export function createExportWorker<F extends string>(options: ExportWorkerOption
         (request) => client.transport.fetch(request),
       ),
     );
-    const jobs = createJobs(client, options.jobs) as unknown as Jobs<{}>;
+    const jobs = createJobs(client, {
+      ...(logger ? { logger } : {}),
+      ...options.jobs,
+      maxRateLimitWaitMs: 0,
+      exportQuota: redisExportQuota(connection, account),
+    }) as unknown as Jobs<{}>;
     instances.set(key, jobs);
     return jobs;
   };
@@ -104,6 +171,18 @@ export function createExportWorker<F extends string>(options: ExportWorkerOption
   const sleepUntil = async (job: QueueJob, at: number, token: string | undefined): Promise<never> => {
     await job.moveToDelayed(Math.round(at), token);
     throw new DelayedError();
+  };
+  /** A step that met a spent budget, a rate-limit wait or a spent daily quota: the pipeline sleeps until it renews. */
+  const deferral = (error: unknown): Deferral | undefined => {
+    if (error instanceof AccountBudgetError)
+      return { progress: { status: "BUDGET", retryInMs: error.retryInMs, until: Date.now() + error.retryInMs }, waitMs: error.retryInMs };
+    if (error instanceof RateLimitWaitError)
+      return { progress: { status: "BUDGET", retryInMs: error.waitMs, until: Date.now() + error.waitMs }, waitMs: error.waitMs };
+    if (error instanceof ExportQuotaError) {
+      const waitMs = Math.max(0, error.renewsAt - jobsNow());
+      return { progress: { status: "QUOTA", kind: error.kind, limit: error.limit, until: Date.now() + waitMs }, waitMs };
+    }
+    return undefined;
   };
   const pipelineStep = async (job: QueueJob<PipelineData, PipelineResult>, token?: string): Promise<PipelineResult> => {
     const jobs = jobsFor(job.data);
@@ -113,12 +192,13 @@ export function createExportWorker<F extends string>(options: ExportWorkerOption
       // (https://integrations.impact.com/impact-brand/reference/schedule-reports-with-reportexport-and-clickexport):
       // a step killed before it recorded the job id schedules nothing new when it is run again.
       const spec = job.data.export;
-      const handle = "report" in spec ? await jobs.exportReport(spec.report, spec.params as never) : await jobs.exportClicks(spec.clicks as never);
+      const handle =
+        "report" in spec ? await jobs.exportReport(spec.report, spec.params as never, { signal }) : await jobs.exportClicks(spec.clicks as never, { signal });
       jobId = handle.id;
       await job.updateData({ ...job.data, jobId });
       if (job.id) await connection.set(jobIndexKey(name, jobId), job.id, "EX", JOB_INDEX_TTL_S);
     }
-    const seen = await jobs.get(jobId);
+    const seen = await jobs.get(jobId, { signal });
     if (FAILED_STATUSES.has(seen.Status)) {
       await observers.forget(job.data, jobId);
       throw new UnrecoverableError(`impact.com job ${jobId} is ${seen.Status}: ${seen.StatusMessage ?? "no message"}`);
@@ -131,50 +211,124 @@ export function createExportWorker<F extends string>(options: ExportWorkerOption
       return sleepUntil(job, Date.now() + checkDelay(checks), token);
     }
     await observers.forget(job.data, jobId);
-    const result = await jobs.download(jobId, { to: job.data.to, overwrite: true, resume: true });
+    const result = await jobs.download(jobId, { to: job.data.to, overwrite: true, resume: true, signal });
+    await connection.del(jobIndexKey(name, jobId));
     return { jobId, path: result.path, bytes: result.bytes };
   };
   const observerStep = async (job: QueueJob<ObserverData, number>, token?: string): Promise<number> => {
     let next = Date.now() + observers.tickMs;
     try {
-      if ((await observers.tick(job.data, jobsFor(job.data))) === 0) return 0;
+      if ((await observers.tick(job.data, jobsFor(job.data), signal)) === 0) return 0;
     } catch (error) {
       // The observer never fails (a failed one would block its id): it tries again at the next tick, or when the budget renews.
-      if (error instanceof AccountBudgetError) next = Math.max(next, Date.now() + error.retryInMs);
-      else
-        options.jobs?.logger?.warn(
-          `the observer of account ${job.data.account} could not list its jobs: ${(error as Error).message}; it tries again at its next tick`,
-          { account: job.data.account },
-        );
+      const deferred = deferral(error);
+      if (deferred) next = Math.max(next, Date.now() + deferred.waitMs);
+      else if (!signal.aborted)
+        logger?.warn(`the observer of account ${job.data.account} could not list its jobs: ${(error as Error).message}; it tries again at its next tick`, {
+          account: job.data.account,
+        });
     }
     return sleepUntil(job, next, token);
   };
-  const processor = async (job: QueueJob<PipelineData | ObserverData, PipelineResult | number>, token?: string): Promise<PipelineResult | number> => {
+  const stepAttributes = (job: QueueJob<ObserverData>) => ({
+    "impactkit.flavor": job.data.flavor,
+    "impactkit.account": job.data.account,
+    "bullmq.job.id": job.id ?? "",
+  });
+  const pipelineProcessor = async (job: QueueJob<PipelineData, PipelineResult>, token?: string): Promise<PipelineResult> => {
     try {
-      return job.name === "observe"
-        ? await observerStep(job as QueueJob<ObserverData, number>, token)
-        : await pipelineStep(job as QueueJob<PipelineData, PipelineResult>, token);
+      return await stepSpan("impactkit pipeline step", stepAttributes(job), () => pipelineStep(job, token));
     } catch (error) {
-      if (!(error instanceof AccountBudgetError)) throw error;
-      await job.updateProgress({ status: "BUDGET", retryInMs: error.retryInMs });
-      return sleepUntil(job, Date.now() + error.retryInMs + Math.random() * BUDGET_WAKE_SPREAD_MS, token);
+      // Ended by close() after closeTimeoutMs: the pipeline goes back to the delayed set, due now, for another worker.
+      if (signal.aborted) return sleepUntil(job, Date.now(), token);
+      const deferred = deferral(error);
+      if (!deferred) throw stepFailure(error);
+      await job.updateProgress(deferred.progress);
+      return sleepUntil(job, Date.now() + deferred.waitMs + Math.random() * BUDGET_WAKE_SPREAD_MS, token);
     }
   };
-  const worker = new Worker<PipelineData | ObserverData, PipelineResult | number>(name, processor, {
+  const telemetry = queueTelemetry({ telemetry: options.telemetry !== false });
+  const worker = new Worker<PipelineData, PipelineResult>(name, pipelineProcessor, {
     connection,
-    concurrency: options.concurrency ?? CONCURRENCY,
-    lockDuration: options.lockDurationMs ?? LOCK_DURATION_MS,
-    stalledInterval: options.lockDurationMs ?? LOCK_DURATION_MS,
+    ...(telemetry ? { telemetry } : {}),
+    concurrency,
+    lockDuration,
+    stalledInterval: lockDuration,
     maxStalledCount: MAX_STALLED,
+    metrics: { maxDataPoints: METRICS_DATA_POINTS },
   });
-  const { logger } = options.jobs ?? {};
-  if (logger) worker.on("error", (error) => logger.warn(`worker: ${error.message}`));
-  return {
-    worker,
-    async close() {
-      await worker.close();
-      await queue.close();
-      connection.disconnect();
+  const observerWorker = new Worker<ObserverData, number>(
+    observersQueueName(name),
+    (job, token) => stepSpan("impactkit observer step", stepAttributes(job), () => observerStep(job, token)),
+    {
+      connection,
+      concurrency: 2,
+      lockDuration,
+      stalledInterval: lockDuration,
+      maxStalledCount: MAX_STALLED,
     },
+  );
+  for (const each of [worker, observerWorker]) health.watch(each);
+  const unregisterMetrics =
+    options.telemetry === false
+      ? () => undefined
+      : registerQueueMetrics({
+          accounts: () => [...new Set([...instances.keys()].map((key) => key.split(" ")[1]!))],
+          requestsLeft: (account) => budget.remaining(account),
+          exportsLeft: async (account) => {
+            const left: Record<string, number> = {};
+            const quota = redisExportQuota(connection, account);
+            for (const [key, jobs] of instances) {
+              if (key.split(" ")[1] !== account) continue;
+              for (const [kind, limit] of Object.entries(jobs.spec.traits.dailyExportLimits ?? {}) as [ExportKind, number][])
+                left[kind] = (await quota.left(kind, limit, jobsNow())).left;
+            }
+            return left;
+          },
+          pipelineCounts: () => pipelines.getJobCounts("waiting", "active", "delayed", "completed", "failed"),
+        });
+  worker.on("failed", (job, error) => {
+    if (!job) return;
+    const attempts = job.opts.attempts ?? 1;
+    const what = `pipeline ${job.id} (${job.data.flavor} ${job.data.account})`;
+    if (error.name === "UnrecoverableError" || job.attemptsMade >= attempts) {
+      (logger?.error ?? logger?.warn)?.call(logger, `${what} failed: ${error.message}`, { pipeline: job.id, attempts: job.attemptsMade });
+      if (job.data.jobId) void connection.del(jobIndexKey(name, job.data.jobId)).catch(() => undefined);
+    } else
+      logger?.warn(`${what}: attempt ${job.attemptsMade} of ${attempts} failed: ${error.message}; it is retried with backoff`, {
+        pipeline: job.id,
+        attempts: job.attemptsMade,
+      });
+  });
+  let closed!: () => void;
+  const done = new Promise<void>((resolve) => {
+    closed = resolve;
+  });
+  const stopOnSignal = () => void close();
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      process.off("SIGTERM", stopOnSignal);
+      process.off("SIGINT", stopOnSignal);
+      unregisterMetrics();
+      const timers: ReturnType<typeof setTimeout>[] = [];
+      const late = () => new Promise<"late">((resolve) => void timers.push(setTimeout(resolve, closeTimeoutMs, "late")));
+      const graceful = Promise.all([worker.close(), observerWorker.close(), pipelines.close(), observerQueue.close()]).then(() => "closed" as const);
+      if ((await Promise.race([graceful, late()])) === "late") {
+        logger?.warn(`steps still running ${closeTimeoutMs} ms after close(): ending them; another worker resumes them`);
+        stopping.abort(new Error("the worker is closing"));
+        // BullMQ's close may never end while a connection of its reconnects (https://github.com/taskforcesh/bullmq/issues/4656): bounded too.
+        if ((await Promise.race([graceful, late()])) === "late") logger?.warn("BullMQ did not close in time: its connections are dropped");
+      }
+      for (const timer of timers) clearTimeout(timer);
+      connection.disconnect();
+      closed();
+    })();
+    return closing;
   };
+  if (options.handleSignals) {
+    process.once("SIGTERM", stopOnSignal);
+    process.once("SIGINT", stopOnSignal);
+  }
+  return { worker, closed: done, close };
 }

@@ -27,6 +27,12 @@ let dir: string;
 let queue: ExportQueue<"partner-v15">;
 const accounts = Array.from({ length: ACCOUNTS }, (_, index) => ({ accountSid: `IRCHAOS0000${index + 1}`, authToken: `chaos-token-${index + 1}-5c1e` }));
 const children = new Set<ChildProcess>();
+/** Pipelines that meet a permanent answer (a report that does not exist, an account the API does not know): they fail in one attempt. */
+const PERMANENT = [
+  { report: "no_such_report", account: "IRCHAOS00001" },
+  { report: "mp_action_listing_fast", account: "IRCHAOSGONE1" },
+];
+const PERMANENT_IDS = new Set<string>();
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -47,6 +53,8 @@ afterAll(async () => {
 /** Starts a worker process with every account's token in its environment (its own configuration); resolves once it listens. */
 async function startWorker(): Promise<ChildProcess> {
   const tokens = Object.fromEntries(accounts.map((account) => [`IMPACT_AUTH_TOKEN_${account.accountSid}`, account.authToken]));
+  // A token for an account the API does not know: its pipeline meets a 401.
+  tokens["IMPACT_AUTH_TOKEN_IRCHAOSGONE1"] = "a-token-the-api-does-not-know";
   // Checks 1 s apart, a lock of 2 s (a killed worker's step is taken over within seconds), the observer's list every 300 ms.
   const child = spawn(process.execPath, [join(import.meta.dirname, "worker-process.fixture.mjs"), redis.url, "chaos", sandbox.url, "1000", "2000", "300"], {
     stdio: ["ignore", "pipe", "inherit"],
@@ -64,14 +72,12 @@ async function kill(child: ChildProcess): Promise<void> {
   expect(await exited).toBe("SIGKILL");
 }
 
-/** Waits until `count` pipelines completed, failing at once if one failed. A bound on waiting, not a duration under test. */
+/** Waits until `count` pipelines completed, failing at once if one of the runnable ones failed. A bound on waiting, not a duration under test. */
 async function completed(count: number): Promise<void> {
   for (let attempt = 0; attempt < 6_000; attempt += 1) {
     const counts = await queue.queue.getJobCounts("completed", "failed");
-    if (counts["failed"]! > 0) {
-      const [failed] = await queue.queue.getFailed(0, 0);
-      throw new Error(`pipeline ${failed?.id} failed: ${failed?.failedReason}`);
-    }
+    const failed = (await queue.queue.getFailed()).filter((pipeline) => !PERMANENT_IDS.has(pipeline.id!));
+    if (failed.length > 0) throw new Error(`pipeline ${failed[0]!.id} failed: ${failed[0]!.failedReason}`);
     if (counts["completed"]! >= count) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -97,7 +103,16 @@ describe(`a fleet of ${WORKERS} workers, ${EXPORTS} exports over ${ACCOUNTS} acc
         to: join(dir, `${account}-${day}.csv`),
       };
     });
-    const ids = await Promise.all(requests.map((request) => queue.add(request)));
+    const ids = await Promise.all(requests.map(async (request) => (await queue.add(request)).id));
+    for (const { report, account } of PERMANENT) {
+      const added = await queue.add({
+        flavor: "partner-v15",
+        account,
+        export: { report, params: { START_DATE: "2026-01-01", END_DATE: "2026-01-01" } },
+        to: join(dir, "permanent", `${account}-${report}.csv`),
+      });
+      PERMANENT_IDS.add(added.id);
+    }
     await completed(Math.floor(EXPORTS / 3));
     await kill(workers[0]!);
     workers[0] = await startWorker();
@@ -106,6 +121,10 @@ describe(`a fleet of ${WORKERS} workers, ${EXPORTS} exports over ${ACCOUNTS} acc
     workers[1] = await startWorker();
     await completed(EXPORTS);
 
+    // The permanent answers failed the pipelines in one attempt each, with that answer as the reason.
+    const permanent = await Promise.all([...PERMANENT_IDS].map(async (id) => (await queue.queue.getJob(id))!));
+    expect(permanent.map((pipeline) => [pipeline.finishedOn !== undefined, pipeline.attemptsMade])).toEqual(PERMANENT.map(() => [true, 1]));
+    expect(permanent.map((pipeline) => pipeline.failedReason)).toEqual([expect.stringMatching(/HTTP 404/), expect.stringMatching(/HTTP 401/)]);
     const jobIds = new Set<string>();
     for (const [index, id] of ids.entries()) {
       const pipeline = (await queue.queue.getJob(id))!;
@@ -127,7 +146,7 @@ describe(`a fleet of ${WORKERS} workers, ${EXPORTS} exports over ${ACCOUNTS} acc
     await events.close();
     const spent = usage.reduce((sum, hour) => sum + hour.requests, 0);
     console.log(
-      `chaos: ${EXPORTS} pipelines, ${takenOver} steps of killed workers taken over, ${spent} API requests (${(spent / EXPORTS).toFixed(2)} per pipeline), 0 refused`,
+      `chaos: ${EXPORTS} pipelines, ${takenOver} steps of killed workers taken over, ${spent} API requests (${(spent / EXPORTS).toFixed(2)} per pipeline), 0 refused; ${PERMANENT.length} permanent failures, each in ${permanent.map((pipeline) => `${pipeline.finishedOn! - pipeline.timestamp} ms`).join(", ")}`,
     );
   });
 });

@@ -11,6 +11,8 @@ export {
 } from "./export-pipeline.js";
 export { DEFAULT_QUEUE_NAME } from "./defaults.js";
 export { AccountBudgetError } from "./account-budget-error.js";
-export { createExportQueue, type ExportQueue, type ExportQueueOptions } from "./export-queue.js";
+export { checkExport, createExportQueue, type AccountUsage, type AddedPipeline, type ExportQueue, type ExportQueueOptions } from "./export-queue.js";
+export { redisExportQuota } from "./export-quota-store.js";
+export { isPermanent } from "./step-failure.js";
 export { completionEventHandler, type CompletionEventOptions } from "./completion-event-handler.js";
 export { createExportWorker, type ClientFactory, type ExportWorker, type ExportWorkerOptions } from "./export-worker.js";

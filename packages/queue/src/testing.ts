@@ -38,10 +38,10 @@ function ownClock(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([name]) => name !== "LD_PRELOAD" && !name.startsWith("FAKETIME")));
 }
 
-/** Starts a real `redis-server` on a free port with a temporary directory and no persistence. */
-export async function startRedis(): Promise<ThrowawayRedis> {
+/** Starts a real `redis-server` on a free port (or `port`: a Redis back after an outage) with a temporary directory and no persistence. */
+export async function startRedis(options: { port?: number } = {}): Promise<ThrowawayRedis> {
   const dir = mkdtempSync(join(tmpdir(), "impactkit-redis-"));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"], {
     stdio: ["ignore", "pipe", "pipe"],
     env: ownClock(process.env),

@@ -147,7 +147,10 @@ function queryOf(url: URL): Record<string, string | string[]> {
   return params;
 }
 
-/** Schedules an export, or returns the job of an identical earlier request. */
+/**
+ * Schedules an export, or returns the job of an identical earlier request. Only an export that creates a job
+ * counts against the account's daily quota of its kind; one over it is a 429 (`DailyExportQuota`).
+ */
 function scheduleExport(context: RouteContext, type: SandboxJob["type"], source: string, programId: string, refuse: Refuse): Reply {
   const { state, flavor } = context;
   const params = queryOf(context.url);
@@ -155,7 +158,12 @@ function scheduleExport(context: RouteContext, type: SandboxJob["type"], source:
   if (!["CSV", "JSON", "XML"].includes(format as string))
     return refuse(400, "Validation Failed", [{ Field: "ResultFormat", Message: "Must be one of CSV, JSON, XML" }]);
   const key = requestKey(flavor.id, context.accountSid, source, params);
-  const job = state.jobs.byRequest(key) ?? createJob(state, { flavor, accountSid: context.accountSid, type, source, programId, params, resultFormat: format });
+  const kind = type === "ClickExport" ? "ClickExport" : "ReportExport";
+  const existing = state.jobs.byRequest(key);
+  const spent = existing ? undefined : state.quota.take(flavor, context.accountSid, kind, state.clock.now());
+  if (spent)
+    return { ...errorReply(429, `Daily ${kind} limit exceeded: this account may schedule ${spent.limit} ${kind} jobs a day.`), headers: spent.headers };
+  const job = existing ?? createJob(state, { flavor, accountSid: context.accountSid, type, source, programId, params, resultFormat: format });
   state.jobs.add(job, key);
   const base = `/${flavor.segment}/${context.accountSid}/Jobs/${job.id}`;
   return { status: 200, json: { Status: "QUEUED", QueuedUri: base, ResultUri: `${base}/Download`, ReplayUri: `${base}/Replay` } };

@@ -1,6 +1,7 @@
 import { followClock, ManualClock, manualTimers, ScaledClock, type Clock, type ClockTimers } from "./clock.js";
 import type { SandboxAccount } from "./accounts.js";
 import { httpDate } from "./byte-range.js";
+import type { ExportsToday } from "./daily-quota.js";
 import type { ElsewhereRequest } from "./elsewhere-origin.js";
 import type { FaultPlan, RandomFaults, ScriptedFault } from "./faults.js";
 import { resolvePlan, type JobPlan } from "./job-plan.js";
@@ -73,6 +74,11 @@ export interface SandboxControl {
   setRateLimit(options: Partial<RateLimitOptions>): void;
   /** Requests each account made in each clock hour, and how many the hourly budget refused (429). */
   usage(): HourlyUsage[];
+  /**
+   * The exports of an account that count against its daily quotas now — those that created a job in the
+   * 24 hours before the sandbox's now — in one flavor (a flavor id such as `partner-v15`) or in all.
+   */
+  exportsToday(accountSid: string, flavor?: string): ExportsToday;
 }
 
 /** What the control surface steers and reads. */
@@ -149,5 +155,6 @@ export function sandboxControl(parts: ControlParts): SandboxControl {
       limiter.reset();
     },
     usage: () => limiter.usage(),
+    exportsToday: (accountSid, flavor) => state.quota.today(accountSid, clock.now(), flavor),
   };
 }

@@ -8,6 +8,7 @@ export type { JobState, SandboxJob } from "./job-store.js";
 export type { HourlyUsage, RateLimitOptions } from "./rate-limit.js";
 export type { LoggedRequest } from "./request-log.js";
 export type { Violation } from "./response-validator.js";
+export type { DailyExportLimits, ExportKind, ExportsToday } from "./daily-quota.js";
 export {
   DEFAULT_ACCOUNT,
   DEFAULT_REPORTS,

@@ -1,4 +1,5 @@
 import type { Clock } from "./clock.js";
+import type { DailyExportQuota } from "./daily-quota.js";
 import type { SandboxFlavor } from "./flavors.js";
 import { resolvePlan, type JobPlan } from "./job-plan.js";
 import type { JobStore, ResultFormat, SandboxJob } from "./job-store.js";
@@ -12,6 +13,8 @@ export interface SandboxState {
   flavors: readonly SandboxFlavor[];
   clock: Clock;
   jobs: JobStore;
+  /** Each account's exports against its daily quotas. */
+  quota: DailyExportQuota;
   signer: UrlSigner;
   /** The storage origin signed download URLs point to. */
   storageOrigin: string;

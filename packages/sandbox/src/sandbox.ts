@@ -4,6 +4,7 @@ import { DEFAULT_ACCOUNT, type SandboxAccount } from "./accounts.js";
 import { apiOrigin } from "./api-origin.js";
 import { ManualClock, ScaledClock, type Clock } from "./clock.js";
 import { sandboxControl, type SandboxControl } from "./control.js";
+import { DailyExportQuota, retryAfterFlavors, type DailyExportLimits } from "./daily-quota.js";
 import { elsewhereOrigin, type ElsewhereRequest } from "./elsewhere-origin.js";
 import { FaultPlan, type RandomFaults } from "./faults.js";
 import { sandboxFlavors, type ExtraFlavor } from "./flavors.js";
@@ -22,6 +23,7 @@ import { WireTimers } from "./wire-timers.js";
 
 export { DEFAULT_ACCOUNT, type SandboxAccount } from "./accounts.js";
 export type { JobSnapshot, ResultSnapshot, SandboxControl } from "./control.js";
+export type { DailyExportLimits, ExportKind, ExportsToday } from "./daily-quota.js";
 export type { ElsewhereRequest } from "./elsewhere-origin.js";
 
 import { DEFAULT_REPORTS } from "./report-catalogue.js";
@@ -53,6 +55,13 @@ export interface SandboxOptions {
   /** Known report ids and handles, or `"any"`. */
   reports?: readonly string[] | "any";
   rateLimit?: Partial<RateLimitOptions>;
+  /**
+   * Daily export limits in place of the documented ones (100 ReportExport and 10 ClickExport jobs a day for
+   * partner and brand, from their `SPEC.traits.dailyExportLimits`), so that a test reaches them in a few
+   * exports: `{ ReportExport: 3, ClickExport: 1 }`. They apply where the flavor documents a limit (not agency);
+   * `Infinity` lifts one.
+   */
+  dailyExportLimits?: DailyExportLimits;
   /** How long a signed download URL stays valid (sandbox time); 5 minutes by default. */
   signedUrlTtlMs?: number;
   /**
@@ -123,7 +132,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   faults.random(options.faults);
   const limiter = new RateLimiter({ perHour: 1_000, resetFormat: "epoch", ...options.rateLimit });
   const flavors = sandboxFlavors(options.flavors);
-  const validator = new ResponseValidator(new Map(flavors.map((flavor) => [flavor, flavor.document()])));
+  const documents = new Map(flavors.map((flavor) => [flavor, flavor.document()]));
+  const validator = new ResponseValidator(documents);
   const log: LoggedRequest[] = [];
   const elsewhereLog: ElsewhereRequest[] = [];
   const timers = new WireTimers();
@@ -131,6 +141,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     flavors,
     clock: clockOf(options.clock),
     jobs: new JobStore(),
+    quota: new DailyExportQuota({
+      limits: options.dailyExportLimits,
+      retryAfter: retryAfterFlavors(documents),
+      resetFormat: () => limiter.options.resetFormat,
+    }),
     signer: new UrlSigner(randomBytes(32)),
     storageOrigin: "",
     cleartextStorageOrigin: "",

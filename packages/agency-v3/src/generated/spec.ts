@@ -49,6 +49,7 @@ export const SPEC = {
     "reportDiscovery": {
       "metadataParameter": "ReportId",
       "listShape": "array"
-    }
+    },
+    "dailyExportLimits": null
   }
 } as const;

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { Jobs, Report } from "@impactkit/jobs";
+import { InvalidArgumentError, type Jobs, type Report } from "@impactkit/jobs";
 import { CALL_TIMEOUT_OPTION, type CommandContext, type GlobalOptions, openJobs } from "../context.js";
 import { parseTimeout } from "../duration.js";
 import { UsageError } from "../exit-codes.js";
@@ -64,18 +64,16 @@ export function reportsCommands(program: Command, globals: Globals, context: Com
 
 /** Parameters every export takes, whatever the report (https://integrations.impact.com/partner-api-reference/reference/reports). */
 /**
- * Before a ReportExport: a parameter the spec requires left out is a usage error, and, where the release
- * documents report discovery, so is a parameter that is neither the spec's nor a filter of the report's
- * metadata (a typo) — before anything is scheduled.
+ * Before a ReportExport (`jobs.checkReportExport`): a parameter the spec requires left out is a usage error,
+ * and, where the release documents report discovery, so is a parameter that is neither the spec's nor a
+ * filter of the report's metadata (a typo) — before anything is scheduled or queued. The message says which flag to add.
  */
 export async function checkReportParams(jobs: Jobs<{}>, reportId: string, params: Record<string, unknown>, signal: AbortSignal): Promise<void> {
-  const missing = jobs.spec.traits.requiredReportParams.filter((name) => params[name] === undefined);
-  if (missing.length > 0) throw new UsageError(`${reportId} needs ${missing.map((name) => `-p ${name}=…`).join(" and ")}`);
-  if (!jobs.spec.traits.reportDiscovery) return;
-  const filters = (await jobs.reportMetadata(reportId, { signal })).Filters.map((filter) => filter.Name);
-  const unknown = Object.keys(params).filter((name) => !filters.includes(name) && !jobs.spec.traits.reportParams.includes(name));
-  if (unknown.length > 0)
-    throw new UsageError(
-      `${unknown.join(", ")} ${unknown.length === 1 ? "is not a filter" : "are not filters"} of ${reportId}; its filters are ${filters.join(", ")} (impactkit reports describe ${reportId})`,
-    );
+  try {
+    await jobs.checkReportExport(reportId, params as never, { signal });
+  } catch (error) {
+    if (!(error instanceof InvalidArgumentError) || error.option === undefined) throw error;
+    const hint = jobs.spec.traits.requiredReportParams.includes(error.option) ? `-p ${error.option}=…` : `impactkit reports describe ${reportId}`;
+    throw new UsageError(`${error.message} (${hint})`);
+  }
 }

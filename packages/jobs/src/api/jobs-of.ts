@@ -4,6 +4,8 @@ import type { DownloadOptions, DownloadResult } from "../files/download.js";
 import { InvalidArgumentError } from "../base/errors.js";
 import { pull } from "../base/pull.js";
 import { exportClicks, exportReport, type JobHandle } from "../ops/export-job.js";
+import { checkReportExport } from "../ops/check-export.js";
+import { exportQuota, type ExportQuotaStatus } from "../ops/export-quota.js";
 import { getJob } from "../ops/get-job.js";
 import type { Job } from "../base/job.js";
 import { validateJobId } from "../base/job-id.js";
@@ -68,6 +70,17 @@ export interface Jobs<P> {
   exportReport(reportId: string, params: ReportParams<P>, options?: { signal?: AbortSignal }): Promise<JobHandle>;
   /** Schedules a click export (partner and brand). */
   exportClicks(params: ClickParams<P>, options?: { signal?: AbortSignal }): Promise<JobHandle>;
+  /**
+   * What is left of the account's daily export quotas, as the instance's `exportQuota` store counts them: each
+   * kind's limit, the exports left, and when a slot frees if none is. A kind without a documented limit is absent.
+   */
+  exportQuota(): Promise<ExportQuotaStatus>;
+  /**
+   * Checks a report export without scheduling it: the parameters the spec requires and, where the flavor
+   * documents report discovery, the report's filters (one metadata request; `metadata: false` checks the
+   * spec only). Rejects with an `InvalidArgumentError` naming the parameter at fault.
+   */
+  checkReportExport(reportId: string, params: ReportParams<P>, options?: { signal?: AbortSignal; metadata?: boolean }): Promise<void>;
   /** `GET /Reports`: the account's reports (flavors whose spec documents it; others reject with `InvalidArgumentError`). */
   reports(options?: { signal?: AbortSignal }): Promise<Report[]>;
   /** `GET /Reports/{Id}/MetaData`: the filters a report takes and the columns it gives. */
@@ -142,6 +155,8 @@ export function jobsOf<P extends {}>(context: JobsContext, files: FileOperations
     replay: (id, replayOptions) => replayJob(context, id, replayOptions?.signal),
     exportReport: (reportId, params, exportOptions) => exportReport(context, reportId, params as Record<string, unknown>, exportOptions?.signal),
     exportClicks: (params, exportOptions) => exportClicks(context, params as Record<string, unknown>, exportOptions?.signal),
+    exportQuota: () => exportQuota(context),
+    checkReportExport: (reportId, params, checkOptions) => checkReportExport(context, reportId, params as Record<string, unknown>, checkOptions),
     reports: (reportsOptions) => listReports(context, reportsOptions?.signal),
     reportMetadata: (reportId, metadataOptions) => reportMetadata(context, reportId, metadataOptions?.signal),
     notify(id) {

@@ -5,6 +5,7 @@ export {
   AuthenticationError,
   ConnectionError,
   DownloadError,
+  ExportQuotaError,
   ExportRefusedError,
   InvalidArgumentError,
   JobAbortedError,
@@ -21,6 +22,8 @@ export {
   TransportError,
 } from "../base/errors.js";
 export { exportClicks, exportReport, type JobHandle } from "../ops/export-job.js";
+export { memoryExportQuota, type ExportKind, type ExportQuotaStore } from "../impact/export-quota.js";
+export { exportQuota, type ExportQuotaStatus } from "../ops/export-quota.js";
 export { getJob } from "../ops/get-job.js";
 export { columnTypes, type Coercion, type ColumnType } from "../result/coerce.js";
 export { FAILED_STATUSES, type Job, type KnownJobStatus } from "../base/job.js";

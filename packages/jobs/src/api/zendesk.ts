@@ -117,7 +117,7 @@ export function createZendeskJobs(options: ZendeskOptions): {
         return response.ok ? { data: text, response } : { error: text, response };
       },
       signal,
-      { read: jobStatus },
+      { template: "GET /api/v2/job_statuses/{id}", read: jobStatus },
     );
     return body;
   }

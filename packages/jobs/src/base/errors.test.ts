@@ -39,6 +39,7 @@ const ARGUMENTS: Record<string, unknown[]> = {
   JobFailedError: [{ Id: "x", Status: "FAILED" }],
   ImpactConfigError: ["baseUrl", "x"],
   ExportRefusedError: ["x", "no"],
+  ExportQuotaError: ["ReportExport", 100, 0],
   RateLimitError: ["x", undefined, undefined],
   RateLimitWaitError: ["x", 1, 0, 0],
   JobTimeoutError: ["x", 1, undefined],

@@ -248,6 +248,29 @@ export class ExportRefusedError extends JobsError {
 }
 
 /**
+ * An export over the account's daily quota of its kind — 100 ReportExport and 10 ClickExport jobs a day for
+ * partner and brand (https://integrations.impact.com/partner-api-reference/readme/rate-limits,
+ * https://integrations.impact.com/impact-brand/reference/rate-limits) — refused before any request, or
+ * answered 429 with a reset beyond the hourly window. Nothing is retried: a slot frees at `renewsAt`.
+ */
+export class ExportQuotaError extends JobsError {
+  override name = "ExportQuotaError";
+  override readonly code: string = "IMPACTKIT_EXPORT_QUOTA";
+  declare readonly kind: "ReportExport" | "ClickExport";
+  /** The exports of `kind` an account may schedule a day. */
+  declare readonly limit: number;
+  /** Epoch ms when the next export of `kind` may be scheduled. */
+  declare readonly renewsAt: number;
+
+  constructor(kind: "ReportExport" | "ClickExport", limit: number, renewsAt: number) {
+    super(`the account's daily ${kind} quota (${limit} a day) is spent; it renews at ${new Date(renewsAt).toISOString()}`);
+    this.kind = kind;
+    this.limit = limit;
+    this.renewsAt = renewsAt;
+  }
+}
+
+/**
  * A download could not complete: truncated or refused more times than allowed, the result is gone or
  * changed under a stream, or the file could not be written (`causeCode` is then the system's, e.g. `ENOSPC`).
  */

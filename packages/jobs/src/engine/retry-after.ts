@@ -1,3 +1,5 @@
+import type { RateLimitState } from "./rate-limit.js";
+
 /** The range a server's wait hint is clamped to: at least 0, at most an hour. */
 export const MAX_RETRY_AFTER_MS = 3_600_000;
 
@@ -36,4 +38,16 @@ export function parseRetryAfter(value: string | null | undefined, now: number, m
     ms = date - now;
   }
   return Math.min(Math.max(0, ms), maxMs);
+}
+
+/**
+ * When a 429 says its budget renews, if that lies beyond the hourly window (more than an hour away: an
+ * export's daily quota): its `Retry-After` (RFC 9110 §10.2.3), else the flavor's reset header (`budget`, read
+ * with `readRateLimit`) — partner sends both (https://integrations.impact.com/partner-api-reference/readme/rate-limits),
+ * brand the reset alone.
+ */
+export function renewalBeyondHour(headers: Headers, budget: RateLimitState | undefined, now: number): number | undefined {
+  const retryAfter = parseRetryAfter(headers.get("retry-after"), now, Number.POSITIVE_INFINITY);
+  const renewsAt = retryAfter === undefined ? budget?.resetAt : now + retryAfter;
+  return renewsAt !== undefined && renewsAt - now > MAX_RETRY_AFTER_MS ? renewsAt : undefined;
 }

@@ -10,6 +10,7 @@ import { DownloadError, InvalidArgumentError, JobAbortedError } from "../base/er
 import { waitDeadline } from "../ops/wait-job.js";
 import { FileSink } from "./file-sink.js";
 import { validateJobId } from "../base/job-id.js";
+import { inSpan } from "../base/tracing.js";
 import { downloadAnswer } from "../result/download-answer.js";
 import type { ResultOptions } from "../result/options.js";
 import { transferResult, type ResultSink, type ResumePoint } from "../result/transfer.js";
@@ -284,10 +285,20 @@ export function diskError(error: unknown, path: string): unknown {
  * A large result that storage serves in ranges is fetched in parts over `connections` connections
  * (`fetchParts`), each written where it belongs. Whatever happens — a failure, an abort, an exception
  * from `onProgress` — no partial file is left at the target, nor beside it unless `resume` keeps it for
- * the next attempt, and the published file has exactly the size the server announced.
+ * the next attempt, and the published file has exactly the size the server announced. A span `jobs.download`
+ * covers it, with its API calls (and a wait for the job) as children.
  */
 export async function downloadJob(context: JobsContext, id: string, options: DownloadOptions): Promise<DownloadResult> {
   const jobId = validateJobId(id);
+  return inSpan(
+    "jobs.download",
+    { "impactkit.job.id": jobId },
+    () => download(context, jobId, options),
+    (span, { bytes }) => span.setAttribute("impactkit.download.bytes", bytes),
+  );
+}
+
+async function download(context: JobsContext, jobId: string, options: DownloadOptions): Promise<DownloadResult> {
   const { overwrite, signal } = options;
   const what = `Downloading job ${jobId}`;
   if (options.connections !== undefined && !(Number.isInteger(options.connections) && options.connections >= 1 && options.connections <= 32)) {

@@ -9,6 +9,8 @@ export interface CallContext {
   timing: Timing;
   /** The API's host (and port), for messages. */
   host: string;
+  /** The path every API path is under, `/Mediapartners/{AccountSID}` (the flavor's, unfilled): for spans' `url.template`. */
+  basePath?: string | undefined;
   gate: RateGate;
   /** The names of the flavor's rate-limit headers (`SPEC.traits.rateLimitHeaders`). */
   rateLimitHeaders: RateLimitHeaders;

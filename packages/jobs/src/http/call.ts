@@ -3,11 +3,12 @@ import { ApiError, apiError, type JobsError, ProtocolError, responseContext } fr
 import { transportFailure } from "./failure.js";
 import { safeUrl } from "../base/redact.js";
 import { readRateLimit } from "../engine/rate-limit.js";
-import { parseRetryAfter } from "../engine/retry-after.js";
+import { parseRetryAfter, renewalBeyondHour } from "../engine/retry-after.js";
 import { abortable, aborted, pause } from "../base/abort.js";
 import { retryDelay } from "../engine/retry.js";
 import { attemptSignal, discard } from "./attempt.js";
 import type { CallContext } from "./call-context.js";
+import { CallSpan } from "./call-span.js";
 import { announcePacing, rateLimitWait } from "./pacing.js";
 
 export type RawCall = (signal: AbortSignal | undefined) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
@@ -55,6 +56,17 @@ export interface CallOptions<T> {
    * (a 200 whose body is `null`, `[]` or a string is no Job).
    */
   read?: (body: unknown) => T;
+  /**
+   * The call's method and path template, `GET /Jobs/{JobId}`: its span's name and `url.template`. Without it the
+   * span is named after the first word of `what` alone, since `what` may hold an id.
+   */
+  template?: string;
+  /**
+   * What a 429 whose budget renews beyond the hourly window means (an export's daily quota spent): given
+   * when it renews (epoch ms), the error the call rejects with at once — it is neither retried nor waited
+   * for, and its rate-limit headers are not taken for the hourly budget's. Without it, such a 429 is one more.
+   */
+  beyondHour?: (renewsAt: number) => JobsError;
 }
 
 /**
@@ -63,13 +75,26 @@ export interface CallOptions<T> {
  * (pausing every call of the instance) and reads the flavor's rate-limit headers. Other 4xx are not
  * retried, nor are failures another attempt cannot mend (a certificate, a malformed response). The call
  * must use `parseAs: "text"` (or a stream for 2xx/3xx) and `redirect: "manual"` (the flavor clients set it).
+ * One OpenTelemetry span covers the call and its attempts (`CallSpan`).
  */
-export async function callApi<T = unknown>(
+export function callApi<T = unknown>(
   context: CallContext,
   what: string,
   call: RawCall,
   signal: AbortSignal | undefined,
   options: CallOptions<T> = {},
+): Promise<{ body: T; response: Response }> {
+  const span = new CallSpan(what, options.template, context.host, context.basePath);
+  return span.run(() => attempts(context, what, call, signal, options, span));
+}
+
+async function attempts<T>(
+  context: CallContext,
+  what: string,
+  call: RawCall,
+  signal: AbortSignal | undefined,
+  options: CallOptions<T>,
+  span: CallSpan,
 ): Promise<{ body: T; response: Response }> {
   const { timing, gate, reach } = context;
   const mode = options.mode ?? "idempotent";
@@ -88,11 +113,13 @@ export async function callApi<T = unknown>(
     try {
       if (pacingStarted) announcePacing(context, what);
       if (wait > 0) {
+        span.rateLimitWait(wait, gate.budget(timing.now())?.remaining);
         await rateLimitWait(context, what, wait, signal);
         deadline += wait;
       }
       attemptTimeout = attemptSignal(timing, Math.max(1, Math.min(context.requestTimeoutMs, deadline - timing.now())), signal);
       started = true;
+      span.attempt();
       reach.inFlight += 1;
       reach.silentSince ??= timing.now();
       const { data, error, response } = await call(attemptTimeout.signal).catch((error: unknown) => {
@@ -102,7 +129,11 @@ export async function callApi<T = unknown>(
       answered = true;
       reach.failure = undefined;
       reach.silentSince = undefined;
-      gate.note(readRateLimit(headers, context.rateLimitHeaders, timing.now()));
+      const budget = readRateLimit(headers, context.rateLimitHeaders, timing.now());
+      const renewsAt = status === 429 && options.beyondHour ? renewalBeyondHour(headers, budget, timing.now()) : undefined;
+      gate.note(renewsAt === undefined ? budget : undefined);
+      span.answered(status, budget?.remaining);
+      if (renewsAt !== undefined) throw options.beyondHour!(renewsAt);
       const retryAfter = parseRetryAfter(headers.get("retry-after"), timing.now());
       if (status >= 300 && status < 400) {
         if (options.redirects === "return") return { body: undefined as T, response };
@@ -158,6 +189,7 @@ export async function callApi<T = unknown>(
       attempt: attempt + 1,
       delayMs: delay,
     });
+    span.retrying(last, delay);
     await pause(timing, delay, what, signal);
   }
 }

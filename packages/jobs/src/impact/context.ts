@@ -4,6 +4,7 @@ import type { Logger } from "../base/logger.js";
 import type { Timing } from "../base/timing.js";
 import type { PollEngine } from "../engine/poll-engine.js";
 import type { CallContext, RateLimitEvent } from "../http/call-context.js";
+import type { ExportQuotaStore } from "./export-quota.js";
 import type { JobAges } from "./job-ages.js";
 import type { ListObserver } from "./list-observer.js";
 import type { VersionDrift } from "./version-drift.js";
@@ -48,6 +49,8 @@ export interface JobsContext {
   connections: number;
   /** @internal Says once when the server's Jobs show fields the package's spec does not know. */
   drift: VersionDrift;
+  /** @internal Where the account's exports are counted against its daily quotas: the option, else one in memory made by the first export. */
+  exportQuota: ExportQuotaStore | undefined;
 }
 
 export interface JobsOptions {
@@ -99,6 +102,15 @@ export interface JobsOptions {
    * never receives API credentials.
    */
   storageFetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+  /**
+   * Where the account's exports are counted against its daily quotas (100 ReportExport and 10 ClickExport jobs
+   * a day for partner and brand, `SPEC.traits.dailyExportLimits`; agency documents none and counts nothing): an
+   * export over one rejects with `ExportQuotaError` before any request. impact.com does not document when the
+   * day renews, so the default, one in-memory store per instance (`memoryExportQuota()`), counts each export for
+   * the 24 hours after it — unless the server answers a 429 whose reset lies beyond the hour, which it follows.
+   * Instances that share an account (a fleet) share one store.
+   */
+  exportQuota?: ExportQuotaStore;
   /** Clock, timers and randomness; injected by tests. */
   timing?: Timing;
 }

@@ -1,7 +1,9 @@
 import type { JobsContext } from "../impact/context.js";
-import { ExportRefusedError, InvalidArgumentError } from "../base/errors.js";
+import { ExportQuotaError, ExportRefusedError, InvalidArgumentError } from "../base/errors.js";
 import { jobIdFromQueuedUri, validateReportId } from "../base/job-id.js";
 import { callApi } from "../http/call.js";
+import type { ExportKind } from "../impact/export-quota.js";
+import { blockExports, takeExport } from "./export-quota.js";
 
 /** A scheduled export: its job and where to find it. */
 export interface JobHandle {
@@ -27,15 +29,22 @@ function exportAnswer(body: unknown): ExportAnswer & ({ Status: "ERROR" } | { Qu
   return answer as ExportAnswer & { QueuedUri: string };
 }
 
+/** Schedules an export of `kind`, counted against the account's daily quota of that kind before it is sent (`takeExport`). */
 async function schedule(
   context: JobsContext,
+  kind: ExportKind,
   what: string,
   path: string,
   params: Record<string, unknown>,
   signal: AbortSignal | undefined,
 ): Promise<JobHandle> {
+  const limit = await takeExport(context, kind, what, signal);
   const { body: answer } = await callApi(context.call, what, (s) => context.client.GET(path, { params, parseAs: "text", signal: s }), signal, {
     read: exportAnswer,
+    ...(limit === undefined ? {} : { beyondHour: (renewsAt: number) => new ExportQuotaError(kind, limit, renewsAt) }),
+  }).catch(async (error: unknown) => {
+    if (error instanceof ExportQuotaError) await blockExports(context, kind, error.renewsAt);
+    throw error;
   });
   if (!("QueuedUri" in answer) || typeof answer.QueuedUri !== "string")
     throw new ExportRefusedError(what, typeof answer.Message === "string" ? answer.Message : undefined);
@@ -53,23 +62,26 @@ async function schedule(
  * `GET /ReportExport/{Id}` schedules a report export. An identical request returns the existing job
  * (https://integrations.impact.com/impact-brand/reference/schedule-reports-with-reportexport-and-clickexport),
  * so retrying it is safe. The agency API refuses with HTTP 200 and `Status: "ERROR"`: that is an
- * `ExportRefusedError`, not a job.
+ * `ExportRefusedError`, not a job. Over the account's daily ReportExport quota it rejects with `ExportQuotaError`.
  */
 export async function exportReport(context: JobsContext, reportId: string, query: Record<string, unknown>, signal?: AbortSignal): Promise<JobHandle> {
   validateReportId(reportId);
   const name = context.client.spec.traits.reportParameter;
-  return schedule(context, `ReportExport ${reportId}`, `/ReportExport/{${name}}`, { path: { [name]: reportId }, query }, signal);
+  return schedule(context, "ReportExport", `ReportExport ${reportId}`, `/ReportExport/{${name}}`, { path: { [name]: reportId }, query }, signal);
 }
 
-/** ClickExport where the flavor's spec has it: `/ClickExport` (partner), `/Programs/{ProgramId}/ClickExport` (brand), or nowhere (agency). */
+/**
+ * ClickExport where the flavor's spec has it: `/ClickExport` (partner), `/Programs/{ProgramId}/ClickExport` (brand), or
+ * nowhere (agency). Over the account's daily ClickExport quota it rejects with `ExportQuotaError`.
+ */
 export async function exportClicks(context: JobsContext, params: Record<string, unknown>, signal?: AbortSignal): Promise<JobHandle> {
   const { clickExport } = context.client.spec.traits;
-  if (clickExport === "account") return schedule(context, "ClickExport", "/ClickExport", { query: params }, signal);
+  if (clickExport === "account") return schedule(context, "ClickExport", "ClickExport", "/ClickExport", { query: params }, signal);
   if (clickExport === "program") {
     const { ProgramId, ...query } = params;
     if (typeof ProgramId !== "string" && typeof ProgramId !== "number")
       throw new InvalidArgumentError(`the ${context.client.spec.title} ClickExport needs a ProgramId`);
-    return schedule(context, "ClickExport", "/Programs/{ProgramId}/ClickExport", { path: { ProgramId: String(ProgramId) }, query }, signal);
+    return schedule(context, "ClickExport", "ClickExport", "/Programs/{ProgramId}/ClickExport", { path: { ProgramId: String(ProgramId) }, query }, signal);
   }
   throw new InvalidArgumentError(`the ${context.client.spec.title} has no ClickExport`);
 }

@@ -12,7 +12,7 @@ export async function getJob(context: JobsContext, id: string, signal?: AbortSig
     what,
     (s) => context.client.GET("/Jobs/{JobId}", { params: { path: { JobId: jobId } }, parseAs: "text", signal: s }),
     signal,
-    { read: (body) => normaliseJob(context.drift.check(what, body)) },
+    { template: "GET /Jobs/{JobId}", read: (body) => normaliseJob(context.drift.check(what, body)) },
   );
   return body;
 }

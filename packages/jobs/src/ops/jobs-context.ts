@@ -57,11 +57,15 @@ export function jobsContext<P extends {}>(client: ImpactClient<P> & RequireJobsP
       "createJobs needs a client made by createClient of an @impactkit flavor package (@impactkit/partner-v16, @impactkit/agency-v3, …)",
     );
   }
+  const quota = options.exportQuota;
+  if (quota !== undefined && (typeof quota?.take !== "function" || typeof quota.block !== "function" || typeof quota.left !== "function"))
+    throw new InvalidArgumentError("exportQuota must be an ExportQuotaStore: an object with take, block and left", "exportQuota");
   const timing = options.timing ?? systemTiming;
   const requestTimeoutMs = numeric(options, "requestTimeoutMs", DEFAULTS.requestTimeoutMs);
   const call = createCallContext({
     timing,
     host: new URL(loose.accountUrl).host,
+    basePath: loose.spec.basePath,
     rateLimitHeaders: loose.spec.traits.rateLimitHeaders,
     retries: numeric(options, "retries", DEFAULTS.retries),
     requestTimeoutMs,
@@ -92,6 +96,7 @@ export function jobsContext<P extends {}>(client: ImpactClient<P> & RequireJobsP
     storageFetch: options.storageFetch ?? ((input, init) => loose.transport.fetch(input, init)),
     connections: numeric(options, "connections", DEFAULTS.connections),
     drift: new VersionDrift(loose.spec, options.logger),
+    exportQuota: quota,
   } as JobsContext;
   return context;
 }

@@ -65,7 +65,7 @@ export async function listEntries<T>(context: JobsContext, options: ListOptions,
       what,
       (signal) => context.client.GET("/Jobs", { params: { query }, parseAs: "text", signal }),
       options.signal,
-      { read: (body) => jobPage(body, page, read) },
+      { template: "GET /Jobs", read: (body) => jobPage(body, page, read) },
     );
     jobs.push(...body.jobs);
     if (!body.more) return jobs;

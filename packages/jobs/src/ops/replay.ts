@@ -18,7 +18,7 @@ export async function replayJob(context: JobsContext, id: string, signal?: Abort
     what,
     (s) => context.client.PUT("/Jobs/{JobId}/Replay", { params: { path: { JobId: jobId } }, parseAs: "text", signal: s }),
     signal,
-    { mode: "unsafe", read: normaliseJob },
+    { mode: "unsafe", template: "PUT /Jobs/{JobId}/Replay", read: normaliseJob },
   ).catch((error: unknown) => {
     // A 403 for a token without the endpoint says nothing of replaying; one for the job says so in its Message.
     if (error instanceof ApiError && error.status === 403 && /replay/i.test(error.apiMessage ?? "")) {

@@ -70,7 +70,10 @@ export async function listReports(context: JobsContext, signal?: AbortSignal): P
       };
     });
   };
-  const { body } = await callApi(context.call, "GET /Reports", (s) => context.client.GET("/Reports", { parseAs: "text", signal: s }), signal, { read });
+  const { body } = await callApi(context.call, "GET /Reports", (s) => context.client.GET("/Reports", { parseAs: "text", signal: s }), signal, {
+    template: "GET /Reports",
+    read,
+  });
   return body;
 }
 
@@ -99,7 +102,7 @@ export async function reportMetadata(context: JobsContext, reportId: string, sig
     what,
     (s) => context.client.GET(`/Reports/{${metadataParameter}}/MetaData`, { params: { path: { [metadataParameter]: reportId } }, parseAs: "text", signal: s }),
     signal,
-    { read },
+    { template: `GET /Reports/{${metadataParameter}}/MetaData`, read },
   );
   return body;
 }

@@ -5,6 +5,8 @@ import { validateJobId } from "../base/job-id.js";
 import type { Checkpoint, Observation, PollTarget } from "../engine/poll-engine.js";
 import type { ProgressHint } from "../engine/poll-policy.js";
 import { unreachable } from "../http/call-context.js";
+import { context as contexts, type Context } from "@opentelemetry/api";
+import { openSpan } from "../base/tracing.js";
 
 export interface WaitOptions {
   signal?: AbortSignal;
@@ -76,15 +78,19 @@ class JobTarget implements PollTarget<Job> {
   #seenAt = Number.NEGATIVE_INFINITY;
   readonly #created = new DateField();
   readonly #started = new DateField();
+  /** The context of the wait's span, when one is traced: its checks' calls are the span's children. */
+  readonly #trace: Context | undefined;
 
-  constructor(context: JobsContext, jobId: string, waitThroughError: boolean) {
+  constructor(context: JobsContext, jobId: string, waitThroughError: boolean, trace?: Context) {
     this.key = jobId;
     this.#context = context;
     this.#waitThroughError = waitThroughError;
+    this.#trace = trace;
   }
 
   async check(signal: AbortSignal): Promise<Observation<Job>> {
-    const { job, at } = await this.#context.observer.observe(this.key, signal);
+    const observe = () => this.#context.observer.observe(this.key, signal);
+    const { job, at } = await (this.#trace ? contexts.with(this.#trace, observe) : observe());
     this.#seenAt = at;
     // A Job's raw body always glances (`glanceJob` refuses exactly what `normaliseJob` refuses).
     return this.#observation(job.raw, job)!;
@@ -127,7 +133,8 @@ export function waitDeadline(context: JobsContext, timeoutMs?: number): number {
  * when the policy's first delay has passed since the job's creation: a job this instance just created
  * waits for it, any other is checked at once. With `encode`, the caller's `onCheckpoint` gets a token when
  * the wait starts (resuming it checks at once), after every check, and when the wait ends with the job
- * finished (resuming it finds the job finished at once).
+ * finished (resuming it finds the job finished at once). A span `jobs.wait` covers it, with the calls of its
+ * checks as children.
  */
 export function waitForJob(
   context: JobsContext,
@@ -145,13 +152,15 @@ export function waitForJob(
   hand?.(last);
   const ageMs = context.ages.ageMs(jobId, now);
   context.observer.open(jobId, Number.isFinite(ageMs) ? now - ageMs : now);
-  const waiting = context.engine.wait(new JobTarget(context, jobId, options.waitThroughError ?? context.waitThroughError), {
+  const span = openSpan("jobs.wait", { "impactkit.job.id": jobId });
+  const engaged = context.engine.wait(new JobTarget(context, jobId, options.waitThroughError ?? context.waitThroughError, span?.context), {
     ...options,
     timeoutMs,
     onCheckpoint: hand,
     resume,
     ageMs,
   });
+  const waiting = span ? span.settle(engaged, (traced, job) => traced.setAttribute("impactkit.job.status", job.Status)) : engaged;
   if (!hand) return waiting;
   const finished = () => hand({ attempt: last.attempt + 1, nextAt: context.call.timing.now(), deadline: last.deadline });
   return waiting.then(

@@ -41,7 +41,7 @@ export async function downloadAnswer(
           signal: callSignal,
         }),
       signal,
-      { redirects: "return" },
+      { redirects: "return", template: "GET /Jobs/{JobId}/Download" },
     );
     const { status } = response;
     if (status === 200 && response.body !== null) return { response };
