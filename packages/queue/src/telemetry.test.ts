@@ -8,6 +8,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { AccountBudgetError } from "./account-budget-error.js";
 import { type QueueMetricSources, queueTelemetry, registerQueueMetrics, stepSpan } from "./telemetry.js";
 import { startRedis, type ThrowawayRedis } from "./testing.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_ACCOUNT, startSandbox } from "@impactkit/sandbox";
+import { createExportQueue } from "./export-queue.js";
+import { createExportWorker } from "./export-worker.js";
+import { FLAVORS, poll, sandboxClients, settled } from "./sandbox-clients.fixture.js";
 
 /** A reader the test collects when it wants (no timer, no export), each collection holding only what was observed for it. */
 class OnDemandReader extends MetricReader {
@@ -227,6 +234,72 @@ describe("registerQueueMetrics", () => {
     } finally {
       await queue.obliterate({ force: true });
       await queue.close();
+    }
+  });
+});
+
+describe("a worker's pipelines", () => {
+  it("are traced step by step around their API calls and BullMQ's own spans, and the account's budget and the pipelines are gauges", async () => {
+    const reader = new OnDemandReader();
+    const meterProvider = new MeterProvider({ readers: [reader] });
+    metrics.setGlobalMeterProvider(meterProvider);
+    const sandbox = await startSandbox({ clock: "manual", job: { queueMs: 1_000, runMs: 6_000, rows: 10 } });
+    const dir = mkdtempSync(join(tmpdir(), "impactkit-traced-"));
+    const { accountSid, authToken } = DEFAULT_ACCOUNT;
+    const queue = createExportQueue({ redisUrl: redis.url, flavors: FLAVORS, name: "traced" });
+    const worker = createExportWorker({
+      redisUrl: redis.url,
+      name: "traced",
+      clients: sandboxClients(() => sandbox, { [accountSid]: authToken }),
+      observe: false,
+      checkDelayMs: () => 20,
+      jobs: { timing: sandbox.control.timers(), requestTimeoutMs: 10_000_000 },
+    });
+    try {
+      const { id } = await queue.add({
+        flavor: "partner-v15",
+        account: accountSid,
+        export: { report: "mp_action_listing_fast", params: { START_DATE: "2026-11-01", END_DATE: "2026-11-01" } },
+        to: join(dir, "traced.csv"),
+      });
+      // The job runs for 7 s of the sandbox's clock, which stands still until the pipeline sleeps once.
+      await poll("the pipeline to sleep", async () => ((await queue.queue.getJobState(id)) === "delayed" ? true : undefined));
+      expect((await settled(queue, id, sandbox)).state).toBe("completed");
+      const steps = spans("impactkit pipeline step");
+      // Steps that found the job running parked the pipeline in the delayed set; the last one downloaded.
+      const outcomes = steps.map((step) => step.attributes["impactkit.step.outcome"]);
+      expect(outcomes.length).toBeGreaterThan(1);
+      expect(outcomes).toEqual([...outcomes.slice(0, -1).map(() => "delayed"), "completed"]);
+      expect(steps.at(-1)?.attributes).toMatchObject({ "impactkit.flavor": "partner-v15", "impactkit.account": accountSid, "bullmq.job.id": id });
+      const stepIds = new Set(steps.map((step) => step.spanContext().spanId));
+      const calls = exporter.getFinishedSpans().filter((span) => span.instrumentationScope.name === "@impactkit/jobs" && span.kind === SpanKind.CLIENT);
+      expect(new Set(calls.map((call) => call.name))).toEqual(new Set(["GET /ReportExport/{Id}", "GET /Jobs/{JobId}", "GET /Jobs/{JobId}/Download"]));
+      // Every call runs within a step (a download's calls under its `jobs.download` span, itself under the step).
+      const byId = new Map(exporter.getFinishedSpans().map((span) => [span.spanContext().spanId, span]));
+      const withinStep = (spanId: string | undefined): boolean =>
+        spanId !== undefined && (stepIds.has(spanId) || withinStep(byId.get(spanId)?.parentSpanContext?.spanId));
+      for (const call of calls) expect(withinStep(call.parentSpanContext?.spanId), call.name).toBe(true);
+      expect(exporter.getFinishedSpans().some((span) => span.instrumentationScope.name === "impactkit" && span.name.startsWith("process"))).toBe(true);
+      const { resourceMetrics } = await reader.collect();
+      const gauges = resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics) as GaugeMetricData[];
+      const points = (name: string) => gauges.find((gauge) => gauge.descriptor.name === name)?.dataPoints ?? [];
+      expect(points("impactkit.account.requests_left")).toEqual([expect.objectContaining({ attributes: { "impactkit.account": accountSid } })]);
+      expect(points("impactkit.account.exports_left")).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ attributes: { "impactkit.account": accountSid, "impactkit.export.kind": "ReportExport" }, value: 99 }),
+        ]),
+      );
+      expect(points("impactkit.pipelines")).toContainEqual(expect.objectContaining({ attributes: { "bullmq.job.state": "completed" }, value: 1 }));
+      const everything = JSON.stringify(exporter.getFinishedSpans().map((span) => [span.name, span.attributes, span.events]));
+      expect(everything).not.toContain(authToken);
+      expect(everything).not.toContain(Buffer.from(`${accountSid}:${authToken}`).toString("base64"));
+    } finally {
+      await worker.close();
+      await queue.close();
+      await sandbox.close();
+      await meterProvider.shutdown();
+      metrics.disable();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

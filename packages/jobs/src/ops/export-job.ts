@@ -41,6 +41,7 @@ async function schedule(
   const limit = await takeExport(context, kind, what, signal);
   const { body: answer } = await callApi(context.call, what, (s) => context.client.GET(path, { params, parseAs: "text", signal: s }), signal, {
     read: exportAnswer,
+    template: `GET ${path}`,
     ...(limit === undefined ? {} : { beyondHour: (renewsAt: number) => new ExportQuotaError(kind, limit, renewsAt) }),
   }).catch(async (error: unknown) => {
     if (error instanceof ExportQuotaError) await blockExports(context, kind, error.renewsAt);
