@@ -59,7 +59,7 @@ describe("impactkit against the sandbox", () => {
       "START_DATE=2026-11-03",
       "-p",
       "END_DATE=2026-11-03",
-      "--format",
+      "--result-format",
       "json",
       "-o",
       join(dir, "r.json"),

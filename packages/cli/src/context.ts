@@ -16,6 +16,10 @@ export interface GlobalOptions {
   baseUrl?: string;
   json?: boolean;
   verbose?: boolean;
+  debug?: boolean;
+  quiet?: boolean;
+  /** false with `--no-color`. */
+  color?: boolean;
   /** A proxy URL, or false (`--no-proxy`) for none; unset, HTTPS_PROXY/HTTP_PROXY/NO_PROXY apply. */
   proxy?: string | false;
   connectTimeout?: string;
@@ -56,6 +60,15 @@ export interface CommandContext {
 }
 
 /** `transport`'s fetch, counting each request and logging its method, origin and path (never its query or headers) with --verbose. */
+/** A query as people read it: its escapes decoded where they decode. */
+function readable(search: string): string {
+  try {
+    return decodeURIComponent(search);
+  } catch {
+    return search;
+  }
+}
+
 function loggingFetch(context: CommandContext, transport: Transport, what: string): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
   const { output } = context;
   return async (input, init) => {
@@ -64,7 +77,9 @@ function loggingFetch(context: CommandContext, transport: Transport, what: strin
     const started = performance.now();
     context.requests.sent += 1;
     if (request.method !== "GET" || /\/(ReportExport|ClickExport)(\/|$)/.test(url.pathname)) context.requests.effects += 1;
-    output.debug(`→ ${what} ${request.method} ${url.origin}${url.pathname}`);
+    // --debug shows the API's query (what `--created-after 7d` became); a storage URL's query is its signature, never shown.
+    const query = output.debugging && url.search ? (what === "storage" ? "?…" : readable(url.search)) : "";
+    output.debug(`→ ${what} ${request.method} ${url.origin}${url.pathname}${query}`);
     const response = await transport.fetch(request);
     output.debug(`← ${what} ${response.status} ${url.pathname} (${Math.round(performance.now() - started)} ms)`);
     return response;

@@ -33,4 +33,12 @@ describe("parseDay", () => {
       `--date takes a day: YYYY-MM-DD, today, yesterday, or a count back such as 7d or 2w; got ${JSON.stringify(text)}`,
     );
   });
+
+  it.each(["2026-13-45", "2026-02-30", "2027-02-29", "2026-00-10", "2026-04-31"])("refuses %s, a date that is not on the calendar, naming the flag", (text) => {
+    expect(() => parseDay(text, "-p START_DATE", NOW)).toThrow(`-p START_DATE takes a real date; ${JSON.stringify(text)} is not one (YYYY-MM-DD)`);
+  });
+
+  it("takes a leap day", () => {
+    expect(parseDay("2028-02-29", "--date", NOW)).toBe("2028-02-29");
+  });
 });

@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { optionalModule } from "./optional-module.js";
 
@@ -11,6 +13,19 @@ describe("optionalModule", () => {
     await expect(optionalModule("@impactkit/not-installed", "demo", () => import("@impactkit/not-installed" as string))).rejects.toThrow(
       "impactkit demo needs @impactkit/not-installed, an optional dependency that is not installed: npm install --global @impactkit/not-installed (or install @impactkit/cli without --omit=optional)",
     );
+  });
+
+  it("says how to install an optional peer dependency, which npm does not install by itself", async () => {
+    await expect(optionalModule("@impactkit/not-installed", "queue", () => import("@impactkit/not-installed" as string), true)).rejects.toThrow(
+      "impactkit queue needs @impactkit/not-installed, which is installed only for it: npm install --global @impactkit/not-installed",
+    );
+  });
+
+  it("installs no Redis client with the CLI: @impactkit/queue is an optional peer dependency, and nothing else brings BullMQ", async () => {
+    const manifest = JSON.parse(await readFile(join(import.meta.dirname, "..", "package.json"), "utf8")) as Record<string, Record<string, unknown>>;
+    const installed = { ...manifest["dependencies"], ...manifest["optionalDependencies"] };
+    expect(Object.keys(installed).filter((name) => /queue|bullmq|ioredis|redis|msgpackr/.test(name))).toEqual([]);
+    expect(manifest["peerDependenciesMeta"]).toEqual({ "@impactkit/queue": { optional: true } });
   });
 
   it("passes on any other failure as it is", async () => {

@@ -1,5 +1,30 @@
 import type { Writable } from "node:stream";
+import { styleText } from "node:util";
 import { terminalJson, terminalLine } from "./terminal-text.js";
+
+/**
+ * Whether to colour what goes to `stream`: never with `--no-color` or a non-empty `NO_COLOR`
+ * (https://no-color.org), always with `FORCE_COLOR` (other than `0`, as Node.js reads it:
+ * https://nodejs.org/api/cli.html#force_color1-2-3), else on a terminal that is not `TERM=dumb`.
+ */
+export function colorFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, noColor: boolean): boolean {
+  if (noColor || (env["NO_COLOR"] ?? "") !== "") return false;
+  if (env["FORCE_COLOR"] !== undefined) return env["FORCE_COLOR"] !== "0" && env["FORCE_COLOR"] !== "false";
+  return Boolean(stream.isTTY) && env["TERM"] !== "dumb";
+}
+
+/** A job's status, as the Jobs API spells it, in a line of a result. */
+const STATUS = /\b(COMPLETED|FAILED|CANCELLED|ERROR|RUNNING|QUEUED)\b/g;
+const STATUS_COLOR: Record<string, "green" | "red" | "yellow"> = {
+  COMPLETED: "green",
+  FAILED: "red",
+  CANCELLED: "red",
+  ERROR: "red",
+  RUNNING: "yellow",
+  QUEUED: "yellow",
+};
+/** `text` in `color`, the escape sequences added after the text was cleaned for the terminal. */
+const paint = (color: "green" | "red" | "yellow" | "bold", text: string) => styleText(color, text, { validateStream: false });
 
 /**
  * Where a command writes: stdout for results alone (one JSON document with --json, a result streamed with
@@ -12,6 +37,10 @@ import { terminalJson, terminalLine } from "./terminal-text.js";
 export interface Output {
   readonly json: boolean;
   readonly verbose: boolean;
+  /** `--quiet`: results and errors only, no progress, notices or logs. */
+  readonly quiet: boolean;
+  /** `--debug`: the --verbose lines with each request's query (never a signed URL's, never a header). */
+  readonly debugging: boolean;
   /** Whether stderr, where progress goes, is a terminal (progress bars) or not (plain lines). */
   readonly tty: boolean;
   readonly stdout: Writable;
@@ -34,9 +63,17 @@ export interface Output {
 export function createOutput(options: {
   json: boolean;
   verbose: boolean;
+  quiet?: boolean;
+  debug?: boolean;
+  /** Whether to colour stdout's and stderr's text (`colorFor`); no colour by default. */
+  color?: { stdout: boolean; stderr: boolean };
   stdout: NodeJS.WriteStream | Writable;
   stderr: NodeJS.WriteStream | Writable;
 }): Output {
+  const quiet = options.quiet === true;
+  const debugging = options.debug === true;
+  const verbose = options.verbose || debugging;
+  const color = options.color ?? { stdout: false, stderr: false };
   const secrets: string[] = [];
   const mask = (text: string) => secrets.reduce((clean, secret) => clean.split(secret).join("***"), text);
   const line = (text: string) => `${mask(terminalLine(text))}\n`;
@@ -49,17 +86,36 @@ export function createOutput(options: {
     `${mask(terminalJson(JSON.stringify(data, (_key, field: unknown) => (typeof field === "string" ? value(field) : field), indent)))}\n`;
   const out = (text: string) => void options.stdout.write(text);
   const err = (text: string) => void options.stderr.write(text);
+  /** A result's line, its statuses coloured on a terminal. */
+  const resultLine = (text: string) => {
+    const clean = line(text);
+    return color.stdout ? clean.replace(STATUS, (status) => paint(STATUS_COLOR[status]!, status)) : clean;
+  };
+  /** A line on stderr, a warning (`warning: …`, `! …`) in yellow on a terminal. */
+  const errLine = (text: string) => {
+    const clean = line(text);
+    return color.stderr && /^(warning:|! )/.test(clean) ? `${paint("yellow", clean.slice(0, -1))}\n` : clean;
+  };
   return {
     json: options.json,
-    verbose: options.verbose,
-    tty: Boolean((options.stderr as NodeJS.WriteStream).isTTY),
+    verbose,
+    quiet,
+    debugging,
+    tty: !quiet && Boolean((options.stderr as NodeJS.WriteStream).isTTY),
     stdout: options.stdout,
     stderr: options.stderr,
-    result: (lines, data) => out(options.json ? json(data, 2) : lines.map(line).join("")),
-    info: (text) => void (options.json || err(line(text))),
-    debug: (text) => void (options.verbose && err(line(text))),
-    notice: (text) => err(line(text)),
-    error: (message, details) => err(options.json ? json({ ...details, error: message }) : line(`impactkit: ${message}`)),
+    result: (lines, data) => out(options.json ? json(data, 2) : lines.map(resultLine).join("")),
+    info: (text) => void (options.json || quiet || err(errLine(text))),
+    debug: (text) => void (verbose && err(errLine(text))),
+    notice: (text) => void (quiet || err(errLine(text))),
+    error: (message, details) =>
+      err(
+        options.json
+          ? json({ ...details, error: message })
+          : color.stderr
+            ? `${paint("red", `impactkit: ${line(message).slice(0, -1)}`)}\n`
+            : line(`impactkit: ${message}`),
+      ),
     addSecret: (secret) => void (secret.length >= 4 && secrets.push(secret)),
   };
 }

@@ -1,3 +1,4 @@
+import { isCalendarDate, parseDay } from "./day.js";
 import { UsageError } from "./exit-codes.js";
 
 /**
@@ -15,4 +16,54 @@ export function parseParams(pairs: readonly string[]): Record<string, string | s
     params[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
   }
   return params;
+}
+
+/** How an export's date parameter is written: `YYYY-MM-DD`, or a date-time (brand's ReportExport). */
+export type DateFormat = "date" | "date-time";
+
+/**
+ * The date parameters of ReportExport in the flavors' specs: `START_DATE`/`END_DATE` (`format: date`) of
+ * partner and agency, `StartDate`/`EndDate` (`format: date-time`) of brand. Only those the flavor's spec gives
+ * (`SPEC.traits.reportParams`) count, so that no request is needed to know them.
+ */
+const REPORT_DATE_PARAMS: Readonly<Record<string, DateFormat>> = { START_DATE: "date", END_DATE: "date", StartDate: "date-time", EndDate: "date-time" };
+
+/** The date parameters a flavor's ReportExport takes, by name. */
+export function reportDateParams(traits: { readonly reportParams: readonly string[] }): Record<string, DateFormat> {
+  return Object.fromEntries(traits.reportParams.filter((name) => name in REPORT_DATE_PARAMS).map((name) => [name, REPORT_DATE_PARAMS[name]!]));
+}
+
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/** One date parameter's value, checked and written as the API takes it; `flag` names it in messages (`-p START_DATE`). */
+function dateValue(value: string, format: DateFormat, flag: string, now: number): string {
+  if (format === "date") return parseDay(value, flag, now);
+  const dateTime = DATE_TIME.exec(value.trim());
+  if (dateTime) {
+    if (!isCalendarDate(dateTime[1]!) || Number.isNaN(Date.parse(value.trim())))
+      throw new UsageError(`${flag} takes a real date-time; ${JSON.stringify(value)} is not one (YYYY-MM-DDTHH:MM:SSZ)`);
+    return value.trim();
+  }
+  // A day is the day's start in UTC: the API's days are UTC dates.
+  return `${parseDay(value, flag, now)}T00:00:00Z`;
+}
+
+/**
+ * The `-p` pairs with their date parameters checked and converted before anything is sent: a date as it is,
+ * `today`, `yesterday`, `7d`, `2w` as the UTC date they name (for a date-time parameter, that day's start in UTC),
+ * and anything else — `2026-13-45` — a usage error naming `-p NAME`.
+ */
+export function withDates(
+  params: Record<string, string | string[]>,
+  dates: Readonly<Record<string, DateFormat>>,
+  now: number = Date.now(),
+): Record<string, string | string[]> {
+  const converted: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(params)) {
+    const format = dates[name];
+    const flag = `-p ${name}`;
+    converted[name] =
+      format === undefined ? value : Array.isArray(value) ? value.map((one) => dateValue(one, format, flag, now)) : dateValue(value, format, flag, now);
+  }
+  return converted;
 }

@@ -1,9 +1,11 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSandbox, type Sandbox } from "@impactkit/sandbox";
+import { machineEnv } from "@impactkit/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { impactkit, type Run } from "./testing/support.js";
+import { BIN, impactkit, type Run } from "./testing/support.js";
 
 const ACME = { accountSid: "IRPROFILEACME", authToken: "tok-acme-Secret-1" };
 const AGENCY = { accountSid: "IRPROFILEAGCY", authToken: "tok-agency-Secret-2" };
@@ -18,7 +20,7 @@ beforeEach(() => {
   home = mkdtempSync(join(tmpdir(), "impactkit-profiles-"));
 });
 afterAll(async () => {
-  for (const run of runs) for (const secret of [ACME.authToken, AGENCY.authToken]) expect(run.stdout + run.stderr).not.toContain(secret);
+  for (const run of runs) for (const secret of [ACME.authToken, AGENCY.authToken, "tok-flag-Secret-3"]) expect(run.stdout + run.stderr).not.toContain(secret);
   rmSync(home, { recursive: true, force: true });
   await sandbox.close();
 });
@@ -47,6 +49,25 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<Ru
   runs.push(run);
   return run;
 }
+
+/** Runs the binary with `input` piped to its stdin (not a terminal). */
+async function piped(args: string[], input: string, env: Record<string, string> = {}): Promise<Run> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...machineEnv(), HOME: home, XDG_CONFIG_HOME: join(home, "config"), ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end(input);
+  const run = await new Promise<Run>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+  runs.push(run);
+  return run;
+}
+
+const GIVE_BOTH =
+  "give both from one place (--account-sid and --auth-token, IMPACT_ACCOUNT_SID and IMPACT_AUTH_TOKEN, or a profile: --profile <name>, see impactkit profiles list)";
 
 /** The account a `jobs list` reached: the sandbox answers each account with its own jobs only, so the SID shows in the request log. */
 const accountOf = (run: Run) => /\/(?:Mediapartners|Advertisers)\/(IR\w+)\/Jobs/.exec(run.stderr)?.[1];
@@ -130,5 +151,166 @@ describe("profiles from the XDG config file", () => {
     expect(JSON.parse(listed.stdout).profiles.map((profile: { name: string }) => profile.name)).toEqual(["ci"]);
     const none = await cli(["profiles", "list"]);
     expect(none.stdout).toBe(`no config file at ${join(home, "config", "impactkit", "config.json")}\n`);
+  });
+});
+
+describe("an account's SID and token come from one place", () => {
+  it("refuses a SID from one place with a token from another, naming both: exit 2, nothing sent", async () => {
+    config(profiles());
+    const before = sandbox.control.requests("api").length;
+    const envSid = await cli(["jobs", "list"], { ACME_IMPACT_TOKEN: ACME.authToken, IMPACT_ACCOUNT_SID: AGENCY.accountSid });
+    expect(envSid.code).toBe(2);
+    expect(envSid.stderr).toBe(`impactkit: the Account SID comes from IMPACT_ACCOUNT_SID but the Auth Token from profile "acme": ${GIVE_BOTH}\n`);
+    const flagToken = await cli(["jobs", "list", "--auth-token", AGENCY.authToken], { IMPACT_ACCOUNT_SID: AGENCY.accountSid });
+    expect(flagToken.code).toBe(2);
+    expect(flagToken.stderr).toBe(`impactkit: the Account SID comes from IMPACT_ACCOUNT_SID but the Auth Token from --auth-token: ${GIVE_BOTH}\n`);
+    const flagSid = await cli(["--account-sid", AGENCY.accountSid, "jobs", "list"], { ACME_IMPACT_TOKEN: ACME.authToken });
+    expect(flagSid.code).toBe(2);
+    expect(flagSid.stderr).toBe(`impactkit: the Account SID comes from --account-sid but the Auth Token from profile "acme": ${GIVE_BOTH}\n`);
+    expect(sandbox.control.requests("api").length).toBe(before);
+  });
+
+  it("an empty variable counts as unset, and the message says so", async () => {
+    config(profiles());
+    const before = sandbox.control.requests("api").length;
+    const mixed = await cli(["jobs", "list"], { ACME_IMPACT_TOKEN: ACME.authToken, IMPACT_ACCOUNT_SID: AGENCY.accountSid, IMPACT_AUTH_TOKEN: "" });
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toBe(
+      `impactkit: the Account SID comes from IMPACT_ACCOUNT_SID but the Auth Token from profile "acme" (IMPACT_AUTH_TOKEN is empty, which counts as unset): ${GIVE_BOTH}\n`,
+    );
+    const unset = await cli(["jobs", "list"], { IMPACT_AUTH_TOKEN: "" });
+    expect(unset.code).toBe(2);
+    expect(unset.stderr).toBe(
+      `impactkit: profile "acme" takes its token from ACME_IMPACT_TOKEN, which is not set (IMPACT_AUTH_TOKEN is empty, which counts as unset)\n`,
+    );
+    expect(sandbox.control.requests("api").length).toBe(before);
+    // An empty IMPACT_ACCOUNT_SID gives way to the profile, whose SID and token go together.
+    const whole = await cli(["jobs", "list", "--json", "--verbose"], { ACME_IMPACT_TOKEN: ACME.authToken, IMPACT_ACCOUNT_SID: "", IMPACT_PROFILE: "" });
+    expect(whole.code).toBe(0);
+    expect(accountOf(whole)).toBe(ACME.accountSid);
+  });
+
+  it("an explicit --profile wins as a whole: its SID never goes with IMPACT_AUTH_TOKEN", async () => {
+    const data = profiles();
+    config({ ...data, profiles: { ...data.profiles, sidonly: { api: "brand", accountSid: AGENCY.accountSid, baseUrl: sandbox.url } } });
+    const env = { IMPACT_ACCOUNT_SID: ACME.accountSid, IMPACT_AUTH_TOKEN: ACME.authToken, ACME_IMPACT_TOKEN: ACME.authToken };
+    const before = sandbox.control.requests("api").length;
+    const half = await cli(["--profile", "sidonly", "jobs", "list"], env);
+    expect(half.code).toBe(2);
+    expect(half.stderr).toBe(`impactkit: the Account SID comes from profile "sidonly" but the Auth Token from IMPACT_AUTH_TOKEN: ${GIVE_BOTH}\n`);
+    expect(sandbox.control.requests("api").length).toBe(before);
+    const whole = await cli(["--profile", "agency", "jobs", "list", "--json", "--verbose"], env);
+    expect(whole.code).toBe(0);
+    expect(accountOf(whole)).toBe(AGENCY.accountSid);
+    // Without --profile the variables' pair beats the default profile, and the API may still come from the profile.
+    const variables = await cli(["jobs", "list", "--json", "--verbose"], { IMPACT_ACCOUNT_SID: AGENCY.accountSid, IMPACT_AUTH_TOKEN: AGENCY.authToken });
+    expect(variables.code).toBe(0);
+    expect(accountOf(variables)).toBe(AGENCY.accountSid);
+  });
+});
+
+describe("profiles add, remove, use", () => {
+  const path = () => join(home, "config", "impactkit", "config.json");
+  const file = () => JSON.parse(readFileSync(path(), "utf8")) as { default?: string; profiles: Record<string, Record<string, string>> };
+
+  it("add reads the token from stdin, writes a file only you can read, and never prints the token", async () => {
+    const added = await piped(
+      ["profiles", "add", "north", "--api", "brand", "--account-sid", AGENCY.accountSid, "--base-url", sandbox.url],
+      `${AGENCY.authToken}\n`,
+    );
+    expect(added.code).toBe(0);
+    expect(added.stdout).toBe(`added profile north to ${path()}\n`);
+    expect(added.stderr).toBe("");
+    expect(statSync(path()).mode & 0o777).toBe(0o600);
+    expect(file()).toEqual({ profiles: { north: { api: "brand", accountSid: AGENCY.accountSid, authToken: AGENCY.authToken, baseUrl: sandbox.url } } });
+    const used = await cli(["--profile", "north", "jobs", "list", "--json", "--verbose"]);
+    expect(used.code).toBe(0);
+    expect(accountOf(used)).toBe(AGENCY.accountSid);
+    const again = await piped(["profiles", "add", "north", "--account-sid", AGENCY.accountSid], `${AGENCY.authToken}\n`);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe(`impactkit: profile "north" is already in ${path()}: remove it first (impactkit profiles remove north)\n`);
+    const empty = await piped(["profiles", "add", "south", "--account-sid", AGENCY.accountSid], "");
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toBe("impactkit: no Auth Token on stdin (one line): pipe it in, or give --auth-token-env\n");
+  });
+
+  it("add --auth-token-env stores the variable's name, not a token; --default makes it the default", async () => {
+    const added = await piped(
+      [
+        "profiles",
+        "add",
+        "acme",
+        "--api",
+        "partner-v15",
+        "--account-sid",
+        ACME.accountSid,
+        "--base-url",
+        sandbox.url,
+        "--auth-token-env",
+        "ACME_IMPACT_TOKEN",
+        "--default",
+      ],
+      "",
+    );
+    expect(added.code).toBe(0);
+    expect(added.stdout).toBe(`added profile acme to ${path()} (the default)\n`);
+    expect(statSync(path()).mode & 0o777).toBe(0o600);
+    expect(file()).toEqual({
+      default: "acme",
+      profiles: { acme: { api: "partner-v15", accountSid: ACME.accountSid, authTokenEnv: "ACME_IMPACT_TOKEN", baseUrl: sandbox.url } },
+    });
+    const used = await cli(["jobs", "list", "--json", "--verbose"], { ACME_IMPACT_TOKEN: ACME.authToken });
+    expect(used.code).toBe(0);
+    expect(accountOf(used)).toBe(ACME.accountSid);
+  });
+
+  it("refuses bad names and values, naming the flag, and writes nothing", async () => {
+    const refused = async (args: string[], message: string) => {
+      const run = await piped(["profiles", "add", ...args], `${ACME.authToken}\n`);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(`impactkit: ${message}\n`);
+    };
+    await refused(
+      ["bad name", "--account-sid", "IRX"],
+      `a profile's name takes letters, digits, ".", "_" and "-" (up to 64, not starting with "." "_" or "-"), got "bad name"`,
+    );
+    await refused(["x"], "profiles add needs --account-sid: the account the profile is for");
+    await refused(["x", "--account-sid", "IR X"], `--account-sid takes an Account SID (letters and digits, e.g. IR...), got "IR X"`);
+    await refused(
+      ["x", "--account-sid", "IRX", "--base-url", "ftp://example.com"],
+      `--base-url takes an http(s) URL (https://api.impact.com), got "ftp://example.com"`,
+    );
+    await refused(
+      ["x", "--account-sid", "IRX", "--auth-token-env", "1BAD"],
+      `--auth-token-env takes an environment variable's name (ACME_IMPACT_TOKEN), got "1BAD"`,
+    );
+    await refused(
+      ["x", "--account-sid", "IRX", "--auth-token", "tok-flag-Secret-3"],
+      "profiles add takes no --auth-token (flags show in the process list): type the token when asked, pipe it on stdin, or give --auth-token-env",
+    );
+    const spaced = await piped(["profiles", "add", "x", "--account-sid", "IRX"], "two words\n");
+    expect(spaced.code).toBe(2);
+    expect(spaced.stderr).toBe("impactkit: the Auth Token has spaces or control characters: give it alone, on one line\n");
+    expect(existsSync(path())).toBe(false);
+  });
+
+  it("remove drops a profile (and the default); use makes one the default", async () => {
+    config(profiles());
+    const used = await cli(["profiles", "use", "agency"]);
+    expect(used.code).toBe(0);
+    expect(used.stdout).toBe(`profile agency is the default in ${path()}\n`);
+    expect(file().default).toBe("agency");
+    expect(statSync(path()).mode & 0o777).toBe(0o600);
+    expect(accountOf(await cli(["jobs", "list", "--json", "--verbose"]))).toBe(AGENCY.accountSid);
+    const removed = await cli(["profiles", "remove", "agency"]);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toBe(`removed profile agency from ${path()}; there is no default profile now\n`);
+    expect(file()).toEqual({ profiles: { acme: profiles().profiles.acme } });
+    const unknown = await cli(["profiles", "remove", "agency"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe(`impactkit: no profile "agency" in ${path()} (profiles: acme)\n`);
+    const unknownUse = await cli(["profiles", "use", "nope"]);
+    expect(unknownUse.code).toBe(2);
+    expect(unknownUse.stderr).toBe(`impactkit: no profile "nope" in ${path()} (profiles: acme)\n`);
   });
 });

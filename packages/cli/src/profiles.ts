@@ -1,6 +1,6 @@
-import { readFileSync, statSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { UsageError } from "./exit-codes.js";
 
 /** One named account in the config file: each field optional, the token either in the file or in a named environment variable. */
@@ -83,6 +83,28 @@ export function readConfig(env: NodeJS.ProcessEnv): ProfileConfig | undefined {
   return { path, ...(fallback !== undefined ? { default: fallback } : {}), profiles: checked };
 }
 
+/**
+ * Writes `config` to its file, readable by you alone (mode 600, its folder 700 when new): to a temporary file
+ * beside it, then renamed over it, so a reader never sees half a file. A symbolic link is followed.
+ */
+export function writeConfig(config: ProfileConfig): void {
+  let target = config.path;
+  try {
+    target = realpathSync(config.path);
+  } catch {}
+  mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+  const data = { ...(config.default !== undefined ? { default: config.default } : {}), profiles: config.profiles };
+  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temporary, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600, flag: "w" });
+    chmodSync(temporary, 0o600);
+    renameSync(temporary, target);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw new Error(`cannot write the config file ${config.path}: ${(error as Error).message}`);
+  }
+}
+
 /** The flags a profile stands in for. */
 export interface AccountFlags {
   profile?: string;
@@ -102,14 +124,32 @@ export interface Account {
   profile: string | undefined;
 }
 
+/** One place an Account SID and an Auth Token can come from, as a pair. */
+interface CredentialSource {
+  /** How a message names the SID's and the token's place: `--account-sid`, `IMPACT_AUTH_TOKEN`, `profile "acme"`. */
+  sidName: string;
+  tokenName: string;
+  accountSid: string | undefined;
+  /** Whether the place holds a token (a profile's `authTokenEnv` counts, set or not); `token()` reads it. */
+  hasToken: boolean;
+  token: () => string | undefined;
+}
+
+const GIVE_BOTH =
+  "give both from one place (--account-sid and --auth-token, IMPACT_ACCOUNT_SID and IMPACT_AUTH_TOKEN, or a profile: --profile <name>, see impactkit profiles list)";
+
 /**
- * The account of a command. Flags beat the environment, the environment beats the config file (as gh, the
- * Stripe CLI and the AWS CLI do); `--profile` is a flag, so the profile it names beats IMPACT_* variables,
- * while one chosen by IMPACT_PROFILE or the file's `default` gives way to them.
+ * The account of a command. The Account SID and the Auth Token come as a pair from one place: the flags, else
+ * IMPACT_ACCOUNT_SID and IMPACT_AUTH_TOKEN, else a profile (as gh, the Stripe CLI and the AWS CLI rank them);
+ * `--profile` is a flag, so the profile it names beats the IMPACT_* variables as a whole, while one chosen by
+ * IMPACT_PROFILE or the file's `default` gives way to them. A SID from one place with a token from another is
+ * a usage error naming both — a SID that names the token's own account is no mix. An empty flag or variable
+ * counts as unset. A SID alone is an account without a token (enough for `queue add`). The API and the base
+ * URL are not secrets tied to the token: each comes from the first place that gives it.
  */
 export function resolveAccount(flags: AccountFlags, env: NodeJS.ProcessEnv): Account {
   const config = readConfig(env);
-  const chosen = flags.profile ?? env["IMPACT_PROFILE"] ?? config?.default;
+  const chosen = flags.profile || env["IMPACT_PROFILE"] || config?.default;
   let profile: Profile = {};
   if (chosen !== undefined) {
     const found = config?.profiles[chosen];
@@ -121,20 +161,57 @@ export function resolveAccount(flags: AccountFlags, env: NodeJS.ProcessEnv): Acc
     }
     profile = found;
   }
-  const profileToken = (): string | undefined => {
-    if (!profile.authTokenEnv) return profile.authToken;
-    const token = env[profile.authTokenEnv];
-    if (!token) throw new UsageError(`profile ${JSON.stringify(chosen)} takes its token from ${profile.authTokenEnv}, which is not set`);
-    return token;
+  // Set but empty: counted as unset, and said so where it decides where the credentials come from.
+  const empty = [
+    ...(flags.accountSid === "" ? ["--account-sid"] : []),
+    ...(flags.authToken === "" ? ["--auth-token"] : []),
+    ...["IMPACT_ACCOUNT_SID", "IMPACT_AUTH_TOKEN"].filter((name) => env[name] === ""),
+  ];
+  const emptyNote = empty.length > 0 ? ` (${empty.join(" and ")} ${empty.length > 1 ? "are" : "is"} empty, which counts as unset)` : "";
+  const named = `profile ${JSON.stringify(chosen)}`;
+  const fromFlags: CredentialSource = {
+    sidName: "--account-sid",
+    tokenName: "--auth-token",
+    accountSid: flags.accountSid || undefined,
+    hasToken: Boolean(flags.authToken),
+    token: () => flags.authToken || undefined,
   };
-  const explicit = flags.profile !== undefined;
-  const pick = (flag: string | undefined, fromEnv: string | undefined, fromProfile: () => string | undefined) =>
-    flag || (explicit ? fromProfile() || fromEnv : fromEnv || fromProfile());
+  const fromEnv: CredentialSource = {
+    sidName: "IMPACT_ACCOUNT_SID",
+    tokenName: "IMPACT_AUTH_TOKEN",
+    accountSid: env["IMPACT_ACCOUNT_SID"] || undefined,
+    hasToken: Boolean(env["IMPACT_AUTH_TOKEN"]),
+    token: () => env["IMPACT_AUTH_TOKEN"] || undefined,
+  };
+  const fromProfile: CredentialSource = {
+    sidName: named,
+    tokenName: named,
+    accountSid: profile.accountSid,
+    hasToken: Boolean(profile.authToken || profile.authTokenEnv),
+    token: () => {
+      if (!profile.authTokenEnv) return profile.authToken;
+      const token = env[profile.authTokenEnv];
+      if (!token)
+        throw new UsageError(
+          `${named} takes its token from ${profile.authTokenEnv}, which is ${env[profile.authTokenEnv] === "" ? "empty" : "not set"}${emptyNote}`,
+        );
+      return token;
+    },
+  };
+  const explicit = Boolean(flags.profile);
+  const sources = explicit ? [fromFlags, fromProfile, fromEnv] : [fromFlags, fromEnv, fromProfile];
+  const sidSource = sources.find((source) => source.accountSid !== undefined);
+  const tokenSource = sources.find((source) => source.hasToken);
+  if (sidSource && tokenSource && sidSource !== tokenSource && sidSource.accountSid !== tokenSource.accountSid) {
+    throw new UsageError(`the Account SID comes from ${sidSource.sidName} but the Auth Token from ${tokenSource.tokenName}${emptyNote}: ${GIVE_BOTH}`);
+  }
+  const pick = (flag: string | undefined, fromEnv: string | undefined, fromProfile: string | undefined) =>
+    flag || (explicit ? fromProfile || fromEnv : fromEnv || fromProfile) || undefined;
   return {
-    api: pick(flags.api, env["IMPACT_API"], () => profile.api),
-    accountSid: pick(flags.accountSid, env["IMPACT_ACCOUNT_SID"], () => profile.accountSid),
-    authToken: pick(flags.authToken, env["IMPACT_AUTH_TOKEN"], profileToken),
-    baseUrl: pick(flags.baseUrl, env["IMPACT_BASE_URL"], () => profile.baseUrl),
+    api: pick(flags.api, env["IMPACT_API"], profile.api),
+    accountSid: sidSource?.accountSid,
+    authToken: tokenSource?.token(),
+    baseUrl: pick(flags.baseUrl, env["IMPACT_BASE_URL"], profile.baseUrl),
     profile: chosen,
   };
 }

@@ -13,7 +13,7 @@ import { EXIT, exitCodeOf, UsageError } from "./exit-codes.js";
 import { APIS } from "./flavors.js";
 import { VERSION } from "./version.js";
 import { Interruption } from "./interruption.js";
-import { createOutput } from "./output.js";
+import { colorFor, createOutput } from "./output.js";
 import { PartialFiles } from "./partial-files.js";
 
 const EXIT_HELP = `
@@ -53,9 +53,13 @@ export interface RunIO {
 /** Runs `impactkit` with `argv` (without the node and script paths); resolves with the exit code. */
 export async function run(argv: readonly string[], io: RunIO): Promise<number> {
   const json = argv.includes("--json");
+  const noColor = argv.includes("--no-color");
   const output = createOutput({
     json,
     verbose: argv.includes("--verbose") || argv.includes("-v"),
+    quiet: argv.includes("--quiet") || argv.includes("-q"),
+    debug: argv.includes("--debug"),
+    color: { stdout: colorFor(io.stdout as NodeJS.WriteStream, io.env, noColor), stderr: colorFor(io.stderr as NodeJS.WriteStream, io.env, noColor) },
     stdout: io.stdout as NodeJS.WriteStream,
     stderr: io.stderr as NodeJS.WriteStream,
   });
@@ -74,6 +78,9 @@ export async function run(argv: readonly string[], io: RunIO): Promise<number> {
     .option("--request-timeout <duration>", "give up a request unanswered after this long, and retry it (default 30s)")
     .option("--json", "print one JSON document per command")
     .option("-v, --verbose", "log each request (method and path, never credentials) to stderr")
+    .option("--debug", "log each request with its query too (never credentials, headers or signed URLs)")
+    .option("-q, --quiet", "print results and errors only: no progress, notices or logs")
+    .option("--no-color", "no colour (also NO_COLOR; FORCE_COLOR forces it)")
     .addHelpText("after", EXIT_HELP)
     // Every command's help lists the flags it inherits (--api, --profile, --json…), not only its own.
     .configureHelp({ showGlobalOptions: true })

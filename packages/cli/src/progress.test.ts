@@ -1,5 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { etaSeconds, every, formatBytes, formatSeconds, REDRAW_MS } from "./progress.js";
+import { Writable } from "node:stream";
+import { createOutput } from "./output.js";
+import { byteProgress, etaSeconds, every, formatBytes, formatSeconds, REDRAW_MS } from "./progress.js";
+
+describe("the download rate", () => {
+  it("counts from the first bytes, not from the wait before them", () => {
+    let stderr = "";
+    const sink = new Writable({ write: (chunk, _encoding, done) => void ((stderr += String(chunk)), done()) });
+    const output = createOutput({ json: false, verbose: false, stdout: sink, stderr: sink });
+    let time = 0;
+    const progress = byteProgress(output, "downloading", () => time);
+    const MiB = 1_048_576;
+    // Ten seconds of 202s before the first MiB, then a MiB a second.
+    time = 10_000;
+    progress.update({ bytes: MiB, total: 10 * MiB });
+    time = 12_000;
+    progress.update({ bytes: 3 * MiB, total: 10 * MiB });
+    expect(stderr.split("\n").filter(Boolean)).toEqual(["downloading 1.0 MiB of 10.0 MiB (10%) at –", "downloading 3.0 MiB of 10.0 MiB (30%) at 1.0 MiB/s"]);
+  });
+});
 
 describe("the download bar's redraw gate", () => {
   it("opens at most once per REDRAW_MS, whatever the number of updates", () => {

@@ -93,15 +93,20 @@ export function every(ms: number, now: () => number): () => boolean {
   };
 }
 
-/** Download progress: bytes, rate and ETA on a terminal; a line every 10 % otherwise; nothing with --json. */
+/** Download progress: bytes, rate (from the first bytes) and ETA on a terminal; a line every 10 % otherwise; nothing with --json. */
 export function byteProgress(
   output: Output,
   label: string,
   now: () => number = () => performance.now(),
 ): Progress<{ bytes: number; total: number | undefined }> {
   if (output.json) return { update: () => undefined, stop: () => undefined };
-  const started = now();
-  const rate = (bytes: number) => `${formatBytes(bytes / Math.max(0.001, (now() - started) / 1000))}/s`;
+  /** The first report of bytes: the rate counts from it, not from the wait for the first byte (a Download's 202s, a redirect, a slow start). */
+  let first: { at: number; bytes: number } | undefined;
+  const rate = (bytes: number) => {
+    first ??= { at: now(), bytes };
+    const seconds = (now() - first.at) / 1000;
+    return seconds > 0 ? `${formatBytes((bytes - first.bytes) / seconds)}/s` : "–";
+  };
   if (!output.tty) {
     let reported = -1;
     return {

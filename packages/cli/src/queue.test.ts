@@ -119,6 +119,15 @@ describe("impactkit queue", () => {
     );
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("ReportExport mp_action_listing_fast needs END_DATE (-p END_DATE=…)");
+    const impossible = await impactkit(
+      [
+        ...["queue", "add", "export", "report", "mp_action_listing_fast", "--api", "partner-v15", "--account-sid", SID],
+        ...["-p", "START_DATE=2026-13-45", "-p", "END_DATE=2026-11-01", "-o", join(dir, "z.csv")],
+      ],
+      { IMPACT_REDIS_URL: redis.url },
+    );
+    expect(impossible.code).toBe(2);
+    expect(impossible.stderr).toContain('-p START_DATE takes a real date; "2026-13-45" is not one');
     expect(await redis.client.dbsize()).toBe(keys);
   });
 

@@ -56,7 +56,8 @@ describe("the wait bar on a terminal", () => {
     expect(bars[0]).toMatch(new RegExp(`^waiting ${id} checking \\[-+\\] 0% \\| 0 records \\| \\d+s \\| ETA –$`));
     expect(bars.some((frame) => /^waiting \S+ (QUEUED|RUNNING) /.test(frame) && frames(screen).indexOf(frame) > frames(screen).indexOf(bars[0]!))).toBe(true);
     expect(bars.at(-1)).toMatch(new RegExp(`^waiting ${id} COMPLETED \\[=+\\] 100% \\| 50 records \\| \\d+s \\| ETA 0s$`));
-    expect(screen).toContain(`Job ${id} COMPLETED: 50 records`);
+    // On a terminal the status is coloured.
+    expect(screen).toContain(`Job ${id} \u001b[32mCOMPLETED\u001b[39m: 50 records`);
   });
 });
 

@@ -160,4 +160,24 @@ describe("a fresh project installing the packed tarballs", () => {
       renameSync(aside, installed);
     }
   });
+
+  it("runs the CLI without @impactkit/queue, an optional peer that npm does not install with it: queue says what to install", () => {
+    const installed = join(project, "node_modules", "@impactkit", "queue");
+    const aside = `${installed}.aside`;
+    renameSync(installed, aside);
+    try {
+      const bin = join(project, "node_modules", "@impactkit", "cli", "dist", "bin.js");
+      const status = spawnSync(process.execPath, [bin, "queue", "status"], {
+        cwd: project,
+        encoding: "utf8",
+        env: { ...machineEnv(), IMPACT_REDIS_URL: "redis://127.0.0.1:1" },
+      });
+      expect(status.status).toBe(1);
+      expect(status.stderr).toBe("impactkit: impactkit queue needs @impactkit/queue, which is installed only for it: npm install --global @impactkit/queue\n");
+      const version = spawnSync(process.execPath, [bin, "--version"], { cwd: project, encoding: "utf8" });
+      expect(version.status).toBe(0);
+    } finally {
+      renameSync(aside, installed);
+    }
+  });
 });

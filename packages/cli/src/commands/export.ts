@@ -1,11 +1,12 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { checkDownloadTarget, type JobHandle, type Jobs } from "@impactkit/jobs";
 import { CONNECTIONS_OPTION, type CommandContext, type GlobalOptions, openJobs, parseConnections } from "../context.js";
 import { downloadFile } from "../download-file.js";
 import { parseDay } from "../day.js";
 import { parseDuration, parseTimeout } from "../duration.js";
 import { jobJson } from "../job-view.js";
-import { parseParams } from "../params.js";
+import { UsageError } from "../exit-codes.js";
+import { parseParams, reportDateParams, withDates } from "../params.js";
 import { formatBytes, waitShowing } from "../progress.js";
 import { rowsTarget, writeRows, type RowsTarget } from "../rows-output.js";
 import { refuseJsonWith, resultToStdout, STDOUT } from "../stdout-result.js";
@@ -13,6 +14,8 @@ import { checkReportParams } from "./reports.js";
 
 interface ExportOptions {
   param: string[];
+  resultFormat?: string;
+  /** The deprecated alias of `--result-format`. */
   format?: string;
   wait?: boolean;
   output?: string;
@@ -31,7 +34,8 @@ function exportOptions(command: Command): Command {
       (value: string, previous: string[]) => [...previous, value],
       [],
     )
-    .option("--format <format>", "result format: CSV, JSON or XML")
+    .option("--result-format <format>", `what the API produces: ${RESULT_FORMATS.join(", ")} (default CSV)`)
+    .addOption(new Option("--format <format>", "deprecated: --result-format").hideHelp())
     .option("--wait", "wait until the job is COMPLETED")
     .option("-o, --output <file>", "wait, then download the result to this file (- for stdout)")
     .option("--records [format]", "wait, then write the result's rows: jsonl (default) or csv to stdout, parquet to the -o file")
@@ -39,6 +43,28 @@ function exportOptions(command: Command): Command {
     .option("--timeout <duration>", "give up waiting after this long", "1h")
     .option("--first-check <duration>", "when to check the job first (later checks back off from 1s to 30s)", "6s")
     .option(...CONNECTIONS_OPTION);
+}
+
+/** The result formats ReportExport and ClickExport take (`ResultFormat` of every flavor's spec). */
+const RESULT_FORMATS = ["CSV", "JSON", "XML"] as const;
+
+/**
+ * `--result-format` (or its deprecated alias `--format`) as `ResultFormat`, checked before anything is sent:
+ * `--format jsonl` meant the rows impactkit writes, which is `--records jsonl` on export.
+ */
+function resultFormatOf(options: ExportOptions, context: CommandContext): { ResultFormat?: string } {
+  if (options.format !== undefined && options.resultFormat !== undefined)
+    throw new UsageError("--format is the deprecated name of --result-format: pass one of them");
+  const flag = options.format === undefined ? "--result-format" : "--format";
+  const given = options.resultFormat ?? options.format;
+  if (given === undefined) return {};
+  const format = given.trim().toUpperCase();
+  if (!(RESULT_FORMATS as readonly string[]).includes(format)) {
+    const rows = ["JSONL", "PARQUET"].includes(format) ? `; for the rows as ${given}, use --records ${given.trim().toLowerCase()}` : "";
+    throw new UsageError(`${flag} takes ${RESULT_FORMATS.join(", ")}, got ${JSON.stringify(given)}${rows}`);
+  }
+  if (options.format !== undefined) context.output.notice(`warning: --format is deprecated on export; use --result-format ${format}`);
+  return { ResultFormat: format };
 }
 
 function settingsOf(options: ExportOptions): { timeoutMs: number; connections: number; policy: { firstDelayMs: number } } {
@@ -96,6 +122,20 @@ async function finish(jobs: Jobs<{}>, handle: JobHandle, target: Target, options
   context.output.result(lines, summary);
 }
 
+/** `-p` pairs with their dates converted; with --verbose, says what a relative day became (`-p START_DATE=7d → 2026-11-29`). */
+function paramsOf(options: ExportOptions, dates: Parameters<typeof withDates>[1], context: CommandContext): Record<string, string | string[]> {
+  const given = parseParams(options.param);
+  const params = withDates(given, dates);
+  for (const name of Object.keys(dates)) {
+    if (given[name] !== undefined && JSON.stringify(given[name]) !== JSON.stringify(params[name]))
+      context.output.debug(`-p ${name}=${[given[name]].flat().join(",")} → ${[params[name]].flat().join(",")}`);
+  }
+  return params;
+}
+
+/** ClickExport's day (`Date`, `format: date` in every flavor's spec), also as `-p Date=…`. */
+const CLICK_DATE_PARAMS = { Date: "date" } as const;
+
 /** `impactkit export report|clicks`. */
 export function exportCommands(program: Command, globals: () => GlobalOptions, context: CommandContext): void {
   const exports = program
@@ -112,11 +152,11 @@ export function exportCommands(program: Command, globals: () => GlobalOptions, c
       .description("schedule a ReportExport job")
       .addHelpText(
         "after",
-        "\nExamples:\n  impactkit export report mp_action_listing_fast --api partner-v15 -p START_DATE=2026-11-01 -p END_DATE=2026-11-24 -o actions.csv\n  impactkit export report att_adv_performance_by_day_pm_only --api agency-v3 --wait --json\n  impactkit export report mp_action_listing_fast --api partner-v15 -p START_DATE=2026-11-01 -p END_DATE=2026-11-24 --records | jq .Payout",
+        "\nExamples:\n  impactkit export report mp_action_listing_fast --api partner-v15 -p START_DATE=2026-11-01 -p END_DATE=2026-11-24 -o actions.csv\n  impactkit export report att_adv_performance_by_day_pm_only --api agency-v3 --wait --json\n  impactkit export report mp_action_listing_fast --api partner-v15 -p START_DATE=2026-11-01 -p END_DATE=2026-11-24 --records | jq .Payout\n  impactkit export report mp_action_listing_fast --api partner-v15 -p START_DATE=7d -p END_DATE=yesterday --result-format JSON -o actions.json",
       ),
   ).action(async (reportId: string, options: ExportOptions) => {
     const jobs = openJobs(globals(), context, settingsOf(options));
-    const params = { ...parseParams(options.param), ...(options.format ? { ResultFormat: options.format.toUpperCase() } : {}) };
+    const params = { ...paramsOf(options, reportDateParams(jobs.spec.traits), context), ...resultFormatOf(options, context) };
     const target = await outputTarget(options, context);
     await checkReportParams(jobs, reportId, params, context.signal);
     const handle = await jobs.exportReport(reportId, params as never, { signal: context.signal });
@@ -136,8 +176,8 @@ export function exportCommands(program: Command, globals: () => GlobalOptions, c
   ).action(async (options: ExportOptions & { programId?: string; date?: string }) => {
     const jobs = openJobs(globals(), context, settingsOf(options));
     const params = {
-      ...parseParams(options.param),
-      ...(options.format ? { ResultFormat: options.format.toUpperCase() } : {}),
+      ...paramsOf(options, CLICK_DATE_PARAMS, context),
+      ...resultFormatOf(options, context),
       ...(options.date ? { Date: parseDay(options.date, "--date") } : {}),
       ...(options.programId ? { ProgramId: jobs.spec.traits.clickExport === "program" ? options.programId : [options.programId] } : {}),
     };

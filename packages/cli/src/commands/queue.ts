@@ -4,13 +4,18 @@ import type { AccountUsage, AddedPipeline, ExportQueue, ExportQueueOptions, Expo
 import { networkOf, openJobs, type CommandContext, type GlobalOptions } from "../context.js";
 import { UsageError } from "../exit-codes.js";
 import { APIS, clientFor, jobsFor, type ApiName } from "../flavors.js";
-import { parseParams } from "../params.js";
+import { optionalModule } from "../optional-module.js";
+import { parseDay } from "../day.js";
+import { parseParams, reportDateParams, withDates } from "../params.js";
 import { resolveAccount } from "../profiles.js";
 
 type Globals = () => GlobalOptions;
 
 /** Pipeline states `queue status` counts, in the order a pipeline goes through them. */
 const STATES = ["waiting", "delayed", "active", "completed", "failed"] as const;
+
+/** `@impactkit/queue` (and with it BullMQ and a Redis client): an optional peer dependency, installed for the queue commands only. */
+const queueModule = () => optionalModule("@impactkit/queue", "queue", () => import("@impactkit/queue"), true);
 
 /** What `queue add` did, in a line: queued, or where the same request stands, or what it gave. */
 function addedLine(added: AddedPipeline): string {
@@ -48,7 +53,7 @@ async function withQueue<T>(
   run: (queue: ExportQueue<ApiName>) => Promise<T>,
   options: Pick<ExportQueueOptions<ApiName>, "check"> = {},
 ): Promise<T> {
-  const { createExportQueue } = await import("@impactkit/queue");
+  const { createExportQueue } = await queueModule();
   const queue = createExportQueue({ redisUrl: redisOf(context).url, flavors: APIS, ...options });
   try {
     return await run(queue);
@@ -89,7 +94,7 @@ export function queueCommands(program: Command, globals: Globals, context: Comma
       for (const [name, value] of Object.entries(context.env)) if (value && name.startsWith("IMPACT_AUTH_TOKEN")) context.output.addSecret(value);
       const baseUrl = globals().baseUrl ?? context.env["IMPACT_BASE_URL"];
       const network = networkOf(globals()).options;
-      const { createExportWorker } = await import("@impactkit/queue");
+      const { createExportWorker } = await queueModule();
       const factory = (api: ApiName) => (account: string, fetch: (input: Request) => Promise<Response>) =>
         clientFor(api, { accountSid: account, authToken: tokenOf(context.env, account), fetch, ...network, ...(baseUrl ? { baseUrl } : {}) });
       const clients = Object.fromEntries(APIS.map((api) => [api, factory(api)])) as Record<ApiName, ReturnType<typeof factory>>;
@@ -122,7 +127,7 @@ export function queueCommands(program: Command, globals: Globals, context: Comma
     if (!APIS.includes(api as ApiName)) throw new UsageError(`--api takes one of ${APIS.join(", ")}, got ${JSON.stringify(api)}`);
     if (!account) throw new UsageError("--account-sid (or IMPACT_ACCOUNT_SID, or a profile) names the account to export for");
     const request = { flavor: api as ApiName, account, export: spec(api as ApiName, account), to: output };
-    const { checkExport } = await import("@impactkit/queue");
+    const { checkExport } = await queueModule();
     // With a token the report's filters are checked too (one metadata request); without, what the spec says.
     const jobs = authToken ? openJobs(globals(), context) : jobsFor(api, { accountSid: account, authToken: "-" }, {});
     const check = async ({ export: spec }: ExportRequest<ApiName>) => {
@@ -146,7 +151,18 @@ export function queueCommands(program: Command, globals: Globals, context: Comma
     .option("-p, --param <key=value>", "a report filter (repeatable)", repeatable, [])
     .option("--rerun", "queue the request again if it ran already (otherwise its result is shown)")
     .action(async (reportId: string, options: { output: string; param: string[]; rerun?: boolean }) => {
-      await add(() => ({ report: reportId, params: parseParams(options.param) as Record<string, string> }), options.output, options.rerun === true);
+      // Dates are checked and relative days converted here, as `export report` does: the pipeline may run tomorrow.
+      await add(
+        (api, account) => ({
+          report: reportId,
+          params: withDates(parseParams(options.param), reportDateParams(clientFor(api, { accountSid: account, authToken: "-" }).spec.traits)) as Record<
+            string,
+            string
+          >,
+        }),
+        options.output,
+        options.rerun === true,
+      );
     });
 
   exports
@@ -165,8 +181,8 @@ export function queueCommands(program: Command, globals: Globals, context: Comma
           const single = clientFor(api, { accountSid: account, authToken: "-" }).spec.traits.clickExport === "program";
           return {
             clicks: {
-              ...(parseParams(options.param) as Record<string, string>),
-              ...(options.date ? { Date: options.date } : {}),
+              ...(withDates(parseParams(options.param), { Date: "date" }) as Record<string, string>),
+              ...(options.date ? { Date: parseDay(options.date, "--date", Date.now()) } : {}),
               ...(options.programId ? { ProgramId: single ? options.programId : [options.programId] } : {}),
             },
           };

@@ -8,7 +8,7 @@ export function recordsCommand(program: Command, globals: () => GlobalOptions, c
   program
     .command("records <jobId>")
     .description("write the job's rows as JSON Lines or CSV to stdout, or as Parquet to a file (waits for the job first), for jq, duckdb or a spreadsheet")
-    .option("--format <format>", "jsonl, csv or parquet (with -o)", "jsonl")
+    .option("--format <format>", "what impactkit writes: jsonl, csv or parquet (with -o)", "jsonl")
     .option("-o, --output <file>", "the Parquet file to write")
     .option("--overwrite", "replace the -o file if it exists")
     .option("--stream", "ask for the bytes directly (Mode=Stream) instead of following the signed URL")
