@@ -98,7 +98,8 @@ describe("impactkit queue", () => {
   });
 
   it("refuses an export its flavor's spec would refuse, before anything reaches Redis", async () => {
-    const keys = await redis.client.dbsize();
+    const pipelines = async () => (await redis.client.keys("bull:impactkit-exports:export-*")).filter((key) => /:export-[0-9a-f]+$/.test(key)).length;
+    const before = await pipelines();
     const run = await impactkit(
       [
         "queue",
@@ -128,7 +129,7 @@ describe("impactkit queue", () => {
     );
     expect(impossible.code).toBe(2);
     expect(impossible.stderr).toContain('-p START_DATE takes a real date; "2026-13-45" is not one');
-    expect(await redis.client.dbsize()).toBe(keys);
+    expect(await pipelines()).toBe(before);
   });
 
   it("refuses a request the queue cannot run with a usage error", async () => {
