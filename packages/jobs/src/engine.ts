@@ -8,3 +8,4 @@ export { pollDelay, resolvePollPolicy, type ProgressHint } from "./engine/poll-p
 export { RateGate, readRateLimit, type RateLimitHeaders, type RateLimitState } from "./engine/rate-limit.js";
 export { parseRetryAfter, renewalBeyondHour } from "./engine/retry-after.js";
 export { systemTiming } from "./base/timing.js";
+export { recordFailure } from "./base/tracing.js";

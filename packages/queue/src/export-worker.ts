@@ -30,6 +30,7 @@ import {
   observersQueueName,
   unobservedCheckDelay,
 } from "./defaults.js";
+import { say } from "./log-levels.js";
 import { jobIndexKey, type PipelineData, type PipelineResult } from "./export-pipeline.js";
 import { redisExportQuota } from "./export-quota-store.js";
 import { wholeNumber } from "./option-check.js";
@@ -292,7 +293,7 @@ export function createExportWorker<F extends string>(options: ExportWorkerOption
     const attempts = job.opts.attempts ?? 1;
     const what = `pipeline ${job.id} (${job.data.flavor} ${job.data.account})`;
     if (error.name === "UnrecoverableError" || job.attemptsMade >= attempts) {
-      (logger?.error ?? logger?.warn)?.call(logger, `${what} failed: ${error.message}`, { pipeline: job.id, attempts: job.attemptsMade });
+      say(logger, "error", `${what} failed: ${error.message}`, { pipeline: job.id, attempts: job.attemptsMade });
       if (job.data.jobId) void connection.del(jobIndexKey(name, job.data.jobId)).catch(() => undefined);
     } else
       logger?.warn(`${what}: attempt ${job.attemptsMade} of ${attempts} failed: ${error.message}; it is retried with backoff`, {

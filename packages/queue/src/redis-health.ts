@@ -1,4 +1,5 @@
 import type { Logger } from "@impactkit/jobs";
+import { say } from "./log-levels.js";
 
 /** The codes and messages of a Redis that cannot be reached (ioredis' connection errors), as opposed to a command's error. */
 const UNREACHABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|Connection is closed|connect ETIMEDOUT|Stream isn't writeable/;
@@ -63,13 +64,13 @@ export class RedisHealth {
     if (this.#downSince !== undefined) return;
     this.#downSince = Date.now();
     const message = `Redis at ${this.#where} cannot be reached (${error.message}); pipelines wait in Redis and go on when it is back`;
-    (this.#logger?.error ?? this.#logger?.warn)?.call(this.#logger, message, { redis: this.#where });
+    say(this.#logger, "error", message, { redis: this.#where });
   }
 
   ready(): void {
     if (this.#downSince === undefined) return;
     const seconds = Math.round((Date.now() - this.#downSince) / 1000);
     this.#downSince = undefined;
-    (this.#logger?.info ?? this.#logger?.warn)?.call(this.#logger, `Redis at ${this.#where} is back after ${seconds} s`, { redis: this.#where });
+    say(this.#logger, "info", `Redis at ${this.#where} is back after ${seconds} s`, { redis: this.#where });
   }
 }

@@ -11,6 +11,7 @@ import {
 } from "@opentelemetry/api";
 import { DelayedError, type Telemetry, WaitingChildrenError, WaitingError } from "bullmq";
 import { BullMQOtel } from "bullmq-otel";
+import { recordFailure } from "@impactkit/jobs/engine";
 
 /** The queue's own spans: one per pipeline step (https://opentelemetry.io/docs/specs/otel/trace/api/#get-a-tracer). */
 const tracer = trace.getTracer("@impactkit/queue");
@@ -48,12 +49,6 @@ function movedTo(error: unknown): string | undefined {
   return undefined;
 }
 
-/** A failure's low-cardinality name for `error.type` (https://opentelemetry.io/docs/specs/semconv/attributes-registry/error/): its stable `code`, else its name. */
-function errorType(error: unknown): string {
-  const { code, name } = (error ?? {}) as { code?: unknown; name?: unknown };
-  return typeof code === "string" && code !== "" ? code : typeof name === "string" && name !== "" ? name : "_OTHER";
-}
-
 /**
  * Runs one pipeline step in a span named `name` (INTERNAL, active while it runs, so the API calls it makes — their
  * spans from `@impactkit/jobs` — are its children). `impactkit.step.outcome` says how it ended: `completed`; a move
@@ -74,10 +69,8 @@ export function stepSpan<T>(name: string, attributes: Record<string, string | nu
         span.setAttribute("impactkit.step.outcome", moved);
         span.setStatus({ code: SpanStatusCode.OK });
       } else {
-        const type = errorType(error);
-        span.setAttributes({ "impactkit.step.outcome": "failed", "error.type": type });
-        span.recordException(error instanceof Error ? error : { name: type, message: String(error) });
-        span.setStatus({ code: SpanStatusCode.ERROR, message: type });
+        span.setAttribute("impactkit.step.outcome", "failed");
+        recordFailure(span, error);
       }
       throw error;
     } finally {
