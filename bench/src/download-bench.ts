@@ -29,6 +29,8 @@ export interface DownloadRow {
   fetchMBps: number | undefined;
   /** The `impactkit jobs download` command, whole process (start-up included), when measured. */
   cliMBps: number | undefined;
+  /** Median of the per-run ratios CLI ÷ curl, when the CLI was measured. */
+  cliRatio: number | undefined;
   rssGrowthMB: number;
 }
 
@@ -153,6 +155,8 @@ export async function downloadBench(sizesMiB: readonly number[], runs = 5): Prom
         for (const measure of order) await measure();
       }
       const ratios = (ours: readonly Sample[], theirs: readonly number[]) => median(ours.map((sample, index) => sample.mbps / theirs[index]!));
+      // The CLI against curl in the same run, as the library is: run by run, then the median.
+      const cliRatio = median(samples.cli.map((mbps, index) => mbps / samples.curls[index]!));
       rows.push({
         size: sizeName(sizeMiB),
         bytes,
@@ -162,6 +166,7 @@ export async function downloadBench(sizesMiB: readonly number[], runs = 5): Prom
         ratio: ratios(samples.ours, samples.curls),
         fetchMBps: median(samples.fetches),
         cliMBps: median(samples.cli),
+        cliRatio,
         rssGrowthMB: Math.max(...samples.ours.map((s) => s.rssGrowthMB!)),
       });
       rows.push({
@@ -173,6 +178,7 @@ export async function downloadBench(sizesMiB: readonly number[], runs = 5): Prom
         ratio: ratios(samples.single, samples.curls),
         fetchMBps: undefined,
         cliMBps: undefined,
+        cliRatio: undefined,
         rssGrowthMB: Math.max(...samples.single.map((s) => s.rssGrowthMB!)),
       });
       rows.push({
@@ -184,6 +190,7 @@ export async function downloadBench(sizesMiB: readonly number[], runs = 5): Prom
         ratio: ratios(samples.stream, samples.streamCurls),
         fetchMBps: undefined,
         cliMBps: undefined,
+        cliRatio: undefined,
         rssGrowthMB: Math.max(...samples.stream.map((s) => s.rssGrowthMB!)),
       });
       // Rows are slow to count (a minute at 1 GiB): one run each, on the file the last download left.
@@ -223,6 +230,7 @@ export function renderDownload({ rows, records }: { rows: readonly DownloadRow[]
         "impactkit ÷ curl",
         "Node fetch → file MiB/s",
         "impactkit CLI MiB/s",
+        "impactkit CLI ÷ curl",
         "RSS growth during the transfer",
       ],
       rows.map((row) => [
@@ -234,6 +242,7 @@ export function renderDownload({ rows, records }: { rows: readonly DownloadRow[]
         `${row.ratio.toFixed(2)}×`,
         row.fetchMBps?.toFixed(0) ?? "—",
         row.cliMBps?.toFixed(0) ?? "—",
+        row.cliRatio === undefined ? "—" : `${row.cliRatio.toFixed(2)}×`,
         `${row.rssGrowthMB.toFixed(1)} MB`,
       ]),
     ),

@@ -82,7 +82,9 @@ export async function runAll(sizes: typeof FULL, log: (text: string) => void = (
   add(
     "2. Download",
     "A report in a sandbox in another process, fetched through the 302 and its signed storage URL, and with Mode=Stream; each tool in a process of its own, in alternating order, the median of the runs. RSS growth is the downloading process's RSS at its peak minus its RSS just before the first request. Then the rows of the same result through `records()`, beside csv-parse reading the downloaded file from disk.",
-    ["![Download throughput of impactkit, curl and Node.js's fetch](charts/download-throughput.svg)", "", renderDownload(downloads)].join("\n"),
+    ["![Download throughput of impactkit, the impactkit CLI, curl and Node.js's fetch](charts/download-throughput.svg)", "", renderDownload(downloads)].join(
+      "\n",
+    ),
   );
   add(
     "2b. Download from storage that limits each connection",

@@ -66,16 +66,24 @@ function readmeWithFlavors(root: string, flavors: readonly Flavor[]): GeneratedF
   return { path: README_FLAVORS.file, content: `${text.slice(0, start + README_FLAVORS.start.length)}\n${table}\n${text.slice(end)}` };
 }
 
-/** typedoc.json with every flavor package's entry point, after the entry points of the other packages. */
+/**
+ * typedoc.json with every flavor package's entry point, after the entry points of the other packages. Only the
+ * `entryPoints` list is rewritten: the rest of the file stays as written (and as the formatter keeps it).
+ */
 function typedocWithFlavors(root: string, flavors: readonly Flavor[]): GeneratedFile | undefined {
   const path = join(root, TYPEDOC_FILE);
   if (!existsSync(path)) return undefined;
-  const config = JSON.parse(readFileSync(path, "utf8")) as { entryPoints: string[] };
+  const text = readFileSync(path, "utf8");
+  const config = JSON.parse(text) as { entryPoints: string[] };
   const others = config.entryPoints.filter(
     (entry) => !/^packages\/[^/]+\/src\/index\.ts$/.test(entry) || !existsSync(join(root, entry.replace(/src\/index\.ts$/, "src/generated/spec.ts"))),
   );
   const entryPoints = [...others, ...flavors.map((flavor) => `packages/${flavor.id}/src/index.ts`)];
-  return { path: TYPEDOC_FILE, content: `${JSON.stringify({ ...config, entryPoints }, null, 2)}\n` };
+  const list = `"entryPoints": ${JSON.stringify(entryPoints, null, 2).replaceAll("\n", "\n  ")}`;
+  const content = text.replace(/"entryPoints":\s*\[[^\]]*\]/, () => list);
+  if (JSON.stringify((JSON.parse(content) as { entryPoints: string[] }).entryPoints) !== JSON.stringify(entryPoints))
+    throw new Error(`${TYPEDOC_FILE}: its entryPoints could not be rewritten`);
+  return { path: TYPEDOC_FILE, content };
 }
 
 /** The registry files of every registry package present under `root`, the root README's flavor rows and typedoc's entry points. */

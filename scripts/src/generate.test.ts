@@ -52,6 +52,29 @@ describe("generator warnings", () => {
   });
 });
 
+describe("the README's quick start", () => {
+  it.each(flavors.map((flavor) => [flavor.id, flavor]))("%s: exports a report with the parameters the spec requires", async (_id, flavor) => {
+    const specText = readFileSync(join(REPO_ROOT, mergedSpecFile(flavor)), "utf8");
+    const readme = (await generatePackage(REPO_ROOT, flavor, specText, "")).find((file) => file.path === `packages/${flavor.id}/README.md`)!.content;
+    const call = /client\.GET\("(\/ReportExport\/\{\w+\})", \{\n {2}params: (.*),\n\}\);/.exec(readme);
+    expect(call?.[1]).toMatch(/^\/ReportExport\//);
+    expect(call?.[2]).toMatch(flavor.api === "partner" ? /, query: \{ START_DATE: "2026-11-01", END_DATE: "2026-11-24" \} \}$/ : /" \} \}$/);
+    expect(readme).not.toMatch(/JobId: "[0-9a-f-]{36}"/);
+  });
+
+  it("gives a required parameter of no known name a value of its schema: its example, else one of its type", async () => {
+    const flavor = flavors[0]!;
+    const spec = JSON.parse(readFileSync(join(REPO_ROOT, mergedSpecFile(flavor)), "utf8"));
+    const path = Object.keys(spec.paths).find((key) => key.includes("/ReportExport/"))!;
+    spec.paths[path].get.parameters.push(
+      { name: "SUB_ID", in: "query", required: true, schema: { type: "integer" } },
+      { name: "CURRENCY", in: "query", required: true, schema: { type: "string", example: "EUR" } },
+    );
+    const readme = (await generatePackage(REPO_ROOT, flavor, JSON.stringify(spec), "")).find((file) => file.path.endsWith("/README.md"))!.content;
+    expect(readme).toContain('query: { START_DATE: "2026-11-01", END_DATE: "2026-11-24", SUB_ID: 1, CURRENCY: "EUR" } },');
+  });
+});
+
 describe("adding a release: pnpm flavor:add, then pnpm generate", () => {
   const scratch = scratchRoot(true);
   afterAll(() => scratch.dispose());

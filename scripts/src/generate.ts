@@ -40,6 +40,47 @@ function operationsTable(spec: Json): string {
   return ["| request | operationId | what it does |", "|---|---|---|", ...rows].join("\n");
 }
 
+/**
+ * The report each API's quick start exports: one the API documents and `@impactkit/sandbox` serves, so that the
+ * README's first example runs as written against the sandbox (the release tests run it).
+ */
+const EXAMPLE_REPORTS: Readonly<Record<Flavor["api"], string>> = {
+  partner: "mp_action_listing_fast",
+  agency: "att_adv_performance_by_day_pm_only",
+  brand: "adv_action_listing_pm_only",
+};
+
+/** Values for the ReportExport parameters the specs require, for the quick start. */
+const EXAMPLE_PARAMS: Readonly<Record<string, string>> = {
+  START_DATE: "2026-11-01",
+  END_DATE: "2026-11-24",
+  StartDate: "2026-11-01",
+  EndDate: "2026-11-24",
+};
+
+/** A value for a required parameter of no known name: the spec's example or first enum value, else one of its type. */
+function exampleValue(parameter: Json): unknown {
+  const schema = (parameter["schema"] ?? {}) as Json;
+  const given =
+    parameter["example"] ?? schema["example"] ?? (schema["examples"] as unknown[] | undefined)?.[0] ?? (schema["enum"] as unknown[] | undefined)?.[0];
+  if (given !== undefined) return given;
+  if (schema["format"] === "date") return "2026-11-01";
+  if (schema["format"] === "date-time") return "2026-11-01T00:00:00Z";
+  return schema["type"] === "integer" || schema["type"] === "number" ? 1 : schema["type"] === "boolean" ? true : "example";
+}
+
+/** The quick start's ReportExport query (relative paths): the parameters the flavor's spec requires, each with an example value. */
+function exampleQuery(spec: Json): string {
+  const paths = spec["paths"] as Record<string, Json>;
+  const reportPath = Object.keys(paths).find((path) => /^\/ReportExport\/\{[^}]+\}$/.test(path));
+  const parameters = ((reportPath === undefined ? [] : ((paths[reportPath]!["get"] as Json | undefined)?.["parameters"] ?? [])) as Json[]).filter(
+    (parameter) => parameter["in"] === "query" && parameter["required"] === true,
+  );
+  if (parameters.length === 0) return "";
+  const name = (parameter: Json) => parameter["name"] as string;
+  return `, query: { ${parameters.map((parameter) => `${name(parameter)}: ${JSON.stringify(EXAMPLE_PARAMS[name(parameter)] ?? exampleValue(parameter))}`).join(", ")} }`;
+}
+
 function currentVersion(root: string, flavor: Flavor): string {
   const path = join(root, "packages", flavor.id, "package.json");
   if (!existsSync(path)) return "0.1.0";
@@ -104,6 +145,9 @@ export async function generatePackage(root: string, flavor: Flavor, specText: st
     specFile: mergedSpecFile(flavor),
     operations: operationsTable(relative),
     reportPath: `/ReportExport/{${specConstant.traits.reportParameter}}`,
+    reportParameter: specConstant.traits.reportParameter,
+    exampleReport: EXAMPLE_REPORTS[flavor.api],
+    exampleQuery: exampleQuery(relative as Json),
     releaseDiffs,
   };
   const templateDir = join(root, TEMPLATE_DIR);

@@ -6,6 +6,7 @@ import { APIS, jobsFor } from "./flavors.js";
 import type { Output } from "./output.js";
 import type { PartialFiles } from "./partial-files.js";
 import { resolveAccount } from "./profiles.js";
+import { humanDurations } from "./human.js";
 
 /** The options every command shares. */
 export interface GlobalOptions {
@@ -106,7 +107,7 @@ export function openJobs(
     throw new UsageError(
       "credentials are required: --profile <name> (impactkit profiles list), IMPACT_ACCOUNT_SID and IMPACT_AUTH_TOKEN, or --account-sid and --auth-token",
     );
-  const logger: Logger = { warn: (message) => context.output.debug(`! ${message}`) };
+  const logger: Logger = { warn: (message) => context.output.debug(`! ${humanDurations(message)}`) };
   const { transport } = networkOf(options);
   const requestTimeoutMs = options.requestTimeout === undefined ? {} : { requestTimeoutMs: parseTimeout(options.requestTimeout, "--request-timeout") };
   return jobsFor(
@@ -120,6 +121,16 @@ export { EXIT };
 
 /** `--timeout` of a command that makes one call: how long the call may take, its retries included. */
 export const CALL_TIMEOUT_OPTION: readonly [string, string, string] = ["--timeout <duration>", "give up after this long, retries included (90s, 2m)", "2m"];
+
+/**
+ * `--through-error` of a command that waits for a job: a job in ERROR is retried by impact.com every 15
+ * minutes (https://integrations.impact.com/impact-brand/reference/retrieve-a-job), up to 5 times, so waiting through it
+ * can still end COMPLETED.
+ */
+export const THROUGH_ERROR_OPTION: readonly [string, string] = [
+  "--through-error",
+  "wait through ERROR (impact.com retries it every 15 minutes) instead of failing",
+];
 
 /** `--connections` of a command that downloads: how many parts of a large result are fetched at once. */
 export const CONNECTIONS_OPTION: readonly [string, string, string] = [

@@ -1,5 +1,5 @@
 import type { Job } from "@impactkit/jobs";
-import { terminalLine } from "./terminal-text.js";
+import { formatCount } from "./human.js";
 
 /** A job as the CLI prints it with --json: the normalised fields, dates as ISO 8601, no raw body. */
 export function jobJson(job: Job): Record<string, unknown> {
@@ -15,7 +15,7 @@ export function jobText(job: Job): string[] {
     ["Id", job.Id],
     ["Type", job.Type ?? "-"],
     ["Status", job.StatusMessage ? `${job.Status} (${job.StatusMessage})` : job.Status],
-    ["Progress", `${job.PercentageComplete ?? 0}% (${job.RecordsProcessed ?? 0} records)`],
+    ["Progress", `${job.PercentageComplete ?? 0}% (${formatCount(job.RecordsProcessed ?? 0)} records)`],
     ["Created", when(job.CreatedDate)],
     ["Started", when(job.StartedDate)],
     ["Completed", when(job.CompletedDate)],
@@ -24,23 +24,17 @@ export function jobText(job: Job): string[] {
   return rows.map(([name, value]) => `${name.padEnd(11)}${value}`);
 }
 
-/** Rows as the lines of a table for people; the server's cells are cleaned (`terminalLine`) before they are measured, so the columns line up. */
-export function table(rows: ReadonlyArray<readonly string[]>): string[] {
-  const cells = rows.map((row) => row.map(terminalLine));
-  const widths = cells[0]!.map((_, column) => Math.max(...cells.map((row) => row[column]!.length)));
-  return cells.map((row) =>
-    row
-      .map((cell, column) => cell.padEnd(widths[column]!))
-      .join("  ")
-      .trimEnd(),
-  );
-}
-
-/** Jobs as the lines of a table for people. */
-export function jobsTable(jobs: readonly Job[]): string[] {
-  if (jobs.length === 0) return ["No jobs."];
-  return table([
+/** Jobs as the rows of a table for people, headings first (`Output.table` lays them out). */
+export function jobsRows(jobs: readonly Job[]): string[][] {
+  return [
     ["ID", "TYPE", "STATUS", "DONE", "RECORDS", "CREATED"],
-    ...jobs.map((job) => [job.Id, job.Type ?? "-", job.Status, `${job.PercentageComplete ?? 0}%`, String(job.RecordsProcessed ?? 0), when(job.CreatedDate)]),
-  ]);
+    ...jobs.map((job) => [
+      job.Id,
+      job.Type ?? "-",
+      job.Status,
+      `${job.PercentageComplete ?? 0}%`,
+      formatCount(job.RecordsProcessed ?? 0),
+      when(job.CreatedDate),
+    ]),
+  ];
 }

@@ -72,7 +72,7 @@ describe("impactkit behind a proxy", () => {
       env({ HTTP_PROXY: proxyWithCredentials() }),
     );
     expect(scheduled.code).toBe(0);
-    const { jobId } = JSON.parse(scheduled.stdout) as { jobId: string };
+    const { Id: jobId } = JSON.parse(scheduled.stdout) as { Id: string };
     expect(
       createHash("sha256")
         .update(readFileSync(join(dir, "r.csv")))
@@ -139,7 +139,9 @@ describe("impactkit against a host that accepts and never answers", () => {
       const run = await cli(["jobs", "list", "--timeout", "2s", "--request-timeout", "500ms"], env({ IMPACT_BASE_URL: silent.url }));
       expect(run.code).toBe(1);
       expect(messages(run.stderr)).toMatch(
-        new RegExp(`^impactkit: GET /Jobs failed: cannot reach ${silent.url.replace("http://", "").replaceAll(".", "\\.")}: no response within \\d+ ms\\n$`),
+        new RegExp(
+          `^impactkit: GET /Jobs failed: cannot reach ${silent.url.replace("http://", "").replaceAll(".", "\\.")}: no response within \\d+(\\.\\d)?s\\n$`,
+        ),
       );
     } finally {
       await silent.close();

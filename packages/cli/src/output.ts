@@ -1,5 +1,6 @@
 import type { Writable } from "node:stream";
 import { styleText } from "node:util";
+import { alignedTable, tabSeparated } from "./table.js";
 import { terminalJson, terminalLine } from "./terminal-text.js";
 
 /**
@@ -48,6 +49,8 @@ export interface Output {
   readonly stderr: Writable;
   /** The command's result: `lines` of text for people, or `data` as the one JSON document. */
   result(lines: readonly string[], data: unknown): void;
+  /** Rows (headings first) as the lines of a result: aligned columns on a terminal, tab-separated when stdout is not one. */
+  table(rows: ReadonlyArray<readonly string[]>): string[];
   /** A line of progress or information for people, on stderr (not with --json). */
   info(line: string): void;
   /** A --verbose line, on stderr. */
@@ -86,9 +89,11 @@ export function createOutput(options: {
     `${mask(terminalJson(JSON.stringify(data, (_key, field: unknown) => (typeof field === "string" ? value(field) : field), indent)))}\n`;
   const out = (text: string) => void options.stdout.write(text);
   const err = (text: string) => void options.stderr.write(text);
-  /** A result's line, its statuses coloured on a terminal. */
+  /** The tab-separated lines `table` gave: their cells were cleaned, and their tabs are the columns' separators. */
+  const tabbed = new Set<string>();
+  /** A result's line, its statuses coloured on a terminal; a tab-separated table's tabs are kept, any other becomes a space. */
   const resultLine = (text: string) => {
-    const clean = line(text);
+    const clean = tabbed.has(text) ? `${text.split("\t").map(mask).join("\t")}\n` : line(text);
     return color.stdout ? clean.replace(STATUS, (status) => paint(STATUS_COLOR[status]!, status)) : clean;
   };
   /** A line on stderr, a warning (`warning: …`, `! …`) in yellow on a terminal. */
@@ -105,6 +110,12 @@ export function createOutput(options: {
     stdout: options.stdout,
     stderr: options.stderr,
     result: (lines, data) => out(options.json ? json(data, 2) : lines.map(resultLine).join("")),
+    table: (rows) => {
+      if ((options.stdout as NodeJS.WriteStream).isTTY) return alignedTable(rows);
+      const lines = tabSeparated(rows);
+      for (const text of lines) tabbed.add(text);
+      return lines;
+    },
     info: (text) => void (options.json || quiet || err(errLine(text))),
     debug: (text) => void (verbose && err(errLine(text))),
     notice: (text) => void (quiet || err(errLine(text))),

@@ -67,3 +67,6 @@ export function withDates(
   }
   return converted;
 }
+
+/** The result formats ReportExport and ClickExport take (`ResultFormat` of every flavor's spec). */
+export const RESULT_FORMATS = ["CSV", "JSON", "XML"] as const;

@@ -1,4 +1,3 @@
-import tab from "@bomb.sh/tab/commander";
 import { Command, CommanderError, Option } from "commander";
 import { demoCommand } from "./commands/demo.js";
 import { exportCommands } from "./commands/export.js";
@@ -7,8 +6,9 @@ import { profilesCommands } from "./commands/profiles.js";
 import { recordsCommand } from "./commands/records.js";
 import { queueCommands } from "./commands/queue.js";
 import { reportsCommands } from "./commands/reports.js";
+import { addCompletion } from "./completion.js";
 import type { CommandContext, GlobalOptions } from "./context.js";
-import { errorJson, inFlagTerms } from "./error-view.js";
+import { errorJson, errorText } from "./error-view.js";
 import { EXIT, exitCodeOf, UsageError } from "./exit-codes.js";
 import { APIS } from "./flavors.js";
 import { VERSION } from "./version.js";
@@ -100,7 +100,7 @@ export async function run(argv: readonly string[], io: RunIO): Promise<number> {
   profilesCommands(program, context);
   demoCommand(program, context);
   // `impactkit completion bash|zsh|fish|powershell` prints the script; the shell then asks `impactkit complete -- …` for each Tab.
-  tab(program, { completionCommandName: "completion" });
+  addCompletion(program, io.env, io.stdout);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return EXIT.ok;
@@ -118,7 +118,7 @@ export async function run(argv: readonly string[], io: RunIO): Promise<number> {
     const code = found === EXIT.usage && context.requests.effects > 0 ? EXIT.error : found;
     const message = code === EXIT.aborted ? "interrupted" : error instanceof Error ? error.message : String(error);
     // The library's argument errors name its options, also those found after an export (a file that appeared); the CLI's own already name flags and config fields.
-    const shown = found === EXIT.usage && !(error instanceof UsageError) ? inFlagTerms(message) : message;
+    const shown = error instanceof UsageError ? message : errorText(message, found, error);
     output.error(shown, errorJson(shown, code, error));
     return code;
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Writable } from "node:stream";
 import { createOutput } from "./output.js";
-import { byteProgress, etaSeconds, every, formatBytes, formatSeconds, REDRAW_MS } from "./progress.js";
+import { byteProgress, etaSeconds, every, REDRAW_MS } from "./progress.js";
 
 describe("the download rate", () => {
   it("counts from the first bytes, not from the wait before them", () => {
@@ -30,25 +30,7 @@ describe("the download bar's redraw gate", () => {
   });
 });
 
-describe("sizes and rates", () => {
-  it("shows whole bytes below a KiB, a rate's fraction included, and one decimal above", () => {
-    expect([0, 6, 461.79976916169124, 1023.6, 1024, 1536, 5 * 1024 ** 3].map(formatBytes)).toEqual([
-      "0 B",
-      "6 B",
-      "462 B",
-      "1024 B",
-      "1.0 KiB",
-      "1.5 KiB",
-      "5.0 GiB",
-    ]);
-  });
-});
-
 describe("the wait bar's times", () => {
-  it("formats seconds as people read a wait", () => {
-    expect([0, 9.4, 59, 60, 185, 3599, 3600, 4_320].map(formatSeconds)).toEqual(["0s", "9s", "59s", "1m00s", "3m05s", "59m59s", "1h00m", "1h12m"]);
-  });
-
   it("estimates the rest from the pace of the percentage since the job was first seen running", () => {
     expect(etaSeconds(undefined, 10_000, 50)).toBeUndefined();
     expect(etaSeconds({ at: 0, percent: 20 }, 10_000, 20)).toBeUndefined();

@@ -1,32 +1,12 @@
 import { SingleBar } from "cli-progress";
 import type { DownloadOptions, DownloadResult, Job, Jobs, WaitOptions } from "@impactkit/jobs";
 import type { Output } from "./output.js";
+import { formatBytes, formatCount, formatSeconds } from "./human.js";
 import { terminalLine } from "./terminal-text.js";
 
 export interface Progress<T> {
   update(value: T): void;
   stop(): void;
-}
-
-const number = new Intl.NumberFormat("en-US");
-
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
-}
-
-/** Seconds as people read a wait: `42s`, `3m05s`, `1h12m`. */
-export function formatSeconds(seconds: number): string {
-  const whole = Math.max(0, Math.round(seconds));
-  if (whole < 60) return `${whole}s`;
-  if (whole < 3600) return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, "0")}s`;
-  return `${Math.floor(whole / 3600)}h${String(Math.floor((whole % 3600) / 60)).padStart(2, "0")}m`;
 }
 
 /**
@@ -50,7 +30,7 @@ export function jobProgress(output: Output, label: string, jobId: string, now: (
     let last = "";
     return {
       update(job) {
-        const line = `${label} ${job.Status} ${job.PercentageComplete ?? 0}% ${number.format(job.RecordsProcessed ?? 0)} records`;
+        const line = `${label} ${job.Status} ${job.PercentageComplete ?? 0}% ${formatCount(job.RecordsProcessed ?? 0)} records`;
         if (line !== last) output.info((last = line));
       },
       stop: () => undefined,
@@ -61,6 +41,7 @@ export function jobProgress(output: Output, label: string, jobId: string, now: (
     stream: output.stderr as NodeJS.WriteStream,
     hideCursor: true,
     clearOnComplete: false,
+    formatTime: (seconds: number) => formatSeconds(seconds),
   });
   bar.start(100, 0, { status: "checking", records: "0", left: "–" });
   let running: { at: number; percent: number } | undefined;
@@ -71,7 +52,7 @@ export function jobProgress(output: Output, label: string, jobId: string, now: (
       const eta = job.Status === "COMPLETED" ? 0 : etaSeconds(running, now(), percent);
       bar.update(percent, {
         status: terminalLine(job.Status),
-        records: number.format(job.RecordsProcessed ?? 0),
+        records: formatCount(job.RecordsProcessed ?? 0),
         left: eta === undefined ? "–" : formatSeconds(eta),
       });
     },
@@ -125,6 +106,7 @@ export function byteProgress(
     stream: output.stderr as NodeJS.WriteStream,
     hideCursor: true,
     etaBuffer: 50,
+    formatTime: (seconds: number) => formatSeconds(seconds),
   });
   let shown = false;
   const due = every(REDRAW_MS, now);

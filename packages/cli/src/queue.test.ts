@@ -80,7 +80,7 @@ describe("impactkit queue", () => {
     const again = await impactkit(reportArgs, env);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(
-      new RegExp(`^Pipeline ${pipeline} ran already at \\S+Z: ${to.replaceAll("/", "\\/")} \\([\\d,]+ bytes\\); --rerun queues it again\\n$`),
+      new RegExp(`^Pipeline ${pipeline} ran already at \\S+Z: ${to.replaceAll("/", "\\/")} \\(\\d+(\\.\\d)? [KM]?i?B\\); --rerun queues it again\\n$`),
     );
     const rerun = await impactkit([...reportArgs, "--rerun", "--json"], env);
     expect(JSON.parse(rerun.stdout)).toEqual({ pipeline, status: "rerun" });

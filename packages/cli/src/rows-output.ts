@@ -1,6 +1,7 @@
 import { checkDownloadTarget, type Jobs } from "@impactkit/jobs";
 import type { CommandContext } from "./context.js";
 import { UsageError } from "./exit-codes.js";
+import { formatCount } from "./human.js";
 import { recordsToParquet } from "./parquet-file.js";
 import { recordsToStdout, refuseJsonWith, STDOUT, type StdoutRecordFormat } from "./stdout-result.js";
 
@@ -45,8 +46,8 @@ export async function writeRows(
 ): Promise<{ line: string; data: Record<string, unknown> }> {
   if ("stdout" in target) {
     const rows = await recordsToStdout(jobs, id, context, target.stdout, mode);
-    return { line: `Wrote ${rows} rows of job ${id} to stdout`, data: { jobId: id, rows } };
+    return { line: `Wrote ${formatCount(rows)} rows of job ${id} to stdout`, data: { Id: id, rows } };
   }
   const rows = await recordsToParquet(jobs, id, context, target.parquet, target.overwrite, mode);
-  return { line: `Saved ${rows} rows of job ${id} to ${target.parquet}`, data: { jobId: id, rows, path: target.parquet } };
+  return { line: `Saved ${formatCount(rows)} rows of job ${id} to ${target.parquet}`, data: { Id: id, rows, path: target.parquet } };
 }

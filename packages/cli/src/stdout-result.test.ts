@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { startSandbox, type Sandbox } from "@impactkit/sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { formatBytes } from "./progress.js";
+import { formatBytes } from "./human.js";
 import { impactkit, messages, type Run } from "./testing/support.js";
 
 const ACCOUNT = { accountSid: "IRSTDOUT01", authToken: "tok-stdout-Secret-7" };
@@ -65,13 +65,13 @@ describe("results on stdout, progress on stderr", () => {
     const id = /Scheduled job ([0-9a-f-]{36})/.exec(scheduled.stdout)![1]!;
     const run = await cli(["jobs", "wait", id, "--first-check", "10ms"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`^Job ${id} COMPLETED: 50 records in \\d+\\.\\d s\n$`));
+    expect(run.stdout).toMatch(new RegExp(`^Job ${id} COMPLETED: 50 records in \\d+(\\.\\d)?s\n$`));
     expect(run.stderr).toMatch(/^waiting [A-Z]+ \d+% \d+ records$/m);
   });
 
   it("records writes the rows as JSON Lines or CSV, the same rows as the downloaded file", async () => {
     const scheduled = await cli([...report("2"), "--wait", "--json"]);
-    const id = JSON.parse(scheduled.stdout).jobId as string;
+    const id = JSON.parse(scheduled.stdout).Id as string;
     expect((await cli(["jobs", "download", id, "-o", join(dir, "r.csv")])).code).toBe(0);
     const rows = parse(readFileSync(join(dir, "r.csv")), { columns: true, bom: true }) as Array<Record<string, string>>;
     expect(rows).toHaveLength(50);
@@ -126,13 +126,13 @@ describe("results on stdout, progress on stderr", () => {
 describe("rows as Parquet", () => {
   it("records --format parquet -o writes a file DuckDB reads back: the same rows, every column as the result's text", async () => {
     const scheduled = await cli([...report("7"), "--wait", "--json"]);
-    const id = JSON.parse(scheduled.stdout).jobId as string;
+    const id = JSON.parse(scheduled.stdout).Id as string;
     expect((await cli(["jobs", "download", id, "-o", join(dir, "r.csv")])).code).toBe(0);
     const rows = parse(readFileSync(join(dir, "r.csv")), { columns: true, bom: true }) as Array<Record<string, string>>;
     const target = join(dir, "rows.parquet");
     const run = await cli(["records", id, "--format", "parquet", "-o", target, "--json"]);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ jobId: id, rows: 50, path: target });
+    expect(JSON.parse(run.stdout)).toEqual({ Id: id, rows: 50, path: target });
     expect(readdirSync(dir).sort()).toEqual(["r.csv", "rows.parquet"]);
     const { DuckDBInstance } = await import("@duckdb/node-api");
     const connection = await (await DuckDBInstance.create(":memory:")).connect();

@@ -49,13 +49,13 @@ describe("the wait bar on a terminal", () => {
       ["export", "report", "mp_action_listing_fast", "-p", "START_DATE=2026-11-01", "-p", "END_DATE=2026-11-02", "--json"],
       env(),
     );
-    const id = JSON.parse(scheduled.stdout).jobId as string;
+    const id = JSON.parse(scheduled.stdout).Id as string;
     const { code, screen } = await onTerminal(["jobs", "wait", id, "--first-check", "3s"]);
     expect(code).toBe(0);
     const bars = frames(screen).filter((frame) => frame.startsWith(`waiting ${id} `));
-    expect(bars[0]).toMatch(new RegExp(`^waiting ${id} checking \\[-+\\] 0% \\| 0 records \\| \\d+s \\| ETA –$`));
+    expect(bars[0]).toMatch(new RegExp(`^waiting ${id} checking \\[-+\\] 0% \\| 0 records \\| \\d+(\\.\\d)?s \\| ETA –$`));
     expect(bars.some((frame) => /^waiting \S+ (QUEUED|RUNNING) /.test(frame) && frames(screen).indexOf(frame) > frames(screen).indexOf(bars[0]!))).toBe(true);
-    expect(bars.at(-1)).toMatch(new RegExp(`^waiting ${id} COMPLETED \\[=+\\] 100% \\| 50 records \\| \\d+s \\| ETA 0s$`));
+    expect(bars.at(-1)).toMatch(new RegExp(`^waiting ${id} COMPLETED \\[=+\\] 100% \\| 50 records \\| \\d+(\\.\\d)?s \\| ETA 0\\.0s$`));
     // On a terminal the status is coloured.
     expect(screen).toContain(`Job ${id} \u001b[32mCOMPLETED\u001b[39m: 50 records`);
   });

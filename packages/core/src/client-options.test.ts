@@ -1,11 +1,16 @@
-import { describe, expect, it } from "vitest";
-import { resolveClientOptions, type ClientOptions } from "./client-options.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { baseUrlFromEnvironment, resolveClientOptions, type ClientOptions } from "./client-options.js";
 import { ImpactConfigError } from "./errors.js";
 
 const valid: ClientOptions = { accountSid: "IRsid", authToken: "tok" };
 
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
 describe("resolveClientOptions", () => {
   it("defaults the base URL to https://api.impact.com", () => {
+    vi.stubEnv("IMPACT_BASE_URL", "");
     expect(resolveClientOptions(valid)).toEqual({ accountSid: "IRsid", authToken: "tok", baseUrl: "https://api.impact.com", headers: {} });
   });
 
@@ -39,6 +44,53 @@ describe("resolveClientOptions", () => {
     expect(() => resolveClientOptions(options)).toThrow(message);
     expect(() => resolveClientOptions(options)).toThrow(expect.objectContaining({ name: "ImpactConfigError", option }));
     expect(() => resolveClientOptions(options)).toThrow(ImpactConfigError);
+  });
+});
+
+describe("IMPACT_BASE_URL, the base URL of a client given none", () => {
+  it("is the base URL when set, checked and without its trailing slash", () => {
+    vi.stubEnv("IMPACT_BASE_URL", "http://127.0.0.1:4010/");
+    expect(resolveClientOptions(valid).baseUrl).toBe("http://127.0.0.1:4010");
+  });
+
+  it("gives way to the baseUrl option", () => {
+    vi.stubEnv("IMPACT_BASE_URL", "http://127.0.0.1:4010");
+    expect(resolveClientOptions({ ...valid, baseUrl: "https://proxy.example/impact" }).baseUrl).toBe("https://proxy.example/impact");
+  });
+
+  it("counts as unset when empty, as in the CLI", () => {
+    vi.stubEnv("IMPACT_BASE_URL", "");
+    expect(resolveClientOptions(valid).baseUrl).toBe("https://api.impact.com");
+  });
+
+  it.each([
+    [
+      "ftp://example.test",
+      /^IMPACT_BASE_URL must use http or https, got ftp \(no baseUrl was passed, so the client reads IMPACT_BASE_URL; unset it or pass baseUrl\)$/,
+    ],
+    ["localhost:4010", /^IMPACT_BASE_URL must use http or https, got localhost /],
+    ["not a url", /^IMPACT_BASE_URL must be an absolute http\(s\) URL, got "not a url"/],
+    ["https://user:s3cret@api.impact.com", /^IMPACT_BASE_URL must not carry credentials/],
+  ])("is refused, naming the variable, when it cannot work: %s", (value, message) => {
+    vi.stubEnv("IMPACT_BASE_URL", value);
+    expect(() => resolveClientOptions(valid)).toThrow(message);
+    expect(() => resolveClientOptions(valid)).toThrow(expect.objectContaining({ name: "ImpactConfigError", option: "baseUrl" }));
+    expect(() => resolveClientOptions(valid)).not.toThrow(/s3cret/);
+  });
+
+  it("is not read where there is no process (browsers, Workers) or where reading it is refused (Deno without --allow-env)", () => {
+    expect(baseUrlFromEnvironment({})).toBeUndefined();
+    expect(baseUrlFromEnvironment({ process: {} })).toBeUndefined();
+    const refusing = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('NotCapable: Requires env access to "IMPACT_BASE_URL", run again with the --allow-env flag');
+        },
+      },
+    );
+    expect(baseUrlFromEnvironment({ process: { env: refusing } })).toBeUndefined();
+    expect(baseUrlFromEnvironment({ process: { env: { IMPACT_BASE_URL: "http://127.0.0.1:4010" } } })).toBe("http://127.0.0.1:4010");
   });
 });
 

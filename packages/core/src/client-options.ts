@@ -4,12 +4,56 @@ import type { TransportOptions } from "./http/transport.js";
 /** https://integrations.impact.com/impact-brand/reference/authentication: every API call goes to this host. */
 export const DEFAULT_BASE_URL = "https://api.impact.com";
 
+/** The environment variable a client's `baseUrl` defaults to when it is not given, as the `impactkit` CLI reads it. */
+const BASE_URL_VARIABLE = "IMPACT_BASE_URL";
+
+/**
+ * `IMPACT_BASE_URL` as the runtime's environment has it, where there is one (`process.env`: Node.js, Deno, Bun);
+ * `undefined` where there is none (browsers, Workers: no `process`), where reading it is not allowed (Deno
+ * without `--allow-env` throws), and when it is empty — an empty variable counts as unset, as in the CLI.
+ * The only place the libraries read the environment for their base URL.
+ */
+export function baseUrlFromEnvironment(scope: object = globalThis): string | undefined {
+  let value: unknown;
+  try {
+    value = (scope as { process?: { env?: Record<string, unknown> } }).process?.env?.[BASE_URL_VARIABLE];
+  } catch {
+    return undefined;
+  }
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/**
+ * The base URL of a client not given one: `IMPACT_BASE_URL` when set (checked as `baseUrl` is, and an error
+ * naming the variable when it cannot work), else `https://api.impact.com`.
+ */
+function defaultBaseUrl(): string {
+  const fromEnvironment = baseUrlFromEnvironment();
+  if (fromEnvironment === undefined) return DEFAULT_BASE_URL;
+  try {
+    return validateBaseUrl(fromEnvironment);
+  } catch (error) {
+    throw new ImpactConfigError(
+      "baseUrl",
+      `${(error as Error).message.replace(/^baseUrl/, BASE_URL_VARIABLE)} (no baseUrl was passed, so the client reads ${BASE_URL_VARIABLE}; unset it or pass baseUrl)`,
+    );
+  }
+}
+
+/**
+ * What a flavor package's `createClient` needs: the account's credentials, sent as HTTP Basic auth
+ * (https://integrations.impact.com/impact-brand/reference/authentication), where the API is, and how requests
+ * reach it — a fetch of your own, extra headers, and the transport's proxy and connect timeout.
+ */
 export interface ClientOptions extends TransportOptions {
   /** The account's SID: the HTTP Basic user name and the `{AccountSID}` of every path. */
   accountSid: string;
   /** The account's Auth Token: the HTTP Basic password. Never logged nor put in an error. */
   authToken: string;
-  /** Origin (and optional path prefix) of the API; defaults to `https://api.impact.com`. */
+  /**
+   * Origin (and optional path prefix) of the API. Defaults to the `IMPACT_BASE_URL` environment variable when
+   * it is set and not empty (where the runtime has `process.env`), else `https://api.impact.com`.
+   */
   baseUrl?: string;
   /**
    * A fetch of your own for the API calls (one that records or signs them, say); by default they go through
@@ -20,6 +64,7 @@ export interface ClientOptions extends TransportOptions {
   headers?: Record<string, string>;
 }
 
+/** `ClientOptions` once `resolveClientOptions` has checked them: the credentials, the base URL to use and the extra headers. */
 export interface ResolvedOptions {
   accountSid: string;
   authToken: string;
@@ -86,5 +131,5 @@ export function resolveClientOptions(options: ClientOptions): ResolvedOptions {
   if (options.fetch !== undefined && typeof options.fetch !== "function") {
     throw new ImpactConfigError("fetch", "fetch must be a function");
   }
-  return { accountSid, authToken, baseUrl: validateBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL), headers };
+  return { accountSid, authToken, baseUrl: options.baseUrl === undefined ? defaultBaseUrl() : validateBaseUrl(options.baseUrl), headers };
 }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ApiSpec } from "./api-spec.js";
 import { ImpactConfigError } from "./errors.js";
 import { AnswerTooLargeError, MAX_API_ANSWER_BYTES } from "./create-client.js";
@@ -55,7 +55,27 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
 describe("createImpactClient", () => {
+  it("sends its requests to IMPACT_BASE_URL when given no baseUrl, as the CLI does", async () => {
+    vi.stubEnv("IMPACT_BASE_URL", `${baseUrl}/`);
+    const client = createImpactClient<TestPaths>(spec, { accountSid: "IRenv", authToken: "tok" });
+    expect(client.accountUrl).toBe(`${baseUrl}/Mediapartners/IRenv`);
+    const { data } = await client.GET("/Jobs/{JobId}", { params: { path: { JobId: "j-env" } } });
+    expect(data).toEqual({ Id: "j1" });
+    expect(seen.at(-1)!.url).toBe("/Mediapartners/IRenv/Jobs/j-env");
+  });
+
+  it("sends its requests to its baseUrl whatever IMPACT_BASE_URL says", async () => {
+    vi.stubEnv("IMPACT_BASE_URL", "http://127.0.0.1:9");
+    const client = createImpactClient<TestPaths>(spec, { accountSid: "IRopt", authToken: "tok", baseUrl });
+    await client.GET("/Jobs/{JobId}", { params: { path: { JobId: "j-opt" } } });
+    expect(seen.at(-1)!.url).toBe("/Mediapartners/IRopt/Jobs/j-opt");
+  });
+
   it("sends credentials, Accept and IR-Version on every request, and the caller's extra headers", async () => {
     const client = createImpactClient<TestPaths>(spec, {
       accountSid: "IRsid",

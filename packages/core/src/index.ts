@@ -1,6 +1,8 @@
 /**
  * `@impactkit/core` where Node.js's modules are not (browsers, Workers, `platform: "neutral"` bundles): the
  * runtime's fetch. The `node` condition (`node.ts`) sends requests through undici instead.
+ *
+ * @packageDocumentation
  */
 import type { ApiSpec } from "./api-spec.js";
 import type { ClientOptions } from "./client-options.js";

@@ -1,4 +1,8 @@
-/** `@impactkit/jobs` on Node.js (and Deno and Bun, which take its `node` condition): downloads to files, Node.js streams. */
+/**
+ * `@impactkit/jobs` on Node.js (and Deno and Bun, which take its `node` condition): downloads to files, Node.js streams.
+ *
+ * @packageDocumentation
+ */
 export type { JobsContext, JobsOptions } from "./impact/context.js";
 export {
   createJobs,

@@ -14,7 +14,7 @@ import type { RequireJobsPaths } from "./impact/jobs-paths.js";
 import { downloadJob, fileRowsElsewhere } from "./files/no-file-system.js";
 
 /** A job's result as rows, parsed by csv-parse's browser build, which is loaded with the first rows. */
-export async function* jobRecords(context: JobsContext, id: string, options: ResultOptions = {}): AsyncGenerator<ResultRecord> {
+export async function* jobRecords(context: JobsContext, id: string, options: ResultOptions = {}): AsyncGenerator<ResultRecord, void, undefined> {
   const { webJobRecords } = await import("./result/web-rows.js");
   yield* webJobRecords(context, id, options);
 }

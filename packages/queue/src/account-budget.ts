@@ -5,6 +5,10 @@ import { DOCUMENTED_HOURLY_BUDGET } from "@impactkit/jobs";
 
 const HOUR_S = 3_600;
 
+/**
+ * The size and Redis keys of the hourly request budget every worker of a fleet shares per account; impact.com
+ * documents 1,000 requests an hour (https://integrations.impact.com/impact-brand/reference/rate-limits).
+ */
 export interface AccountBudgetOptions {
   /** Requests an account may make per hour, across every worker (default: the documented 1,000). */
   perHour?: number;

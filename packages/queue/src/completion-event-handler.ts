@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { InvalidArgumentError } from "@impactkit/jobs";
 import type { ExportQueue } from "./export-queue.js";
 
+/** What `completionEventHandler` checks before it lets an impact.com Job Completion Event wake a pipeline. */
 export interface CompletionEventOptions {
   /**
    * The shared secret the event URL carries as `?secret=` (impact.com calls the URL configured under

@@ -27,6 +27,7 @@ export interface PipelineState {
   checks: number;
 }
 
+/** What a pipeline's BullMQ job holds: the export request, and how far the pipeline got. */
 export type PipelineData<F extends string = string> = ExportRequest<F> & PipelineState;
 
 /** What a finished pipeline returns: the impact.com job and the published file. */

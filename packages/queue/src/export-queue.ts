@@ -10,6 +10,11 @@ import { wholeNumber } from "./option-check.js";
 import { RedisHealth } from "./redis-health.js";
 import { queueTelemetry } from "./telemetry.js";
 
+/**
+ * The producer's side of a fleet (`createExportQueue`): the Redis and BullMQ queue its workers read, the flavors
+ * they serve, the check each request passes before it is queued, how failed pipelines are retried and how long
+ * finished ones are kept (https://docs.bullmq.io/guide/retrying-failing-jobs), and the budget `usage` reports.
+ */
 export interface ExportQueueOptions<F extends string> {
   /** Redis ≥ 6, e.g. `redis://127.0.0.1:6379` (the CLI reads `IMPACT_REDIS_URL`). */
   redisUrl: string;
@@ -52,6 +57,7 @@ export type AddedPipeline =
   | { id: string; status: "completed"; result: PipelineResult; finishedOn: number | undefined }
   | { id: string; status: "failed"; failedReason: string; finishedOn: number | undefined };
 
+/** The producer's handle on a fleet's queue, as `createExportQueue` returns it: queues pipelines, wakes them, reports usage. */
 export interface ExportQueue<F extends string> {
   /** The BullMQ queue, for dashboards (bull-board) and counts: it holds pipelines only. */
   readonly queue: Queue<PipelineData<F>, PipelineResult>;
@@ -69,6 +75,7 @@ export interface ExportQueue<F extends string> {
   wake(jobId: string): Promise<"woken" | "busy" | "unknown">;
   /** What `account` has left; `limits` are its flavor's daily quotas (`SPEC.traits.dailyExportLimits`), if it has any. */
   usage(account: string, limits?: Partial<Record<ExportKind, number>> | null): Promise<AccountUsage>;
+  /** Closes the queue's Redis connections. */
   close(): Promise<void>;
 }
 

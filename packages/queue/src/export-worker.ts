@@ -42,7 +42,14 @@ import { queueTelemetry, registerQueueMetrics, stepSpan } from "./telemetry.js";
 // biome-ignore lint/suspicious/noExplicitAny: a factory may return a client of any flavor; createJobs checks its paths.
 export type ClientFactory = (account: string, fetch: (input: Request) => Promise<Response>) => ImpactClient<any>;
 
+/**
+ * A worker of the fleet (`createExportWorker`): its Redis and BullMQ queue, the client factory of each flavor
+ * (the credentials stay in the worker's configuration), how many pipelines it runs and how it watches their
+ * jobs, the shared hourly budget, locks and shutdown, logging, OpenTelemetry, and the options of the
+ * `createJobs` instances its steps use.
+ */
 export interface ExportWorkerOptions<F extends string> {
+  /** Redis ≥ 6, e.g. `redis://127.0.0.1:6379` (the CLI reads `IMPACT_REDIS_URL`). */
   redisUrl: string;
   /** One factory per flavor the worker serves, keyed by the flavor names requests use. */
   clients: Record<F, ClientFactory>;
@@ -92,11 +99,13 @@ export interface ExportWorkerOptions<F extends string> {
   jobs?: Omit<JobsOptions, "maxRateLimitWaitMs" | "exportQuota">;
 }
 
+/** A running worker, as `createExportWorker` returns it: its BullMQ worker, and how to stop it. */
 export interface ExportWorker {
   /** The BullMQ worker of the pipelines. */
   readonly worker: Worker<PipelineData, PipelineResult>;
   /** Resolves once the worker closed, by `close()` or a signal (`handleSignals`). */
   readonly closed: Promise<void>;
+  /** Stops taking pipelines, lets the steps in progress finish (up to `closeTimeoutMs`), and closes the connections. */
   close(): Promise<void>;
 }
 

@@ -1,3 +1,10 @@
+/**
+ * `@impactkit/queue`: durable impact.com exports on BullMQ (https://docs.bullmq.io) and Redis — each export a
+ * pipeline (schedule the export, wait for the job, download the result) that any worker of a fleet carries on,
+ * every API request of every worker taking its token from one hourly budget per account kept in Redis.
+ *
+ * @packageDocumentation
+ */
 export { createAccountBudget, type AccountBudget, type AccountBudgetOptions } from "./account-budget.js";
 export { budgetedFetch } from "./budgeted-fetch.js";
 export {

@@ -2,6 +2,8 @@
  * `@impactkit/queue/testing`: a throwaway real Redis for the tests of code that uses the queue — on a free
  * port, in a temporary directory, without persistence — and a dump of everything in it, to check that no
  * credential reached Redis.
+ *
+ * @packageDocumentation
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -22,10 +24,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** A `redis-server` that `startRedis` started for a test: where it listens, a client, and how to stop it. */
 export interface ThrowawayRedis {
+  /** Its URL, `redis://127.0.0.1:<port>`. */
   url: string;
   /** A client for the test's own reads (scans, counts). */
   client: Redis;
+  /** Disconnects the client, stops the server and removes its directory. */
   stop(): Promise<void>;
 }
 

@@ -21,7 +21,7 @@ export interface BodyWire {
 /** A plan for one body: what to write of `source`, when, and how to finish. */
 export type BodyPlan = (source: AsyncIterable<Buffer>, wire: BodyWire) => AsyncGenerator<Buffer, Finish, undefined>;
 
-async function* pieces(source: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
+async function* pieces(source: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer, void, undefined> {
   for await (const chunk of source) {
     for (let offset = 0; offset < chunk.length; offset += size) yield chunk.subarray(offset, offset + size);
   }

@@ -86,6 +86,7 @@ export type Fault =
    */
   | { kind: "status-case"; case?: "lower" | "title" };
 
+/** The name of a kind of fault (`FAULT_KINDS` describes each). */
 export type FaultKind = Fault["kind"];
 
 /** The options of one fault kind. */

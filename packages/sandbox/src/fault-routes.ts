@@ -15,4 +15,5 @@ export const API_ROUTES: readonly ApiRoute[] = [
   "reportMetadata",
 ];
 
+/** Every route a fault can be injected on: the API's and `storage`, the signed download URLs. */
 export const ROUTES: readonly Route[] = [...API_ROUTES, "storage"];

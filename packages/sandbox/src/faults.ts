@@ -5,8 +5,11 @@ import { mulberry32 } from "./prng.js";
 export { ROUTES, type ApiRoute, type Route } from "./fault-routes.js";
 export type { Fault, FaultKind } from "./fault-kinds.js";
 
+/** One fault a test asks for (`control.inject`): which route's requests get it, what it is, how many times, and for which job. */
 export interface ScriptedFault {
+  /** The route whose requests get the fault. */
   route: Route;
+  /** The fault: its kind and that kind's options. */
   fault: Fault;
   /** How many matching requests get the fault (default 1). */
   times?: number;
@@ -14,11 +17,18 @@ export interface ScriptedFault {
   jobId?: string;
 }
 
+/**
+ * Faults drawn at random for a sandbox's whole life (`SandboxOptions.faults`): how often, from which faults and on
+ * which routes, repeatable from a seed.
+ */
 export interface RandomFaults {
   /** Chance that a request gets a fault, 0 to 1. */
   probability: number;
+  /** Seeds the draws: the same seed and requests give the same faults. */
   seed: number;
+  /** The faults drawn from; each request gets one of those that fit its route. */
   faults: readonly Fault[];
+  /** The routes that may get a fault (default: every route). */
   routes?: readonly Route[];
 }
 

@@ -1,3 +1,10 @@
+/**
+ * `@impactkit/sandbox`: an offline, stateful impact.com Jobs API on 127.0.0.1 for tests, demos and benchmarks —
+ * every flavor, job lifecycles on a clock the caller controls, signed storage URLs, rate limits and injectable
+ * faults, each JSON response checked against its flavor's OpenAPI spec.
+ *
+ * @packageDocumentation
+ */
 export { followClock, ManualClock, manualTimers, SANDBOX_START, ScaledClock, type Clock, type ClockTimers } from "./clock.js";
 export { FAULT_KINDS, type FaultKindInfo, type FaultOf } from "./fault-kinds.js";
 export { ROUTES, type ApiRoute, type Fault, type FaultKind, type RandomFaults, type Route, type ScriptedFault } from "./faults.js";

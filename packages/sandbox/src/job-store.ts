@@ -2,6 +2,7 @@ import { phaseAt, type JobPhase, type JobPlan } from "./job-plan.js";
 
 export type ResultFormat = "CSV" | "JSON" | "XML";
 
+/** A job the sandbox holds: what was exported, by which account and flavor, when, and its plan. */
 export interface SandboxJob {
   id: string;
   flavor: string;
@@ -21,6 +22,7 @@ export interface SandboxJob {
   replayOf?: string;
 }
 
+/** Where a job stands at a moment: the phase of its plan, or cancelled (`control.cancel`) before it ended. */
 export type JobState = JobPhase | { status: "CANCELLED"; at: number };
 
 /** The state of a job now: its planned phase, unless it was cancelled before it ended. */

@@ -30,6 +30,10 @@ export function hourWindow(now: number): HourWindow {
   return { index, start: index * HOUR_MS, resetAt, secondsLeft: Math.max(1, Math.ceil((resetAt - now) / 1000)), epochSecond: Math.floor(resetAt / 1000) };
 }
 
+/**
+ * The hourly rate limit a sandbox enforces per account, and how its reset header reads
+ * (https://integrations.impact.com/impact-brand/reference/rate-limits).
+ */
 export interface RateLimitOptions {
   /** Requests per account per clock hour (impact.com's default for most endpoints is 1,000). */
   perHour: number;

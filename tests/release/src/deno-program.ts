@@ -1,6 +1,7 @@
 /**
  * What a Deno program does with the packages (run by deno.test.ts with `deno run`): export, wait, read the
- * rows and the bytes, and download to a file. Prints one JSON line.
+ * rows and the bytes, and download to a file; and where a client given no `baseUrl` goes (`IMPACT_BASE_URL`).
+ * Prints one JSON line.
  */
 import { createJobs } from "@impactkit/jobs";
 import { createClient } from "@impactkit/partner-v15";
@@ -15,4 +16,5 @@ let bytes = 0;
 const reader = jobs.stream(handle.id).getReader();
 for (let read = await reader.read(); !read.done; read = await reader.read()) bytes += read.value.length;
 const saved = await jobs.download(handle.id, { to: target });
-console.log(JSON.stringify({ id: handle.id, status: job.Status, rows, bytes, saved }));
+const fromEnvironment = createClient({ accountSid, authToken }).accountUrl;
+console.log(JSON.stringify({ id: handle.id, status: job.Status, rows, bytes, saved, fromEnvironment }));

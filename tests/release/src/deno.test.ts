@@ -43,14 +43,32 @@ describe("@impactkit/jobs on Deno (its `node` condition, through Deno's Node.js 
       execFile(
         DENO,
         args,
-        { cwd: join(import.meta.dirname, ".."), encoding: "utf8", env: { ...machineEnv(), HOME: dir, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" } },
+        {
+          cwd: join(import.meta.dirname, ".."),
+          encoding: "utf8",
+          env: { ...machineEnv(), HOME: dir, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", IMPACT_BASE_URL: sandbox.url },
+        },
         (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve({ stdout: out, stderr: err })),
       ),
     );
     expect(stderr).toBe("");
-    const outcome = JSON.parse(stdout.trim()) as { id: string; status: string; rows: number; bytes: number; saved: { path: string; bytes: number } };
+    const outcome = JSON.parse(stdout.trim()) as {
+      id: string;
+      status: string;
+      rows: number;
+      bytes: number;
+      saved: { path: string; bytes: number };
+      fromEnvironment: string;
+    };
     const truth = await sandbox.control.result(outcome.id);
-    expect(outcome).toEqual({ id: outcome.id, status: "COMPLETED", rows: 60, bytes: truth.size, saved: { path: target, bytes: truth.size } });
+    expect(outcome).toEqual({
+      id: outcome.id,
+      status: "COMPLETED",
+      rows: 60,
+      bytes: truth.size,
+      saved: { path: target, bytes: truth.size },
+      fromEnvironment: `${sandbox.url}/Mediapartners/${ACCOUNT.accountSid}`,
+    });
     expect(createHash("sha256").update(readFileSync(target)).digest("hex")).toBe(truth.sha256);
   });
 });

@@ -27,6 +27,7 @@ globalThis.exportAndRead = async (baseUrl, accountSid, authToken) => {
   const refused = await jobs.download(handle.id, { to: "result.csv" }).then(() => undefined, (error) => [error instanceof InvalidArgumentError, error.message]);
   return { id: handle.id, status: job.Status, rows, bytes, refused };
 };
+globalThis.defaultAccountUrl = () => createClient({ accountSid: "IREDGE0001", authToken: "t" }).accountUrl;
 `;
 
 /** Bundles ENTRY as a user's bundler would for `platform`, resolving the workspace packages by their `exports`. */
@@ -109,5 +110,12 @@ describe("@impactkit/jobs on runtimes without Node.js (browsers, Workers, Deno b
       true,
       "download() writes a file, which needs Node.js, Deno or Bun (their entry point of @impactkit/jobs); here, read the result with stream() or records()",
     ]);
+  });
+
+  it("makes a client without baseUrl where there is no process to read IMPACT_BASE_URL from: https://api.impact.com", async () => {
+    const { code } = await bundle("browser", "iife");
+    const context = webGlobals();
+    runInContext(code, context);
+    expect((context as unknown as { defaultAccountUrl: () => string }).defaultAccountUrl()).toBe("https://api.impact.com/Mediapartners/IREDGE0001");
   });
 });

@@ -125,7 +125,7 @@ describe("Prism, the OpenAPI mock and validating proxy users reach for", () => {
       const prism = proxies.get(id)!;
       const scheduled = await cli(id, prism.url, [...exportArgs(flavor), "--json"]);
       expect(scheduled.code, scheduled.stderr + prism.log()).toBe(0);
-      const jobId = (JSON.parse(scheduled.stdout) as { jobId: string }).jobId;
+      const jobId = (JSON.parse(scheduled.stdout) as { Id: string }).Id;
       const waited = await cli(id, prism.url, ["jobs", "wait", jobId, "--first-check", "0s"]);
       expect(waited.code, waited.stderr + prism.log()).toBe(0);
       // Prism's proxy follows redirects itself (and would carry the credentials to storage): the bytes come with Mode=Stream.

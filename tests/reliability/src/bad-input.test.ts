@@ -69,11 +69,12 @@ describe.each(FLAVOR_NAMES)("%s: bad input is refused before any request", (flav
     await rejectsClearly(() => jobs().exportReport("../Jobs", {} as never), /reportId must be a report Id or handle/);
   });
 
-  it("an output path that is a directory, in a missing folder, or an existing file without overwrite — nothing written", async () => {
+  it("an output path that is a directory, under a file, or an existing file without overwrite — nothing written", async () => {
     mkdirSync(join(dir, "folder"), { recursive: true });
     writeFileSync(join(dir, "existing.csv"), "precious");
     await rejectsClearly(() => jobs().download(VALID, { to: join(dir, "folder") }), /it is a directory/);
-    await rejectsClearly(() => jobs().download(VALID, { to: join(dir, "missing", "out.csv") }), /does not exist/);
+    // A missing folder is created (mkdir -p), but not where a file stands in the way.
+    await rejectsClearly(() => jobs().download(VALID, { to: join(dir, "existing.csv", "out.csv") }), /existing\.csv is a file, not a folder/);
     await rejectsClearly(() => jobs().download(VALID, { to: join(dir, "existing.csv") }), /exists; pass overwrite: true/);
     expect(readFileSync(join(dir, "existing.csv"), "utf8")).toBe("precious");
     expect(readdirSync(dir).sort()).toEqual(["existing.csv", "folder"]);

@@ -9,8 +9,8 @@ import { UsageError } from "../exit-codes.js";
 import { APIS, clientFor, jobsFor } from "../flavors.js";
 import { downloadFile } from "../download-file.js";
 import { optionalModule } from "../optional-module.js";
-import { table } from "../job-view.js";
-import { formatBytes, waitShowing } from "../progress.js";
+import { formatBytes, formatCount, formatDuration } from "../human.js";
+import { waitShowing } from "../progress.js";
 
 async function digest(path: string): Promise<{ sha256: string; rows: number }> {
   const hash = createHash("sha256");
@@ -78,7 +78,7 @@ export function demoCommand(program: Command, context: CommandContext): void {
           const { sha256, rows: counted } = await digest(result.path);
           summary.push({
             api,
-            jobId: job.Id,
+            Id: job.Id,
             status: job.Status,
             rows: counted,
             bytes: result.bytes,
@@ -92,12 +92,12 @@ export function demoCommand(program: Command, context: CommandContext): void {
       }
       const rowsShown = summary.map((row) => [
         row.api,
-        row.jobId,
-        row.rows.toLocaleString("en-US"),
+        row.Id,
+        formatCount(row.rows),
         formatBytes(row.bytes),
         `${row.sha256.slice(0, 16)}…`,
-        `${(row.elapsedMs / 1000).toFixed(1)} s`,
+        formatDuration(row.elapsedMs),
       ]);
-      output.result(["", ...table([["API", "JOB", "ROWS", "SIZE", "SHA-256", "ELAPSED"], ...rowsShown])], { sandbox: "embedded", reports: summary });
+      output.result(["", ...output.table([["API", "JOB", "ROWS", "SIZE", "SHA-256", "ELAPSED"], ...rowsShown])], { sandbox: "embedded", reports: summary });
     });
 }

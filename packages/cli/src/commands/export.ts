@@ -1,13 +1,14 @@
 import { type Command, Option } from "commander";
 import { checkDownloadTarget, type JobHandle, type Jobs } from "@impactkit/jobs";
-import { CONNECTIONS_OPTION, type CommandContext, type GlobalOptions, openJobs, parseConnections } from "../context.js";
-import { downloadFile } from "../download-file.js";
+import { CONNECTIONS_OPTION, THROUGH_ERROR_OPTION, type CommandContext, type GlobalOptions, openJobs, parseConnections } from "../context.js";
+import { downloadFile, RESUME_OPTION } from "../download-file.js";
 import { parseDay } from "../day.js";
 import { parseDuration, parseTimeout } from "../duration.js";
 import { jobJson } from "../job-view.js";
 import { UsageError } from "../exit-codes.js";
-import { parseParams, reportDateParams, withDates } from "../params.js";
-import { formatBytes, waitShowing } from "../progress.js";
+import { parseParams, RESULT_FORMATS, reportDateParams, withDates } from "../params.js";
+import { formatBytes, formatCount } from "../human.js";
+import { waitShowing } from "../progress.js";
 import { rowsTarget, writeRows, type RowsTarget } from "../rows-output.js";
 import { refuseJsonWith, resultToStdout, STDOUT } from "../stdout-result.js";
 import { checkReportParams } from "./reports.js";
@@ -21,8 +22,10 @@ interface ExportOptions {
   output?: string;
   records?: string | true;
   overwrite?: boolean;
+  resume?: boolean;
   timeout: string;
   firstCheck: string;
+  throughError?: boolean;
   connections: string;
 }
 
@@ -40,13 +43,12 @@ function exportOptions(command: Command): Command {
     .option("-o, --output <file>", "wait, then download the result to this file (- for stdout)")
     .option("--records [format]", "wait, then write the result's rows: jsonl (default) or csv to stdout, parquet to the -o file")
     .option("--overwrite", "replace the --output file if it exists")
+    .option(...RESUME_OPTION)
     .option("--timeout <duration>", "give up waiting after this long", "1h")
     .option("--first-check <duration>", "when to check the job first (later checks back off from 1s to 30s)", "6s")
+    .option(...THROUGH_ERROR_OPTION)
     .option(...CONNECTIONS_OPTION);
 }
-
-/** The result formats ReportExport and ClickExport take (`ResultFormat` of every flavor's spec). */
-const RESULT_FORMATS = ["CSV", "JSON", "XML"] as const;
 
 /**
  * `--result-format` (or its deprecated alias `--format`) as `ResultFormat`, checked before anything is sent:
@@ -67,9 +69,10 @@ function resultFormatOf(options: ExportOptions, context: CommandContext): { Resu
   return { ResultFormat: format };
 }
 
-function settingsOf(options: ExportOptions): { timeoutMs: number; connections: number; policy: { firstDelayMs: number } } {
+function settingsOf(options: ExportOptions): { timeoutMs: number; waitThroughError: boolean; connections: number; policy: { firstDelayMs: number } } {
   return {
     timeoutMs: parseTimeout(options.timeout, "--timeout"),
+    waitThroughError: options.throughError ?? false,
     connections: parseConnections(options.connections),
     policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") },
   };
@@ -83,6 +86,8 @@ type Target = { file: string } | { stdout: "bytes" } | { rows: RowsTarget } | un
  * or two places at once is a usage error at once, not after the export was scheduled and waited for.
  */
 async function outputTarget(options: ExportOptions, context: CommandContext): Promise<Target> {
+  if (options.resume && (options.output === undefined || options.output === STDOUT || options.records !== undefined))
+    throw new UsageError("--resume continues a download to a file: pass it with -o <file>");
   if (options.records !== undefined) return { rows: await rowsTarget(options.records, "--records", options.output, options.overwrite, context) };
   if (options.output === STDOUT) {
     refuseJsonWith(context, "-o -");
@@ -93,19 +98,22 @@ async function outputTarget(options: ExportOptions, context: CommandContext): Pr
 
 /** After scheduling: optionally wait and download to the target, then print the outcome (on stderr when stdout holds the result). */
 async function finish(jobs: Jobs<{}>, handle: JobHandle, target: Target, options: ExportOptions, context: CommandContext): Promise<void> {
-  const summary: Record<string, unknown> = { jobId: handle.id, queuedUri: handle.queuedUri, resultUri: handle.resultUri ?? null };
-  const lines = [`Scheduled job ${handle.id}`];
-  if (options.wait || target) {
-    // Printed now, not with the result: a Ctrl-C'd export can be picked up where it stands.
+  // The API's names (`Id` as jobs have it, the export's `QueuedUri` and `ResultUri`), so one jq filter reads every command's output.
+  const summary: Record<string, unknown> = { Id: handle.id, QueuedUri: handle.queuedUri, ResultUri: handle.resultUri ?? null };
+  const lines: string[] = [];
+  if (!options.wait && !target) lines.push(`Scheduled job ${handle.id}`);
+  else {
+    // Said once, now, on stderr, not again with the result: a Ctrl-C'd export can be picked up where it stands.
     context.output.notice(`Scheduled job ${handle.id}; if interrupted: impactkit jobs wait ${handle.id} / impactkit jobs download ${handle.id} -o …`);
     const job = await waitShowing(jobs, handle.id, context.output, "waiting", { signal: context.signal });
     summary["job"] = jobJson(job);
-    lines.push(`Job ${job.Id} COMPLETED: ${job.RecordsProcessed ?? 0} records`);
+    lines.push(`Job ${job.Id} COMPLETED: ${formatCount(job.RecordsProcessed ?? 0)} records`);
   }
   if (target && "file" in target) {
     const result = await downloadFile(jobs, handle.id, context, "downloading", {
       to: target.file,
       overwrite: options.overwrite ?? false,
+      resume: options.resume ?? false,
       signal: context.signal,
     });
     summary["download"] = { path: result.path, bytes: result.bytes };

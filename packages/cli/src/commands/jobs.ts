@@ -1,11 +1,21 @@
 import type { Command } from "commander";
 import { checkDownloadTarget } from "@impactkit/jobs";
-import { CALL_TIMEOUT_OPTION, CONNECTIONS_OPTION, type CommandContext, type GlobalOptions, openJobs, parseConnections } from "../context.js";
-import { downloadFile } from "../download-file.js";
+import {
+  CALL_TIMEOUT_OPTION,
+  CONNECTIONS_OPTION,
+  type CommandContext,
+  type GlobalOptions,
+  openJobs,
+  parseConnections,
+  THROUGH_ERROR_OPTION,
+} from "../context.js";
+import { downloadFile, RESUME_OPTION } from "../download-file.js";
+import { UsageError } from "../exit-codes.js";
 import { parseDay } from "../day.js";
 import { parseDuration, parseTimeout } from "../duration.js";
-import { jobJson, jobsTable, jobText } from "../job-view.js";
-import { formatBytes, waitShowing } from "../progress.js";
+import { jobJson, jobsRows, jobText } from "../job-view.js";
+import { formatBytes, formatCount, formatDuration } from "../human.js";
+import { waitShowing } from "../progress.js";
 import { refuseJsonWith, resultToStdout, STDOUT } from "../stdout-result.js";
 
 type Globals = () => GlobalOptions;
@@ -38,7 +48,7 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
         createdBefore,
         signal: context.signal,
       });
-      context.output.result(jobsTable(list), { jobs: list.map(jobJson) });
+      context.output.result(list.length === 0 ? ["No jobs."] : context.output.table(jobsRows(list)), { jobs: list.map(jobJson) });
     });
 
   jobs
@@ -56,7 +66,7 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
     .description("wait until the job is COMPLETED (exit 4 if it fails, 5 on timeout)")
     .option("--timeout <duration>", "give up after this long (90s, 30m, 2h)", "1h")
     .option("--first-check <duration>", "when to check the job first (later checks back off from 1s to 30s)", "6s")
-    .option("--through-error", "wait through ERROR (impact.com retries it every 15 minutes) instead of failing")
+    .option(...THROUGH_ERROR_OPTION)
     .addHelpText(
       "after",
       "\nExamples:\n  impactkit jobs wait 18edc7d5-6d1f-4c36-9a8c-8c3b5f1c2d11 --api partner-v15\n  impactkit jobs wait $JOB --api brand --timeout 10m --json",
@@ -70,7 +80,7 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
       };
       const job = await waitShowing(openJobs(globals(), context, settings), jobId, context.output, "waiting", { signal: context.signal });
       const elapsedMs = Math.round(performance.now() - started);
-      context.output.result([`Job ${job.Id} COMPLETED: ${job.RecordsProcessed ?? 0} records in ${(elapsedMs / 1000).toFixed(1)} s`], {
+      context.output.result([`Job ${job.Id} COMPLETED: ${formatCount(job.RecordsProcessed ?? 0)} records in ${formatDuration(elapsedMs)}`], {
         job: jobJson(job),
         elapsedMs,
       });
@@ -81,19 +91,34 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
     .description("download the job's result to a file (waits for the job first)")
     .requiredOption("-o, --output <file>", "the file to write (its folder must exist), or - for stdout")
     .option("--overwrite", "replace the file if it exists")
+    .option(...RESUME_OPTION)
     .option("--stream", "ask for the bytes directly (Mode=Stream) instead of following the signed URL")
     .option("--timeout <duration>", "give up waiting for the job after this long", "1h")
     .option("--first-check <duration>", "when to check an unfinished job first", "6s")
+    .option(...THROUGH_ERROR_OPTION)
     .option(...CONNECTIONS_OPTION)
     .addHelpText(
       "after",
       "\nExamples:\n  impactkit jobs download $JOB --api partner-v15 -o actions.csv\n  impactkit jobs download $JOB --api agency-v3 -o report.json --overwrite --json\n  impactkit jobs download $JOB --api brand -o - | gzip > report.csv.gz",
     )
     .action(
-      async (jobId: string, options: { output: string; overwrite?: boolean; stream?: boolean; timeout: string; firstCheck: string; connections: string }) => {
+      async (
+        jobId: string,
+        options: {
+          output: string;
+          overwrite?: boolean;
+          resume?: boolean;
+          stream?: boolean;
+          timeout: string;
+          firstCheck: string;
+          throughError?: boolean;
+          connections: string;
+        },
+      ) => {
         const started = performance.now();
         const settings = {
           timeoutMs: parseTimeout(options.timeout, "--timeout"),
+          waitThroughError: options.throughError ?? false,
           connections: parseConnections(options.connections),
           policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") },
         };
@@ -101,6 +126,7 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
         const mode = options.stream ? "stream" : "redirect";
         if (options.output === STDOUT) {
           refuseJsonWith(context, "-o -");
+          if (options.resume) throw new UsageError("--resume continues a download to a file; it cannot with -o -");
           const bytes = await resultToStdout(jobs, jobId, context, mode);
           return context.output.notice(`Wrote ${formatBytes(bytes)} of job ${jobId} to stdout`);
         }
@@ -108,11 +134,12 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
         const result = await downloadFile(jobs, jobId, context, "downloading", {
           to: target,
           overwrite: options.overwrite ?? false,
+          resume: options.resume ?? false,
           mode,
           signal: context.signal,
         });
         const elapsedMs = Math.round(performance.now() - started);
-        context.output.result([`Saved ${result.path} (${formatBytes(result.bytes)})`], { jobId, path: result.path, bytes: result.bytes, elapsedMs });
+        context.output.result([`Saved ${result.path} (${formatBytes(result.bytes)})`], { Id: jobId, path: result.path, bytes: result.bytes, elapsedMs });
       },
     );
 

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import type { CommandContext, GlobalOptions } from "../context.js";
 import { UsageError } from "../exit-codes.js";
-import { table } from "../job-view.js";
 import { configPath, type Profile, type ProfileConfig, readConfig, writeConfig } from "../profiles.js";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -118,7 +117,7 @@ Examples:
         baseUrl: profile.baseUrl ?? null,
       }));
       const lines = config
-        ? table([
+        ? context.output.table([
             ["PROFILE", "API", "ACCOUNT", "TOKEN", "BASE URL"],
             ...rows.map((row) => [`${row.name}${row.default ? " (default)" : ""}`, row.api ?? "", row.accountSid ?? "", row.token, row.baseUrl ?? ""]),
           ])

@@ -6,6 +6,7 @@ import { UsageError } from "../exit-codes.js";
 import { APIS, clientFor, jobsFor, type ApiName } from "../flavors.js";
 import { optionalModule } from "../optional-module.js";
 import { parseDay } from "../day.js";
+import { formatBytes } from "../human.js";
 import { parseParams, reportDateParams, withDates } from "../params.js";
 import { resolveAccount } from "../profiles.js";
 
@@ -26,7 +27,7 @@ function addedLine(added: AddedPipeline): string {
     case "rerun":
       return `Queued pipeline ${added.id} again`;
     case "completed":
-      return `Pipeline ${added.id} ran already${when}: ${added.result.path} (${added.result.bytes.toLocaleString("en-US")} bytes); --rerun queues it again`;
+      return `Pipeline ${added.id} ran already${when}: ${added.result.path} (${formatBytes(added.result.bytes)}); --rerun queues it again`;
     case "failed":
       return `Pipeline ${added.id} failed${when}: ${added.failedReason}; --rerun queues it again`;
     default:

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { type CommandContext, type GlobalOptions, openJobs } from "../context.js";
+import { type CommandContext, type GlobalOptions, openJobs, THROUGH_ERROR_OPTION } from "../context.js";
 import { parseDuration, parseTimeout } from "../duration.js";
 import { rowsTarget, writeRows } from "../rows-output.js";
 
@@ -14,15 +14,25 @@ export function recordsCommand(program: Command, globals: () => GlobalOptions, c
     .option("--stream", "ask for the bytes directly (Mode=Stream) instead of following the signed URL")
     .option("--timeout <duration>", "give up waiting for the job after this long", "1h")
     .option("--first-check <duration>", "when to check an unfinished job first", "6s")
+    .option(...THROUGH_ERROR_OPTION)
     .addHelpText(
       "after",
       "\nExamples:\n  impactkit records $JOB --api partner-v15 | jq -r .Payout\n  impactkit records $JOB --api brand --format csv > rows.csv\n  impactkit records $JOB --api agency-v3 --format parquet -o rows.parquet && duckdb -c \"SELECT count(*) FROM 'rows.parquet'\"",
     )
-    .action(async (jobId: string, options: { format: string; output?: string; overwrite?: boolean; stream?: boolean; timeout: string; firstCheck: string }) => {
-      const target = await rowsTarget(options.format, "--format", options.output, options.overwrite, context);
-      const settings = { timeoutMs: parseTimeout(options.timeout, "--timeout"), policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") } };
-      const { line, data } = await writeRows(openJobs(globals(), context, settings), jobId, context, target, options.stream ? "stream" : "redirect");
-      if ("stdout" in target) context.output.notice(line);
-      else context.output.result([line], data);
-    });
+    .action(
+      async (
+        jobId: string,
+        options: { format: string; output?: string; overwrite?: boolean; stream?: boolean; timeout: string; firstCheck: string; throughError?: boolean },
+      ) => {
+        const target = await rowsTarget(options.format, "--format", options.output, options.overwrite, context);
+        const settings = {
+          timeoutMs: parseTimeout(options.timeout, "--timeout"),
+          waitThroughError: options.throughError ?? false,
+          policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") },
+        };
+        const { line, data } = await writeRows(openJobs(globals(), context, settings), jobId, context, target, options.stream ? "stream" : "redirect");
+        if ("stdout" in target) context.output.notice(line);
+        else context.output.result([line], data);
+      },
+    );
 }

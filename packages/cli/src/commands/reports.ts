@@ -3,7 +3,6 @@ import { InvalidArgumentError, type Jobs, type Report } from "@impactkit/jobs";
 import { CALL_TIMEOUT_OPTION, type CommandContext, type GlobalOptions, openJobs } from "../context.js";
 import { parseTimeout } from "../duration.js";
 import { UsageError } from "../exit-codes.js";
-import { table } from "../job-view.js";
 
 type Globals = () => GlobalOptions;
 
@@ -37,7 +36,7 @@ export function reportsCommands(program: Command, globals: Globals, context: Com
         ["ID", "CATEGORY", ...(options.all ? ["API"] : []), "NAME"],
         ...shown.map((report) => [report.Id, report.Category ?? "", ...(options.all ? [report.ApiAccessible ? "yes" : "no"] : []), report.Name ?? ""]),
       ];
-      context.output.result(table(rows), { reports: shown.map(reportJson) });
+      context.output.result(context.output.table(rows), { reports: shown.map(reportJson) });
     });
 
   reports
@@ -51,9 +50,9 @@ export function reportsCommands(program: Command, globals: Globals, context: Com
       const lines = [
         `Report ${metadata.Id}${metadata.Name ? `: ${metadata.Name}` : ""}`,
         "",
-        ...table([["FILTER", "TYPE"], ...metadata.Filters.map((filter) => [filter.Name, filter.DataType ?? ""])]),
+        ...context.output.table([["FILTER", "TYPE"], ...metadata.Filters.map((filter) => [filter.Name, filter.DataType ?? ""])]),
         "",
-        ...table([
+        ...context.output.table([
           ["COLUMN", "TYPE", "DESCRIPTION"],
           ...metadata.Attributes.map((attribute) => [attribute.Name, attribute.DataType ?? "", attribute.Description ?? ""]),
         ]),

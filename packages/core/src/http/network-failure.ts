@@ -4,6 +4,7 @@
  */
 export type NetworkFailureKind = "tls" | "protocol" | "proxy" | "dns" | "connect" | "timeout" | "reset";
 
+/** A failed request's lower layers read: the kind of failure, whether trying again can help, and the cause's own code and words. */
 export interface NetworkFailure {
   kind: NetworkFailureKind;
   /** Whether another attempt may succeed (a refused connection may; an expired certificate will not). */

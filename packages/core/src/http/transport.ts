@@ -10,6 +10,10 @@ export interface Transport {
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
 }
 
+/**
+ * How a transport reaches the network: the proxy every request goes through (as curl takes it,
+ * https://curl.se/docs/manpage.html#-x) and how long a connection may take to open.
+ */
 export interface TransportOptions {
   /**
    * The proxy every request goes through, as curl, gh and the AWS CLI take it: an `http:`, `https:` or
@@ -31,6 +35,7 @@ export interface ResolvedTransportOptions {
 /** https://curl.se/docs/manpage.html#-x and undici's `ProxyAgent`: the proxy schemes a transport speaks. */
 const PROXY_SCHEMES = new Set(["http:", "https:", "socks5:", "socks:"]);
 
+/** How long a transport waits for a TCP (and TLS) connection to open when `connectTimeoutMs` is not given, in ms. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 /** A proxy URL for messages: its scheme, host and port, never its userinfo. */

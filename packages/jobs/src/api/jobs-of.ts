@@ -38,6 +38,10 @@ export type ClickParams<P> = "/ClickExport" extends keyof P
     ? QueryOf<P, "/Programs/{ProgramId}/ClickExport"> & { ProgramId: string | number }
     : never;
 
+/**
+ * The Jobs API of one account, as `createJobs` returns it for a client of flavor `P` (its `paths`): list, get,
+ * wait for, watch and replay jobs, schedule and check exports, and fetch results as a file, a stream or rows.
+ */
 export interface Jobs<P> {
   /** The flavor of the client. */
   readonly spec: ApiSpec;
@@ -52,7 +56,7 @@ export interface Jobs<P> {
   /** Resumes a wait from a token that `onCheckpoint` gave, in this process or another. */
   resume(token: string, options?: Omit<WaitOptions, "timeoutMs">): Promise<Job>;
   /** The job at each change of status or progress, ending with the COMPLETED job. */
-  watch(id: string, options?: Omit<WaitOptions, "onProgress">): AsyncGenerator<Job>;
+  watch(id: string, options?: Omit<WaitOptions, "onProgress">): AsyncGenerator<Job, void, undefined>;
   /** Streams the result to a file (temporary file, then atomic rename), resuming broken transfers. */
   download(id: string, options: DownloadOptions): Promise<DownloadResult>;
   /** The result as a resumable `ReadableStream`. */
@@ -61,9 +65,9 @@ export interface Jobs<P> {
    * The rows of a CSV or JSON result, in constant memory, as `Row` (a type of yours: the rows are not
    * checked against it), their values converted as `coerce` says (default: as the result has them).
    */
-  records<Row extends object = ResultRecord>(id: string, options?: RecordsOptions): AsyncGenerator<Row>;
+  records<Row extends object = ResultRecord>(id: string, options?: RecordsOptions): AsyncGenerator<Row, void, undefined>;
   /** The rows of a result saved earlier (`download()`'s file), without fetching it again; Node.js. */
-  records<Row extends object = ResultRecord>(source: RecordsFromFile): AsyncGenerator<Row>;
+  records<Row extends object = ResultRecord>(source: RecordsFromFile): AsyncGenerator<Row, void, undefined>;
   /** Replays a terminal job; resolves with the new job. */
   replay(id: string, options?: { signal?: AbortSignal }): Promise<Job>;
   /** Schedules a report export; resolves with the job's handle. */
@@ -97,7 +101,9 @@ export interface RecordsOptions extends ResultOptions {
 
 /** `records()` of a file saved earlier: its path, and how to convert its values. */
 export interface RecordsFromFile {
+  /** The path of the file: a CSV or JSON result as `download()` saved it. */
   from: string;
+  /** `"auto"`, or each column's type (`columnTypes(metadata)`); see `Coercion`. */
   coerce?: Coercion;
   signal?: AbortSignal;
 }
@@ -105,12 +111,12 @@ export interface RecordsFromFile {
 /** The operations that touch files or parse with a runtime's own streams: each entry point brings its own. */
 export interface FileOperations {
   download(context: JobsContext, id: string, options: DownloadOptions): Promise<DownloadResult>;
-  records(context: JobsContext, id: string, options?: ResultOptions): AsyncGenerator<ResultRecord>;
-  fileRecords(path: string, signal?: AbortSignal): AsyncGenerator<ResultRecord>;
+  records(context: JobsContext, id: string, options?: ResultOptions): AsyncGenerator<ResultRecord, void, undefined>;
+  fileRecords(path: string, signal?: AbortSignal): AsyncGenerator<ResultRecord, void, undefined>;
 }
 
 /** `rows` converted as `coercion` says. */
-async function* coerced(rows: AsyncGenerator<ResultRecord>, coercion: Coercion): AsyncGenerator<ResultRecord> {
+async function* coerced(rows: AsyncGenerator<ResultRecord, void, undefined>, coercion: Coercion): AsyncGenerator<ResultRecord, void, undefined> {
   for await (const row of rows) yield coerceRow(row, coercion);
 }
 

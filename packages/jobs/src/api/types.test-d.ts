@@ -7,6 +7,8 @@ import { createJobs, type ClickParams, type Jobs, type ReportParams } from "./cr
 import type { JobsPaths } from "../impact/jobs-paths.js";
 import type { ConnectionError, JobsOptions, ProtocolError, RateLimitEvent, RateLimitWaitError, RequestTimeoutError, TransportError } from "../index.js";
 import type { Job, JobWireField, KnownJobStatus } from "../base/job.js";
+import { jobRecords, type ResultRecord } from "../index.js";
+import { jobRecords as universalJobRecords } from "../universal.js";
 
 const options = { accountSid: "IR1", authToken: "t" };
 const partner = createJobs(partnerClient(options));
@@ -119,10 +121,21 @@ describe("records() rows", () => {
       ActionId: string;
       Amount: number;
     }
-    expectTypeOf(partner.records("d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f")).toEqualTypeOf<AsyncGenerator<Record<string, unknown>>>();
-    expectTypeOf(partner.records<Row>("d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f", { coerce: { Amount: "number" } })).toEqualTypeOf<AsyncGenerator<Row>>();
-    expectTypeOf(partner.records<Row>({ from: "actions.csv", coerce: "auto" })).toEqualTypeOf<AsyncGenerator<Row>>();
+    expectTypeOf(partner.records("d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f")).toEqualTypeOf<AsyncGenerator<Record<string, unknown>, void, undefined>>();
+    expectTypeOf(partner.records<Row>("d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f", { coerce: { Amount: "number" } })).toEqualTypeOf<
+      AsyncGenerator<Row, void, undefined>
+    >();
+    expectTypeOf(partner.records<Row>({ from: "actions.csv", coerce: "auto" })).toEqualTypeOf<AsyncGenerator<Row, void, undefined>>();
     // @ts-expect-error "int" is not a column type
     partner.records("d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f", { coerce: { Amount: "int" } });
+  });
+});
+
+describe("the async generators", () => {
+  test("return nothing and take nothing back (AsyncGenerator<T, void, undefined>, never any)", () => {
+    const id = "d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f";
+    expectTypeOf(partner.watch(id)).toEqualTypeOf<AsyncGenerator<Job, void, undefined>>();
+    expectTypeOf(jobRecords).returns.toEqualTypeOf<AsyncGenerator<ResultRecord, void, undefined>>();
+    expectTypeOf(universalJobRecords).returns.toEqualTypeOf<AsyncGenerator<ResultRecord, void, undefined>>();
   });
 });

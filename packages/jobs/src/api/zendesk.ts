@@ -36,16 +36,27 @@ export class ZendeskJobFailedError extends JobsError {
   }
 }
 
+/**
+ * Where `createZendeskJobs` finds a Zendesk account's job statuses
+ * (https://developer.zendesk.com/api-reference/ticketing/ticket-management/job_statuses/) and how it polls them:
+ * the account's URL and `Authorization`, the fetch, the poll policy, the wait's deadline, retries, logger and clock.
+ */
 export interface ZendeskOptions {
   /** `https://<subdomain>.zendesk.com`. Job status ids look like `V3-ca23937b…`. */
   baseUrl: string;
   /** The `Authorization` header value, e.g. Basic `{email}/token:{api_token}`. Sent only to `baseUrl`. */
   authorization: string;
+  /** The fetch for the status requests (default: the runtime's). */
   fetch?: typeof fetch;
+  /** When to check a job (default: `DEFAULT_POLL_POLICY` with a first delay of 1 s). */
   policy?: Partial<PollPolicy>;
+  /** Overall deadline of a wait, in ms, unless the wait gives its own. */
   timeoutMs?: number;
+  /** Retries per status request after network errors, 429 and 5xx. */
   retries?: number;
+  /** Receives retries and undocumented statuses. Never given credentials. */
   logger?: Logger;
+  /** Clock, timers and randomness; injected by tests. */
   timing?: Timing;
 }
 

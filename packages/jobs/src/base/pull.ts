@@ -1,5 +1,5 @@
 /** Items a producer pushes, read with `for await`; `stop()` ends it even while a `next()` is in flight. */
-export type Pulled<T> = AsyncGenerator<T> & {
+export type Pulled<T> = AsyncGenerator<T, void, undefined> & {
   /** Stops the producer at once (its signal aborts): a `next()` in flight settles as the producer ends. */
   stop(): void;
 };

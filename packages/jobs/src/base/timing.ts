@@ -14,6 +14,7 @@ export interface Timing {
 /** The largest delay a Node.js timer honours; longer ones fire after 1 ms (Node's TimeoutOverflowWarning). */
 const MAX_TIMER_MS: number = 2 ** 31 - 1;
 
+/** The real clock, `Math.random` and `setTimeout` (delays capped at what a Node.js timer honours): the default `Timing`. */
 export const systemTiming: Timing = {
   now: () => Date.now(),
   random: () => Math.random(),

@@ -54,6 +54,10 @@ export interface Checkpoint {
   deadline: number;
 }
 
+/**
+ * One wait of `PollEngine.wait`: its abort signal and deadline, the progress and checkpoint callbacks, the
+ * checkpoint it resumes from, and how old the job already is.
+ */
 export interface EngineWaitOptions<T> {
   signal?: AbortSignal;
   /** Overall deadline from now; ignored when resuming (the checkpoint has one). */

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { startSandbox, type Sandbox } from "@impactkit/sandbox";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createJobs } from "../api/create-jobs.js";
-import { diskError, downloadTempPath } from "./download.js";
+import { checkDownloadTarget, diskError, downloadTempPath } from "./download.js";
 import { DownloadError, InvalidArgumentError, JobAbortedError } from "../base/errors.js";
 import { rejection } from "../testing.js";
 import { SLOW_MACHINE_MS, clientsFor } from "../testing/clients.fixture.js";
@@ -128,7 +128,8 @@ describe("download", () => {
     const cases: Array<[string, RegExp]> = [
       [join(dir, "existing.csv"), /exists; pass overwrite: true to replace it/],
       [join(dir, "folder"), /it is a directory/],
-      [join(dir, "missing", "x.csv"), /its folder .* does not exist/],
+      [join(dir, "existing.csv", "x.csv"), /x\.csv: .*existing\.csv is a file, not a folder$/],
+      [join(dir, "existing.csv", "deeper", "x.csv"), /x\.csv: .*existing\.csv is a file, not a folder$/],
       ["", /download needs `to`/],
     ];
     for (const [to, message] of cases) {
@@ -140,6 +141,22 @@ describe("download", () => {
     expect(sandbox.control.requests()).toEqual([]);
     expect(readFileSync(join(dir, "existing.csv"), "utf8")).toBe("keep me");
     expect(filesIn()).toEqual(["existing.csv", "folder"]);
+  });
+
+  it("creates the folders of its target that do not exist, as mkdir -p does", async () => {
+    const target = join(dir, "out", "2026", "actions.csv");
+    const { path } = await jobs().download(jobId, { to: target });
+    expect(path).toBe(target);
+    expect(sha256(target)).toBe((await sandbox.control.result(jobId)).sha256);
+    expect(filesIn()).toEqual(["out"]);
+    expect(readdirSync(join(dir, "out", "2026"))).toEqual(["actions.csv"]);
+  });
+
+  it("checkDownloadTarget refuses a missing folder unless asked to allow it", async () => {
+    const target = join(dir, "later", "x.csv");
+    await expect(checkDownloadTarget(target, false)).rejects.toThrow(/its folder .*later does not exist/);
+    await expect(checkDownloadTarget(target, false, { createFolders: true })).resolves.toBe(target);
+    expect(filesIn()).toEqual([]);
   });
 
   it("replaces an existing file only with overwrite: true", async () => {

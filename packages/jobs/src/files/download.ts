@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { link, lstat, open, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
+import { link, lstat, mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { JobsContext } from "../impact/context.js";
@@ -16,8 +16,13 @@ import type { ResultOptions } from "../result/options.js";
 import { transferResult, type ResultSink, type ResumePoint } from "../result/transfer.js";
 import { discard } from "../http/attempt.js";
 
+/**
+ * What `download()` writes a job's result to and how: the target file and whether to replace it, whether a
+ * broken transfer is kept to continue later (with `Range` and `If-Range`, RFC 9110 §14.2 and §13.1.5), and how
+ * many connections fetch parts of it — besides the options of every result fetch (`ResultOptions`).
+ */
 export interface DownloadOptions extends ResultOptions {
-  /** The file to write. Its folder must exist. */
+  /** The file to write. Folders of its path that do not exist are created (as `mkdir -p` does). */
   to: string;
   /** Replace an existing file (default: refuse). */
   overwrite?: boolean;
@@ -38,8 +43,11 @@ export interface DownloadOptions extends ResultOptions {
   connections?: number;
 }
 
+/** What `download()` resolves with once the result is in place. */
 export interface DownloadResult {
+  /** The absolute path of the file written. */
   path: string;
+  /** The bytes written to it. */
   bytes: number;
 }
 
@@ -48,20 +56,31 @@ async function kind(path: string): Promise<"file" | "directory" | "special file"
     const stats = await stat(path);
     return stats.isFile() ? "file" : stats.isDirectory() ? "directory" : "special file";
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    // ENOTDIR: a file stands where a folder of the path should be; the path does not exist.
+    if (code !== "ENOENT" && code !== "ENOTDIR") throw error;
     return (await lstat(path).catch(() => undefined))?.isSymbolicLink() ? "dangling link" : "missing";
   }
 }
 
 /**
- * Checks a download target before any request: a file path in an existing folder, not an existing file
- * unless `overwrite`. Resolves to the absolute path; rejects with an `InvalidArgumentError` saying why not.
- * `download()` runs it first; callers that schedule an export before downloading run it before that.
+ * Checks a download target before any request: a file path in an existing folder — or, with `createFolders`,
+ * in one that can be created: its nearest existing ancestor is a folder —, not an existing file unless
+ * `overwrite`. Resolves to the absolute path; rejects with an `InvalidArgumentError` saying why not.
+ * `download()` runs it first (with `createFolders`, and then creates them); callers that schedule an export
+ * before downloading run it before that.
  */
-export async function checkDownloadTarget(to: unknown, overwrite: boolean | undefined): Promise<string> {
+export async function checkDownloadTarget(to: unknown, overwrite: boolean | undefined, options: { createFolders?: boolean } = {}): Promise<string> {
   if (typeof to !== "string" || to === "") throw new InvalidArgumentError("download needs `to`: the path of the file to write");
   const path = resolve(to);
-  if ((await kind(dirname(path))) !== "directory") throw new InvalidArgumentError(`cannot write ${path}: its folder ${dirname(path)} does not exist`);
+  let folder = dirname(path);
+  let found = await kind(folder);
+  while (options.createFolders && found === "missing" && dirname(folder) !== folder) {
+    folder = dirname(folder);
+    found = await kind(folder);
+  }
+  if (found === "missing") throw new InvalidArgumentError(`cannot write ${path}: its folder ${folder} does not exist`);
+  if (found !== "directory") throw new InvalidArgumentError(`cannot write ${path}: ${folder} is a ${found}, not a folder`);
   const target = await kind(path);
   if (target === "directory" || target === "special file") throw new InvalidArgumentError(`cannot write ${path}: it is a ${target}`);
   if (target === "dangling link") throw new InvalidArgumentError(`cannot write ${path}: it is a symbolic link to a file that does not exist`);
@@ -106,9 +125,9 @@ export function downloadTempPath(to: string, jobId: string): string {
 }
 
 /** The checkpoint of a resumable download: beside its temporary file. */
-const checkpointPath = (temp: string) => `${temp}.json`;
+export const checkpointPath = (temp: string) => `${temp}.json`;
 /** Who writes a temporary file: `host pid`, beside it, created exclusively. */
-const ownerPath = (temp: string) => `${temp}.owner`;
+export const ownerPath = (temp: string) => `${temp}.owner`;
 
 /**
  * The files a download of `jobId` to `to` keeps beside the target while it runs — its temporary file
@@ -124,7 +143,7 @@ export function downloadTempFiles(to: string, jobId: string): string[] {
  * then no owner is ever judged gone, and a download that finds another's files writes its own.
  */
 let host: string | undefined | null = null;
-const thisHost = (): string | undefined => {
+export const thisHost = (): string | undefined => {
   if (host === null) {
     try {
       host = hostname();
@@ -136,14 +155,14 @@ const thisHost = (): string | undefined => {
 };
 
 /** The temporary files this process writes now. */
-const writing = new Set<string>();
+export const writing: Set<string> = new Set<string>();
 
 /**
  * Whether the process that wrote `owner` (`host pid`) is gone: only a process of this machine can be known
  * dead. An empty owner file is one whose writer was killed between creating and writing it (a claim reads its
  * file back, so a writer still at it loses the claim rather than share the file).
  */
-function ownerGone(owner: string): boolean {
+export function ownerGone(owner: string): boolean {
   if (owner === "") return true;
   const [writer, pid] = owner.split(" ");
   if (writer === undefined || writer !== thisHost() || !/^\d+$/.test(pid ?? "")) return false;
@@ -307,7 +326,8 @@ async function download(context: JobsContext, jobId: string, options: DownloadOp
     );
   }
   const connections = options.connections ?? context.connections;
-  const path = await checkDownloadTarget(options.to, overwrite);
+  const path = await checkDownloadTarget(options.to, overwrite, { createFolders: true });
+  await mkdir(dirname(path), { recursive: true }).catch((error: unknown) => Promise.reject(diskError(error, dirname(path))));
   const { temp, shared, release } = await claimTemp(path, jobId);
   const resume = options.resume === true && shared;
   const saved = resume ? await readCheckpoint(temp) : undefined;

@@ -12,13 +12,13 @@ export async function downloadJob(_context: JobsContext, _id: string, _options: 
 }
 
 /** `checkDownloadTarget` where there are no files: rejects, as `downloadJob` does. */
-export async function checkDownloadTarget(_to: unknown, _overwrite: boolean | undefined): Promise<string> {
+export async function checkDownloadTarget(_to: unknown, _overwrite: boolean | undefined, _options?: { createFolders?: boolean }): Promise<string> {
   throw new InvalidArgumentError(`checkDownloadTarget() ${NO_FILES}`);
 }
 
 /** `records({ from })` where there are no files: rejects on the first read, as `downloadJob` does. */
 // biome-ignore lint/correctness/useYield: it has no row to give; its first read rejects.
-export async function* fileRowsElsewhere(_path: string, _signal?: AbortSignal): AsyncGenerator<ResultRecord> {
+export async function* fileRowsElsewhere(_path: string, _signal?: AbortSignal): AsyncGenerator<ResultRecord, void, undefined> {
   throw new InvalidArgumentError(
     `records({ from }) reads a file, which needs Node.js, Deno or Bun (their entry point of @impactkit/jobs); here, read the job's result with records(id)`,
   );

@@ -53,6 +53,12 @@ export interface JobsContext {
   exportQuota: ExportQuotaStore | undefined;
 }
 
+/**
+ * The behaviour of one `createJobs` instance and every call made through it: when and how often jobs are polled,
+ * the deadlines and retries of waits, calls and transfers, how a download uses storage's connections, the
+ * account's hourly rate limit (https://integrations.impact.com/impact-brand/reference/rate-limits) and daily
+ * export quotas, where logs and rate-limit events go, and the clock tests give it.
+ */
 export interface JobsOptions {
   /** When to check a job: first delay, then capped exponential backoff with jitter (see `DEFAULT_POLL_POLICY`). */
   policy?: Partial<PollPolicy>;

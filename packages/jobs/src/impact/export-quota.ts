@@ -1,3 +1,7 @@
+/**
+ * The kinds of export an account's daily quotas count apart: `ReportExport` and `ClickExport` jobs
+ * (https://integrations.impact.com/impact-brand/reference/schedule-reports-with-reportexport-and-clickexport).
+ */
 export type ExportKind = "ReportExport" | "ClickExport";
 /** Where an account's exports are counted against its daily quota: in the instance (default) or shared by a fleet. */
 export interface ExportQuotaStore {

@@ -5,6 +5,10 @@ import { normaliseJob, type Job } from "../base/job.js";
 import { callApi } from "../http/call.js";
 import { LIST_PAGE_SIZE } from "../impact/limits.js";
 
+/**
+ * Which jobs `list()` returns: the account's jobs created within a range of days, from every page of `GET /Jobs`
+ * (https://integrations.impact.com/partner-api-reference/reference/jobs-management/jobs).
+ */
 export interface ListOptions {
   /** Jobs created on or after this day (`Date` or `YYYY-MM-DD`). */
   createdAfter?: Date | string;

@@ -19,6 +19,10 @@ export function encodeResumeToken(state: ResumeState): string {
   return utf8ToBase64(JSON.stringify({ v: VERSION, api, apiVersion, accountSid, jobId, attempt, nextAt, deadline }), true);
 }
 
+/**
+ * What a resume token (`onCheckpoint`) says: the API, its version, the account, the job and where its wait stood.
+ * Throws `InvalidArgumentError` for anything that is not a token of this version.
+ */
 export function decodeResumeToken(token: string): ResumeState {
   let parsed: Record<string, unknown>;
   try {

@@ -8,6 +8,12 @@ import { unreachable } from "../http/call-context.js";
 import { context as contexts, type Context } from "@opentelemetry/api";
 import { openSpan } from "../base/tracing.js";
 
+/**
+ * How `wait()`, `waitAll()`, `resume()` and `watch()` wait for a job (and `download()`, `stream()` and
+ * `records()` while Download answers 202): an abort signal, the deadline, progress and resume checkpoints, and
+ * whether the job's ERROR status ends the wait. The job is polled by `GET /Jobs/{JobId}`
+ * (https://integrations.impact.com/impact-brand/reference/retrieve-a-job) under the instance's poll policy.
+ */
 export interface WaitOptions {
   signal?: AbortSignal;
   /** Overall deadline, from now; defaults to the instance's `timeoutMs` (an hour). */

@@ -20,13 +20,13 @@ export const nodeCsvRows: CsvRows = async function* (first, rest) {
 };
 
 /** A job's result as rows, in constant memory (`recordsWith`), on Node.js. */
-export function jobRecords(context: JobsContext, id: string, options: ResultOptions = {}): AsyncGenerator<ResultRecord> {
+export function jobRecords(context: JobsContext, id: string, options: ResultOptions = {}): AsyncGenerator<ResultRecord, void, undefined> {
   return recordsWith(nodeCsvRows, context, id, options);
 }
 
 /** The rows of a result saved earlier (`download()`'s file): read from disk, no request. */
-export function fileRecords(path: string, signal?: AbortSignal): AsyncGenerator<ResultRecord> {
-  const chunks = async function* (): AsyncGenerator<Uint8Array> {
+export function fileRecords(path: string, signal?: AbortSignal): AsyncGenerator<ResultRecord, void, undefined> {
+  const chunks = async function* (): AsyncGenerator<Uint8Array, void, undefined> {
     for await (const chunk of createReadStream(path, { signal }) as AsyncIterable<Buffer>) yield chunk;
   };
   return rowsOf(nodeCsvRows, chunks(), path);

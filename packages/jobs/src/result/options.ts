@@ -1,5 +1,11 @@
 import type { WaitOptions } from "../ops/wait-job.js";
 
+/**
+ * How `stream()`, `records()` and `download()` fetch a finished job's result through `GET /Jobs/{JobId}/Download`
+ * (https://integrations.impact.com/impact-brand/reference/download-a-job): through the signed storage URL of its
+ * 302 or in the answer (`Mode=Stream`), how often a broken transfer is resumed, how to wait while the job runs,
+ * and the progress callback.
+ */
 export interface ResultOptions {
   signal?: AbortSignal;
   /**

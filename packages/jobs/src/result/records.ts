@@ -4,9 +4,10 @@ import type { Pulled } from "../base/pull.js";
 import { resultChunks } from "./chunks.js";
 import type { ResultOptions } from "./options.js";
 
+/** One row of a result, column name to value: strings as the CSV has them, JSON's values as they are, unless `coerce` converts them. */
 export type ResultRecord = Record<string, unknown>;
 
-async function* jsonRecords(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<ResultRecord> {
+async function* jsonRecords(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<ResultRecord, void, undefined> {
   const opening = new TextDecoder().decode(first.subarray(0, 64)).trimStart()[0];
   const { JSONParser } = await import("@streamparser/json");
   const parser = new JSONParser({ paths: [opening === "[" ? "$.*" : "$.*.*"], keepStack: false });
@@ -23,7 +24,7 @@ async function* jsonRecords(first: Uint8Array, rest: AsyncIterator<Uint8Array>):
 }
 
 /** Rows of a CSV result from its first chunk and the rest (the header row names the fields): each runtime's own parser. */
-export type CsvRows = (first: Uint8Array, rest: AsyncIterator<Uint8Array>) => AsyncGenerator<ResultRecord>;
+export type CsvRows = (first: Uint8Array, rest: AsyncIterator<Uint8Array>) => AsyncGenerator<ResultRecord, void, undefined>;
 
 /**
  * A result's rows from its chunks, in constant memory: CSV through `csvRows` (the header row names the
@@ -33,9 +34,9 @@ export type CsvRows = (first: Uint8Array, rest: AsyncIterator<Uint8Array>) => As
  */
 export async function* rowsOf(
   csvRows: CsvRows,
-  chunks: AsyncGenerator<Uint8Array> & Partial<Pick<Pulled<Uint8Array>, "stop">>,
+  chunks: AsyncGenerator<Uint8Array, void, undefined> & Partial<Pick<Pulled<Uint8Array>, "stop">>,
   what: string,
-): AsyncGenerator<ResultRecord> {
+): AsyncGenerator<ResultRecord, void, undefined> {
   try {
     let first = await chunks.next();
     while (!first.done && first.value.length === 0) first = await chunks.next();
@@ -54,6 +55,6 @@ export async function* rowsOf(
 }
 
 /** A job's result as rows (`rowsOf`), fetched as `stream()` does. */
-export function recordsWith(csvRows: CsvRows, context: JobsContext, id: string, options: ResultOptions = {}): AsyncGenerator<ResultRecord> {
+export function recordsWith(csvRows: CsvRows, context: JobsContext, id: string, options: ResultOptions = {}): AsyncGenerator<ResultRecord, void, undefined> {
   return rowsOf(csvRows, resultChunks(context, id, options), `job ${id}`);
 }

@@ -37,6 +37,6 @@ export const webCsvRows: CsvRows = async function* (first, rest) {
 };
 
 /** A job's result as rows, in constant memory (`recordsWith`), on runtimes without Node.js's streams. */
-export function webJobRecords(context: JobsContext, id: string, options: ResultOptions = {}): AsyncGenerator<ResultRecord> {
+export function webJobRecords(context: JobsContext, id: string, options: ResultOptions = {}): AsyncGenerator<ResultRecord, void, undefined> {
   return recordsWith(webCsvRows, context, id, options);
 }

@@ -17,6 +17,7 @@ export interface SeenRequest {
  */
 export type Route = (request: IncomingMessage, response: ServerResponse, path: string) => void;
 
+/** A running stand-in server, as `startFakeApi` resolves it: its origin, the requests it saw, and how to stop it. */
 export interface FakeApi {
   /** The origin, for a client's `baseUrl` or `IMPACT_BASE_URL`. */
   url: string;

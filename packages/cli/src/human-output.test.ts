@@ -1,0 +1,191 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { downloadTempPath } from "@impactkit/jobs/files";
+import { startSandbox, type Sandbox } from "@impactkit/sandbox";
+import { machineEnv } from "@impactkit/testing";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { BIN, impactkit, start, until, type Run } from "./testing/support.js";
+
+const TOKEN = "tok-human-output-5Rt8";
+const SID = "IRHUMAN0001";
+let sandbox: Sandbox;
+let dir: string;
+const runs: Run[] = [];
+
+const env = (api = "partner-v15") => ({ IMPACT_ACCOUNT_SID: SID, IMPACT_AUTH_TOKEN: TOKEN, IMPACT_API: api, IMPACT_BASE_URL: sandbox.url });
+async function cli(args: string[], environment: Record<string, string> = env()): Promise<Run> {
+  const run = await impactkit(args, environment);
+  runs.push(run);
+  return run;
+}
+const report = (day: string) => ["export", "report", "mp_action_listing_fast", "-p", `START_DATE=2026-11-${day}`, "-p", `END_DATE=2026-11-${day}`];
+const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
+
+/** What a pseudo-terminal (util-linux `script`) shows of `impactkit args`: stdout is a terminal there. */
+const onTerminal = (args: string[]) =>
+  new Promise<string>((resolve) => {
+    const command = [process.execPath, BIN, ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(" ");
+    execFile("script", ["-qefc", command, "/dev/null"], { env: { ...machineEnv(), TERM: "dumb", ...env() }, encoding: "utf8" }, (_error, stdout) =>
+      resolve(stdout.replaceAll("\r\n", "\n")),
+    );
+  });
+
+beforeAll(async () => {
+  sandbox = await startSandbox({
+    accounts: [{ accountSid: SID, authToken: TOKEN }],
+    clock: { timeScale: 1_000 },
+    job: { queueMs: 0, runMs: 1_000, rows: 1_000 },
+  });
+});
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "impactkit-human-"));
+  sandbox.control.clearFaults();
+});
+afterAll(async () => {
+  for (const run of runs) expect(run.stdout + run.stderr).not.toContain(TOKEN);
+  expect(sandbox.control.violations()).toEqual([]);
+  await sandbox.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("tables", () => {
+  it("are tab-separated when stdout is piped, aligned on a terminal, with counts in one human form", async () => {
+    expect((await cli([...report("01"), "--wait", "--first-check", "10ms"])).code).toBe(0);
+    const piped = await cli(["jobs", "list"]);
+    const lines = piped.stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe("ID\tTYPE\tSTATUS\tDONE\tRECORDS\tCREATED");
+    for (const line of lines) expect(line.split("\t")).toHaveLength(6);
+    expect(lines.some((line) => line.split("\t")[4] === "1,000")).toBe(true);
+    const shown = await onTerminal(["jobs", "list"]);
+    expect(shown).not.toContain("\t");
+    const heading = shown.split("\n").find((line) => line.startsWith("ID"))!;
+    expect(heading).toMatch(/^ID {2,}TYPE {2,}STATUS {2,}DONE {2,}RECORDS {2,}CREATED$/);
+    const row = shown.split("\n").find((line) => /^[0-9a-f]{8}-/.test(line))!;
+    expect(row.slice(heading.indexOf("RECORDS") - 2, heading.indexOf("RECORDS"))).toBe("  ");
+    const reports = await cli(["reports", "list"]);
+    expect(reports.stdout.split("\n")[0]).toMatch(/^[A-Z]+(\t[A-Z]+)+$/);
+  });
+});
+
+describe("one message per event", () => {
+  it("an export that waits says once, on stderr, that it was scheduled; stdout holds the outcome", async () => {
+    const run = await cli([...report("02"), "--wait", "--first-check", "10ms"]);
+    expect(run.code).toBe(0);
+    expect((run.stdout + run.stderr).match(/Scheduled job/g)).toHaveLength(1);
+    expect(run.stderr).toMatch(/^Scheduled job [0-9a-f-]{36}; if interrupted:/m);
+    expect(run.stdout).toMatch(/^Job [0-9a-f-]{36} COMPLETED: 1,000 records\n$/);
+    const scheduled = await cli(report("03"));
+    expect(scheduled.stdout).toMatch(/^Scheduled job [0-9a-f-]{36}\n$/);
+    expect(scheduled.stderr).not.toContain("Scheduled job");
+  });
+
+  it("export --json names the job's fields as the API does: Id, QueuedUri, ResultUri", async () => {
+    const run = await cli([...report("04"), "--json"]);
+    const document = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(Object.keys(document).sort()).toEqual(["Id", "QueuedUri", "ResultUri"]);
+    expect(document["QueuedUri"]).toContain(`/Jobs/${document["Id"] as string}`);
+  });
+});
+
+describe("messages that name what to do", () => {
+  it("a brand ClickExport without --program-id is refused naming the flag, before any request", async () => {
+    sandbox.control.clearRequests();
+    const run = await cli(["export", "clicks", "--date", "2026-11-24"], env("brand"));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^impactkit: the .* ClickExport needs --program-id\n$/);
+    expect(sandbox.control.requests()).toEqual([]);
+  });
+
+  it("a job in ERROR says that --through-error waits through it, and --through-error does", async () => {
+    // ERROR from the first second of the job for ten hours (36 s here): the first check, 10 ms in, finds it.
+    sandbox.control.planNext({ errors: 1, retryMs: 36_000_000 });
+    const erred = await cli([...report("05"), "--wait", "--first-check", "10ms"]);
+    expect(erred.code).toBe(4);
+    expect(erred.stderr).toMatch(/is ERROR.*--through-error waits through it\)\n$/);
+    const id = /Scheduled job ([0-9a-f-]{36})/.exec(erred.stderr)![1]!;
+    const waited = await cli(["jobs", "wait", id, "--through-error", "--first-check", "10ms", "--timeout", "300ms"]);
+    expect(waited.code).toBe(5);
+    expect(waited.stderr).toContain("(last status ERROR)");
+    for (const command of [["export", "report"], ["jobs", "download"], ["records"]])
+      expect((await cli([...command, "--help"])).stdout).toContain("--through-error");
+  });
+
+  it("durations in messages read as the rest of the CLI's: a timeout in 1.2s, not 1200 ms", async () => {
+    sandbox.control.planNext({ runMs: 3_600_000_000 });
+    const id = JSON.parse((await cli([...report("06"), "--json"])).stdout).Id as string;
+    const run = await cli(["jobs", "wait", id, "--timeout", "1200ms", "--first-check", "10ms"]);
+    expect(run.code).toBe(5);
+    expect(run.stderr).toContain(`Job ${id} did not finish within 1.2s (last status RUNNING)`);
+    expect(run.stderr).not.toMatch(/\d ms\b/);
+  });
+});
+
+describe("--resume", () => {
+  /** A finished job whose result is several MiB, and the storage answer that stalls after its first 1.5 MiB. */
+  async function stalledDownload(args: string[]): Promise<{ id: string; target: string; kill(): Promise<void> }> {
+    sandbox.control.planNext({ rows: 80_000 });
+    const id = JSON.parse((await cli([...report("07"), "--wait", "--first-check", "10ms", "--json"])).stdout).Id as string;
+    const target = join(dir, "big.csv");
+    sandbox.control.inject({ route: "storage", jobId: id, fault: { kind: "body-stall", afterBytes: 1_572_864, ms: 600_000 } });
+    const temp = downloadTempPath(target, id);
+    const started = start(["jobs", "download", id, "-o", target, "--connections", "1", ...args], env());
+    await until(() => existsSync(temp) && statSync(temp).size >= 1_048_576, "the first MiB in the temporary file");
+    return {
+      id,
+      target,
+      kill: async () => {
+        started.child.kill("SIGKILL");
+        runs.push(await started.done);
+      },
+    };
+  }
+
+  it("keeps a killed download's bytes and checkpoint, and the same command continues it from there", async () => {
+    const { id, target, kill } = await stalledDownload(["--resume"]);
+    await until(() => existsSync(`${downloadTempPath(target, id)}.json`), "the checkpoint");
+    await kill();
+    expect(readdirSync(dir)).not.toContain("big.csv");
+    sandbox.control.clearFaults();
+    sandbox.control.clearRequests();
+    const resumed = await cli(["jobs", "download", id, "-o", target, "--connections", "1", "--resume"]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/^continuing the interrupted download of job \S+ to \S+big\.csv from \d+\.\d MiB in /m);
+    expect(sha256(target)).toBe((await sandbox.control.result(id)).sha256);
+    const ranges = sandbox.control.requests("storage").map((request) => request.headers["range"]);
+    expect(ranges).toHaveLength(1);
+    expect(ranges[0]).toMatch(/^bytes=[1-9]\d{6,}-$/);
+    expect(readdirSync(dir)).toEqual(["big.csv"]);
+  });
+
+  it("without --resume, the next download names the file a killed one left, and how much it holds", async () => {
+    const { id, target, kill } = await stalledDownload([]);
+    await kill();
+    const left = downloadTempPath(target, id);
+    sandbox.control.clearFaults();
+    const other = await cli(["jobs", "download", id, "-o", join(dir, "other.csv"), "--connections", "1"]);
+    expect(other.code).toBe(0);
+    expect(other.stderr).toContain(`warning: ${left} (`);
+    expect(other.stderr).toMatch(/MiB\) was left by an interrupted download; delete it if it is not needed/);
+    const again = await cli(["jobs", "download", id, "-o", target, "--connections", "1"]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(
+      /warning: starting over the interrupted download of job \S+ to \S+big\.csv \(\d+\.\d MiB in .*\); --resume keeps it next time/,
+    );
+    expect(readdirSync(dir).sort()).toEqual(["big.csv", "other.csv"]);
+  });
+
+  it("is refused with -o - and without -o, before any request", async () => {
+    sandbox.control.clearRequests();
+    const id = "d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f";
+    const stdout = await cli(["jobs", "download", id, "-o", "-", "--resume"]);
+    expect(stdout.code).toBe(2);
+    expect(stdout.stderr).toBe("impactkit: --resume continues a download to a file; it cannot with -o -\n");
+    const exported = await cli([...report("08"), "--resume"]);
+    expect(exported.code).toBe(2);
+    expect(exported.stderr).toBe("impactkit: --resume continues a download to a file: pass it with -o <file>\n");
+    expect(sandbox.control.requests()).toEqual([]);
+  });
+});
