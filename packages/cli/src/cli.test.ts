@@ -3,46 +3,32 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startSandbox, type Sandbox } from "@impactkit/sandbox";
+import type { Sandbox } from "@impactkit/sandbox";
 import { machineEnv } from "@impactkit/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { impactkit, messages, start, type Run } from "./testing/support.js";
+import { impactkit, messages, type Run, type SandboxedCli, sandboxedCli, start } from "./testing/support.js";
 
-const TOKEN = "tok-7Hq2-secret-9Zx";
-const SID = "IRCLITEST01";
-const BASIC = Buffer.from(`${SID}:${TOKEN}`).toString("base64");
+let cli: SandboxedCli["cli"];
+let env: SandboxedCli["env"];
+let keep: SandboxedCli["keep"];
+let close: () => Promise<void>;
 let sandbox: Sandbox;
 let dir: string;
-const runs: Run[] = [];
 
-const env = (api = "partner-v15") => ({ IMPACT_ACCOUNT_SID: SID, IMPACT_AUTH_TOKEN: TOKEN, IMPACT_API: api, IMPACT_BASE_URL: sandbox.url });
-async function cli(args: string[], environment: Record<string, string> = env()): Promise<Run> {
-  const run = await impactkit(args, environment);
-  runs.push(run);
-  return run;
-}
 const json = (run: Run) => JSON.parse(run.stdout) as Record<string, any>;
 const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
 beforeAll(async () => {
-  sandbox = await startSandbox({
-    accounts: [{ accountSid: SID, authToken: TOKEN }],
+  ({ cli, env, keep, close, sandbox } = await sandboxedCli("IRCLITEST01", "tok-7Hq2-secret-9Zx", {
     clock: { timeScale: 1_000 },
     job: { queueMs: 0, runMs: 1_000, rows: 500 },
-  });
+  }));
 });
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "impactkit-cli-"));
   sandbox.control.clearFaults();
 });
-afterAll(async () => {
-  for (const run of runs) {
-    expect(run.stdout + run.stderr).not.toContain(TOKEN);
-    expect(run.stdout + run.stderr).not.toContain(BASIC);
-  }
-  expect(sandbox.control.violations()).toEqual([]);
-  await sandbox.close();
-});
+afterAll(() => close());
 
 async function exportReport(extra: string[] = []): Promise<string> {
   const run = await cli(["export", "report", "mp_action_listing_fast", "-p", "START_DATE=2026-11-01", "-p", "END_DATE=2026-11-02", "--json", ...extra]);
@@ -254,8 +240,8 @@ describe("exit codes", () => {
       const run = await cli(args, environment);
       expect(run.code, args.join(" ")).toBe(2);
       expect(run.stderr).toMatch(message);
+      expect(run.stderr).not.toMatch(/createdAfter|createdBefore|baseUrl|overwrite: true/);
     }
-    for (const run of runs.slice(-cases.length)) expect(run.stderr).not.toMatch(/createdAfter|createdBefore|baseUrl|overwrite: true/);
     const json = await cli(["jobs", "list", "--created-after", "2026-11-30", "--created-before", "2026-11-01", "--json"]);
     expect(JSON.parse(json.stderr)).toEqual({
       error: "--created-after (2026-11-30) is later than --created-before (2026-11-01)",
@@ -302,8 +288,7 @@ describe("exit codes", () => {
     for (let waited = 0; !output().includes("downloading") && waited < 200; waited += 1) await new Promise((resolve) => setTimeout(resolve, 25));
     expect(output()).toContain("downloading");
     child.kill("SIGINT");
-    const run = await done;
-    runs.push(run);
+    const run = keep(await done);
     expect(run.code).toBe(130);
     expect(messages(run.stderr)).toBe("impactkit: interrupted\n");
     expect(readdirSync(dir)).toEqual([]);

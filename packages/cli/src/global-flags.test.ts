@@ -1,11 +1,9 @@
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { machineEnv } from "@impactkit/testing";
 import { startSandbox, type Sandbox } from "@impactkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, impactkit } from "./testing/support.js";
+import { impactkit, onTerminal } from "./testing/support.js";
 
 const ACCOUNT = { accountSid: "IRFLAGS00001", authToken: "flags-token-Secret-7" };
 const BASIC = Buffer.from(`${ACCOUNT.accountSid}:${ACCOUNT.authToken}`).toString("base64");
@@ -97,18 +95,7 @@ describe("colour", () => {
   });
 
   it("colours an error on a terminal, and not with NO_COLOR", async () => {
-    /** What a pseudo-terminal (util-linux `script`) shows of `impactkit args`. */
-    const onTerminal = (extra: Record<string, string>) =>
-      new Promise<string>((resolve) => {
-        const command = [process.execPath, BIN, ...failing].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(" ");
-        execFile(
-          "script",
-          ["-qefc", command, "/dev/null"],
-          { env: { ...machineEnv(), TERM: "xterm", ...env(), ...extra }, encoding: "utf8" },
-          (_error, stdout) => resolve(stdout),
-        );
-      });
-    expect(await onTerminal({})).toContain(`${ESCAPE}31mimpactkit: `);
-    expect(await onTerminal({ NO_COLOR: "1" })).not.toContain(`${ESCAPE}31m`);
+    expect(await onTerminal(failing, env())).toContain(`${ESCAPE}31mimpactkit: `);
+    expect(await onTerminal(failing, env({ NO_COLOR: "1" }))).not.toContain(`${ESCAPE}31m`);
   });
 });

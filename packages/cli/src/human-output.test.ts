@@ -1,53 +1,34 @@
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { downloadTempPath } from "@impactkit/jobs/files";
-import { startSandbox, type Sandbox } from "@impactkit/sandbox";
-import { machineEnv } from "@impactkit/testing";
+import type { Sandbox } from "@impactkit/sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { BIN, impactkit, start, until, type Run } from "./testing/support.js";
+import { onTerminal, type SandboxedCli, sandboxedCli, start, until } from "./testing/support.js";
 
-const TOKEN = "tok-human-output-5Rt8";
-const SID = "IRHUMAN0001";
+let cli: SandboxedCli["cli"];
+let env: SandboxedCli["env"];
 let sandbox: Sandbox;
 let dir: string;
-const runs: Run[] = [];
+let close: () => Promise<void>;
+let keep: SandboxedCli["keep"];
 
-const env = (api = "partner-v15") => ({ IMPACT_ACCOUNT_SID: SID, IMPACT_AUTH_TOKEN: TOKEN, IMPACT_API: api, IMPACT_BASE_URL: sandbox.url });
-async function cli(args: string[], environment: Record<string, string> = env()): Promise<Run> {
-  const run = await impactkit(args, environment);
-  runs.push(run);
-  return run;
-}
 const report = (day: string) => ["export", "report", "mp_action_listing_fast", "-p", `START_DATE=2026-11-${day}`, "-p", `END_DATE=2026-11-${day}`];
 const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
-/** What a pseudo-terminal (util-linux `script`) shows of `impactkit args`: stdout is a terminal there. */
-const onTerminal = (args: string[]) =>
-  new Promise<string>((resolve) => {
-    const command = [process.execPath, BIN, ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(" ");
-    execFile("script", ["-qefc", command, "/dev/null"], { env: { ...machineEnv(), TERM: "dumb", ...env() }, encoding: "utf8" }, (_error, stdout) =>
-      resolve(stdout.replaceAll("\r\n", "\n")),
-    );
-  });
-
 beforeAll(async () => {
-  sandbox = await startSandbox({
-    accounts: [{ accountSid: SID, authToken: TOKEN }],
+  ({ cli, env, sandbox, close, keep } = await sandboxedCli("IRHUMAN0001", "tok-human-output-5Rt8", {
     clock: { timeScale: 1_000 },
     job: { queueMs: 0, runMs: 1_000, rows: 1_000 },
-  });
+  }));
 });
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "impactkit-human-"));
   sandbox.control.clearFaults();
 });
 afterAll(async () => {
-  for (const run of runs) expect(run.stdout + run.stderr).not.toContain(TOKEN);
-  expect(sandbox.control.violations()).toEqual([]);
-  await sandbox.close();
+  await close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -59,7 +40,7 @@ describe("tables", () => {
     expect(lines[0]).toBe("ID\tTYPE\tSTATUS\tDONE\tRECORDS\tCREATED");
     for (const line of lines) expect(line.split("\t")).toHaveLength(6);
     expect(lines.some((line) => line.split("\t")[4] === "1,000")).toBe(true);
-    const shown = await onTerminal(["jobs", "list"]);
+    const shown = await onTerminal(["jobs", "list"], { ...env(), NO_COLOR: "1" });
     expect(shown).not.toContain("\t");
     const heading = shown.split("\n").find((line) => line.startsWith("ID"))!;
     expect(heading).toMatch(/^ID {2,}TYPE {2,}STATUS {2,}DONE {2,}RECORDS {2,}CREATED$/);
@@ -138,7 +119,7 @@ describe("--resume", () => {
       target,
       kill: async () => {
         started.child.kill("SIGKILL");
-        runs.push(await started.done);
+        keep(await started.done);
       },
     };
   }
