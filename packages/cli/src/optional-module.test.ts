@@ -21,11 +21,11 @@ describe("optionalModule", () => {
     );
   });
 
-  it("installs no Redis client with the CLI: @impactkit/queue is an optional peer dependency, and nothing else brings BullMQ", async () => {
+  it("installs no Redis client and no MCP SDK with the CLI: @impactkit/queue and @impactkit/mcp are optional peer dependencies", async () => {
     const manifest = JSON.parse(await readFile(join(import.meta.dirname, "..", "package.json"), "utf8")) as Record<string, Record<string, unknown>>;
     const installed = { ...manifest["dependencies"], ...manifest["optionalDependencies"] };
-    expect(Object.keys(installed).filter((name) => /queue|bullmq|ioredis|redis|msgpackr/.test(name))).toEqual([]);
-    expect(manifest["peerDependenciesMeta"]).toEqual({ "@impactkit/queue": { optional: true } });
+    expect(Object.keys(installed).filter((name) => /queue|bullmq|ioredis|redis|msgpackr|mcp|modelcontextprotocol/.test(name))).toEqual([]);
+    expect(manifest["peerDependenciesMeta"]).toEqual({ "@impactkit/mcp": { optional: true }, "@impactkit/queue": { optional: true } });
   });
 
   it("passes on any other failure as it is", async () => {

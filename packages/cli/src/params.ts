@@ -1,3 +1,4 @@
+import type { DateFormat } from "@impactkit/jobs";
 import { isCalendarDate, parseDay } from "./day.js";
 import { UsageError } from "./exit-codes.js";
 
@@ -16,21 +17,6 @@ export function parseParams(pairs: readonly string[]): Record<string, string | s
     params[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
   }
   return params;
-}
-
-/** How an export's date parameter is written: `YYYY-MM-DD`, or a date-time (brand's ReportExport). */
-export type DateFormat = "date" | "date-time";
-
-/**
- * The date parameters of ReportExport in the flavors' specs: `START_DATE`/`END_DATE` (`format: date`) of
- * partner and agency, `StartDate`/`EndDate` (`format: date-time`) of brand. Only those the flavor's spec gives
- * (`SPEC.traits.reportParams`) count, so that no request is needed to know them.
- */
-const REPORT_DATE_PARAMS: Readonly<Record<string, DateFormat>> = { START_DATE: "date", END_DATE: "date", StartDate: "date-time", EndDate: "date-time" };
-
-/** The date parameters a flavor's ReportExport takes, by name. */
-export function reportDateParams(traits: { readonly reportParams: readonly string[] }): Record<string, DateFormat> {
-  return Object.fromEntries(traits.reportParams.filter((name) => name in REPORT_DATE_PARAMS).map((name) => [name, REPORT_DATE_PARAMS[name]!]));
 }
 
 const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;

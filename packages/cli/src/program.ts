@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { demoCommand } from "./commands/demo.js";
 import { exportCommands } from "./commands/export.js";
 import { jobsCommands } from "./commands/jobs.js";
+import { mcpCommand } from "./commands/mcp.js";
 import { profilesCommands } from "./commands/profiles.js";
 import { recordsCommand } from "./commands/records.js";
 import { queueCommands } from "./commands/queue.js";
@@ -96,6 +97,7 @@ export async function run(argv: readonly string[], io: RunIO): Promise<number> {
   exportCommands(program, globals, context);
   reportsCommands(program, globals, context);
   queueCommands(program, globals, context);
+  mcpCommand(program, globals, context);
   recordsCommand(program, globals, context);
   profilesCommands(program, context);
   demoCommand(program, context);

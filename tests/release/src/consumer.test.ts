@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { machineEnv } from "@impactkit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { checkRegistry, packageManager } from "./package-manager.js";
 import { publishedPackages, REPO } from "./packages.js";
 
@@ -185,6 +187,52 @@ describe("a fresh project installing the packed tarballs", () => {
       expect(status.stderr).toBe("impactkit: impactkit queue needs @impactkit/queue, which is installed only for it: npm install --global @impactkit/queue\n");
       const version = spawnSync(process.execPath, [bin, "--version"], { cwd: project, encoding: "utf8" });
       expect(version.status).toBe(0);
+    } finally {
+      renameSync(aside, installed);
+    }
+  });
+
+  it("serves `impactkit mcp` from the installed CLI and @impactkit/mcp, installed apart: the SDK's client lists the tools", async () => {
+    const bin = join(project, "node_modules", "@impactkit", "cli", "dist", "bin.js");
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [bin, "mcp", "--directory", project],
+      cwd: project,
+      env: {
+        ...machineEnv(),
+        IMPACT_API: "partner-v15",
+        IMPACT_ACCOUNT_SID: "IRCONSUMER01",
+        IMPACT_AUTH_TOKEN: "consumer-token",
+        IMPACT_BASE_URL: "http://127.0.0.1:9",
+      },
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "consumer", version: "0" });
+    await client.connect(transport);
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((tool) => tool.name)).toContain("wait_for_job");
+      expect(tools).toHaveLength(10);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("runs the CLI without @impactkit/mcp, an optional peer that npm does not install with it: mcp says what to install", () => {
+    const installed = join(project, "node_modules", "@impactkit", "mcp");
+    const aside = `${installed}.aside`;
+    renameSync(installed, aside);
+    try {
+      const bin = join(project, "node_modules", "@impactkit", "cli", "dist", "bin.js");
+      const run = spawnSync(process.execPath, [bin, "mcp", "--directory", project], {
+        cwd: project,
+        encoding: "utf8",
+        env: { ...machineEnv(), IMPACT_API: "partner-v15", IMPACT_ACCOUNT_SID: "IRCONSUMER01", IMPACT_AUTH_TOKEN: "consumer-token" },
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain("needs @impactkit/mcp");
+      expect(run.stderr).toContain("npm install --global @impactkit/mcp");
+      expect(run.stdout).toBe("");
     } finally {
       renameSync(aside, installed);
     }

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { InvalidArgumentError, type Logger } from "@impactkit/jobs";
+import { InvalidArgumentError, type Logger, reportDateParams } from "@impactkit/jobs";
 import type { AccountUsage, AddedPipeline, ExportQueue, ExportQueueOptions, ExportRequest, ExportSpec } from "@impactkit/queue";
 import { networkOf, openJobs, type CommandContext, type GlobalOptions } from "../context.js";
 import { UsageError } from "../exit-codes.js";
@@ -7,7 +7,7 @@ import { APIS, clientFor, jobsFor, type ApiName } from "../flavors.js";
 import { optionalModule } from "../optional-module.js";
 import { parseDay } from "../day.js";
 import { formatBytes } from "../human.js";
-import { parseParams, reportDateParams, withDates } from "../params.js";
+import { parseParams, withDates } from "../params.js";
 import { resolveAccount } from "../profiles.js";
 
 type Globals = () => GlobalOptions;

@@ -106,3 +106,16 @@ describe("createJobs counts exports against the account's daily quotas", () => {
     expect(await jobsOf().exportQuota()).toMatchObject({ ClickExport: { left: 10 } });
   });
 });
+
+describe("rateBudget", () => {
+  it("is unknown before any answer, then what impact.com's last rate-limit headers said, shared by the instance's calls", async () => {
+    await start({ rateLimit: { perHour: 50 } });
+    const jobs = jobsOf();
+    expect(jobs.rateBudget()).toBeUndefined();
+    await jobs.list();
+    await jobs.exportClicks({ Date: day(1) });
+    expect(jobs.rateBudget()).toMatchObject({ limit: 50, remaining: 48 });
+    expect(jobs.rateBudget()!.resetAt).toBeGreaterThan(SANDBOX_START);
+    expect(jobs.rateBudget()!.resetAt).toBeLessThanOrEqual(SANDBOX_START + HOUR);
+  });
+});

@@ -8,6 +8,7 @@ import { checkReportExport } from "../ops/check-export.js";
 import { exportQuota, type ExportQuotaStatus } from "../ops/export-quota.js";
 import { getJob } from "../ops/get-job.js";
 import type { Job } from "../base/job.js";
+import type { RateLimitState } from "../engine/rate-limit.js";
 import { validateJobId } from "../base/job-id.js";
 import { listJobs, type ListOptions } from "../ops/list-jobs.js";
 import { checkCoercion, coerceRow, type Coercion } from "../result/coerce.js";
@@ -79,6 +80,12 @@ export interface Jobs<P> {
    * kind's limit, the exports left, and when a slot frees if none is. A kind without a documented limit is absent.
    */
   exportQuota(): Promise<ExportQuotaStatus>;
+  /**
+   * The account's hourly request budget as impact.com's last rate-limit headers gave it — the requests left and
+   * when the budget renews (https://integrations.impact.com/impact-brand/reference/rate-limits) — shared by every
+   * call of this instance; undefined before a response has said.
+   */
+  rateBudget(): Readonly<RateLimitState> | undefined;
   /**
    * Checks a report export without scheduling it: the parameters the spec requires and, where the flavor
    * documents report discovery, the report's filters (one metadata request; `metadata: false` checks the
@@ -162,6 +169,7 @@ export function jobsOf<P extends {}>(context: JobsContext, files: FileOperations
     exportReport: (reportId, params, exportOptions) => exportReport(context, reportId, params as Record<string, unknown>, exportOptions?.signal),
     exportClicks: (params, exportOptions) => exportClicks(context, params as Record<string, unknown>, exportOptions?.signal),
     exportQuota: () => exportQuota(context),
+    rateBudget: () => context.call.gate.budget(context.call.timing.now()),
     checkReportExport: (reportId, params, checkOptions) => checkReportExport(context, reportId, params as Record<string, unknown>, checkOptions),
     reports: (reportsOptions) => listReports(context, reportsOptions?.signal),
     reportMetadata: (reportId, metadataOptions) => reportMetadata(context, reportId, metadataOptions?.signal),

@@ -1,13 +1,14 @@
 import type { JobsContext } from "../impact/context.js";
 import { InvalidArgumentError } from "../base/errors.js";
 import { validateReportId } from "../base/job-id.js";
+import { checkReportDates, reportDateParams } from "../impact/report-dates.js";
 import { reportMetadata } from "./reports.js";
 
 const isMissing = (value: unknown) => value === undefined || value === null || value === "";
 
 /**
  * Checks a ReportExport before it is scheduled or queued: a parameter the flavor's spec marks required left
- * out, and, where the release documents report discovery (`GET /Reports/{Id}/MetaData`,
+ * out, a date parameter that is no real date (or a start after its end), and, where the release documents report discovery (`GET /Reports/{Id}/MetaData`,
  * https://integrations.impact.com/agency-v3/reference/reports/get-report-metadata), a parameter that is
  * neither the spec's nor one of the report's filters — one metadata request, which also finds a report that
  * does not exist (`metadata: false` leaves it out: the spec's check needs no credentials). Rejects with an
@@ -23,6 +24,7 @@ export async function checkReportExport(
   const { traits } = context.client.spec;
   const missing = traits.requiredReportParams.filter((name) => isMissing(params[name]));
   if (missing.length > 0) throw new InvalidArgumentError(`ReportExport ${reportId} needs ${missing.join(" and ")}`, missing[0]);
+  checkReportDates(params, reportDateParams(traits));
   if (!traits.reportDiscovery || options.metadata === false) return;
   const filters = (await reportMetadata(context, reportId, options.signal)).Filters.map((filter) => filter.Name);
   const unknown = Object.keys(params).filter((name) => !filters.includes(name) && !traits.reportParams.includes(name));

@@ -1,0 +1,191 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { startSandbox, type Sandbox } from "@impactkit/sandbox";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createImpactMcpServer } from "./index.js";
+import { connect } from "./testing/connect.js";
+import { FLAVORS } from "./testing/flavors.js";
+
+const ACCOUNT = { accountSid: "IRMCPTEST01", authToken: "mcp-token-Secret-4Kq" };
+const BASIC = Buffer.from(`${ACCOUNT.accountSid}:${ACCOUNT.authToken}`).toString("base64");
+let sandbox: Sandbox;
+let dir: string;
+const received: string[] = [];
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ accounts: [ACCOUNT], clock: { timeScale: 1_000 }, job: { queueMs: 0, runMs: 60_000, rows: 200 } });
+});
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "impactkit-mcp-"));
+  sandbox.control.clearFaults();
+});
+afterAll(async () => {
+  // No credential, Authorization value or signed URL in any result, notification or error.
+  expect(received.length).toBeGreaterThan(50);
+  for (const message of received) {
+    expect(message).not.toContain(ACCOUNT.authToken);
+    expect(message).not.toContain(BASIC);
+    expect(message).not.toMatch(/[?&](X-Amz-|Signature=|sig=|token=)/i);
+  }
+  expect(sandbox.control.violations()).toEqual([]);
+  await sandbox.close();
+});
+
+/** A server for `flavor`'s account on the sandbox, its client, and a `call` that returns the tool's result. */
+async function serve(flavor: (typeof FLAVORS)[number], options: { maxWaitMs?: number } = {}) {
+  const jobs = flavor.jobs({ ...ACCOUNT, baseUrl: sandbox.url }, { timing: sandbox.control.timers() });
+  const connection = await connect(createImpactMcpServer({ accounts: { [flavor.api]: jobs }, directory: dir, ...options }));
+  const call = async (name: string, args: Record<string, unknown>, extra: Parameters<typeof connection.client.callTool>[2] = {}) => {
+    const result = (await connection.client.callTool({ name, arguments: args }, undefined, extra)) as CallToolResult;
+    received.push(...connection.received.splice(0));
+    return result;
+  };
+  return { ...connection, call, jobs };
+}
+const data = (result: CallToolResult) => result.structuredContent as Record<string, any>;
+const text = (result: CallToolResult) => (result.content[0] as { text: string }).text;
+
+describe.each(FLAVORS)("$api", (flavor) => {
+  it("discover → export → wait (with progress) → download → preview → summarise, and the budget", async () => {
+    const { call, client, close } = await serve(flavor);
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual([
+      "budget",
+      "describe_report",
+      "download_result",
+      "export_clicks",
+      "export_report",
+      "job_status",
+      "list_reports",
+      "preview_result",
+      "summarize_result",
+      "wait_for_job",
+    ]);
+    expect(tools.find((tool) => tool.name === "job_status")!.annotations).toMatchObject({ readOnlyHint: true, idempotentHint: true });
+    const reports = data(await call("list_reports", {}));
+    expect(reports["reports"].map((report: { Id: string }) => report.Id)).toContain(flavor.report);
+    const described = data(await call("describe_report", { reportId: flavor.report }));
+    expect(described["columns"].length).toBeGreaterThan(0);
+
+    const exported = await call("export_report", { reportId: flavor.report, params: flavor.params });
+    expect(exported.isError).toBeFalsy();
+    const { jobId, reused } = data(exported);
+    expect(reused).toBe(false);
+    const progress: number[] = [];
+    const waited = data(await call("wait_for_job", { jobId }, { onprogress: (event) => void progress.push(event.progress) }));
+    expect(waited).toMatchObject({ finished: true, job: { Id: jobId, Status: "COMPLETED" } });
+    expect(progress.length).toBeGreaterThan(0);
+
+    const saved = data(await call("download_result", { jobId, fileName: `out/${flavor.api}.csv` }));
+    expect(saved["path"]).toBe(join("out", `${flavor.api}.csv`));
+    expect(readFileSync(join(dir, saved["path"])).length).toBe(saved["bytes"]);
+    expect(saved["bytes"]).toBe((await sandbox.control.result(jobId)).size);
+
+    const preview = data(await call("preview_result", { jobId, rows: 3 }));
+    expect(preview["rows"]).toHaveLength(3);
+    expect(preview["columns"].length).toBe(preview["rows"][0].length);
+    expect(preview["columns"].some((column: { type: string }) => column.type === "number" || column.type === "date")).toBe(true);
+    const summary = data(await call("summarize_result", { jobId }));
+    expect(summary["rows"]).toBe(200);
+    const ranged = summary["columns"].find((column: { type: string }) => column.type === "number");
+    expect(ranged.min).toBeLessThanOrEqual(ranged.max);
+
+    // An identical export gives the same job again: no request, no quota.
+    sandbox.control.clearRequests();
+    expect(data(await call("export_report", { reportId: flavor.report, params: flavor.params }))).toMatchObject({ jobId, reused: true });
+    expect(sandbox.control.requests()).toEqual([]);
+    const budget = data(await call("budget", {}));
+    expect(budget["measured"]).toBe(true);
+    expect(budget["requestsLeftThisHour"]).toBeGreaterThan(0);
+    if (flavor.api !== "agency-v3") expect(budget["exportsLeftToday"]["ReportExport"]).toMatchObject({ limit: 100, left: 99 });
+    else expect(budget["exportsLeftToday"]["ReportExport"]).toBeNull();
+    await close();
+  });
+
+  it("a wrong report id is a tool error naming it, and nothing is scheduled", async () => {
+    const { call, close } = await serve(flavor);
+    sandbox.control.clearRequests();
+    const result = await call("export_report", { reportId: "no_such_report", params: flavor.params });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain("no_such_report");
+    expect(text(result)).not.toMatch(/\n\s+at /);
+    expect(sandbox.control.requests().filter((request) => request.path.includes("ReportExport"))).toEqual([]);
+    await close();
+  });
+});
+
+describe("the download folder", () => {
+  it("refuses names that lead outside it: .., absolute paths, symbolic links out — before any request", async () => {
+    const { call, close } = await serve(FLAVORS[0]);
+    const outside = mkdtempSync(join(tmpdir(), "impactkit-mcp-outside-"));
+    symlinkSync(outside, join(dir, "link"));
+    mkdirSync(join(dir, "inner"));
+    symlinkSync(join(outside, "target.csv"), join(dir, "inner", "file.csv"));
+    sandbox.control.clearRequests();
+    const jobId = "d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f";
+    for (const [fileName, reason] of [
+      ["../escape.csv", /leads out of the download folder/],
+      ["inner/../../escape.csv", /leads out of the download folder/],
+      [join(outside, "abs.csv"), /absolute path/],
+      ["link/x.csv", /symbolic link out of the download folder/],
+      ["inner/file.csv", /symbolic link/],
+    ] as const) {
+      const result = await call("download_result", { jobId, fileName });
+      expect(result.isError, fileName).toBe(true);
+      expect(text(result)).toMatch(reason);
+    }
+    expect(sandbox.control.requests()).toEqual([]);
+    expect(readdirSync(outside)).toEqual([]);
+    rmSync(outside, { recursive: true, force: true });
+    await close();
+  });
+});
+
+describe("the budget", () => {
+  it("a ClickExport over the daily quota is a tool error before any request, saying what to do", async () => {
+    const { call, close } = await serve(FLAVORS[0]);
+    for (let day = 1; day <= 10; day += 1) expect((await call("export_clicks", { date: `2026-11-${String(day).padStart(2, "0")}` })).isError).toBeFalsy();
+    expect(data(await call("budget", {}))["exportsLeftToday"]["ClickExport"]).toMatchObject({ limit: 10, left: 0 });
+    sandbox.control.clearRequests();
+    const refused = await call("export_clicks", { date: "2026-11-11" });
+    expect(refused.isError).toBe(true);
+    expect(text(refused)).toMatch(/ClickExport/);
+    expect(text(refused)).toMatch(/budget tool/);
+    expect(sandbox.control.requests()).toEqual([]);
+    await close();
+  });
+
+  it("brand's ClickExport without programId names the argument", async () => {
+    const { call, close } = await serve(FLAVORS[3]);
+    const refused = await call("export_clicks", { date: "2026-11-11" });
+    expect(refused.isError).toBe(true);
+    expect(text(refused)).toContain("programId");
+    await close();
+  });
+});
+
+describe("wait_for_job", () => {
+  it("returns where the job stands when its time is up, and a cancelled wait sends no request after it", async () => {
+    sandbox.control.planNext({ runMs: 3_600_000_000 });
+    const { call, client, close } = await serve(FLAVORS[0], { maxWaitMs: 60_000 });
+    const { jobId } = data(await call("export_report", { reportId: FLAVORS[0].report, params: { ...FLAVORS[0].params, SUBAID: "wait" } }));
+    const bounded = data(await call("wait_for_job", { jobId, maxSeconds: 10 }));
+    expect(bounded).toMatchObject({ finished: false, job: { Id: jobId, Status: "RUNNING" } });
+
+    const controller = new AbortController();
+    const checks = () => sandbox.control.requests("api").filter((request) => request.path.endsWith(jobId) || request.path.endsWith("/Jobs")).length;
+    const before = checks();
+    const waiting = client.callTool({ name: "wait_for_job", arguments: { jobId } }, undefined, { signal: controller.signal });
+    for (let looked = 0; checks() === before && looked < 2_000; looked += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(checks()).toBeGreaterThan(before);
+    controller.abort();
+    await expect(waiting).rejects.toThrow();
+    const after = checks();
+    // Ten minutes of the sandbox's time: many polls' worth, were the wait still running.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(checks()).toBe(after);
+    await close();
+  });
+});
