@@ -221,6 +221,43 @@ describe.each(FLAVORS)("impactkit mcp for $api", (flavor) => {
   });
 });
 
+describe("impactkit mcp within the account's budget, on stdio", () => {
+  it("refuses the 11th ClickExport of the day as a tool error, before any request, saying what to do", async () => {
+    const session = await overStdio([], envFor());
+    for (let day = 1; day <= 10; day += 1)
+      expect((await session.call("export_clicks", { date: `2026-10-${String(day).padStart(2, "0")}` })).isError, `day ${day}`).toBeFalsy();
+    sandboxed.sandbox.control.clearRequests();
+    const refused = await session.call("export_clicks", { date: "2026-10-11" });
+    expect(refused.isError).toBe(true);
+    expect((refused.content[0] as { text: string }).text).toMatch(/ClickExport.*budget tool/s);
+    expect(sandboxed.sandbox.control.requests()).toEqual([]);
+    await session.close();
+  });
+
+  it("a cancelled wait_for_job sends no check after the cancellation", async () => {
+    const { sandbox } = sandboxed;
+    sandbox.control.planNext({ runMs: 3_600_000_000 });
+    const session = await overStdio([], envFor());
+    const exported = await session.call("export_report", { reportId: FLAVORS[0].report, params: { ...FLAVORS[0].params, SUBAID: "cancel" } });
+    const { jobId } = exported.structuredContent as { jobId: string };
+    const checks = () => sandbox.control.requests("api").filter((request) => request.path.endsWith(`/Jobs/${jobId}`) || request.path.endsWith("/Jobs")).length;
+    const before = checks();
+    const controller = new AbortController();
+    const waiting = session.client.callTool({ name: "wait_for_job", arguments: { jobId } }, undefined, { signal: controller.signal });
+    await until(() => checks() > before, "the wait's first check");
+    controller.abort();
+    await expect(waiting).rejects.toThrow();
+    // A check already on its way may still arrive; none after it. The waits back off from one second: four
+    // seconds would see two or more, were the wait still running.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const settled = checks();
+    expect(settled - before).toBeLessThanOrEqual(2);
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(checks()).toBe(settled);
+    await session.close();
+  });
+});
+
 describe("impactkit mcp on stdio", () => {
   /** The real binary with pipes of its own: what it writes to stdout, line by line, and how it ends. */
   function raw(args: string[], env: Record<string, string>) {
