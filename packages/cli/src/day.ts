@@ -4,7 +4,7 @@ const DAY_MS = 86_400_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Whether `YYYY-MM-DD` names a day of the calendar: not 2026-13-45, nor 2026-02-30. */
-export function isCalendarDate(value: string): boolean {
+function isCalendarDate(value: string): boolean {
   const time = Date.parse(`${value}T00:00:00Z`);
   return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === value;
 }

@@ -1,5 +1,5 @@
-import type { DateFormat } from "@impactkit/jobs";
-import { isCalendarDate, parseDay } from "./day.js";
+import { checkReportDates, type DateFormat, InvalidArgumentError } from "@impactkit/jobs";
+import { parseDay } from "./day.js";
 import { UsageError } from "./exit-codes.js";
 
 /**
@@ -19,19 +19,17 @@ export function parseParams(pairs: readonly string[]): Record<string, string | s
   return params;
 }
 
-const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
-
 /** One date parameter's value, checked and written as the API takes it; `flag` names it in messages (`-p START_DATE`). */
-function dateValue(value: string, format: DateFormat, flag: string, now: number): string {
+function dateValue(name: string, value: string, format: DateFormat, flag: string, now: number): string {
   if (format === "date") return parseDay(value, flag, now);
-  const dateTime = DATE_TIME.exec(value.trim());
-  if (dateTime) {
-    if (!isCalendarDate(dateTime[1]!) || Number.isNaN(Date.parse(value.trim())))
-      throw new UsageError(`${flag} takes a real date-time; ${JSON.stringify(value)} is not one (YYYY-MM-DDTHH:MM:SSZ)`);
-    return value.trim();
+  if (!value.includes("T")) return `${parseDay(value, flag, now)}T00:00:00Z`; // a day is the day's start in UTC: the API's days are UTC dates
+  try {
+    checkReportDates({ [name]: value.trim() }, { [name]: format });
+  } catch (error) {
+    if (!(error instanceof InvalidArgumentError)) throw error;
+    throw new UsageError(`${flag} takes a real date-time; ${JSON.stringify(value)} is not one (YYYY-MM-DDTHH:MM:SSZ)`);
   }
-  // A day is the day's start in UTC: the API's days are UTC dates.
-  return `${parseDay(value, flag, now)}T00:00:00Z`;
+  return value.trim();
 }
 
 /**
@@ -49,7 +47,11 @@ export function withDates(
     const format = dates[name];
     const flag = `-p ${name}`;
     converted[name] =
-      format === undefined ? value : Array.isArray(value) ? value.map((one) => dateValue(one, format, flag, now)) : dateValue(value, format, flag, now);
+      format === undefined
+        ? value
+        : Array.isArray(value)
+          ? value.map((one) => dateValue(name, one, format, flag, now))
+          : dateValue(name, value, format, flag, now);
   }
   return converted;
 }

@@ -19,15 +19,13 @@ const PATH = "/mcp";
 /** The largest request body read: a JSON-RPC message far larger than any tool's arguments. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-/** Whether `host` (an address to listen on) is the loopback interface. */
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
 /** Whether `hostname` (of a URL: lower-case, IPv6 in brackets) names the loopback interface. */
 function isLoopbackName(hostname: string): boolean {
   return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
+
+/** Whether `host` (an address to listen on, IPv6 without brackets) is the loopback interface. */
+const isLoopback = (host: string) => isLoopbackName(host === "::1" ? "[::1]" : host);
 
 /** The hostname of a `Host` header value (`name:port`, `[v6]:port`), lower-cased; undefined if it is not one. */
 function hostnameOf(header: string): string | undefined {

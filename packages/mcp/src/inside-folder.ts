@@ -1,4 +1,4 @@
-import { lstat, mkdir, realpath } from "node:fs/promises";
+import { lstat, realpath } from "node:fs/promises";
 import { dirname, isAbsolute, join, normalize, relative, sep } from "node:path";
 
 /** A file name a tool was given that would reach outside the server's folder. */
@@ -11,10 +11,18 @@ const within = (folder: string, path: string) => {
   return rest !== "" && !rest.startsWith(`..${sep}`) && rest !== ".." && !isAbsolute(rest);
 };
 
+/** The nearest folder of `path` that exists (`path` itself when it does), or the filesystem's root. */
+async function nearestExisting(path: string): Promise<string> {
+  for (let at = path; ; at = dirname(at)) {
+    if ((await lstat(at).catch(() => undefined)) !== undefined || dirname(at) === at) return at;
+  }
+}
+
 /**
- * The absolute path of `name` inside `folder`, its missing folders created: refused (`OutsideFolderError`) when
- * `name` is absolute, climbs out with `..`, or goes through a symbolic link — or is one — that leads outside
- * `folder` (checked on the real paths, after the folders exist, so a link cannot slip through).
+ * The absolute path of `name` inside `folder`: refused (`OutsideFolderError`) when `name` is absolute, climbs
+ * out with `..`, goes through a symbolic link that leads outside `folder`, or is a symbolic link itself. Nothing
+ * is created: the nearest folder of the path that exists is resolved (`realpath`) and checked, so that the
+ * missing ones the download creates are inside `folder` too.
  */
 export async function pathInside(folder: string, name: string): Promise<string> {
   if (name.trim() === "") throw new OutsideFolderError("the file name is empty");
@@ -24,11 +32,10 @@ export async function pathInside(folder: string, name: string): Promise<string> 
   const root = await realpath(folder);
   const path = join(root, normalized);
   if (!within(root, path)) throw new OutsideFolderError(`${name} is not a file inside the download folder`);
-  await mkdir(dirname(path), { recursive: true });
-  if (!within(root, join(await realpath(dirname(path)), "x"))) throw new OutsideFolderError(`${name} goes through a symbolic link out of the download folder`);
   const existing = await lstat(path).catch(() => undefined);
-  if (existing?.isSymbolicLink() && !within(root, await realpath(path).catch(() => path)))
-    throw new OutsideFolderError(`${name} is a symbolic link out of the download folder`);
   if (existing?.isSymbolicLink()) throw new OutsideFolderError(`${name} is a symbolic link; give the name of a plain file`);
+  const parent = await nearestExisting(dirname(path));
+  if (parent !== root && !within(root, await realpath(parent).catch(() => "/")))
+    throw new OutsideFolderError(`${name} goes through a symbolic link out of the download folder`);
   return path;
 }

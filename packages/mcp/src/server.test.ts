@@ -135,6 +135,7 @@ describe("the download folder", () => {
       ["inner/../../escape.csv", /leads out of the download folder/],
       [join(outside, "abs.csv"), /absolute path/],
       ["link/x.csv", /symbolic link out of the download folder/],
+      ["link/new/deeper/x.csv", /symbolic link out of the download folder/],
       ["inner/file.csv", /symbolic link/],
     ] as const) {
       const result = await call("download_result", { jobId, fileName });
@@ -142,6 +143,7 @@ describe("the download folder", () => {
       expect(text(result)).toMatch(reason);
     }
     expect(sandbox.control.requests()).toEqual([]);
+    // Nothing was created through the link either.
     expect(readdirSync(outside)).toEqual([]);
     rmSync(outside, { recursive: true, force: true });
     await close();
@@ -167,6 +169,22 @@ describe("the budget", () => {
     const refused = await call("export_clicks", { date: "2026-11-11" });
     expect(refused.isError).toBe(true);
     expect(text(refused)).toContain("programId");
+    await close();
+  });
+});
+
+describe("identical exports", () => {
+  it("reuse a running job, but not one that ended without a result: the next identical export schedules anew", async () => {
+    const { call, close } = await serve(FLAVORS[0]);
+    const request = { reportId: FLAVORS[0].report, params: { ...FLAVORS[0].params, SUBAID: "failing" } };
+    sandbox.control.planNext({ outcome: "FAILED" });
+    const { jobId } = data(await call("export_report", request));
+    expect(data(await call("export_report", request))).toMatchObject({ jobId, reused: true });
+    const failed = await call("wait_for_job", { jobId });
+    expect(failed.isError).toBe(true);
+    expect(text(failed)).toContain("FAILED");
+    const again = data(await call("export_report", request));
+    expect(again["reused"]).toBe(false);
     await close();
   });
 });

@@ -1,4 +1,4 @@
-import type { Jobs } from "@impactkit/jobs";
+import type { ColumnType, Jobs } from "@impactkit/jobs";
 
 /**
  * What the servers of one account remember between tool calls — also across the servers a Streamable HTTP
@@ -11,6 +11,8 @@ interface AccountState {
   readonly exports: Map<string, { jobId: string; at: number }>;
   /** The report each job this server exported was of: its metadata types the result's columns. */
   readonly reports: Map<string, string>;
+  /** Each report's column types, from its metadata, fetched once. */
+  readonly columns: Map<string, Readonly<Record<string, ColumnType>>>;
   readonly files: Map<string, string>;
 }
 
@@ -19,7 +21,7 @@ const states = new WeakMap<Jobs<{}>, AccountState>();
 /** The state of the account `jobs` acts for. */
 export function stateOf(jobs: Jobs<{}>): AccountState {
   let state = states.get(jobs);
-  if (!state) states.set(jobs, (state = { exports: new Map(), reports: new Map(), files: new Map() }));
+  if (!state) states.set(jobs, (state = { exports: new Map(), reports: new Map(), columns: new Map(), files: new Map() }));
   return state;
 }
 
@@ -32,4 +34,13 @@ export function exportKey(kind: string, reportId: string, params: Readonly<Recor
     .sort()
     .map((name) => [name, params[name]]);
   return JSON.stringify([kind, reportId, sorted]);
+}
+
+/**
+ * Forgets the exports that gave `jobId` once the job is seen to have ended without a result (FAILED, CANCELLED,
+ * ERROR): an identical request then schedules a new job instead of handing back the dead one.
+ */
+export function forgetEnded(jobs: Jobs<{}>, jobId: string): void {
+  const { exports } = stateOf(jobs);
+  for (const [key, earlier] of exports) if (earlier.jobId === jobId) exports.delete(key);
 }

@@ -1,5 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { ExportQuotaError, ImpactkitError, InvalidArgumentError, JobFailedError, NotFoundError, RateLimitWaitError } from "@impactkit/jobs";
+import { ExportQuotaError, ImpactkitError, JobFailedError, NotFoundError, RateLimitWaitError } from "@impactkit/jobs";
 import { OutsideFolderError } from "./inside-folder.js";
 
 /** A URL's query (a signed storage URL's signature, say) hidden: `https://host/path?…`. */
@@ -29,6 +29,6 @@ export function failure(error: unknown): CallToolResult {
     return refusal(`${error.message}. The job cannot give a result; export again with other parameters, or ask impact.com support.`);
   if (error instanceof NotFoundError) return refusal(`${error.message}. Check the id: list_reports gives the report ids, and a job id comes from an export.`);
   if (error instanceof RateLimitWaitError) return refusal(`${error.message}. Try again after the hourly budget renews; the budget tool shows when.`);
-  if (error instanceof InvalidArgumentError || error instanceof OutsideFolderError || error instanceof ImpactkitError) return refusal(error.message);
+  if (error instanceof OutsideFolderError || error instanceof ImpactkitError) return refusal(error.message);
   return refusal(`the tool failed: ${error instanceof Error ? error.name : "unknown error"}`);
 }

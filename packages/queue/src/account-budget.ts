@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { AccountBudgetError } from "./account-budget-error.js";
+import { extendBlock } from "./redis-block.js";
 import { DOCUMENTED_HOURLY_BUDGET } from "@impactkit/jobs";
 
 const HOUR_S = 3_600;
@@ -31,9 +32,6 @@ export interface AccountBudget {
   remaining(account: string): Promise<number>;
 }
 
-/** Sets the block's end unless the block already there ends later (PTTL is -2 for no key). */
-const EXTEND_BLOCK = "if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end";
-
 /**
  * A fleet-wide budget on `rate-limiter-flexible`'s `RateLimiterRedis` (an atomic Lua counter per key with a
  * one-hour window), and a block per account for the answers that say to stop (a 429, none left) whose end
@@ -46,7 +44,7 @@ export function createAccountBudget(redis: Redis, options: AccountBudgetOptions 
   const limiter = new RateLimiterRedis({ storeClient: redis, points: perHour, duration: HOUR_S, keyPrefix: prefix });
   const blockKey = (account: string) => `${prefix}-block:${account}`;
   const block = async (account: string, until: number, now = Date.now()) => {
-    await redis.eval(EXTEND_BLOCK, 1, blockKey(account), String(Math.max(1, Math.ceil(until - now))));
+    await extendBlock(redis, blockKey(account), until - now);
   };
   return {
     async take(account) {

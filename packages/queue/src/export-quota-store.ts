@@ -1,6 +1,7 @@
 import type { ExportKind, ExportQuotaStore } from "@impactkit/jobs";
 import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import { extendBlock } from "./redis-block.js";
 
 const DAY_S = 86_400;
 
@@ -9,7 +10,7 @@ const DAY_S = 86_400;
  * https://integrations.impact.com/partner-api-reference/readme/rate-limits) counted in Redis for a whole
  * fleet, on `rate-limiter-flexible`'s `RateLimiterRedis`: a 24-hour window from the window's first export
  * (impact.com does not say when its day starts), and a block until the reset the server announced when it
- * answers that the quota is spent. Keys name the account only.
+ * answers that the quota is spent (blocks merge: the later end wins). Keys name the account only.
  */
 export function redisExportQuota(redis: Redis, account: string, keyPrefix = "impactkit:quota"): ExportQuotaStore {
   const limiters = new Map<string, RateLimiterRedis>();
@@ -36,8 +37,7 @@ export function redisExportQuota(redis: Redis, account: string, keyPrefix = "imp
       }
     },
     async block(kind, renewsAt, now) {
-      // Redis keeps the block for as long as the server said, whichever clock `now` is read from.
-      await redis.set(blockKey(kind), "1", "PX", Math.max(1, Math.ceil(renewsAt - now)));
+      await extendBlock(redis, blockKey(kind), renewsAt - now);
     },
     async left(kind, limit, now) {
       const blockedMs = await redis.pttl(blockKey(kind));

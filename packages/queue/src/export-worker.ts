@@ -4,7 +4,6 @@ import {
   ExportQuotaError,
   FAILED_STATUSES,
   RateLimitWaitError,
-  type ExportKind,
   type Job as ImpactJob,
   type Jobs,
   type JobsOptions,
@@ -287,11 +286,10 @@ export function createExportWorker<F extends string>(options: ExportWorkerOption
           requestsLeft: (account) => budget.remaining(account),
           exportsLeft: async (account) => {
             const left: Record<string, number> = {};
-            const quota = redisExportQuota(connection, account);
+            // Each instance of the account counts in the account's one Redis store, with its flavor's limits.
             for (const [key, jobs] of instances) {
               if (key.split(" ")[1] !== account) continue;
-              for (const [kind, limit] of Object.entries(jobs.spec.traits.dailyExportLimits ?? {}) as [ExportKind, number][])
-                left[kind] = (await quota.left(kind, limit, jobsNow())).left;
+              for (const [kind, status] of Object.entries(await jobs.exportQuota())) if (status) left[kind] = status.left;
             }
             return left;
           },

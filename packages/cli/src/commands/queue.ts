@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { InvalidArgumentError, type Logger, reportDateParams } from "@impactkit/jobs";
+import { type Logger, reportDateParams } from "@impactkit/jobs";
 import type { AccountUsage, AddedPipeline, ExportQueue, ExportQueueOptions, ExportRequest, ExportSpec } from "@impactkit/queue";
 import { networkOf, openJobs, type CommandContext, type GlobalOptions } from "../context.js";
 import { UsageError } from "../exit-codes.js";
@@ -9,6 +9,7 @@ import { parseDay } from "../day.js";
 import { formatBytes } from "../human.js";
 import { parseParams, withDates } from "../params.js";
 import { resolveAccount } from "../profiles.js";
+import { reportCheckError } from "./reports.js";
 
 type Globals = () => GlobalOptions;
 
@@ -135,9 +136,7 @@ export function queueCommands(program: Command, globals: Globals, context: Comma
       try {
         await checkExport(jobs, spec, { metadata: Boolean(authToken), signal: context.signal });
       } catch (error) {
-        if (!(error instanceof InvalidArgumentError) || error.option === undefined || !("report" in spec)) throw error;
-        const hint = jobs.spec.traits.requiredReportParams.includes(error.option) ? `-p ${error.option}=…` : `impactkit reports describe ${spec.report}`;
-        throw new UsageError(`${error.message} (${hint})`);
+        throw "report" in spec ? reportCheckError(error, jobs, spec.report) : error;
       }
     };
     const { id, ...added } = await withQueue(context, (pipelines) => pipelines.add(request, { rerun }), { check });

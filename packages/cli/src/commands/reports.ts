@@ -71,8 +71,17 @@ export async function checkReportParams(jobs: Jobs<{}>, reportId: string, params
   try {
     await jobs.checkReportExport(reportId, params as never, { signal });
   } catch (error) {
-    if (!(error instanceof InvalidArgumentError) || error.option === undefined) throw error;
-    const hint = jobs.spec.traits.requiredReportParams.includes(error.option) ? `-p ${error.option}=…` : `impactkit reports describe ${reportId}`;
-    throw new UsageError(`${error.message} (${hint})`);
+    throw reportCheckError(error, jobs, reportId);
   }
+}
+
+/**
+ * A failed check of a ReportExport's parameters (`checkReportExport`, the queue's `checkExport`) in the CLI's
+ * terms: a usage error saying which flag to add (`-p START_DATE=…`) or where the report's filters are listed.
+ * Any other error as it is.
+ */
+export function reportCheckError(error: unknown, jobs: Jobs<{}>, reportId: string): unknown {
+  if (!(error instanceof InvalidArgumentError) || error.option === undefined) return error;
+  const hint = jobs.spec.traits.requiredReportParams.includes(error.option) ? `-p ${error.option}=…` : `impactkit reports describe ${reportId}`;
+  return new UsageError(`${error.message} (${hint})`);
 }

@@ -29,7 +29,7 @@ export { columnTypes, type Coercion, type ColumnType } from "../result/coerce.js
 export { FAILED_STATUSES, type Job, type KnownJobStatus } from "../base/job.js";
 export type { JobsPaths, RequireJobsPaths } from "../impact/jobs-paths.js";
 export { DOCUMENTED_HOURLY_BUDGET } from "../impact/limits.js";
-export { type DateFormat, reportDateParams } from "../impact/report-dates.js";
+export { checkReportDates, type DateFormat, reportDateParams } from "../impact/report-dates.js";
 export { listJobs, type ListOptions } from "../ops/list-jobs.js";
 export { DEFAULT_POLL_POLICY, DEFAULTS, type PollPolicy } from "../base/defaults.js";
 export type { ResultRecord } from "../result/records.js";

@@ -1,8 +1,9 @@
-import { JobTimeoutError } from "@impactkit/jobs";
+import { FAILED_STATUSES, type Job, JobFailedError, JobTimeoutError } from "@impactkit/jobs";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { Accounts } from "../accounts.js";
 import { jobView } from "../job-view.js";
+import { forgetEnded } from "../state.js";
 import { answer, failure } from "../tool-result.js";
 
 const JOB_ID = z.string().min(1).max(100).describe("The job's id, from export_report or export_clicks");
@@ -21,7 +22,10 @@ export function jobTools(server: McpServer, accounts: Accounts, maxWaitMs: numbe
     },
     async ({ account, jobId }, { signal }) => {
       try {
-        return answer({ job: jobView(await accounts.of(account).jobs.get(jobId, { signal })) });
+        const { jobs } = accounts.of(account);
+        const job = await jobs.get(jobId, { signal });
+        if (FAILED_STATUSES.has(job.Status)) forgetEnded(jobs, jobId);
+        return answer({ job: jobView(job) });
       } catch (error) {
         return failure(error);
       }
@@ -48,26 +52,29 @@ export function jobTools(server: McpServer, accounts: Accounts, maxWaitMs: numbe
     async ({ account, jobId, maxSeconds }, extra) => {
       const { jobs } = accounts.of(account);
       const progressToken = extra._meta?.progressToken;
+      let sent = -1;
       try {
         const job = await jobs.wait(jobId, {
           timeoutMs: Math.min(maxWaitMs, (maxSeconds ?? Number.POSITIVE_INFINITY) * 1000),
           signal: extra.signal,
           onProgress: (seen) => {
-            if (progressToken === undefined) return;
-            // https://modelcontextprotocol.io/specification/2025-06-18/basic/utilities/progress
+            // A notification's progress must increase (https://modelcontextprotocol.io/specification/2025-06-18/basic/utilities/progress): a check that saw no more is not sent.
+            const progress = seen.PercentageComplete ?? 0;
+            if (progressToken === undefined || progress <= sent) return;
+            sent = progress;
             void extra
               .sendNotification({
                 method: "notifications/progress",
-                params: { progressToken, progress: seen.PercentageComplete ?? 0, total: 100, message: `${seen.Status}, ${seen.RecordsProcessed ?? 0} records` },
+                params: { progressToken, progress, total: 100, message: `${seen.Status}, ${seen.RecordsProcessed ?? 0} records` },
               })
               .catch(() => undefined);
           },
         });
         return answer({ finished: true, job: jobView(job) });
       } catch (error) {
-        if (error instanceof JobTimeoutError && error.job && typeof error.job === "object")
-          return answer({ finished: false, job: jobView(error.job as never) });
-        if (error instanceof JobTimeoutError) return answer({ finished: false, job: jobView(await jobs.get(jobId, { signal: extra.signal })) });
+        if (error instanceof JobTimeoutError)
+          return answer({ finished: false, job: jobView(error.job ? (error.job as Job) : await jobs.get(jobId, { signal: extra.signal })) });
+        if (error instanceof JobFailedError) forgetEnded(jobs, jobId);
         return failure(error);
       }
     },

@@ -1,11 +1,11 @@
-import { type Coercion, columnTypes, type Jobs, type ResultRecord } from "@impactkit/jobs";
+import { type Coercion, columnTypes, JobFailedError, type Jobs, type ResultRecord } from "@impactkit/jobs";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { relative } from "node:path";
 import { z } from "zod";
 import type { Accounts } from "../accounts.js";
 import { ColumnStats } from "../column-summary.js";
 import { pathInside } from "../inside-folder.js";
-import { stateOf } from "../state.js";
+import { forgetEnded, stateOf } from "../state.js";
 import { answer, failure } from "../tool-result.js";
 
 const JOB_ID = z.string().min(1).max(100).describe("The job's id; a job that is not COMPLETED yet is waited for");
@@ -18,16 +18,25 @@ const COLUMN = z.object({
 });
 
 /**
- * The rows of a job's result, its values typed: as the report's metadata types its columns (`columnTypes`) for
- * a report this server exported where the flavor documents metadata, else numbers, booleans and ISO dates as they
- * look. From the file the result was downloaded to, else from impact.com.
+ * The rows of a job's result, its values typed: as the report's metadata types its columns (fetched once per
+ * report) for a report this server exported where the flavor documents metadata, else numbers, booleans and
+ * ISO dates as they look. From the file the result was downloaded to, else from impact.com, waiting while the
+ * job runs.
  */
-async function rowsOf(jobs: Jobs<{}>, jobId: string, signal: AbortSignal): Promise<AsyncGenerator<ResultRecord, void, undefined>> {
-  const { files, reports } = stateOf(jobs);
+async function rowsOf(jobs: Jobs<{}>, jobId: string, maxWaitMs: number, signal: AbortSignal): Promise<AsyncGenerator<ResultRecord, void, undefined>> {
+  const { files, reports, columns } = stateOf(jobs);
   const reportId = reports.get(jobId);
-  const coerce: Coercion = reportId !== undefined && jobs.spec.traits.reportDiscovery ? columnTypes(await jobs.reportMetadata(reportId, { signal })) : "auto";
+  if (reportId !== undefined && jobs.spec.traits.reportDiscovery && !columns.has(reportId))
+    columns.set(reportId, columnTypes(await jobs.reportMetadata(reportId, { signal })));
+  const coerce: Coercion = (reportId !== undefined && columns.get(reportId)) || "auto";
   const file = files.get(jobId);
-  return file ? jobs.records({ from: file, coerce, signal }) : jobs.records(jobId, { coerce, signal });
+  return file ? jobs.records({ from: file, coerce, signal }) : jobs.records(jobId, { coerce, signal, wait: { timeoutMs: maxWaitMs } });
+}
+
+/** A tool error for `error`; a job that ended without a result is not reused by an identical export any more. */
+function failed(jobs: Jobs<{}>, jobId: string, error: unknown) {
+  if (error instanceof JobFailedError) forgetEnded(jobs, jobId);
+  return failure(error);
 }
 
 /** A value as JSON carries it: dates as ISO 8601. */
@@ -54,12 +63,11 @@ export function resultTools(server: McpServer, accounts: Accounts, directory: st
       try {
         const { jobs } = accounts.of(account);
         const to = await pathInside(directory, fileName);
-        await jobs.wait(jobId, { timeoutMs: maxWaitMs, signal });
-        const result = await jobs.download(jobId, { to, overwrite, signal });
+        const result = await jobs.download(jobId, { to, overwrite, signal, wait: { timeoutMs: maxWaitMs } });
         stateOf(jobs).files.set(jobId, result.path);
         return answer({ path: relative(directory, result.path), bytes: result.bytes });
       } catch (error) {
-        return failure(error);
+        return failed(accounts.of(account).jobs, jobId, error);
       }
     },
   );
@@ -76,10 +84,9 @@ export function resultTools(server: McpServer, accounts: Accounts, directory: st
     async ({ account, jobId, rows }, { signal }) => {
       try {
         const { jobs } = accounts.of(account);
-        await jobs.wait(jobId, { timeoutMs: maxWaitMs, signal });
         const stats = new ColumnStats();
         const shown: Array<Record<string, unknown>> = [];
-        for await (const row of await rowsOf(jobs, jobId, signal)) {
+        for await (const row of await rowsOf(jobs, jobId, maxWaitMs, signal)) {
           stats.add(row);
           shown.push(row);
           if (shown.length >= rows) break;
@@ -87,7 +94,7 @@ export function resultTools(server: McpServer, accounts: Accounts, directory: st
         const columns = stats.columns().map(({ name, type }) => ({ name, type }));
         return answer({ columns, rows: shown.map((row) => columns.map(({ name }) => cell(row[name]))) });
       } catch (error) {
-        return failure(error);
+        return failed(accounts.of(account).jobs, jobId, error);
       }
     },
   );
@@ -105,12 +112,11 @@ export function resultTools(server: McpServer, accounts: Accounts, directory: st
     async ({ account, jobId }, { signal }) => {
       try {
         const { jobs } = accounts.of(account);
-        await jobs.wait(jobId, { timeoutMs: maxWaitMs, signal });
         const stats = new ColumnStats();
-        for await (const row of await rowsOf(jobs, jobId, signal)) stats.add(row);
+        for await (const row of await rowsOf(jobs, jobId, maxWaitMs, signal)) stats.add(row);
         return answer({ rows: stats.rows, columns: stats.columns() });
       } catch (error) {
-        return failure(error);
+        return failed(accounts.of(account).jobs, jobId, error);
       }
     },
   );
