@@ -192,7 +192,8 @@ describe("identical exports", () => {
 describe("wait_for_job", () => {
   it("returns where the job stands when its time is up, and a cancelled wait sends no request after it", async () => {
     sandbox.control.planNext({ runMs: 3_600_000_000 });
-    const { call, client, close } = await serve(FLAVORS[0], { maxWaitMs: 60_000 });
+    // Ten hours of the sandbox's time (36 s here): the cancelled wait below must not end by itself first on a loaded machine.
+    const { call, client, close } = await serve(FLAVORS[0], { maxWaitMs: 36_000_000 });
     const { jobId } = data(await call("export_report", { reportId: FLAVORS[0].report, params: { ...FLAVORS[0].params, SUBAID: "wait" } }));
     const bounded = data(await call("wait_for_job", { jobId, maxSeconds: 10 }));
     expect(bounded).toMatchObject({ finished: false, job: { Id: jobId, Status: "RUNNING" } });
