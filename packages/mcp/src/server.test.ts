@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { startSandbox, type Sandbox } from "@impactkit/sandbox";
+import { manualDriver, SANDBOX_START, startSandbox, type Sandbox } from "@impactkit/sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createImpactMcpServer } from "./index.js";
 import { connect } from "./testing/connect.js";
@@ -33,11 +33,12 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-/** A server for `flavor`'s account on the sandbox, its client, and a `call` that returns the tool's result. */
-async function serve(flavor: (typeof FLAVORS)[number], options: { maxWaitMs?: number } = {}) {
+/** A server for `flavor`'s account on the sandbox (or `on`, through `fetch`), its client, and a `call` that returns the tool's result. */
+async function serve(flavor: (typeof FLAVORS)[number], options: { maxWaitMs?: number; on?: Sandbox; fetch?: (request: Request) => Promise<Response> } = {}) {
+  const { on = sandbox, fetch, ...serverOptions } = options;
   // The sandbox's clock runs 1,000 times faster: a request may take longer than 30 s of it on a loaded machine.
-  const jobs = flavor.jobs({ ...ACCOUNT, baseUrl: sandbox.url }, { timing: sandbox.control.timers(), requestTimeoutMs: 3_600_000 });
-  const connection = await connect(createImpactMcpServer({ accounts: { [flavor.api]: jobs }, directory: dir, ...options }));
+  const jobs = flavor.jobs({ ...ACCOUNT, baseUrl: on.url, ...(fetch ? { fetch } : {}) }, { timing: on.control.timers(), requestTimeoutMs: 3_600_000 });
+  const connection = await connect(createImpactMcpServer({ accounts: { [flavor.api]: jobs }, directory: dir, ...serverOptions }));
   const call = async (name: string, args: Record<string, unknown>, extra: Parameters<typeof connection.client.callTool>[2] = {}) => {
     const result = (await connection.client.callTool({ name, arguments: args }, undefined, extra)) as CallToolResult;
     received.push(...connection.received.splice(0));
@@ -191,30 +192,37 @@ describe("identical exports", () => {
 
 describe("wait_for_job", () => {
   it("returns where the job stands when its time is up, and a cancelled wait sends no request after it", async () => {
-    sandbox.control.planNext({ runMs: 3_600_000_000 });
-    // Ten hours of the sandbox's time (36 s here): the cancelled wait below must not end by itself first on a loaded machine.
-    const { call, client, close } = await serve(FLAVORS[0], { maxWaitMs: 36_000_000 });
-    const { jobId } = data(await call("export_report", { reportId: FLAVORS[0].report, params: { ...FLAVORS[0].params, SUBAID: "wait" } }));
-    const bounded = data(await call("wait_for_job", { jobId, maxSeconds: 10 }));
+    // On the manual clock a request takes no sandbox time, however loaded the machine: the deadline finds a
+    // running job, never a silent API, and the clock moves only when the test says.
+    const manual = await startSandbox({ accounts: [ACCOUNT], clock: "manual", job: { queueMs: 0, runMs: 3_600_000_000, rows: 1 } });
+    const driver = manualDriver(manual);
+    const { call, client, close, received: pending } = await serve(FLAVORS[0], { on: manual, fetch: driver.fetch });
+    const { jobId } = data(await driver.drive(call("export_report", { reportId: FLAVORS[0].report, params: FLAVORS[0].params })));
+    const bounded = data(await driver.drive(call("wait_for_job", { jobId, maxSeconds: 10 })));
     expect(bounded).toMatchObject({ finished: false, job: { Id: jobId, Status: "RUNNING" } });
+    expect(manual.control.clock.now() - SANDBOX_START).toBeGreaterThanOrEqual(10_000);
 
-    const controller = new AbortController();
-    const checks = () => sandbox.control.requests("api").filter((request) => request.path.endsWith(jobId) || request.path.endsWith("/Jobs")).length;
+    const checks = () => manual.control.requests("api").filter((request) => request.path.endsWith(jobId) || request.path.endsWith("/Jobs")).length;
     const before = checks();
+    const controller = new AbortController();
     const waiting = client.callTool({ name: "wait_for_job", arguments: { jobId } }, undefined, { signal: controller.signal });
-    for (let looked = 0; checks() === before && looked < 2_000; looked += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    // The wait has checked the job and sleeps until its next check.
+    await driver.quiet();
+    await manual.control.nextTimer();
     expect(checks()).toBeGreaterThan(before);
+    const atAbort = checks();
     controller.abort();
     await expect(waiting).rejects.toThrow();
-    const atAbort = checks();
-    // The cancellation reaches the server as a message after the client gave up: a check already on its way may
-    // still be sent, but none after that. Then ten minutes of the sandbox's time — many polls' worth, were the
-    // wait still running — see no other.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const settled = checks();
-    expect(settled - atAbort).toBeLessThanOrEqual(1);
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(checks()).toBe(settled);
+    await driver.quiet();
+    // An hour of the sandbox's time, many polls' worth were the wait still running, sees no other check.
+    for (let minute = 0; minute < 60; minute += 1) {
+      manual.control.advance(60_000);
+      await driver.quiet();
+    }
+    expect(checks()).toBe(atAbort);
+    received.push(...pending.splice(0));
     await close();
+    expect(manual.control.violations()).toEqual([]);
+    await manual.close();
   });
 });

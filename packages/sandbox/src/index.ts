@@ -8,6 +8,7 @@
 export { followClock, ManualClock, manualTimers, SANDBOX_START, ScaledClock, type Clock, type ClockTimers } from "./clock.js";
 export { FAULT_KINDS, type FaultKindInfo, type FaultOf } from "./fault-kinds.js";
 export { ROUTES, type ApiRoute, type Fault, type FaultKind, type RandomFaults, type Route, type ScriptedFault } from "./faults.js";
+export { manualDriver, type ManualDriver } from "./manual-driver.js";
 export { mulberry32 } from "./prng.js";
 export { FLAVORS, type ExtraFlavor, type FlavorId, type SandboxFlavor } from "./flavors.js";
 export { DEFAULT_PLAN, type JobPlan } from "./job-plan.js";

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_ACCOUNT, startSandbox, type Sandbox } from "@impactkit/sandbox";
+import { DEFAULT_ACCOUNT, manualDriver, startSandbox, type Sandbox } from "@impactkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobsOptions } from "../impact/context.js";
 import { createJobs, type Jobs } from "./create-jobs.js";
@@ -11,7 +11,7 @@ import type { Job } from "../base/job.js";
 import { decodeResumeToken } from "../ops/resume-token.js";
 import { createClient as partnerClient } from "@impactkit/partner-v15";
 import { rejection } from "../testing.js";
-import { SLOW_MACHINE_MS, clientsFor, manualDriver } from "../testing/clients.fixture.js";
+import { SLOW_MACHINE_MS, clientsFor } from "../testing/clients.fixture.js";
 
 const SCALE = 1_000;
 let sandbox: Sandbox;

@@ -2,11 +2,10 @@ import { getEventListeners } from "node:events";
 import { createClient as agencyClient } from "@impactkit/agency-v3";
 import { createClient as brandClient } from "@impactkit/brand";
 import { createClient as partnerClient } from "@impactkit/partner-v15";
-import { DEFAULT_ACCOUNT, ManualClock, startSandbox, type Sandbox, type SandboxOptions } from "@impactkit/sandbox";
+import { DEFAULT_ACCOUNT, ManualClock, manualDriver, startSandbox, type Sandbox, type SandboxOptions } from "@impactkit/sandbox";
 import { afterEach, describe, expect, it } from "vitest";
 import { createJobs, decodeResumeToken, JobAbortedError, JobFailedError, JobTimeoutError, type Job, type JobsOptions } from "../index.js";
 import type { RateLimitEvent } from "../http/call-context.js";
-import { manualDriver } from "../testing/clients.fixture.js";
 
 /**
  * Many waits on one instance observe their jobs through the Jobs list, against the sandbox on its manual

@@ -23,44 +23,6 @@ export function clientsFor(
 export const SLOW_MACHINE_MS = 10_000_000;
 
 /**
- * Drives a sandbox on its manual clock: clients made with `fetch` count the requests in flight, and `drive`
- * fires the sandbox's timers one at a time, each only once every request has been answered and the answers'
- * continuations have run — so that no timer (a request timeout, a wait's deadline) fires while a request
- * that takes no sandbox time is still on its way.
- */
-export function manualDriver(sandbox: Sandbox): {
-  fetch: (request: Request) => Promise<Response>;
-  quiet: () => Promise<void>;
-  drive: <T>(promise: Promise<T>) => Promise<T>;
-} {
-  let inFlight = 0;
-  const fetchCounted = async (request: Request) => {
-    inFlight += 1;
-    try {
-      return await fetch(request);
-    } finally {
-      inFlight -= 1;
-    }
-  };
-  const quiet = async () => {
-    for (let calm = 0; calm < 3; ) {
-      await new Promise((resolve) => setImmediate(resolve));
-      calm = inFlight === 0 ? calm + 1 : 0;
-    }
-  };
-  const drive = async <T>(promise: Promise<T>): Promise<T> => {
-    let settled = false;
-    const done = promise.finally(() => (settled = true));
-    for (;;) {
-      await quiet();
-      if (settled) return done;
-      await Promise.race([done.catch(() => undefined), sandbox.control.runNextTimer()]);
-    }
-  };
-  return { fetch: fetchCounted, quiet, drive };
-}
-
-/**
  * A partner client of the hostile account, pointed at `url`, with a custom header that must stay at the
  * API; with `fetch`, every call (a `Mode=Stream` Download included) goes through it.
  */

@@ -5,7 +5,7 @@ import type { AnyJobs } from "../options.js";
 import { createClient as partnerV15 } from "@impactkit/partner-v15";
 import { createClient as partnerV16 } from "@impactkit/partner-v16";
 
-type Account = { accountSid: string; authToken: string; baseUrl: string };
+type Account = { accountSid: string; authToken: string; baseUrl: string; fetch?: (request: Request) => Promise<Response> };
 
 /** Each flavor: a `Jobs` instance of an account, and a report the sandbox serves it with the parameters it needs. */
 export const FLAVORS = [

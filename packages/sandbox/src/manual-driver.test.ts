@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SANDBOX_START } from "./clock.js";
+import { manualDriver } from "./manual-driver.js";
+import { startSandbox, type Sandbox } from "./sandbox.js";
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ clock: "manual" });
+});
+afterAll(() => sandbox.close());
+
+describe("manualDriver", () => {
+  it("fires timers only while no request is in flight, so that a 1 ms request timeout never fires mid-request", async () => {
+    const driver = manualDriver(sandbox);
+    const timers = sandbox.control.timers();
+    const statuses: number[] = [];
+    const routine = async () => {
+      for (let check = 0; check < 3; check += 1) {
+        await new Promise<void>((resolve) => timers.setTimer(resolve, 1_000));
+        let timedOut = false;
+        const cancel = timers.setTimer(() => (timedOut = true), 1);
+        const response = await driver.fetch(new Request(`${sandbox.url}/Mediapartners/IRNOONE/Jobs`));
+        await response.arrayBuffer();
+        cancel();
+        if (timedOut) throw new Error("a timer fired while a request was in flight");
+        statuses.push(response.status);
+      }
+      return sandbox.control.clock.now();
+    };
+    expect(await driver.drive(routine())).toBe(SANDBOX_START + 3_000);
+    expect(statuses).toEqual([401, 401, 401]);
+  });
+
+  it("settles as the driven promise does, and leaves the clock where it was when that promise rejects at once", async () => {
+    const driver = manualDriver(sandbox);
+    const before = sandbox.control.clock.now();
+    await expect(driver.drive(Promise.reject(new Error("refused")))).rejects.toThrow("refused");
+    expect(sandbox.control.clock.now()).toBe(before);
+  });
+});
