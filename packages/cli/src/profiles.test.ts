@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { startSandbox, type Sandbox } from "@impactkit/sandbox";
 import { machineEnv } from "@impactkit/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { requireTool, Terminal } from "./testing/shells.js";
 import { BIN, impactkit, type Run } from "./testing/support.js";
 
 const ACME = { accountSid: "IRPROFILEACME", authToken: "tok-acme-Secret-1" };
@@ -232,6 +233,37 @@ describe("profiles add, remove, use", () => {
     const empty = await piped(["profiles", "add", "south", "--account-sid", AGENCY.accountSid], "");
     expect(empty.code).toBe(2);
     expect(empty.stderr).toBe("impactkit: no Auth Token on stdin (one line): pipe it in, or give --auth-token-env\n");
+  });
+
+  it("add asks for the token on a terminal without echoing it: Backspace erases, Enter ends, Ctrl-C writes nothing (exit 130)", async () => {
+    const env = { ...machineEnv(), HOME: home, XDG_CONFIG_HOME: join(home, "config"), TERM: "xterm" };
+    requireTool("script", env, "apt-get install bsdutils");
+    const args = [BIN, "profiles", "add", "east", "--api", "brand", "--account-sid", AGENCY.accountSid, "--base-url", sandbox.url];
+    const prompt = "Auth Token for profile east (not shown): ";
+    const interrupted = new Terminal(process.execPath, args, env);
+    try {
+      await interrupted.waitFor(0, (shown) => shown.includes(prompt), "the prompt");
+      interrupted.type("tok-half\u0003");
+      expect(await interrupted.exited()).toBe(130);
+      expect(interrupted.output).not.toContain("tok-half");
+      expect(existsSync(path())).toBe(false);
+    } finally {
+      interrupted.close();
+    }
+    const typed = new Terminal(process.execPath, args, env);
+    try {
+      await typed.waitFor(0, (shown) => shown.includes(prompt), "the prompt");
+      typed.type(`${AGENCY.authToken}x\u007f\r`);
+      expect(await typed.exited()).toBe(0);
+      expect(typed.output).toContain(`added profile east to ${path()}`);
+      expect(typed.output).not.toContain("tok-agency");
+      runs.push({ code: 0, stdout: typed.output, stderr: "" });
+    } finally {
+      typed.close();
+    }
+    expect(statSync(path()).mode & 0o777).toBe(0o600);
+    expect(file().profiles["east"]).toMatchObject({ accountSid: AGENCY.accountSid, authToken: AGENCY.authToken });
+    expect(accountOf(await cli(["--profile", "east", "jobs", "list", "--json", "--verbose"]))).toBe(AGENCY.accountSid);
   });
 
   it("add --auth-token-env stores the variable's name, not a token; --default makes it the default", async () => {

@@ -42,8 +42,9 @@ async function readToken(prompt: string, signal: AbortSignal): Promise<string> {
     }
     return (text.split("\n")[0] ?? "").replace(/\r$/, "");
   }
-  process.stderr.write(prompt);
+  // Echo off before the prompt shows: a key typed as soon as it appears is never echoed.
   input.setRawMode(true);
+  process.stderr.write(prompt);
   input.resume();
   return new Promise<string>((resolve, reject) => {
     let text = "";

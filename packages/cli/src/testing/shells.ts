@@ -106,6 +106,11 @@ export class Terminal {
     return plain(this.shown.slice(from));
   }
 
+  /** Resolves with the exit code of what runs in the terminal (`script -e` passes it on). */
+  exited(): Promise<number | null> {
+    return new Promise((resolve) => (this.child.exitCode !== null ? resolve(this.child.exitCode) : this.child.on("close", resolve)));
+  }
+
   close(): void {
     this.child.stdin!.end();
     this.child.kill();
