@@ -1,5 +1,4 @@
 import type { ExportKind, Jobs, Logger } from "@impactkit/jobs";
-import { InvalidArgumentError } from "@impactkit/jobs";
 import { type KeepJobs, Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { createAccountBudget, type AccountBudgetOptions } from "./account-budget.js";
@@ -87,10 +86,7 @@ export interface ExportQueue<F extends string> {
  */
 export async function checkExport<P extends {}>(jobs: Jobs<P>, spec: ExportSpec, options: { metadata?: boolean; signal?: AbortSignal } = {}): Promise<void> {
   if ("report" in spec) return jobs.checkReportExport(spec.report, spec.params as never, options);
-  const { clickExport } = jobs.spec.traits;
-  if (clickExport === "none") throw new InvalidArgumentError(`the ${jobs.spec.title} has no ClickExport`, "clicks");
-  if (clickExport === "program" && typeof spec.clicks["ProgramId"] !== "string" && typeof spec.clicks["ProgramId"] !== "number")
-    throw new InvalidArgumentError(`the ${jobs.spec.title} ClickExport needs a ProgramId`, "ProgramId");
+  jobs.checkClickExport(spec.clicks as never);
 }
 
 /** The producer side: validates requests and queues them as BullMQ jobs whose id is the request's digest. */

@@ -4,7 +4,7 @@ import type { DownloadOptions, DownloadResult } from "../files/download.js";
 import { InvalidArgumentError } from "../base/errors.js";
 import { pull } from "../base/pull.js";
 import { exportClicks, exportReport, type JobHandle } from "../ops/export-job.js";
-import { checkReportExport } from "../ops/check-export.js";
+import { checkClickExport, checkReportExport } from "../ops/check-export.js";
 import { exportQuota, type ExportQuotaStatus } from "../ops/export-quota.js";
 import { getJob } from "../ops/get-job.js";
 import type { Job } from "../base/job.js";
@@ -92,6 +92,11 @@ export interface Jobs<P> {
    * spec only). Rejects with an `InvalidArgumentError` naming the parameter at fault.
    */
   checkReportExport(reportId: string, params: ReportParams<P>, options?: { signal?: AbortSignal; metadata?: boolean }): Promise<void>;
+  /**
+   * Checks a click export without scheduling it, against where the flavor's spec has ClickExport: none for
+   * agency, per program for brand (which needs `ProgramId`). Throws an `InvalidArgumentError` naming what is at fault.
+   */
+  checkClickExport(params: ClickParams<P>): void;
   /** `GET /Reports`: the account's reports (flavors whose spec documents it; others reject with `InvalidArgumentError`). */
   reports(options?: { signal?: AbortSignal }): Promise<Report[]>;
   /** `GET /Reports/{Id}/MetaData`: the filters a report takes and the columns it gives. */
@@ -171,6 +176,7 @@ export function jobsOf<P extends {}>(context: JobsContext, files: FileOperations
     exportQuota: () => exportQuota(context),
     rateBudget: () => context.call.gate.budget(context.call.timing.now()),
     checkReportExport: (reportId, params, checkOptions) => checkReportExport(context, reportId, params as Record<string, unknown>, checkOptions),
+    checkClickExport: (params) => checkClickExport(context, params as Record<string, unknown>),
     reports: (reportsOptions) => listReports(context, reportsOptions?.signal),
     reportMetadata: (reportId, metadataOptions) => reportMetadata(context, reportId, metadataOptions?.signal),
     notify(id) {

@@ -144,6 +144,13 @@ describe("exports", () => {
     sandbox.control.clearRequests();
     await expect(partnerJobs().exportReport("../Jobs", { START_DATE: "2026-11-01", END_DATE: "2026-11-01" })).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(agencyJobs().exportClicks({} as never)).rejects.toThrow("the impact.com Agency API v3 has no ClickExport");
+    expect(() => agencyJobs().checkClickExport({} as never)).toThrow(expect.objectContaining({ option: "ClickExport" }));
+    expect(() => brandJobs().checkClickExport({ Date: "2026-11-01" } as never)).toThrow(
+      expect.objectContaining({ message: "the impact.com Brand API v14 ClickExport needs a ProgramId", option: "ProgramId" }),
+    );
+    await expect(brandJobs().exportClicks({ Date: "2026-11-01" } as never)).rejects.toThrow("ClickExport needs a ProgramId");
+    expect(() => brandJobs().checkClickExport({ Date: "2026-11-01", ProgramId: 4222 })).not.toThrow();
+    expect(() => partnerJobs().checkClickExport({ Date: "2026-11-01" })).not.toThrow();
     expect(sandbox.control.requests()).toEqual([]);
   });
 });

@@ -34,3 +34,16 @@ export async function checkReportExport(
       unknown[0],
     );
 }
+
+/**
+ * Checks a ClickExport before it is scheduled or queued, against where the flavor's spec has it: nowhere
+ * (agency), `/ClickExport` (partner), or `/Programs/{ProgramId}/ClickExport` (brand), which needs one
+ * `ProgramId` (https://integrations.impact.com/impact-brand/reference/schedule-reports-with-reportexport-and-clickexport).
+ * Throws an `InvalidArgumentError` naming what is at fault; sends nothing.
+ */
+export function checkClickExport(context: JobsContext, params: Record<string, unknown>): void {
+  const { spec } = context.client;
+  if (spec.traits.clickExport === "none") throw new InvalidArgumentError(`the ${spec.title} has no ClickExport`, "ClickExport");
+  if (spec.traits.clickExport === "program" && typeof params["ProgramId"] !== "string" && typeof params["ProgramId"] !== "number")
+    throw new InvalidArgumentError(`the ${spec.title} ClickExport needs a ProgramId`, "ProgramId");
+}

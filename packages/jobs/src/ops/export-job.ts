@@ -1,5 +1,6 @@
 import type { JobsContext } from "../impact/context.js";
-import { ExportQuotaError, ExportRefusedError, InvalidArgumentError } from "../base/errors.js";
+import { ExportQuotaError, ExportRefusedError } from "../base/errors.js";
+import { checkClickExport } from "./check-export.js";
 import { jobIdFromQueuedUri, validateReportId } from "../base/job-id.js";
 import { callApi } from "../http/call.js";
 import type { ExportKind } from "../impact/export-quota.js";
@@ -76,13 +77,8 @@ export async function exportReport(context: JobsContext, reportId: string, query
  * nowhere (agency). Over the account's daily ClickExport quota it rejects with `ExportQuotaError`.
  */
 export async function exportClicks(context: JobsContext, params: Record<string, unknown>, signal?: AbortSignal): Promise<JobHandle> {
-  const { clickExport } = context.client.spec.traits;
-  if (clickExport === "account") return schedule(context, "ClickExport", "ClickExport", "/ClickExport", { query: params }, signal);
-  if (clickExport === "program") {
-    const { ProgramId, ...query } = params;
-    if (typeof ProgramId !== "string" && typeof ProgramId !== "number")
-      throw new InvalidArgumentError(`the ${context.client.spec.title} ClickExport needs a ProgramId`);
-    return schedule(context, "ClickExport", "ClickExport", "/Programs/{ProgramId}/ClickExport", { path: { ProgramId: String(ProgramId) }, query }, signal);
-  }
-  throw new InvalidArgumentError(`the ${context.client.spec.title} has no ClickExport`);
+  checkClickExport(context, params);
+  if (context.client.spec.traits.clickExport === "account") return schedule(context, "ClickExport", "ClickExport", "/ClickExport", { query: params }, signal);
+  const { ProgramId, ...query } = params;
+  return schedule(context, "ClickExport", "ClickExport", "/Programs/{ProgramId}/ClickExport", { path: { ProgramId: String(ProgramId) }, query }, signal);
 }
