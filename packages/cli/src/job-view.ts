@@ -1,12 +1,6 @@
 import type { Job } from "@impactkit/jobs";
 import { formatCount } from "./human.js";
 
-/** A job as the CLI prints it with --json: the normalised fields, dates as ISO 8601, no raw body. */
-export function jobJson(job: Job): Record<string, unknown> {
-  const { raw: _raw, ...fields } = job;
-  return Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, value instanceof Date ? value.toISOString() : (value ?? null)]));
-}
-
 const when = (date: Date | undefined) => (date ? date.toISOString().replace(".000Z", "Z") : "-");
 
 /** A job as a few aligned lines for people. */

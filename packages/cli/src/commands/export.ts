@@ -1,10 +1,9 @@
 import { type Command, Option } from "commander";
-import { checkDownloadTarget, type JobHandle, type Jobs, reportDateParams } from "@impactkit/jobs";
+import { checkDownloadTarget, type JobHandle, type Jobs, jobJson, reportDateParams } from "@impactkit/jobs";
 import { CONNECTIONS_OPTION, THROUGH_ERROR_OPTION, type CommandContext, type GlobalOptions, openJobs, parseConnections } from "../context.js";
 import { downloadFile, RESUME_OPTION } from "../download-file.js";
 import { parseDay } from "../day.js";
 import { parseDuration, parseTimeout } from "../duration.js";
-import { jobJson } from "../job-view.js";
 import { UsageError } from "../exit-codes.js";
 import { parseParams, RESULT_FORMATS, withDates } from "../params.js";
 import { formatBytes, formatCount } from "../human.js";

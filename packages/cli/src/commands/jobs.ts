@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { checkDownloadTarget } from "@impactkit/jobs";
+import { checkDownloadTarget, jobJson } from "@impactkit/jobs";
 import {
   CALL_TIMEOUT_OPTION,
   CONNECTIONS_OPTION,
@@ -13,7 +13,7 @@ import { downloadFile, RESUME_OPTION } from "../download-file.js";
 import { UsageError } from "../exit-codes.js";
 import { parseDay } from "../day.js";
 import { parseDuration, parseTimeout } from "../duration.js";
-import { jobJson, jobsRows, jobText } from "../job-view.js";
+import { jobsRows, jobText } from "../job-view.js";
 import { formatBytes, formatCount, formatDuration } from "../human.js";
 import { waitShowing } from "../progress.js";
 import { refuseJsonWith, resultToStdout, STDOUT } from "../stdout-result.js";

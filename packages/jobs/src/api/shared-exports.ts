@@ -26,7 +26,7 @@ export { memoryExportQuota, type ExportKind, type ExportQuotaStore } from "../im
 export { exportQuota, type ExportQuotaStatus } from "../ops/export-quota.js";
 export { getJob } from "../ops/get-job.js";
 export { columnTypes, type Coercion, type ColumnType } from "../result/coerce.js";
-export { FAILED_STATUSES, type Job, type KnownJobStatus } from "../base/job.js";
+export { FAILED_STATUSES, jobJson, type Job, type KnownJobStatus } from "../base/job.js";
 export type { JobsPaths, RequireJobsPaths } from "../impact/jobs-paths.js";
 export { DOCUMENTED_HOURLY_BUDGET } from "../impact/limits.js";
 export { checkReportDates, type DateFormat, reportDateParams } from "../impact/report-dates.js";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DateField, glanceJob, isKnownStatus, normaliseJob, type Job } from "./job.js";
+import { DateField, glanceJob, isKnownStatus, jobJson, normaliseJob, type Job } from "./job.js";
 
 const ID = "d8807a9f-a5ee-4e3f-ad2b-3dfd19d1915f";
 const DATE_FIELDS = ["CreatedDate", "StartedDate", "CompletedDate", "AbandonedDate", "CancelledDate", "FailedDate", "LastProgressUpdateDate"] as const;
@@ -347,5 +347,15 @@ describe("DateField", () => {
       undefined,
       Date.UTC(2026, 11, 3, 16, 43, 48),
     ]);
+  });
+});
+
+describe("jobJson", () => {
+  it("gives the API's field names, dates as ISO 8601, a missing field as null, and no raw body", () => {
+    const job = normaliseJob({ Id: ID, Status: "COMPLETED", CreatedDate: "2026-11-25T12:00:00-08:00", RecordsProcessed: "12", Secret: "not-shown" });
+    const json = jobJson(job);
+    expect(json).toMatchObject({ Id: ID, Status: "COMPLETED", CreatedDate: "2026-11-25T20:00:00.000Z", RecordsProcessed: 12, CompletedDate: null });
+    expect(Object.keys(json)).not.toContain("raw");
+    expect(JSON.stringify(json)).not.toContain("not-shown");
   });
 });

@@ -38,6 +38,15 @@ export interface Job {
   raw: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * A job as plain JSON, for output and tools: the Jobs API's field names, dates as ISO 8601, a field the body
+ * left out as `null`, no `raw` body.
+ */
+export function jobJson(job: Job): Record<string, unknown> {
+  const { raw: _raw, ...fields } = job;
+  return Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, value instanceof Date ? value.toISOString() : (value ?? null)]));
+}
+
 export function isKnownStatus(status: string): status is KnownJobStatus {
   return STATUSES.includes(status);
 }

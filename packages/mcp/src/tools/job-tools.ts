@@ -1,8 +1,7 @@
-import { FAILED_STATUSES, type Job, JobFailedError, JobTimeoutError } from "@impactkit/jobs";
+import { FAILED_STATUSES, type Job, JobFailedError, JobTimeoutError, jobJson } from "@impactkit/jobs";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { Accounts } from "../accounts.js";
-import { jobView } from "../job-view.js";
 import { forgetEnded } from "../state.js";
 import { answer, failure } from "../tool-result.js";
 
@@ -25,7 +24,7 @@ export function jobTools(server: McpServer, accounts: Accounts, maxWaitMs: numbe
         const { jobs } = accounts.of(account);
         const job = await jobs.get(jobId, { signal });
         if (FAILED_STATUSES.has(job.Status)) forgetEnded(jobs, jobId);
-        return answer({ job: jobView(job) });
+        return answer({ job: jobJson(job) });
       } catch (error) {
         return failure(error);
       }
@@ -70,10 +69,10 @@ export function jobTools(server: McpServer, accounts: Accounts, maxWaitMs: numbe
               .catch(() => undefined);
           },
         });
-        return answer({ finished: true, job: jobView(job) });
+        return answer({ finished: true, job: jobJson(job) });
       } catch (error) {
         if (error instanceof JobTimeoutError)
-          return answer({ finished: false, job: jobView(error.job ? (error.job as Job) : await jobs.get(jobId, { signal: extra.signal })) });
+          return answer({ finished: false, job: jobJson(error.job ? (error.job as Job) : await jobs.get(jobId, { signal: extra.signal })) });
         if (error instanceof JobFailedError) forgetEnded(jobs, jobId);
         return failure(error);
       }
