@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SPEC } from "@impactkit/partner-v15";
 import { Redis } from "ioredis";
@@ -114,9 +114,14 @@ describe("budgetedFetch", () => {
   });
 
   it("a later 429 saying less does not shorten a block, and the later of Retry-After and the reset header wins", async () => {
+    // Two requests in flight at once, as two workers' may be: the second is answered first with the window's
+    // end (Retry-After 2 s, reset in 3,000 s); the first, answered after the block is in Redis, says only 2 s.
+    const held: ServerResponse[] = [];
+    let second: (() => void) | undefined;
+    const secondArrived = new Promise<void>((resolve) => (second = resolve));
     const limited = createServer((_request, response) => {
-      const headers = { "retry-after": "2", "x-ratelimit-limit-hour": "1000", "x-ratelimit-remaining-hour": "0", "ratelimit-reset": "3000" };
-      response.writeHead(429, { "content-type": "application/json", ...headers }).end("{}");
+      held.push(response);
+      if (held.length === 2) second!();
     });
     await new Promise<void>((resolve) => limited.listen(0, "127.0.0.1", resolve));
     try {
@@ -131,9 +136,14 @@ describe("budgetedFetch", () => {
           () => undefined,
           (failure: unknown) => failure as AccountBudgetError,
         );
-      expect((await send())?.retryInMs).toBe(3_000_000);
-      // A 429 another worker's request met, sent before the block, says 2 s: the block still ends at the window's end.
-      await budget.block("IRHHH", Date.now() + 2_000);
+      const first = send();
+      const later = send();
+      await secondArrived;
+      const windowEnd = { "retry-after": "2", "x-ratelimit-limit-hour": "1000", "x-ratelimit-remaining-hour": "0", "ratelimit-reset": "3000" };
+      held[1]!.writeHead(429, { "content-type": "application/json", ...windowEnd }).end("{}");
+      expect((await later)?.retryInMs).toBe(3_000_000);
+      held[0]!.writeHead(429, { "content-type": "application/json", "retry-after": "2" }).end("{}");
+      expect((await first)?.retryInMs).toBe(2_000);
       const blocked = await budget.take("IRHHH").then(
         () => undefined,
         (failure: unknown) => failure as AccountBudgetError,
@@ -142,6 +152,7 @@ describe("budgetedFetch", () => {
       expect(blocked!.retryInMs).toBeGreaterThan(2_900_000);
       expect(await budget.remaining("IRHHH")).toBe(0);
     } finally {
+      limited.closeAllConnections();
       limited.close();
     }
   });
