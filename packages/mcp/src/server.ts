@@ -1,5 +1,6 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { accountsOf } from "./accounts.js";
+import { resolvedFolder } from "./inside-folder.js";
 import type { ImpactMcpOptions } from "./options.js";
 import { budgetTool } from "./tools/budget.js";
 import { exportTools } from "./tools/exports.js";
@@ -21,6 +22,7 @@ export function createImpactMcpServer(options: ImpactMcpOptions): McpServer {
   const accounts = accountsOf(options.accounts);
   if (typeof options.directory !== "string" || options.directory === "")
     throw new TypeError("createImpactMcpServer needs `directory`: the folder results are downloaded into");
+  const directory = resolvedFolder(options.directory);
   const maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
   if (!(maxWaitMs > 0)) throw new TypeError(`maxWaitMs must be above 0, got ${String(options.maxWaitMs)}`);
   const server = new McpServer(
@@ -33,7 +35,7 @@ export function createImpactMcpServer(options: ImpactMcpOptions): McpServer {
   reportTools(server, accounts);
   exportTools(server, accounts);
   jobTools(server, accounts, maxWaitMs);
-  resultTools(server, accounts, options.directory, maxWaitMs);
+  resultTools(server, accounts, directory, maxWaitMs);
   budgetTool(server, accounts);
   return server;
 }

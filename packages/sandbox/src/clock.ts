@@ -87,15 +87,33 @@ export class ManualClock implements Clock {
    * Waits until a timer is armed (now, if one is), then moves the clock to the soonest one and fires it:
    * the next thing a waiting client does, whatever the machine's speed. Resolves to the time it fired at.
    */
-  async runNextTimer(): Promise<number> {
-    const at = await this.nextTimer();
+  async runNextTimer(signal?: AbortSignal): Promise<number> {
+    const at = await this.nextTimer(signal);
+    signal?.throwIfAborted();
     this.set(at);
     return at;
   }
 
-  /** Waits until a timer is armed (now, if one is) and resolves to the time the soonest one is due. */
-  async nextTimer(): Promise<number> {
-    while (this.#timers.length === 0) await new Promise<void>((resolve) => this.#armed.add(resolve));
+  /**
+   * Waits until a timer is armed (now, if one is) and resolves to the time the soonest one is due; `signal`
+   * gives up the wait (rejecting with its reason), so that no forgotten wait fires a timer armed later.
+   */
+  async nextTimer(signal?: AbortSignal): Promise<number> {
+    while (this.#timers.length === 0) {
+      signal?.throwIfAborted();
+      await new Promise<void>((resolve, reject) => {
+        const stop = () => {
+          this.#armed.delete(wake);
+          reject(signal!.reason);
+        };
+        const wake = () => {
+          signal?.removeEventListener("abort", stop);
+          resolve();
+        };
+        this.#armed.add(wake);
+        signal?.addEventListener("abort", stop, { once: true });
+      });
+    }
     return Math.max(this.#now, Math.min(...this.#timers.map((timer) => timer.at)));
   }
 }

@@ -47,10 +47,11 @@ export interface SandboxControl {
   /**
    * Manual clock: waits until a client has armed a timer, moves the clock to the soonest one and fires it;
    * resolves to the sandbox time it fired at. A test steps a wait check by check with it, on any machine.
+   * `signal` gives up waiting for a timer (the promise rejects with its reason).
    */
-  runNextTimer(): Promise<number>;
+  runNextTimer(options?: { signal?: AbortSignal }): Promise<number>;
   /** Manual clock: waits until a client has armed a timer and resolves to when the soonest one is due, firing nothing. */
-  nextTimer(): Promise<number>;
+  nextTimer(options?: { signal?: AbortSignal }): Promise<number>;
   addAccount(account: SandboxAccount): void;
   /** The plan of the next job created (queued: each call plans one more job). */
   planNext(plan: Partial<JobPlan>): void;
@@ -119,8 +120,8 @@ export function sandboxControl(parts: ControlParts): SandboxControl {
         throw new Error('timers() needs the manual clock or a scaled one: startSandbox({ clock: "manual" }) or { clock: { timeScale } }');
       return followClock(clock);
     },
-    runNextTimer: () => manual(clock, "runNextTimer").runNextTimer(),
-    nextTimer: () => manual(clock, "nextTimer").nextTimer(),
+    runNextTimer: (options) => manual(clock, "runNextTimer").runNextTimer(options?.signal),
+    nextTimer: (options) => manual(clock, "nextTimer").nextTimer(options?.signal),
     addAccount: (account) => void accounts.push(account),
     planNext: (plan) => void state.nextPlans.push(resolvePlan(state.defaultPlan, plan)),
     cancel(jobId) {

@@ -31,10 +31,33 @@ describe("manualDriver", () => {
     expect(statuses).toEqual([401, 401, 401]);
   });
 
-  it("settles as the driven promise does, and leaves the clock where it was when that promise rejects at once", async () => {
+  it("settles as the driven promise does: a rejection passes through, and a timer armed before it is not fired", async () => {
     const driver = manualDriver(sandbox);
+    const timers = sandbox.control.timers();
     const before = sandbox.control.clock.now();
+    let fired = false;
+    const cancel = timers.setTimer(() => (fired = true), 1_000);
     await expect(driver.drive(Promise.reject(new Error("refused")))).rejects.toThrow("refused");
+    expect(fired).toBe(false);
     expect(sandbox.control.clock.now()).toBe(before);
+    cancel();
+  });
+
+  it("leaves no wait for a timer behind when the promise settles by itself: a timer armed afterwards is not fired", async () => {
+    const driver = manualDriver(sandbox);
+    const timers = sandbox.control.timers();
+    let settle!: () => void;
+    const driven = driver.drive(new Promise<void>((resolve) => (settle = resolve)));
+    // No timer is armed: the driver waits for one.
+    await driver.quiet();
+    settle();
+    await driven;
+    const before = sandbox.control.clock.now();
+    let fired = false;
+    const cancel = timers.setTimer(() => (fired = true), 1_000);
+    await driver.quiet();
+    expect(fired).toBe(false);
+    expect(sandbox.control.clock.now()).toBe(before);
+    cancel();
   });
 });

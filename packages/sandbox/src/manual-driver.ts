@@ -41,7 +41,13 @@ export function manualDriver(sandbox: Sandbox): ManualDriver {
     for (;;) {
       await quiet();
       if (settled) return done;
-      await Promise.race([ended, sandbox.control.runNextTimer()]);
+      // The wait for a timer is given up once the promise settles: left waiting, it would fire a timer armed later.
+      const settledFirst = new AbortController();
+      const fired = sandbox.control.runNextTimer({ signal: settledFirst.signal }).catch((error: unknown) => {
+        if (!settledFirst.signal.aborted) throw error;
+      });
+      await Promise.race([ended, fired]);
+      settledFirst.abort();
     }
   };
   return { fetch: fetchCounted, quiet, drive };

@@ -89,9 +89,10 @@ export interface Jobs<P> {
   /**
    * Checks a report export without scheduling it: the parameters the spec requires and, where the flavor
    * documents report discovery, the report's filters (one metadata request; `metadata: false` checks the
-   * spec only). Rejects with an `InvalidArgumentError` naming the parameter at fault.
+   * spec only; the report's metadata, fetched earlier, checks the filters without a request). Rejects with an
+   * `InvalidArgumentError` naming the parameter at fault.
    */
-  checkReportExport(reportId: string, params: ReportParams<P>, options?: { signal?: AbortSignal; metadata?: boolean }): Promise<void>;
+  checkReportExport(reportId: string, params: ReportParams<P>, options?: { signal?: AbortSignal; metadata?: boolean | ReportMetadata }): Promise<void>;
   /**
    * Checks a click export without scheduling it, against where the flavor's spec has ClickExport: none for
    * agency, per program for brand (which needs `ProgramId`). Throws an `InvalidArgumentError` naming what is at fault.

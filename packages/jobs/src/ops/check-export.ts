@@ -2,7 +2,7 @@ import type { JobsContext } from "../impact/context.js";
 import { InvalidArgumentError } from "../base/errors.js";
 import { validateReportId } from "../base/job-id.js";
 import { checkReportDates, reportDateParams } from "../impact/report-dates.js";
-import { reportMetadata } from "./reports.js";
+import { reportMetadata, type ReportMetadata } from "./reports.js";
 
 const isMissing = (value: unknown) => value === undefined || value === null || value === "";
 
@@ -11,14 +11,14 @@ const isMissing = (value: unknown) => value === undefined || value === null || v
  * out, a date parameter that is no real date (or a start after its end), and, where the release documents report discovery (`GET /Reports/{Id}/MetaData`,
  * https://integrations.impact.com/agency-v3/reference/reports/get-report-metadata), a parameter that is
  * neither the spec's nor one of the report's filters — one metadata request, which also finds a report that
- * does not exist (`metadata: false` leaves it out: the spec's check needs no credentials). Rejects with an
- * `InvalidArgumentError` naming the parameter.
+ * does not exist (`metadata: false` leaves it out: the spec's check needs no credentials; the report's metadata,
+ * fetched earlier, is used instead of a request). Rejects with an `InvalidArgumentError` naming the parameter.
  */
 export async function checkReportExport(
   context: JobsContext,
   reportId: string,
   params: Record<string, unknown>,
-  options: { signal?: AbortSignal; metadata?: boolean } = {},
+  options: { signal?: AbortSignal; metadata?: boolean | ReportMetadata } = {},
 ): Promise<void> {
   validateReportId(reportId);
   const { traits } = context.client.spec;
@@ -26,7 +26,8 @@ export async function checkReportExport(
   if (missing.length > 0) throw new InvalidArgumentError(`ReportExport ${reportId} needs ${missing.join(" and ")}`, missing[0]);
   checkReportDates(params, reportDateParams(traits));
   if (!traits.reportDiscovery || options.metadata === false) return;
-  const filters = (await reportMetadata(context, reportId, options.signal)).Filters.map((filter) => filter.Name);
+  const metadata = typeof options.metadata === "object" ? options.metadata : await reportMetadata(context, reportId, options.signal);
+  const filters = metadata.Filters.map((filter) => filter.Name);
   const unknown = Object.keys(params).filter((name) => !filters.includes(name) && !traits.reportParams.includes(name));
   if (unknown.length > 0)
     throw new InvalidArgumentError(
