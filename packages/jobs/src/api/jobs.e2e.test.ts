@@ -143,6 +143,16 @@ describe("exports", () => {
   it("validates the report id and refuses ClickExport on the agency API before any request", async () => {
     sandbox.control.clearRequests();
     await expect(partnerJobs().exportReport("../Jobs", { START_DATE: "2026-11-01", END_DATE: "2026-11-01" })).rejects.toBeInstanceOf(InvalidArgumentError);
+    // What the spec alone refuses is refused before the daily quota counts it.
+    const jobs = partnerJobs();
+    const left = (await jobs.exportQuota()).ReportExport?.left;
+    expect(left).toBeGreaterThan(0);
+    await expect(jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-13-45", END_DATE: "2026-11-01" })).rejects.toMatchObject({
+      name: "InvalidArgumentError",
+      option: "START_DATE",
+    });
+    await expect(jobs.exportReport("mp_action_listing_fast", { START_DATE: "2026-11-01" } as never)).rejects.toMatchObject({ option: "END_DATE" });
+    expect((await jobs.exportQuota()).ReportExport?.left).toBe(left);
     await expect(agencyJobs().exportClicks({} as never)).rejects.toThrow("the impact.com Agency API v3 has no ClickExport");
     expect(() => agencyJobs().checkClickExport({} as never)).toThrow(expect.objectContaining({ option: "ClickExport" }));
     expect(() => brandJobs().checkClickExport({ Date: "2026-11-01" } as never)).toThrow(

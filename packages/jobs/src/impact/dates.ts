@@ -7,15 +7,15 @@ const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 export function toApiDate(value: Date | string, name: string): string {
   if (value instanceof Date) {
     const year = value.getUTCFullYear();
-    if (Number.isNaN(year)) throw new InvalidArgumentError(`${name} is an invalid Date`);
-    if (year < 0 || year > 9999) throw new InvalidArgumentError(`${name} is not a Date with a YYYY-MM-DD form (years 0000-9999)`);
+    if (Number.isNaN(year)) throw new InvalidArgumentError(`${name} is an invalid Date`, name);
+    if (year < 0 || year > 9999) throw new InvalidArgumentError(`${name} is not a Date with a YYYY-MM-DD form (years 0000-9999)`, name);
     return value.toISOString().slice(0, 10);
   }
   const match = typeof value === "string" ? DAY.exec(value) : null;
   const parsed = new Date(0);
   if (match) parsed.setUTCFullYear(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
   if (!match || parsed.toISOString().slice(0, 10) !== value) {
-    throw new InvalidArgumentError(`${name} must be a Date or a YYYY-MM-DD date, got ${describeValue(value)}`);
+    throw new InvalidArgumentError(`${name} must be a Date or a YYYY-MM-DD date, got ${describeValue(value)}`, name);
   }
   return value;
 }

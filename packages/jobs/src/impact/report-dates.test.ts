@@ -19,14 +19,15 @@ describe("a report export's dates", () => {
   });
 
   it("are refused naming the parameter: not on the calendar, not a date, or the start after the end", () => {
-    for (const [params, dates, message] of [
-      [{ START_DATE: "2026-13-45" }, PARTNER, /^START_DATE must be a Date or a YYYY-MM-DD date, got "2026-13-45"$/],
-      [{ END_DATE: "yesterday" }, PARTNER, /^END_DATE must be/],
-      [{ StartDate: "2026-02-30T00:00:00Z" }, BRAND, /^StartDate must be/],
-      [{ EndDate: "noon" }, BRAND, /^EndDate must be a date-time such as/],
-      [{ START_DATE: "2026-11-30", END_DATE: "2026-11-01" }, PARTNER, /^START_DATE \(2026-11-30\) is later than END_DATE \(2026-11-01\)$/],
+    for (const [params, dates, option, message] of [
+      [{ START_DATE: "2026-13-45" }, PARTNER, "START_DATE", /^START_DATE must be a Date or a YYYY-MM-DD date, got "2026-13-45"$/],
+      [{ END_DATE: "yesterday" }, PARTNER, "END_DATE", /^END_DATE must be a Date or a YYYY-MM-DD date, got "yesterday"$/],
+      [{ StartDate: "2026-02-30T00:00:00Z" }, BRAND, "StartDate", /^StartDate must be a date-time such as 2026-11-01T00:00:00Z, got "2026-02-30T00:00:00Z"$/],
+      [{ EndDate: "noon" }, BRAND, "EndDate", /^EndDate must be a date-time such as 2026-11-01T00:00:00Z, got "noon"$/],
+      [{ START_DATE: "2026-11-30", END_DATE: "2026-11-01" }, PARTNER, "START_DATE", /^START_DATE \(2026-11-30\) is later than END_DATE \(2026-11-01\)$/],
     ] as const) {
       expect(() => checkReportDates(params, dates)).toThrow(InvalidArgumentError);
+      expect(() => checkReportDates(params, dates)).toThrow(expect.objectContaining({ option }));
       expect(() => checkReportDates(params, dates)).toThrow(message);
     }
   });

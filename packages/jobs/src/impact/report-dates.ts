@@ -33,9 +33,13 @@ export function checkReportDates(params: Readonly<Record<string, unknown>>, date
       continue;
     }
     const dateTime = typeof value === "string" ? DATE_TIME.exec(value) : null;
-    if (!dateTime || Number.isNaN(Date.parse(value as string)))
-      throw new InvalidArgumentError(`${name} must be a date-time such as 2026-11-01T00:00:00Z, got ${describeValue(value)}`, name);
-    toApiDate(dateTime[1]!, name);
+    const refused = new InvalidArgumentError(`${name} must be a date-time such as 2026-11-01T00:00:00Z, got ${describeValue(value)}`, name);
+    if (!dateTime || Number.isNaN(Date.parse(value as string))) throw refused;
+    try {
+      toApiDate(dateTime[1]!, name);
+    } catch {
+      throw refused;
+    }
   }
   for (const [start, end] of [
     ["START_DATE", "END_DATE"],

@@ -7,6 +7,19 @@ import { reportMetadata, type ReportMetadata } from "./reports.js";
 const isMissing = (value: unknown) => value === undefined || value === null || value === "";
 
 /**
+ * What the flavor's spec alone says of a ReportExport, with no request: the report id, the parameters it marks
+ * required, and its date parameters (real dates, the start not after the end). `exportReport` checks this before
+ * it counts the export against the daily quota; throws an `InvalidArgumentError` naming the parameter.
+ */
+export function checkReportParams(context: JobsContext, reportId: string, params: Readonly<Record<string, unknown>>): void {
+  validateReportId(reportId);
+  const { traits } = context.client.spec;
+  const missing = traits.requiredReportParams.filter((name) => isMissing(params[name]));
+  if (missing.length > 0) throw new InvalidArgumentError(`ReportExport ${reportId} needs ${missing.join(" and ")}`, missing[0]);
+  checkReportDates(params, reportDateParams(traits));
+}
+
+/**
  * Checks a ReportExport before it is scheduled or queued: a parameter the flavor's spec marks required left
  * out, a date parameter that is no real date (or a start after its end), and, where the release documents report discovery (`GET /Reports/{Id}/MetaData`,
  * https://integrations.impact.com/agency-v3/reference/reports/get-report-metadata), a parameter that is
@@ -20,11 +33,8 @@ export async function checkReportExport(
   params: Record<string, unknown>,
   options: { signal?: AbortSignal; metadata?: boolean | ReportMetadata } = {},
 ): Promise<void> {
-  validateReportId(reportId);
+  checkReportParams(context, reportId, params);
   const { traits } = context.client.spec;
-  const missing = traits.requiredReportParams.filter((name) => isMissing(params[name]));
-  if (missing.length > 0) throw new InvalidArgumentError(`ReportExport ${reportId} needs ${missing.join(" and ")}`, missing[0]);
-  checkReportDates(params, reportDateParams(traits));
   if (!traits.reportDiscovery || options.metadata === false) return;
   const metadata = typeof options.metadata === "object" ? options.metadata : await reportMetadata(context, reportId, options.signal);
   const filters = metadata.Filters.map((filter) => filter.Name);

@@ -1,7 +1,7 @@
 import type { JobsContext } from "../impact/context.js";
 import { ExportQuotaError, ExportRefusedError } from "../base/errors.js";
-import { checkClickExport } from "./check-export.js";
-import { jobIdFromQueuedUri, validateReportId } from "../base/job-id.js";
+import { checkClickExport, checkReportParams } from "./check-export.js";
+import { jobIdFromQueuedUri } from "../base/job-id.js";
 import { callApi } from "../http/call.js";
 import type { ExportKind } from "../impact/export-quota.js";
 import { blockExports, takeExport } from "./export-quota.js";
@@ -65,9 +65,10 @@ async function schedule(
  * (https://integrations.impact.com/impact-brand/reference/schedule-reports-with-reportexport-and-clickexport),
  * so retrying it is safe. The agency API refuses with HTTP 200 and `Status: "ERROR"`: that is an
  * `ExportRefusedError`, not a job. Over the account's daily ReportExport quota it rejects with `ExportQuotaError`.
+ * What the spec alone refuses (`checkReportParams`) is refused before the quota counts it or a request is sent.
  */
 export async function exportReport(context: JobsContext, reportId: string, query: Record<string, unknown>, signal?: AbortSignal): Promise<JobHandle> {
-  validateReportId(reportId);
+  checkReportParams(context, reportId, query);
   const name = context.client.spec.traits.reportParameter;
   return schedule(context, "ReportExport", `ReportExport ${reportId}`, `/ReportExport/{${name}}`, { path: { [name]: reportId }, query }, signal);
 }
