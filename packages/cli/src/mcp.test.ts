@@ -8,7 +8,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { machineEnv } from "@impactkit/testing";
+import { MCP_TOOLS, machineEnv, SANDBOX_EXPORTS } from "@impactkit/testing";
 import { startSandbox } from "@impactkit/sandbox";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BIN, type SandboxedCli, sandboxedCli, start, until } from "./testing/support.js";
@@ -21,26 +21,8 @@ const OTHER = { accountSid: "IRMCPCLI002", authToken: "tok-mcp-other-Secret-3Pv"
 const OTHER_BASIC = Buffer.from(`${OTHER.accountSid}:${OTHER.authToken}`).toString("base64");
 
 /** Each flavor, a report the sandbox serves it, and the parameters that report needs. */
-const FLAVORS = [
-  { api: "partner-v15", report: "mp_action_listing_fast", params: { START_DATE: "2026-11-01", END_DATE: "2026-11-24" } },
-  { api: "partner-v16", report: "mp_action_listing_fast", params: { START_DATE: "2026-11-01", END_DATE: "2026-11-24" } },
-  { api: "agency-v3", report: "att_adv_performance_by_day_pm_only", params: { START_DATE: "2026-11-01", END_DATE: "2026-11-24" } },
-  { api: "brand", report: "adv_action_listing_pm_only", params: { SUBAID: "1234" } },
-] as const;
+const FLAVORS = SANDBOX_EXPORTS;
 type Flavor = (typeof FLAVORS)[number];
-
-const TOOLS = [
-  "budget",
-  "describe_report",
-  "download_result",
-  "export_clicks",
-  "export_report",
-  "job_status",
-  "list_reports",
-  "preview_result",
-  "summarize_result",
-  "wait_for_job",
-];
 
 let sandboxed: SandboxedCli;
 let home: string;
@@ -167,7 +149,7 @@ const text = (result: CallToolResult) => (result.content[0] as { text: string })
  */
 async function exportFlow(call: Session["call"], client: Client, flavor: Flavor, label: string): Promise<void> {
   const { tools } = await client.listTools();
-  expect(tools.map((tool) => tool.name).sort()).toEqual(TOOLS);
+  expect(tools.map((tool) => tool.name).sort()).toEqual(MCP_TOOLS);
   const reports = data(await call("list_reports", {}))["reports"] as Array<{ Id: string }>;
   expect(reports.map((report) => report.Id)).toContain(flavor.report);
 
@@ -409,7 +391,7 @@ describe("impactkit mcp --http", () => {
     await until(() => server.output().includes("Authorization: Bearer"), "the URL on stderr");
     const url = /at (http:\/\/127\.0\.0\.1:\d+\/mcp);/.exec(server.output())![1]!;
     const client = await overHttp(url, { Authorization: `Bearer ${fixed}` });
-    expect((await client.listTools()).tools.length).toBe(TOOLS.length);
+    expect((await client.listTools()).tools.length).toBe(MCP_TOOLS.length);
     await client.close();
     server.child.kill("SIGINT");
     const run = sandboxed.keep(await server.done);
@@ -438,14 +420,14 @@ describe("the MCP Inspector, in its CLI mode", () => {
     const env = Object.entries(envFor()).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
     const listed = await inspector([...env, "--method", "tools/list", process.execPath, BIN, "mcp", "--directory", dir]);
     expect(listed.code, listed.stderr).toBe(0);
-    expect(toolNames(listed.stdout)).toEqual(TOOLS);
+    expect(toolNames(listed.stdout)).toEqual(MCP_TOOLS);
   });
 
   it("lists them over HTTP with the bearer token, and is refused without it", async () => {
     const server = await httpServer([], envFor());
     const listed = await inspector([server.url, "--transport", "http", "--header", `Authorization: Bearer ${server.bearer}`, "--method", "tools/list"]);
     expect(listed.code, listed.stderr).toBe(0);
-    expect(toolNames(listed.stdout)).toEqual(TOOLS);
+    expect(toolNames(listed.stdout)).toEqual(MCP_TOOLS);
     const refused = await inspector([server.url, "--transport", "http", "--method", "tools/list"]);
     expect(refused.code).not.toBe(0);
     expect(refused.stdout).not.toContain("list_reports");

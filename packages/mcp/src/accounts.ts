@@ -4,7 +4,6 @@ import { z } from "zod";
 
 /** The accounts a server acts for, and how a tool call names one. */
 export interface Accounts {
-  readonly names: readonly string[];
   /** The `account` argument of every tool: one of the names (the first when left out). */
   readonly schema: z.ZodOptional<z.ZodEnum<Record<string, string>>>;
   /** The account a call named, or the first. */
@@ -20,7 +19,6 @@ export function accountsOf(given: Readonly<Record<string, AnyJobs>>): Accounts {
   for (const name of names)
     if (typeof accounts[name]?.exportReport !== "function") throw new TypeError(`accounts.${name} must be a Jobs instance (createJobs)`);
   return {
-    names,
     schema: z
       .enum(names as [string, ...string[]])
       .optional()

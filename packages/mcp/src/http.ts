@@ -6,7 +6,7 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 
 /** Where `serveHttp` serves, and how to stop it. */
 export interface HttpServing {
-  /** The endpoint, `http://<host>:<port>/mcp`, with the port actually bound (also when 0 was asked for). */
+  /** The endpoint, `http://127.0.0.1:<port>/mcp`, with the port actually bound (also when 0 was asked for). */
   readonly url: string;
   /** The bearer token every request must carry (`Authorization: Bearer <token>`). */
   readonly token: string;
@@ -23,9 +23,6 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 function isLoopbackName(hostname: string): boolean {
   return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
-
-/** Whether `host` (an address to listen on, IPv6 without brackets) is the loopback interface. */
-const isLoopback = (host: string) => isLoopbackName(host === "::1" ? "[::1]" : host);
 
 /** The hostname of a `Host` header value (`name:port`, `[v6]:port`), lower-cased; undefined if it is not one. */
 function hostnameOf(header: string): string | undefined {
@@ -82,40 +79,32 @@ function readBody(request: IncomingMessage): Promise<Buffer | "too large"> {
 
 /**
  * Serves MCP's Streamable HTTP transport (https://modelcontextprotocol.io/specification/2025-06-18/basic/transports#streamable-http)
- * on `http://<host>:<port>/mcp`, stateless: each POST gets a server of its own from `createServer` and a transport
+ * on `http://127.0.0.1:<port>/mcp`, stateless: each POST gets a server of its own from `createServer` and a transport
  * without sessions; GET (a stream the server would open) and DELETE (a session to end) are answered 405, which
  * the specification allows a server without them to do.
  *
  * Every request must carry `Authorization: Bearer <token>` (RFC 6750 §2.1), compared in constant time; without
  * it, or with another token, 401 with `WWW-Authenticate: Bearer` (RFC 6750 §3). Against DNS rebinding (the
- * specification's "Security Warning" for this transport), a server bound to the loopback interface answers only
- * requests whose `Host` names that interface and whose `Origin`, if any, is a page of it (403 otherwise); bound
- * to another address, `Host` must name that address (any, bound to 0.0.0.0 or ::) and `Origin`, if any, be the
- * origin `Host` names. Bodies larger than 4 MiB are refused with 413. Nothing is logged: the token is never
+ * specification's "Security Warning" for this transport), it listens on the loopback interface (127.0.0.1) alone
+ * and answers only requests whose `Host` names that interface and whose `Origin`, if any, is a page of it (403
+ * otherwise). Bodies larger than 4 MiB are refused with 413. Nothing is logged: the token is never
  * written anywhere.
  *
  * @param createServer makes the server that answers one request (the tools it offers, the accounts they act for).
- * @param options `port` (0 for any free one), `host` (default 127.0.0.1, the loopback interface alone) and `token`
- * (default 32 random bytes, base64url).
+ * @param options `port` (0 for any free one) and `token` (default 32 random bytes, base64url).
  */
-export async function serveHttp(createServer: () => McpServer, options: { port: number; host?: string; token?: string }): Promise<HttpServing> {
-  const host = options.host ?? "127.0.0.1";
+export async function serveHttp(createServer: () => McpServer, options: { port: number; token?: string }): Promise<HttpServing> {
+  const host = "127.0.0.1";
   const token = options.token ?? randomBytes(32).toString("base64url");
   if (!B64TOKEN.test(token)) throw new Error("serveHttp: the token must be an RFC 6750 b64token (letters, digits, - . _ ~ + / and a trailing =)");
   const expected = digest(token);
-  const loopback = isLoopback(host);
-  /** Bound to every interface: any name may reach it, so only `Origin` is checked against `Host`. */
-  const wildcard = host === "0.0.0.0" || host === "::";
-  const bound = hostnameOf(host.includes(":") ? `[${host}]` : host);
   /** The servers answering requests now, closed by `close()`. */
   const open = new Set<McpServer>();
 
   /** Why the request's `Host` or `Origin` is refused (403), or undefined when both are fine. */
   const foreign = (request: IncomingMessage): string | undefined => {
-    const hostHeader = request.headers.host ?? "";
-    const hostname = hostnameOf(hostHeader);
-    const hostOk = hostname !== undefined && (loopback ? isLoopbackName(hostname) : wildcard || hostname === bound);
-    if (!hostOk) return "Forbidden: the Host header does not name this server";
+    const hostname = hostnameOf(request.headers.host ?? "");
+    if (hostname === undefined || !isLoopbackName(hostname)) return "Forbidden: the Host header does not name this server";
     const origin = request.headers.origin;
     if (origin === undefined) return undefined;
     let page: URL;
@@ -125,8 +114,7 @@ export async function serveHttp(createServer: () => McpServer, options: { port: 
       return "Forbidden: the Origin header is not an origin";
     }
     const web = page.protocol === "http:" || page.protocol === "https:";
-    const originOk = web && (loopback ? isLoopbackName(page.hostname) : page.host === hostHeader.toLowerCase());
-    return originOk ? undefined : "Forbidden: requests from this origin are not accepted";
+    return web && isLoopbackName(page.hostname) ? undefined : "Forbidden: requests from this origin are not accepted";
   };
 
   const answer = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -175,9 +163,8 @@ export async function serveHttp(createServer: () => McpServer, options: { port: 
     });
   });
   const { port } = http.address() as AddressInfo;
-  const shownHost = host.includes(":") ? `[${host}]` : host;
   return {
-    url: `http://${shownHost}:${port}${PATH}`,
+    url: `http://${host}:${port}${PATH}`,
     token,
     close: async () => {
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));

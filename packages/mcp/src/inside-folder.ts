@@ -1,10 +1,15 @@
+import { InvalidArgumentError } from "@impactkit/jobs";
 import { realpathSync, statSync } from "node:fs";
 import { lstat, realpath } from "node:fs/promises";
 import { dirname, isAbsolute, join, normalize, relative, sep } from "node:path";
 
-/** A file name a tool was given that would reach outside the server's folder. */
-export class OutsideFolderError extends Error {
+/** A file name a tool was given that would reach outside the server's folder (its `option` is `fileName`). */
+export class OutsideFolderError extends InvalidArgumentError {
   override name = "OutsideFolderError";
+
+  constructor(message: string) {
+    super(message, "fileName");
+  }
 }
 
 const within = (folder: string, path: string) => {

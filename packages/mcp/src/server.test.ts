@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { manualDriver, startSandbox, type Sandbox } from "@impactkit/sandbox";
+import { MCP_TOOLS } from "@impactkit/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createImpactMcpServer } from "./index.js";
 import { connect } from "./testing/connect.js";
@@ -56,19 +57,9 @@ const text = (result: CallToolResult) => (result.content[0] as { text: string })
 describe.each(FLAVORS)("$api", (flavor) => {
   it("discover → export → wait (with progress) → download → preview → summarise, and the budget", async () => {
     const { call, client, close } = await serve(flavor);
+    sandbox.control.clearRequests();
     const { tools } = await client.listTools();
-    expect(tools.map((tool) => tool.name).sort()).toEqual([
-      "budget",
-      "describe_report",
-      "download_result",
-      "export_clicks",
-      "export_report",
-      "job_status",
-      "list_reports",
-      "preview_result",
-      "summarize_result",
-      "wait_for_job",
-    ]);
+    expect(tools.map((tool) => tool.name).sort()).toEqual(MCP_TOOLS);
     expect(tools.find((tool) => tool.name === "job_status")!.annotations).toMatchObject({ readOnlyHint: true, idempotentHint: true });
     const reports = data(await call("list_reports", {}));
     expect(reports["reports"].map((report: { Id: string }) => report.Id)).toContain(flavor.report);
@@ -83,11 +74,16 @@ describe.each(FLAVORS)("$api", (flavor) => {
     const waited = data(await call("wait_for_job", { jobId }, { onprogress: (event) => void progress.push(event.progress) }));
     expect(waited).toMatchObject({ finished: true, job: { Id: jobId, Status: "COMPLETED" } });
     expect(progress.length).toBeGreaterThan(0);
+    expect(data(await call("job_status", { jobId }))).toMatchObject({ job: { Id: jobId, Status: "COMPLETED", PercentageComplete: 100 } });
 
     const saved = data(await call("download_result", { jobId, fileName: `out/${flavor.api}.csv` }));
     expect(saved["path"]).toBe(join("out", `${flavor.api}.csv`));
     expect(readFileSync(join(dir, saved["path"])).length).toBe(saved["bytes"]);
     expect(saved["bytes"]).toBe((await sandbox.control.result(jobId)).size);
+    const again = await call("download_result", { jobId, fileName: `out/${flavor.api}.csv` });
+    expect(again.isError).toBe(true);
+    expect(text(again)).toContain("exists; pass overwrite: true");
+    expect(data(await call("download_result", { jobId, fileName: `out/${flavor.api}.csv`, overwrite: true }))["bytes"]).toBe(saved["bytes"]);
 
     const preview = data(await call("preview_result", { jobId, rows: 3 }));
     expect(preview["rows"]).toHaveLength(3);
@@ -97,6 +93,8 @@ describe.each(FLAVORS)("$api", (flavor) => {
     expect(summary["rows"]).toBe(200);
     const ranged = summary["columns"].find((column: { type: string }) => column.type === "number");
     expect(ranged.min).toBeLessThanOrEqual(ranged.max);
+    // describe_report, export_report's check and the column types shared one metadata request.
+    expect(sandbox.control.requests("api").filter((request) => request.path.endsWith("/MetaData"))).toHaveLength(1);
 
     // An identical export gives the same job again: no request, no quota.
     sandbox.control.clearRequests();
@@ -119,6 +117,52 @@ describe.each(FLAVORS)("$api", (flavor) => {
     expect(text(result)).not.toMatch(/\n\s+at /);
     expect(sandbox.control.requests().filter((request) => request.path.includes("ReportExport"))).toEqual([]);
     await close();
+  });
+});
+
+describe("the other paths through the tools", () => {
+  it("list_reports narrows to a search; brand's export_clicks takes programId; a JSON result previews typed", async () => {
+    const partner = await serve(FLAVORS[0]);
+    const found = data(await partner.call("list_reports", { search: "ACTION_LISTING" }))["reports"] as Array<{ Id: string; Name: string | null }>;
+    expect(found.map((report) => report.Id)).toContain("mp_action_listing_fast");
+    for (const report of found) expect(`${report.Id} ${report.Name}`.toLowerCase()).toContain("action_listing");
+    const all = data(await partner.call("list_reports", {}))["reports"] as unknown[];
+    expect(found.length).toBeLessThan(all.length);
+    const json = data(
+      await partner.call("export_report", { reportId: FLAVORS[0].report, params: { ...FLAVORS[0].params, SUBAID: "json" }, resultFormat: "JSON" }),
+    );
+    const preview = data(await partner.call("preview_result", { jobId: json["jobId"], rows: 2 }));
+    expect(preview["rows"]).toHaveLength(2);
+    expect(preview["columns"].some((column: { type: string }) => column.type === "number")).toBe(true);
+    await partner.close();
+
+    const brand = await serve(FLAVORS[3]);
+    sandbox.control.clearRequests();
+    expect(data(await brand.call("export_clicks", { date: "2026-11-11", programId: "4222" }))).toMatchObject({ reused: false });
+    expect(sandbox.control.requests("api").map((request) => request.path)).toEqual([expect.stringMatching(/\/Programs\/4222\/ClickExport$/)]);
+    await brand.close();
+  });
+
+  it("a download folder reached through a symbolic link gives back paths inside it", async () => {
+    const linked = `${dir}-link`;
+    symlinkSync(dir, linked);
+    try {
+      const jobs = FLAVORS[0].jobs({ ...ACCOUNT, baseUrl: sandbox.url }, { timing: sandbox.control.timers(), requestTimeoutMs: 3_600_000 });
+      const { client, close, received: pending } = await connect(createImpactMcpServer({ accounts: { only: jobs }, directory: linked }));
+      const call = async (name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args })) as CallToolResult;
+      const { jobId } = data(await call("export_report", { reportId: FLAVORS[0].report, params: { ...FLAVORS[0].params, SUBAID: "linked" } }));
+      expect(data(await call("download_result", { jobId, fileName: "linked.csv" }))["path"]).toBe("linked.csv");
+      expect(readdirSync(dir)).toContain("linked.csv");
+      received.push(...pending.splice(0));
+      await close();
+    } finally {
+      rmSync(linked);
+    }
+  });
+
+  it("refuses a download folder that does not exist, naming it", () => {
+    const jobs = FLAVORS[0].jobs({ ...ACCOUNT, baseUrl: sandbox.url }, {});
+    expect(() => createImpactMcpServer({ accounts: { only: jobs }, directory: join(dir, "missing") })).toThrow(/^directory .*missing does not exist/);
   });
 });
 

@@ -1,8 +1,8 @@
-import type { Jobs } from "@impactkit/jobs";
+import { InvalidArgumentError, type Jobs } from "@impactkit/jobs";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { Accounts } from "../accounts.js";
-import { exportKey, REUSE_MS, stateOf } from "../state.js";
+import { exportKey, metadataOf, reusable, stateOf } from "../state.js";
 import { answer, failure, refusal } from "../tool-result.js";
 
 const FILTER_VALUE = z.union([z.string().max(1000), z.number(), z.boolean(), z.array(z.string().max(1000)).max(100)]);
@@ -23,12 +23,12 @@ async function leftToday(jobs: Jobs<{}>, kind: "ReportExport" | "ClickExport"): 
  * checked against the spec, the report's filters and the daily quota before anything is scheduled.
  */
 async function exported(jobs: Jobs<{}>, kind: "ReportExport" | "ClickExport", key: string, schedule: () => Promise<{ id: string }>, reportId?: string) {
-  const { exports, reports } = stateOf(jobs);
-  const earlier = exports.get(key);
-  if (earlier && Date.now() - earlier.at < REUSE_MS) return answer({ jobId: earlier.jobId, reused: true, exportsLeftToday: await leftToday(jobs, kind) });
+  const earlier = reusable(jobs, key, Date.now());
+  if (earlier !== undefined) return answer({ jobId: earlier, reused: true, exportsLeftToday: await leftToday(jobs, kind) });
   const handle = await schedule();
-  exports.set(key, { jobId: handle.id, at: Date.now() });
-  if (reportId !== undefined) reports.set(handle.id, reportId);
+  const state = stateOf(jobs);
+  state.exports.set(key, { jobId: handle.id, at: Date.now() });
+  if (reportId !== undefined) state.jobs.set(handle.id, { reportId });
   return answer({ jobId: handle.id, reused: false, exportsLeftToday: await leftToday(jobs, kind) });
 }
 
@@ -61,7 +61,9 @@ export function exportTools(server: McpServer, accounts: Accounts): void {
           "ReportExport",
           exportKey("ReportExport", reportId, query),
           async () => {
-            await jobs.checkReportExport(reportId, query as never, { signal });
+            // The report's metadata (its filters) is fetched once and serves describe_report and the result's column types too.
+            const metadata = jobs.spec.traits.reportDiscovery ? await metadataOf(jobs, reportId) : false;
+            await jobs.checkReportExport(reportId, query as never, { signal, metadata });
             return jobs.exportReport(reportId, query as never, { signal });
           },
           reportId,
@@ -92,11 +94,12 @@ export function exportTools(server: McpServer, accounts: Accounts): void {
     async ({ account, date, programId }, { signal }) => {
       try {
         const { jobs } = accounts.of(account);
-        const clickExport = jobs.spec.traits.clickExport;
-        if (clickExport === "program" && programId === undefined) return refusal("export_clicks needs programId on this API: its ClickExport is per program");
-        const params = { Date: date, ...(programId ? { ProgramId: clickExport === "program" ? programId : [programId] } : {}) };
+        const params = { Date: date, ...(programId ? { ProgramId: jobs.spec.traits.clickExport === "program" ? programId : [programId] } : {}) };
         return await exported(jobs, "ClickExport", exportKey("ClickExport", "", params), () => jobs.exportClicks(params as never, { signal }));
       } catch (error) {
+        // The library's rule, in this tool's words: its argument is programId.
+        if (error instanceof InvalidArgumentError && error.option === "ProgramId")
+          return refusal("export_clicks needs programId on this API: its ClickExport is per program");
         return failure(error);
       }
     },

@@ -1,8 +1,8 @@
-import { FAILED_STATUSES, type Job, JobFailedError, JobTimeoutError, jobJson } from "@impactkit/jobs";
+import { FAILED_STATUSES, type Job, JobTimeoutError, jobJson } from "@impactkit/jobs";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { Accounts } from "../accounts.js";
-import { forgetEnded } from "../state.js";
+import { forgetEnded, seenFailing } from "../state.js";
 import { answer, failure } from "../tool-result.js";
 
 const JOB_ID = z.string().min(1).max(100).describe("The job's id, from export_report or export_clicks");
@@ -71,9 +71,11 @@ export function jobTools(server: McpServer, accounts: Accounts, maxWaitMs: numbe
         });
         return answer({ finished: true, job: jobJson(job) });
       } catch (error) {
-        if (error instanceof JobTimeoutError)
-          return answer({ finished: false, job: jobJson(error.job ? (error.job as Job) : await jobs.get(jobId, { signal: extra.signal })) });
-        if (error instanceof JobFailedError) forgetEnded(jobs, jobId);
+        if (error instanceof JobTimeoutError) {
+          if (error.job) return answer({ finished: false, job: jobJson(error.job as Job) });
+          return await jobs.get(jobId, { signal: extra.signal }).then((job) => answer({ finished: false, job: jobJson(job) }), failure);
+        }
+        seenFailing(jobs, jobId, error);
         return failure(error);
       }
     },

@@ -1,6 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { Accounts } from "../accounts.js";
+import { metadataOf } from "../state.js";
 import { answer, failure } from "../tool-result.js";
 
 /** `list_reports` and `describe_report`: the reports an account can export, and what one takes and gives (`GET /Reports`, `GET /Reports/{Id}/MetaData`). */
@@ -47,9 +48,9 @@ export function reportTools(server: McpServer, accounts: Accounts): void {
       },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
     },
-    async ({ account, reportId }, { signal }) => {
+    async ({ account, reportId }) => {
       try {
-        const metadata = await accounts.of(account).jobs.reportMetadata(reportId, { signal });
+        const metadata = await metadataOf(accounts.of(account).jobs, reportId);
         return answer({
           Id: metadata.Id,
           Name: metadata.Name ?? null,

@@ -1,11 +1,11 @@
-import { type Coercion, columnTypes, JobFailedError, type Jobs, type ResultRecord } from "@impactkit/jobs";
+import { type Coercion, columnTypes, type Jobs, type ResultRecord } from "@impactkit/jobs";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { relative } from "node:path";
 import { z } from "zod";
 import type { Accounts } from "../accounts.js";
 import { ColumnStats } from "../column-summary.js";
 import { pathInside } from "../inside-folder.js";
-import { forgetEnded, stateOf } from "../state.js";
+import { metadataOf, seenFailing, stateOf } from "../state.js";
 import { answer, failure } from "../tool-result.js";
 
 const JOB_ID = z.string().min(1).max(100).describe("The job's id; a job that is not COMPLETED yet is waited for");
@@ -24,18 +24,14 @@ const COLUMN = z.object({
  * job runs.
  */
 async function rowsOf(jobs: Jobs<{}>, jobId: string, maxWaitMs: number, signal: AbortSignal): Promise<AsyncGenerator<ResultRecord, void, undefined>> {
-  const { files, reports, columns } = stateOf(jobs);
-  const reportId = reports.get(jobId);
-  if (reportId !== undefined && jobs.spec.traits.reportDiscovery && !columns.has(reportId))
-    columns.set(reportId, columnTypes(await jobs.reportMetadata(reportId, { signal })));
-  const coerce: Coercion = (reportId !== undefined && columns.get(reportId)) || "auto";
-  const file = files.get(jobId);
+  const { reportId, file } = stateOf(jobs).jobs.get(jobId) ?? {};
+  const coerce: Coercion = reportId !== undefined && jobs.spec.traits.reportDiscovery ? columnTypes(await metadataOf(jobs, reportId)) : "auto";
   return file ? jobs.records({ from: file, coerce, signal }) : jobs.records(jobId, { coerce, signal, wait: { timeoutMs: maxWaitMs } });
 }
 
 /** A tool error for `error`; a job that ended without a result is not reused by an identical export any more. */
 function failed(jobs: Jobs<{}>, jobId: string, error: unknown) {
-  if (error instanceof JobFailedError) forgetEnded(jobs, jobId);
+  seenFailing(jobs, jobId, error);
   return failure(error);
 }
 
@@ -64,7 +60,8 @@ export function resultTools(server: McpServer, accounts: Accounts, directory: st
         const { jobs } = accounts.of(account);
         const to = await pathInside(directory, fileName);
         const result = await jobs.download(jobId, { to, overwrite, signal, wait: { timeoutMs: maxWaitMs } });
-        stateOf(jobs).files.set(jobId, result.path);
+        const known = stateOf(jobs).jobs;
+        known.set(jobId, { ...known.get(jobId), file: result.path });
         return answer({ path: relative(directory, result.path), bytes: result.bytes });
       } catch (error) {
         return failed(accounts.of(account).jobs, jobId, error);
