@@ -340,9 +340,10 @@ describe("impactkit demo", () => {
   it("runs the whole flow for each flavor against its embedded sandbox and exits 0", async () => {
     const run = await impactkit(["demo", "--rows", "2000", "--output-dir", dir, "--json"], machineEnv());
     expect(run.code).toBe(0);
-    const reports = json(run)["reports"] as Array<{ api: string; rows: number; bytes: number; sha256: string; path: string }>;
+    const reports = json(run)["reports"] as Array<{ api: string; Id: string; Status: string; rows: number; bytes: number; sha256: string; path: string }>;
     expect(reports.map((report) => report.api)).toEqual(["partner-v15", "partner-v16", "agency-v3", "brand"]);
     for (const report of reports) {
+      expect(report).toMatchObject({ Id: expect.stringMatching(/^[0-9a-f-]{36}$/), Status: "COMPLETED" });
       expect(report.rows).toBe(2000);
       expect(sha256(report.path)).toBe(report.sha256);
     }

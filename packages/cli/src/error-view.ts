@@ -14,7 +14,6 @@ const FLAG_NAMES: ReadonlyArray<[RegExp, string]> = [
   [/\bproxy must\b/g, "--proxy must"],
   [/\bconnectTimeoutMs\b/g, "--connect-timeout"],
   [/\bconnections must\b/g, "--connections must"],
-  [/\bClickExport needs a ProgramId\b/g, "ClickExport needs --program-id"],
 ];
 
 /** A usage error's message in the CLI's terms: the flags, not the library options behind them (`createdAfter` → `--created-after`). */

@@ -105,14 +105,21 @@ describe("messages that name what to do", () => {
 });
 
 describe("--resume", () => {
-  /** A finished job whose result is several MiB, and the storage answer that stalls after its first 1.5 MiB. */
-  async function stalledDownload(args: string[]): Promise<{ id: string; target: string; kill(): Promise<void> }> {
+  /**
+   * A finished job whose result is several MiB (the export of `day`), and its download by `command` (`jobs
+   * download`, by default) killed after the storage answer stalled at 1.5 MiB.
+   */
+  async function stalledDownload(
+    args: string[],
+    day = "07",
+    command: (id: string, target: string) => string[] = (id, target) => ["jobs", "download", id, "-o", target],
+  ): Promise<{ id: string; target: string; kill(): Promise<void> }> {
     sandbox.control.planNext({ rows: 80_000 });
-    const id = JSON.parse((await cli([...report("07"), "--wait", "--first-check", "10ms", "--json"])).stdout).Id as string;
+    const id = JSON.parse((await cli([...report(day), "--wait", "--first-check", "10ms", "--json"])).stdout).Id as string;
     const target = join(dir, "big.csv");
     sandbox.control.inject({ route: "storage", jobId: id, fault: { kind: "body-stall", afterBytes: 1_572_864, ms: 600_000 } });
     const temp = downloadTempPath(target, id);
-    const started = start(["jobs", "download", id, "-o", target, "--connections", "1", ...args], env());
+    const started = start([...command(id, target), "--connections", "1", ...args], env());
     await until(() => existsSync(temp) && statSync(temp).size >= 1_048_576, "the first MiB in the temporary file");
     return {
       id,
@@ -139,6 +146,20 @@ describe("--resume", () => {
     expect(ranges).toHaveLength(1);
     expect(ranges[0]).toMatch(/^bytes=[1-9]\d{6,}-$/);
     expect(readdirSync(dir)).toEqual(["big.csv"]);
+  });
+
+  it("export -o --resume continues too: the same export is the same job (impact.com answers an identical request with it)", async () => {
+    const exportTo = (_id: string, target: string) => [...report("09"), "--first-check", "10ms", "-o", target];
+    const { id, target, kill } = await stalledDownload(["--resume"], "09", exportTo);
+    await until(() => existsSync(`${downloadTempPath(target, id)}.json`), "the checkpoint");
+    await kill();
+    sandbox.control.clearFaults();
+    sandbox.control.clearRequests();
+    const resumed = await cli([...exportTo(id, target), "--connections", "1", "--resume"]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`continuing the interrupted download of job ${id} to ${target} from `);
+    expect(sha256(target)).toBe((await sandbox.control.result(id)).sha256);
+    expect(sandbox.control.requests("storage").map((request) => request.headers["range"])).toEqual([expect.stringMatching(/^bytes=[1-9]\d{6,}-$/)]);
   });
 
   it("without --resume, the next download names the file a killed one left, and how much it holds", async () => {

@@ -22,7 +22,8 @@ export function parseParams(pairs: readonly string[]): Record<string, string | s
 /** One date parameter's value, checked and written as the API takes it; `flag` names it in messages (`-p START_DATE`). */
 function dateValue(name: string, value: string, format: DateFormat, flag: string, now: number): string {
   if (format === "date") return parseDay(value, flag, now);
-  if (!value.includes("T")) return `${parseDay(value, flag, now)}T00:00:00Z`; // a day is the day's start in UTC: the API's days are UTC dates
+  // A day (or a word for one: today, 7d) is the day's start in UTC, the API's days being UTC dates; RFC 3339 allows a lower-case t.
+  if (!/^\s*\d{4}-\d{2}-\d{2}t/i.test(value)) return `${parseDay(value, flag, now)}T00:00:00Z`;
   try {
     checkReportDates({ [name]: value.trim() }, { [name]: format });
   } catch (error) {

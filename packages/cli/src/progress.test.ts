@@ -20,6 +20,22 @@ describe("the download rate", () => {
   });
 });
 
+describe("the download bar on a terminal", () => {
+  it("shows an ETA it cannot estimate yet as –, never NaN", () => {
+    let stderr = "";
+    const sink = Object.assign(new Writable({ write: (chunk, _encoding, done) => void ((stderr += String(chunk)), done()) }), { isTTY: true, columns: 200 });
+    const output = createOutput({ json: false, verbose: false, stdout: sink, stderr: sink });
+    let time = 0;
+    const progress = byteProgress(output, "downloading", () => time);
+    progress.update({ bytes: 0, total: 10_485_760 });
+    time = 1_000;
+    progress.update({ bytes: 0, total: 10_485_760 });
+    progress.stop();
+    expect(stderr).toContain("ETA –");
+    expect(stderr).not.toContain("NaN");
+  });
+});
+
 describe("the download bar's redraw gate", () => {
   it("opens at most once per REDRAW_MS, whatever the number of updates", () => {
     let time = 0;

@@ -106,7 +106,8 @@ export function byteProgress(
     stream: output.stderr as NodeJS.WriteStream,
     hideCursor: true,
     etaBuffer: 50,
-    formatTime: (seconds: number) => formatSeconds(seconds),
+    // cli-progress gives "NULL" or "INF" for an ETA it cannot estimate yet (no rate, no bytes): shown as "–".
+    formatTime: (seconds: number | string) => (typeof seconds === "number" && Number.isFinite(seconds) ? formatSeconds(seconds) : "–"),
   });
   let shown = false;
   const due = every(REDRAW_MS, now);

@@ -17,8 +17,8 @@ export function alignedTable(rows: ReadonlyArray<readonly string[]>): string[] {
 
 /**
  * Rows (headings first) as tab-separated lines, for a program reading a pipe (`cut -f`, `awk -F'\t'`), as gh
- * prints its tables when stdout is not a terminal: no padding, a tab in a cell becomes a space.
+ * prints its tables when stdout is not a terminal: no padding, a tab in a cell becomes a space (`terminalLine`).
  */
 export function tabSeparated(rows: ReadonlyArray<readonly string[]>): string[] {
-  return rows.map((row) => row.map((cell) => terminalLine(cell).replaceAll("\t", " ")).join("\t"));
+  return rows.map((row) => row.map(terminalLine).join("\t"));
 }

@@ -37,6 +37,11 @@ describe("withDates: -p date parameters, checked and converted before anything i
       EndDate: "2026-12-02T12:30:00-05:00",
     });
     expect(withDates({ StartDate: "2026-11-01" }, reportDateParams(BRAND), NOW)).toEqual({ StartDate: "2026-11-01T00:00:00Z" });
+    // Words in any case, and RFC 3339's lower-case t.
+    expect(withDates({ StartDate: "Today", EndDate: "2026-12-02t12:30:00z" }, reportDateParams(BRAND), NOW)).toEqual({
+      StartDate: "2026-12-03T00:00:00Z",
+      EndDate: "2026-12-02t12:30:00z",
+    });
   });
 
   it.each([

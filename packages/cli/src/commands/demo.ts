@@ -79,7 +79,7 @@ export function demoCommand(program: Command, context: CommandContext): void {
           summary.push({
             api,
             Id: job.Id,
-            status: job.Status,
+            Status: job.Status,
             rows: counted,
             bytes: result.bytes,
             sha256,

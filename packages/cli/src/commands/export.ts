@@ -10,7 +10,7 @@ import { formatBytes, formatCount } from "../human.js";
 import { waitShowing } from "../progress.js";
 import { rowsTarget, writeRows, type RowsTarget } from "../rows-output.js";
 import { refuseJsonWith, resultToStdout, STDOUT } from "../stdout-result.js";
-import { checkReportParams } from "./reports.js";
+import { checkReportParams, clickCheckError } from "./reports.js";
 
 interface ExportOptions {
   param: string[];
@@ -188,6 +188,11 @@ export function exportCommands(program: Command, globals: () => GlobalOptions, c
       ...(options.date ? { Date: parseDay(options.date, "--date") } : {}),
       ...(options.programId ? { ProgramId: jobs.spec.traits.clickExport === "program" ? options.programId : [options.programId] } : {}),
     };
+    try {
+      jobs.checkClickExport(params as never);
+    } catch (error) {
+      throw clickCheckError(error, jobs);
+    }
     const target = await outputTarget(options, context);
     const handle = await jobs.exportClicks(params as never, { signal: context.signal });
     await finish(jobs, handle, target, options, context);

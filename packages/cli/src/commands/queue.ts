@@ -9,7 +9,7 @@ import { parseDay } from "../day.js";
 import { formatBytes } from "../human.js";
 import { parseParams, withDates } from "../params.js";
 import { resolveAccount } from "../profiles.js";
-import { reportCheckError } from "./reports.js";
+import { clickCheckError, reportCheckError } from "./reports.js";
 
 type Globals = () => GlobalOptions;
 
@@ -136,7 +136,7 @@ export function queueCommands(program: Command, globals: Globals, context: Comma
       try {
         await checkExport(jobs, spec, { metadata: Boolean(authToken), signal: context.signal });
       } catch (error) {
-        throw "report" in spec ? reportCheckError(error, jobs, spec.report) : error;
+        throw "report" in spec ? reportCheckError(error, jobs, spec.report) : clickCheckError(error, jobs);
       }
     };
     const { id, ...added } = await withQueue(context, (pipelines) => pipelines.add(request, { rerun }), { check });

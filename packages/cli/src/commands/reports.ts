@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { InvalidArgumentError, type Jobs, type Report } from "@impactkit/jobs";
+import { InvalidArgumentError, type Jobs, type Report, reportDateParams } from "@impactkit/jobs";
 import { CALL_TIMEOUT_OPTION, type CommandContext, type GlobalOptions, openJobs } from "../context.js";
 import { parseTimeout } from "../duration.js";
 import { UsageError } from "../exit-codes.js";
@@ -82,6 +82,14 @@ export async function checkReportParams(jobs: Jobs<{}>, reportId: string, params
  */
 export function reportCheckError(error: unknown, jobs: Jobs<{}>, reportId: string): unknown {
   if (!(error instanceof InvalidArgumentError) || error.option === undefined) return error;
-  const hint = jobs.spec.traits.requiredReportParams.includes(error.option) ? `-p ${error.option}=…` : `impactkit reports describe ${reportId}`;
-  return new UsageError(`${error.message} (${hint})`);
+  const { traits } = jobs.spec;
+  const named = traits.requiredReportParams.includes(error.option) || error.option in reportDateParams(traits);
+  return new UsageError(`${error.message} (${named ? `-p ${error.option}=…` : `impactkit reports describe ${reportId}`})`);
+}
+
+/** A failed check of a ClickExport (`checkClickExport`, the queue's `checkExport`) in the CLI's terms: the flag a brand ClickExport needs. Any other error as it is. */
+export function clickCheckError(error: unknown, jobs: Jobs<{}>): unknown {
+  return error instanceof InvalidArgumentError && error.option === "ProgramId"
+    ? new UsageError(`the ${jobs.spec.title} ClickExport needs --program-id`)
+    : error;
 }

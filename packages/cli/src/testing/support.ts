@@ -91,10 +91,13 @@ export async function sandboxedCli(accountSid: string, authToken: string, option
 
 /** What a pseudo-terminal (util-linux `script`) shows of `impactkit args`: stdout and stderr are a terminal there; line ends as `\n`. */
 export function onTerminal(args: readonly string[], env: Record<string, string>): Promise<string> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const command = [process.execPath, BIN, ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(" ");
-    execFile("script", ["-qefc", command, "/dev/null"], { env: { ...machineEnv(), TERM: "xterm", ...env }, encoding: "utf8" }, (_error, stdout) =>
-      resolve(stdout.replaceAll("\r\n", "\n")),
-    );
+    execFile("script", ["-qefc", command, "/dev/null"], { env: { ...machineEnv(), TERM: "xterm", ...env }, encoding: "utf8" }, (error, stdout) => {
+      // The command's own exit status is the test's to check; a missing `script` fails the test instead of showing nothing.
+      if ((error as NodeJS.ErrnoException | null)?.code === "ENOENT")
+        reject(new Error("script is not installed: the terminal tests run util-linux script (apt-get install bsdutils)"));
+      else resolve(stdout.replaceAll("\r\n", "\n"));
+    });
   });
 }
