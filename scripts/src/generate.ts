@@ -50,12 +50,10 @@ const EXAMPLE_REPORTS: Readonly<Record<Flavor["api"], string>> = {
   brand: "adv_action_listing_pm_only",
 };
 
-/** Values for the ReportExport parameters the specs require, for the quick start. */
+/** Values for the ReportExport parameters the specs require, for the quick start: a range of days (partner, agency). */
 const EXAMPLE_PARAMS: Readonly<Record<string, string>> = {
   START_DATE: "2026-11-01",
   END_DATE: "2026-11-24",
-  StartDate: "2026-11-01",
-  EndDate: "2026-11-24",
 };
 
 /** A value for a required parameter of no known name: the spec's example or first enum value, else one of its type. */
@@ -69,13 +67,10 @@ function exampleValue(parameter: Json): unknown {
   return schema["type"] === "integer" || schema["type"] === "number" ? 1 : schema["type"] === "boolean" ? true : "example";
 }
 
-/** The quick start's ReportExport query (relative paths): the parameters the flavor's spec requires, each with an example value. */
-function exampleQuery(spec: Json): string {
-  const paths = spec["paths"] as Record<string, Json>;
-  const reportPath = Object.keys(paths).find((path) => /^\/ReportExport\/\{[^}]+\}$/.test(path));
-  const parameters = ((reportPath === undefined ? [] : ((paths[reportPath]!["get"] as Json | undefined)?.["parameters"] ?? [])) as Json[]).filter(
-    (parameter) => parameter["in"] === "query" && parameter["required"] === true,
-  );
+/** The quick start's ReportExport query (relative paths): the parameters the flavor's spec requires at `reportPath`, each with an example value. */
+function exampleQuery(spec: Json, reportPath: string): string {
+  const operation = (spec["paths"] as Record<string, Json>)[reportPath]?.["get"] as Json | undefined;
+  const parameters = ((operation?.["parameters"] ?? []) as Json[]).filter((parameter) => parameter["in"] === "query" && parameter["required"] === true);
   if (parameters.length === 0) return "";
   const name = (parameter: Json) => parameter["name"] as string;
   return `, query: { ${parameters.map((parameter) => `${name(parameter)}: ${JSON.stringify(EXAMPLE_PARAMS[name(parameter)] ?? exampleValue(parameter))}`).join(", ")} }`;
@@ -132,6 +127,7 @@ export async function generatePackage(root: string, flavor: Flavor, specText: st
     `export const SPEC = ${JSON.stringify(specConstant, null, 2)} as const;`,
     "",
   ].join("\n");
+  const reportPath = `/ReportExport/{${specConstant.traits.reportParameter}}`;
   const values: Record<string, string> = {
     id: flavor.id,
     package: flavor.package,
@@ -144,10 +140,10 @@ export async function generatePackage(root: string, flavor: Flavor, specText: st
     version: currentVersion(root, flavor),
     specFile: mergedSpecFile(flavor),
     operations: operationsTable(relative),
-    reportPath: `/ReportExport/{${specConstant.traits.reportParameter}}`,
+    reportPath,
     reportParameter: specConstant.traits.reportParameter,
     exampleReport: EXAMPLE_REPORTS[flavor.api],
-    exampleQuery: exampleQuery(relative as Json),
+    exampleQuery: exampleQuery(relative as Json, reportPath),
     releaseDiffs,
   };
   const templateDir = join(root, TEMPLATE_DIR);

@@ -83,7 +83,7 @@ export interface Jobs<P> {
   /**
    * The account's hourly request budget as impact.com's last rate-limit headers gave it — the requests left and
    * when the budget renews (https://integrations.impact.com/impact-brand/reference/rate-limits) — shared by every
-   * call of this instance; undefined before a response has said.
+   * call of this instance; undefined before a response has said, and once the hour it spoke of has renewed.
    */
   rateBudget(): Readonly<RateLimitState> | undefined;
   /**

@@ -187,6 +187,8 @@ describe("RateGate", () => {
     gate.note(state);
     reserveAll(gate, [NOW, NOW, NOW]);
     expect(gate.budget(NOW)!.remaining).toBe(397);
+    // Once the hour it spoke of has renewed, it says nothing until an answer does.
+    expect(gate.budget(NOW + 40_000)).toBeUndefined();
   });
 
   it("delays everything until a pause ends", () => {

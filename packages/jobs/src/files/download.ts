@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { link, lstat, mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import type { JobsContext } from "../impact/context.js";
 import { DEFAULTS } from "../base/defaults.js";
 import { fetchParts, partsAllowed, WRITE_BATCH, WRITES_IN_FLIGHT, type ByteRange } from "./parts.js";
@@ -124,10 +124,20 @@ export function downloadTempPath(to: string, jobId: string): string {
   return join(dirname(path), `.impactkit-${createHash("sha256").update(`${jobId}\0${path}`).digest("hex").slice(0, 16)}.part`);
 }
 
+/**
+ * The temporary file a download writes while another download of the same job to the same path holds `temp`:
+ * `.<pid>-<tag>.part` beside it, the writer's process id in its name.
+ */
+export const ownTempPath = (temp: string, pid: number, tag: string): string => `${temp.slice(0, -".part".length)}.${pid}-${tag}.part`;
+/** A download's temporary file name (`downloadTempPath`, `ownTempPath`); the writer's process id for one of its own. */
+const TEMP_NAME = /^\.impactkit-[0-9a-f]{16}(?:\.(\d+)-[0-9a-f]{8})?\.part$/;
+/** Whether `name` is a download's temporary file name. */
+export const isDownloadTemp = (name: string): boolean => TEMP_NAME.test(name);
+
 /** The checkpoint of a resumable download: beside its temporary file. */
-export const checkpointPath = (temp: string) => `${temp}.json`;
+export const checkpointPath = (temp: string): string => `${temp}.json`;
 /** Who writes a temporary file: `host pid`, beside it, created exclusively. */
-export const ownerPath = (temp: string) => `${temp}.owner`;
+const ownerPath = (temp: string) => `${temp}.owner`;
 
 /**
  * The files a download of `jobId` to `to` keeps beside the target while it runs — its temporary file
@@ -143,7 +153,7 @@ export function downloadTempFiles(to: string, jobId: string): string[] {
  * then no owner is ever judged gone, and a download that finds another's files writes its own.
  */
 let host: string | undefined | null = null;
-export const thisHost = (): string | undefined => {
+const thisHost = (): string | undefined => {
   if (host === null) {
     try {
       host = hostname();
@@ -155,14 +165,14 @@ export const thisHost = (): string | undefined => {
 };
 
 /** The temporary files this process writes now. */
-export const writing: Set<string> = new Set<string>();
+const writing: Set<string> = new Set<string>();
 
 /**
  * Whether the process that wrote `owner` (`host pid`) is gone: only a process of this machine can be known
  * dead. An empty owner file is one whose writer was killed between creating and writing it (a claim reads its
  * file back, so a writer still at it loses the claim rather than share the file).
  */
-export function ownerGone(owner: string): boolean {
+function ownerGone(owner: string): boolean {
   if (owner === "") return true;
   const [writer, pid] = owner.split(" ");
   if (writer === undefined || writer !== thisHost() || !/^\d+$/.test(pid ?? "")) return false;
@@ -204,8 +214,18 @@ async function claimTemp(path: string, jobId: string): Promise<{ temp: string; s
       await rm(owner, { force: true });
     }
   }
-  const own = `${temp.slice(0, -".part".length)}.${process.pid}-${randomBytes(4).toString("hex")}.part`;
+  const own = ownTempPath(temp, process.pid, randomBytes(4).toString("hex"));
   return { temp: own, shared: false, release: () => sweepGone(temp) };
+}
+
+/**
+ * Whether nobody writes `temp` any more: not this process, and not its owner — the process named in the file's
+ * name (one of its own) or in its owner file (the shared one) — which is known gone (`ownerGone`).
+ */
+export async function writerGone(temp: string): Promise<boolean> {
+  if (writing.has(temp)) return false;
+  const pid = TEMP_NAME.exec(basename(temp))?.[1];
+  return ownerGone(pid === undefined ? await readFile(ownerPath(temp), "utf8").catch(() => "") : `${thisHost() ?? ""} ${pid}`);
 }
 
 /**
@@ -214,7 +234,7 @@ async function claimTemp(path: string, jobId: string): Promise<{ temp: string; s
  * or remove it — its file, owner file and checkpoint go.
  */
 async function sweepGone(temp: string): Promise<void> {
-  if (writing.has(temp) || !ownerGone(await readFile(ownerPath(temp), "utf8").catch(() => ""))) return;
+  if (!(await writerGone(temp))) return;
   await Promise.all([temp, checkpointPath(temp), `${checkpointPath(temp)}.new`, ownerPath(temp)].map((file) => rm(file, { force: true })));
 }
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { downloadTempPath } from "./download.js";
+import { downloadTempPath, ownTempPath } from "./download.js";
 import { leftDownloads } from "./left-downloads.js";
 
 let dir: string;
@@ -23,7 +23,7 @@ describe("leftDownloads", () => {
     const resumable = downloadTempPath(join(dir, "b.csv"), "J2");
     writeFileSync(resumable, "y".repeat(10));
     writeFileSync(`${resumable}.json`, JSON.stringify({ bytes: 10, validator: '"v"', total: 20 }));
-    const own = `${downloadTempPath(join(dir, "c.csv"), "J3").slice(0, -".part".length)}.${goneProcess()}-0123abcd.part`;
+    const own = ownTempPath(downloadTempPath(join(dir, "c.csv"), "J3"), goneProcess(), "0123abcd");
     writeFileSync(own, "");
     const left = await leftDownloads(dir);
     expect(left.sort((a, b) => a.path.localeCompare(b.path))).toEqual(
@@ -42,7 +42,7 @@ describe("leftDownloads", () => {
     const elsewhere = downloadTempPath(join(dir, "b.csv"), "J2");
     writeFileSync(elsewhere, "x");
     writeFileSync(`${elsewhere}.owner`, `another-host.example ${goneProcess()}`);
-    writeFileSync(`${downloadTempPath(join(dir, "c.csv"), "J3").slice(0, -".part".length)}.${process.pid}-0123abcd.part`, "x");
+    writeFileSync(ownTempPath(downloadTempPath(join(dir, "c.csv"), "J3"), process.pid, "0123abcd"), "x");
     writeFileSync(join(dir, ".impactkit-notahash.part"), "x");
     writeFileSync(join(dir, "report.part"), "x");
     expect(await leftDownloads(dir)).toEqual([]);

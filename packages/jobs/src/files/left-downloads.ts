@@ -1,6 +1,6 @@
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { checkpointPath, ownerGone, ownerPath, thisHost, writing } from "./download.js";
+import { checkpointPath, isDownloadTemp, writerGone } from "./download.js";
 
 /** A download's temporary file that no process writes any more: its process was killed, or its machine went down. */
 export interface LeftDownload {
@@ -12,9 +12,6 @@ export interface LeftDownload {
   resumable: boolean;
 }
 
-/** A download's temporary file: the job's and target's own, or one a download wrote while another held that one (`.<pid>-<random>.part`). */
-const TEMP_NAME = /^\.impactkit-[0-9a-f]{16}(?:\.(\d+)-[0-9a-f]{8})?\.part$/;
-
 /**
  * The temporary files in `dir` that downloads left behind, for a tool to name or remove: those whose writer is
  * gone (a process of this machine that no longer runs, or an owner file never written). Files another running
@@ -25,11 +22,8 @@ export async function leftDownloads(dir: string): Promise<LeftDownload[]> {
   const names = await readdir(folder).catch(() => []);
   const left: LeftDownload[] = [];
   for (const name of names) {
-    const match = TEMP_NAME.exec(name);
     const path = join(folder, name);
-    if (!match || writing.has(path)) continue;
-    const owner = match[1] === undefined ? await readFile(ownerPath(path), "utf8").catch(() => "") : `${thisHost() ?? ""} ${match[1]}`;
-    if (!ownerGone(owner)) continue;
+    if (!isDownloadTemp(name) || !(await writerGone(path))) continue;
     const stats = await stat(path).catch(() => undefined);
     if (!stats?.isFile()) continue;
     const resumable = await stat(checkpointPath(path)).then(
