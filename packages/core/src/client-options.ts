@@ -1,3 +1,4 @@
+import { environmentVariable } from "./environment.js";
 import { ImpactConfigError } from "./errors.js";
 import type { TransportOptions } from "./http/transport.js";
 
@@ -7,20 +8,9 @@ export const DEFAULT_BASE_URL = "https://api.impact.com";
 /** The environment variable a client's `baseUrl` defaults to when it is not given, as the `impactkit` CLI reads it. */
 const BASE_URL_VARIABLE = "IMPACT_BASE_URL";
 
-/**
- * `IMPACT_BASE_URL` as the runtime's environment has it, where there is one (`process.env`: Node.js, Deno, Bun);
- * `undefined` where there is none (browsers, Workers: no `process`), where reading it is not allowed (Deno
- * without `--allow-env` throws), and when it is empty — an empty variable counts as unset, as in the CLI.
- * The only place the libraries read the environment for their base URL.
- */
+/** `IMPACT_BASE_URL` as `environmentVariable` reads it: unset where there is no environment or it may not be read, and when empty, as in the CLI. */
 export function baseUrlFromEnvironment(scope: object = globalThis): string | undefined {
-  let value: unknown;
-  try {
-    value = (scope as { process?: { env?: Record<string, unknown> } }).process?.env?.[BASE_URL_VARIABLE];
-  } catch {
-    return undefined;
-  }
-  return typeof value === "string" && value !== "" ? value : undefined;
+  return environmentVariable(BASE_URL_VARIABLE, scope);
 }
 
 /**
@@ -30,14 +20,7 @@ export function baseUrlFromEnvironment(scope: object = globalThis): string | und
 function defaultBaseUrl(): string {
   const fromEnvironment = baseUrlFromEnvironment();
   if (fromEnvironment === undefined) return DEFAULT_BASE_URL;
-  try {
-    return validateBaseUrl(fromEnvironment);
-  } catch (error) {
-    throw new ImpactConfigError(
-      "baseUrl",
-      `${(error as Error).message.replace(/^baseUrl/, BASE_URL_VARIABLE)} (no baseUrl was passed, so the client reads ${BASE_URL_VARIABLE}; unset it or pass baseUrl)`,
-    );
-  }
+  return validateBaseUrl(fromEnvironment, BASE_URL_VARIABLE, ` (no baseUrl was passed, so the client reads ${BASE_URL_VARIABLE}; unset it or pass baseUrl)`);
 }
 
 /**
@@ -90,22 +73,18 @@ function requireText(value: unknown, option: string, what: string): string {
  * (RFC 3986 §3.2.1: credentials go in headers, never in a URL that is logged), no query or fragment.
  * Returns it without a trailing slash. Every client of the project validates its base URL with it.
  */
-export function validateBaseUrl(baseUrl: unknown): string {
-  if (typeof baseUrl !== "string")
-    throw new ImpactConfigError("baseUrl", `baseUrl must be an absolute http(s) URL, got ${JSON.stringify(baseUrl) ?? String(baseUrl)}`);
+export function validateBaseUrl(baseUrl: unknown, name = "baseUrl", hint = ""): string {
+  const refuse = (problem: string) => new ImpactConfigError("baseUrl", `${name} ${problem}${hint}`);
+  if (typeof baseUrl !== "string") throw refuse(`must be an absolute http(s) URL, got ${JSON.stringify(baseUrl) ?? String(baseUrl)}`);
   let url: URL;
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new ImpactConfigError("baseUrl", `baseUrl must be an absolute http(s) URL, got ${JSON.stringify(baseUrl)}`);
+    throw refuse(`must be an absolute http(s) URL, got ${JSON.stringify(baseUrl)}`);
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new ImpactConfigError("baseUrl", `baseUrl must use http or https, got ${url.protocol.slice(0, -1)}`);
-  }
-  if (url.username !== "" || url.password !== "") {
-    throw new ImpactConfigError("baseUrl", "baseUrl must not carry credentials: pass accountSid and authToken instead");
-  }
-  if (url.search !== "" || url.hash !== "") throw new ImpactConfigError("baseUrl", "baseUrl must not have a query or a fragment");
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw refuse(`must use http or https, got ${url.protocol.slice(0, -1)}`);
+  if (url.username !== "" || url.password !== "") throw refuse("must not carry credentials: pass accountSid and authToken instead");
+  if (url.search !== "" || url.hash !== "") throw refuse("must not have a query or a fragment");
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 

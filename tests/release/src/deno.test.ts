@@ -22,8 +22,15 @@ afterAll(async () => {
 });
 
 describe("@impactkit/jobs on Deno (its `node` condition, through Deno's Node.js compatibility)", () => {
-  it("exports, waits, reads rows and bytes, and downloads to a file, with Deno's permissions narrowed to what that needs", async () => {
-    const target = join(dir, "result.csv");
+  it.each([
+    ["with --allow-env: a client given no baseUrl reads IMPACT_BASE_URL", ["--allow-env"]],
+    // undici reads UNDICI_NO_WASM_SIMD and UNDICI_USE_MILO when it loads its parser, and JEST_WORKER_ID in fetch: those allowed, the libraries' own reads are refused.
+    [
+      "with the environment refused but for undici's own three variables: a client given no baseUrl goes to api.impact.com",
+      ["--allow-env=UNDICI_NO_WASM_SIMD,UNDICI_USE_MILO,JEST_WORKER_ID"],
+    ],
+  ])("exports, waits, reads rows and bytes, and downloads to a file, with Deno's permissions narrowed to what that needs; %s", async (_name, env) => {
+    const target = join(dir, `result${env[0]!.length}.csv`);
     // The API and the storage origin the signed URLs point at (another port): nothing else.
     const hosts = [sandbox.url, sandbox.storageUrl].map((url) => new URL(url).host).join(",");
     const args = [
@@ -32,7 +39,7 @@ describe("@impactkit/jobs on Deno (its `node` condition, through Deno's Node.js 
       `--allow-net=${hosts}`,
       "--allow-read",
       `--allow-write=${dir}`,
-      "--allow-env",
+      ...env,
       join(import.meta.dirname, "deno-program.ts"),
       sandbox.url,
       ACCOUNT.accountSid,
@@ -67,7 +74,7 @@ describe("@impactkit/jobs on Deno (its `node` condition, through Deno's Node.js 
       rows: 60,
       bytes: truth.size,
       saved: { path: target, bytes: truth.size },
-      fromEnvironment: `${sandbox.url}/Mediapartners/${ACCOUNT.accountSid}`,
+      fromEnvironment: `${env[0] === "--allow-env" ? sandbox.url : "https://api.impact.com"}/Mediapartners/${ACCOUNT.accountSid}`,
     });
     expect(createHash("sha256").update(readFileSync(target)).digest("hex")).toBe(truth.sha256);
   });

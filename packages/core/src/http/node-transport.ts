@@ -1,5 +1,6 @@
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from "undici";
 import { dispatcherFetch } from "./dispatcher-fetch.js";
+import { environmentVariable } from "../environment.js";
 import { parseProxyUrl, proxyOrigin, resolveTransportOptions, type ResolvedTransportOptions, type Transport, type TransportOptions } from "./transport.js";
 
 /** Connections one transport keeps open to one origin at most: parallel downloads share them, more requests queue. */
@@ -13,7 +14,8 @@ const CONNECTIONS_PER_ORIGIN = 32;
  */
 function dispatcherOf({ connectTimeoutMs }: ResolvedTransportOptions, proxies: Proxies | false): Dispatcher {
   const options = { connections: CONNECTIONS_PER_ORIGIN, connect: { timeout: connectTimeoutMs }, proxyTls: { timeout: connectTimeoutMs } };
-  if (proxies === false) return new Agent(options);
+  // Without a proxy, a plain Agent: undici's EnvHttpProxyAgent would read the environment again itself.
+  if (proxies === false || (proxies.http === undefined && proxies.https === undefined)) return new Agent(options);
   return new EnvHttpProxyAgent({
     ...options,
     ...(proxies.http ? { httpProxy: proxies.http.href } : {}),
@@ -22,7 +24,7 @@ function dispatcherOf({ connectTimeoutMs }: ResolvedTransportOptions, proxies: P
 }
 
 /** The proxy of each scheme (an https request goes through the https proxy, else the http one, as undici routes them). */
-interface Proxies {
+export interface Proxies {
   http: URL | undefined;
   https: URL | undefined;
 }
@@ -49,11 +51,13 @@ function blameProxy(error: unknown, target: URL, proxies: Proxies): unknown {
  * `https_proxy`/`HTTPS_PROXY` and `http_proxy`/`HTTP_PROXY` (the lower-case one first, as undici and curl read
  * them), each checked, and read as curl reads them: `host:port` is an http proxy. An empty one is unset.
  */
-function proxiesFromEnvironment(): Proxies {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+export function proxiesFromEnvironment(scope: object = globalThis): Proxies {
   const variable = (name: string) => {
-    const found = [name.toLowerCase(), name].find((key) => env[key]);
-    return found ? parseProxyUrl(env[found]!, found) : undefined;
+    for (const key of [name.toLowerCase(), name]) {
+      const value = environmentVariable(key, scope);
+      if (value !== undefined) return parseProxyUrl(value, key);
+    }
+    return undefined;
   };
   return { http: variable("HTTP_PROXY"), https: variable("HTTPS_PROXY") };
 }
