@@ -90,8 +90,16 @@ describe("messages that name what to do", () => {
     const waited = await cli(["jobs", "wait", id, "--through-error", "--first-check", "10ms", "--timeout", "300ms"]);
     expect(waited.code).toBe(5);
     expect(waited.stderr).toContain("(last status ERROR)");
-    for (const command of [["export", "report"], ["jobs", "download"], ["records"]])
-      expect((await cli([...command, "--help"])).stdout).toContain("--through-error");
+    // Every command that waits takes it: each waits through the ERROR until its timeout (exit 5), not failing at once (exit 4).
+    for (const command of [
+      [...report("05"), "--wait"],
+      ["jobs", "download", id, "-o", join(dir, "through.csv")],
+      ["records", id],
+    ]) {
+      const through = await cli([...command, "--through-error", "--first-check", "10ms", "--timeout", "300ms"]);
+      expect(through.code, command.join(" ")).toBe(5);
+      expect(through.stderr).toContain("(last status ERROR)");
+    }
   });
 
   it("durations in messages read as the rest of the CLI's: a timeout in 1.2s, not 1200 ms", async () => {
