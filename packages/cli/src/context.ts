@@ -1,11 +1,11 @@
 import { basicAuthorization, createTransport, ImpactConfigError, type Transport, type TransportOptions } from "@impactkit/core";
-import type { Jobs, Logger } from "@impactkit/jobs";
-import { parseTimeout } from "./duration.js";
+import { DEFAULT_POLL_POLICY, type Jobs, type Logger } from "@impactkit/jobs";
+import { parseDuration, parseTimeout } from "./duration.js";
 import { EXIT, UsageError } from "./exit-codes.js";
 import { APIS, jobsFor } from "./flavors.js";
 import type { Output } from "./output.js";
 import type { PartialFiles } from "./partial-files.js";
-import { resolveAccount } from "./profiles.js";
+import { type Account, resolveAccount } from "./profiles.js";
 import { humanDurations } from "./human.js";
 
 /** The options every command shares. */
@@ -96,8 +96,9 @@ export function openJobs(
   options: GlobalOptions,
   context: CommandContext,
   extra: { timeoutMs?: number; callTimeoutMs?: number; connections?: number; waitThroughError?: boolean; policy?: { firstDelayMs: number } } = {},
+  account: Account = resolveAccount(options, context.env),
 ): Jobs<{}> {
-  const { api, accountSid, authToken, baseUrl } = resolveAccount(options, context.env);
+  const { api, accountSid, authToken, baseUrl } = account;
   if (authToken) {
     context.output.addSecret(authToken);
     if (accountSid) context.output.addSecret(basicAuthorization(accountSid, authToken).slice("Basic ".length));
@@ -121,6 +122,19 @@ export { EXIT };
 
 /** `--timeout` of a command that makes one call: how long the call may take, its retries included. */
 export const CALL_TIMEOUT_OPTION: readonly [string, string, string] = ["--timeout <duration>", "give up after this long, retries included (90s, 2m)", "2m"];
+
+/**
+ * `--first-check` of a command that waits for a job: when to check an unfinished job first; later checks back off
+ * as the library's poll policy does (`DEFAULT_POLL_POLICY`, whose values the help gives).
+ */
+export const FIRST_CHECK_OPTION: readonly [string, string, string] = [
+  "--first-check <duration>",
+  `when to check an unfinished job first (later checks back off from ${DEFAULT_POLL_POLICY.minDelayMs / 1000}s to ${DEFAULT_POLL_POLICY.maxDelayMs / 1000}s)`,
+  `${DEFAULT_POLL_POLICY.firstDelayMs / 1000}s`,
+];
+
+/** The poll policy of `--first-check <value>`. */
+export const firstCheckPolicy = (value: string): { firstDelayMs: number } => ({ firstDelayMs: parseDuration(value, "--first-check") });
 
 /**
  * `--through-error` of a command that waits for a job: a job in ERROR is retried by impact.com every 15

@@ -466,9 +466,14 @@ describe("impactkit mcp's usage errors (exit 2, nothing sent)", () => {
     ["with a bad --http port", ["--directory", ".", "--http", "80000"], /--http takes a port from 0 to 65535/],
     ["with --profiles and --api", ["--directory", ".", "--profiles", "a,b", "--api", "brand"], /--profiles takes each account from its profile: drop --api/],
     ["with a profile named twice", ["--directory", ".", "--profiles", "a,a"], /--profiles names "a" twice/],
+    [
+      "with an IMPACTKIT_MCP_TOKEN short enough to be guessed",
+      ["--directory", ".", "--http", "0"],
+      /^impactkit: IMPACTKIT_MCP_TOKEN must be at least 32 characters/,
+    ],
   ])("%s", async (_case, args, message) => {
     sandboxed.sandbox.control.clearRequests();
-    const run = await sandboxed.cli(["mcp", ...args], envFor());
+    const run = await sandboxed.cli(["mcp", ...args], { ...envFor(), IMPACTKIT_MCP_TOKEN: "short-token" });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stdout).toBe("");

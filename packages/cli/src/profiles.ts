@@ -122,6 +122,8 @@ export interface Account {
   baseUrl: string | undefined;
   /** The profile used, if any. */
   profile: string | undefined;
+  /** Whether the Account SID (and so the token) came from that profile, not from the flags or the environment. */
+  sidFromProfile: boolean;
 }
 
 /** One place an Account SID and an Auth Token can come from, as a pair. */
@@ -213,5 +215,6 @@ export function resolveAccount(flags: AccountFlags, env: NodeJS.ProcessEnv): Acc
     authToken: tokenSource?.token(),
     baseUrl: pick(flags.baseUrl, env["IMPACT_BASE_URL"], profile.baseUrl),
     profile: chosen,
+    sidFromProfile: sidSource === fromProfile,
   };
 }

@@ -5,7 +5,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { afterEach, describe, expect, it } from "vitest";
 import * as z from "zod";
-import { type HttpServing, serveHttp } from "./http.js";
+import { bearerTokenProblem, type HttpServing, serveHttp } from "./http.js";
 
 /** How many `hang` calls were aborted (their server closed). */
 let aborts = 0;
@@ -40,7 +40,7 @@ afterEach(async () => {
 });
 
 /** Serves `trivialServer`s, counting how many were made. */
-async function serve(options: { token?: string; host?: string } = {}): Promise<HttpServing & { made: () => number }> {
+async function serve(options: { token?: string } = {}): Promise<HttpServing & { made: () => number }> {
   let made = 0;
   const serving = await serveHttp(
     () => {
@@ -112,15 +112,17 @@ describe("serveHttp", () => {
   });
 
   it("takes the token it is given, and the scheme's name in any case (RFC 6750)", async () => {
-    const serving = await serve({ token: "a-fixed-token.of~this+kind/=" });
-    expect(serving.token).toBe("a-fixed-token.of~this+kind/=");
-    const answer = await raw(serving.url, { headers: { ...JSON_HEADERS, Authorization: "bearer a-fixed-token.of~this+kind/=" }, body: INITIALIZE });
+    const serving = await serve({ token: "a-fixed-token.of~this+kind/long-enough=" });
+    expect(serving.token).toBe("a-fixed-token.of~this+kind/long-enough=");
+    const answer = await raw(serving.url, { headers: { ...JSON_HEADERS, Authorization: "bearer a-fixed-token.of~this+kind/long-enough=" }, body: INITIALIZE });
     expect(answer.status).toBe(200);
     expect(answer.body).toContain('"serverInfo"');
   });
 
-  it("refuses a token that a Bearer header cannot carry", async () => {
+  it("refuses a token that a Bearer header cannot carry, or short enough to be guessed", async () => {
     await expect(serveHttp(trivialServer, { port: 0, token: "with space" })).rejects.toThrow("RFC 6750 b64token");
+    await expect(serveHttp(trivialServer, { port: 0, token: "short-but-valid-b64token" })).rejects.toThrow("at least 32 characters");
+    expect(bearerTokenProblem("x".repeat(32))).toBeUndefined();
   });
 
   it("answers 401 with a Bearer challenge without the token, and an invalid_token one with another token", async () => {

@@ -39,6 +39,19 @@ const digest = (token: string) => createHash("sha256").update(token).digest();
 /** A token as `Authorization: Bearer` carries it: RFC 6750 §2.1's b64token. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
+/** The shortest token `serveHttp` takes: 32 characters, as long as the 24 random bytes of base64 they may encode. */
+const MIN_TOKEN_LENGTH = 32;
+
+/**
+ * What is wrong with `token` as the bearer token of `serveHttp`, or undefined when nothing is: it must be an
+ * RFC 6750 §2.1 b64token (letters, digits, `-._~+/`, a trailing `=`) of at least 32 characters, long enough
+ * not to be guessed.
+ */
+export function bearerTokenProblem(token: string): string | undefined {
+  if (!B64TOKEN.test(token)) return "must be an RFC 6750 b64token (letters, digits, - . _ ~ + / and a trailing =)";
+  return token.length < MIN_TOKEN_LENGTH ? `must be at least ${MIN_TOKEN_LENGTH} characters` : undefined;
+}
+
 /** The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1; the scheme's name is case-insensitive); undefined otherwise. */
 function bearerOf(header: string | undefined): string | undefined {
   const match = /^Bearer +(\S+) *$/i.exec(header ?? "");
@@ -96,7 +109,8 @@ function readBody(request: IncomingMessage): Promise<Buffer | "too large"> {
 export async function serveHttp(createServer: () => McpServer, options: { port: number; token?: string }): Promise<HttpServing> {
   const host = "127.0.0.1";
   const token = options.token ?? randomBytes(32).toString("base64url");
-  if (!B64TOKEN.test(token)) throw new Error("serveHttp: the token must be an RFC 6750 b64token (letters, digits, - . _ ~ + / and a trailing =)");
+  const problem = bearerTokenProblem(token);
+  if (problem) throw new Error(`serveHttp: the token ${problem}`);
   const expected = digest(token);
   /** The servers answering requests now, closed by `close()`. */
   const open = new Set<McpServer>();

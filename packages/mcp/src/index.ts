@@ -6,5 +6,5 @@
  */
 export type { AnyJobs, ImpactMcpOptions } from "./options.js";
 export { createImpactMcpServer } from "./server.js";
-export { serveHttp, type HttpServing } from "./http.js";
+export { bearerTokenProblem, serveHttp, type HttpServing } from "./http.js";
 export { stdioTransport } from "./stdio.js";

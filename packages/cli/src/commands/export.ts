@@ -1,9 +1,18 @@
 import { type Command, Option } from "commander";
 import { checkDownloadTarget, type JobHandle, type Jobs, jobJson, reportDateParams } from "@impactkit/jobs";
-import { CONNECTIONS_OPTION, THROUGH_ERROR_OPTION, type CommandContext, type GlobalOptions, openJobs, parseConnections } from "../context.js";
+import {
+  CONNECTIONS_OPTION,
+  THROUGH_ERROR_OPTION,
+  type CommandContext,
+  type GlobalOptions,
+  openJobs,
+  parseConnections,
+  FIRST_CHECK_OPTION,
+  firstCheckPolicy,
+} from "../context.js";
 import { downloadFile, RESUME_OPTION } from "../download-file.js";
 import { parseDay } from "../day.js";
-import { parseDuration, parseTimeout } from "../duration.js";
+import { parseTimeout } from "../duration.js";
 import { UsageError } from "../exit-codes.js";
 import { parseParams, RESULT_FORMATS, withDates } from "../params.js";
 import { formatBytes, formatCount } from "../human.js";
@@ -44,7 +53,7 @@ function exportOptions(command: Command): Command {
     .option("--overwrite", "replace the --output file if it exists")
     .option(...RESUME_OPTION)
     .option("--timeout <duration>", "give up waiting after this long", "1h")
-    .option("--first-check <duration>", "when to check the job first (later checks back off from 1s to 30s)", "6s")
+    .option(...FIRST_CHECK_OPTION)
     .option(...THROUGH_ERROR_OPTION)
     .option(...CONNECTIONS_OPTION);
 }
@@ -73,7 +82,7 @@ function settingsOf(options: ExportOptions): { timeoutMs: number; waitThroughErr
     timeoutMs: parseTimeout(options.timeout, "--timeout"),
     waitThroughError: options.throughError ?? false,
     connections: parseConnections(options.connections),
-    policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") },
+    policy: firstCheckPolicy(options.firstCheck),
   };
 }
 

@@ -8,11 +8,13 @@ import {
   openJobs,
   parseConnections,
   THROUGH_ERROR_OPTION,
+  FIRST_CHECK_OPTION,
+  firstCheckPolicy,
 } from "../context.js";
 import { downloadFile, RESUME_OPTION } from "../download-file.js";
 import { UsageError } from "../exit-codes.js";
 import { parseDay } from "../day.js";
-import { parseDuration, parseTimeout } from "../duration.js";
+import { parseTimeout } from "../duration.js";
 import { jobsRows, jobText } from "../job-view.js";
 import { formatBytes, formatCount, formatDuration } from "../human.js";
 import { waitShowing } from "../progress.js";
@@ -65,7 +67,7 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
     .command("wait <jobId>")
     .description("wait until the job is COMPLETED (exit 4 if it fails, 5 on timeout)")
     .option("--timeout <duration>", "give up after this long (90s, 30m, 2h)", "1h")
-    .option("--first-check <duration>", "when to check the job first (later checks back off from 1s to 30s)", "6s")
+    .option(...FIRST_CHECK_OPTION)
     .option(...THROUGH_ERROR_OPTION)
     .addHelpText(
       "after",
@@ -76,7 +78,7 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
       const settings = {
         timeoutMs: parseTimeout(options.timeout, "--timeout"),
         waitThroughError: options.throughError ?? false,
-        policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") },
+        policy: firstCheckPolicy(options.firstCheck),
       };
       const job = await waitShowing(openJobs(globals(), context, settings), jobId, context.output, "waiting", { signal: context.signal });
       const elapsedMs = Math.round(performance.now() - started);
@@ -94,7 +96,7 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
     .option(...RESUME_OPTION)
     .option("--stream", "ask for the bytes directly (Mode=Stream) instead of following the signed URL")
     .option("--timeout <duration>", "give up waiting for the job after this long", "1h")
-    .option("--first-check <duration>", "when to check an unfinished job first", "6s")
+    .option(...FIRST_CHECK_OPTION)
     .option(...THROUGH_ERROR_OPTION)
     .option(...CONNECTIONS_OPTION)
     .addHelpText(
@@ -120,7 +122,7 @@ export function jobsCommands(program: Command, globals: Globals, context: Comman
           timeoutMs: parseTimeout(options.timeout, "--timeout"),
           waitThroughError: options.throughError ?? false,
           connections: parseConnections(options.connections),
-          policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") },
+          policy: firstCheckPolicy(options.firstCheck),
         };
         const jobs = openJobs(globals(), context, settings);
         const mode = options.stream ? "stream" : "redirect";

@@ -2,11 +2,10 @@ import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { Jobs } from "@impactkit/jobs";
-import { openJobs, type CommandContext, type GlobalOptions } from "../context.js";
-import { parseDuration } from "../duration.js";
+import { openJobs, type CommandContext, type GlobalOptions, FIRST_CHECK_OPTION, firstCheckPolicy } from "../context.js";
 import { UsageError } from "../exit-codes.js";
 import { optionalModule } from "../optional-module.js";
-import { readConfig, resolveAccount } from "../profiles.js";
+import { resolveAccount } from "../profiles.js";
 
 type Globals = () => GlobalOptions;
 
@@ -30,10 +29,8 @@ const ACCOUNT_FLAGS = [
 function accountsOf(globals: GlobalOptions, context: CommandContext, profiles: string | undefined, firstDelayMs: number): Record<string, Jobs<{}>> {
   const policy = { firstDelayMs };
   if (profiles === undefined) {
-    const jobs = openJobs(globals, context, { policy });
     const account = resolveAccount(globals, context.env);
-    const profile = account.profile === undefined ? undefined : readConfig(context.env)?.profiles[account.profile];
-    return { [profile?.accountSid !== undefined && profile.accountSid === account.accountSid ? account.profile! : "default"]: jobs };
+    return { [account.sidFromProfile ? account.profile! : "default"]: openJobs(globals, context, { policy }, account) };
   }
   const names = profiles.split(",").map((name) => name.trim());
   if (names.some((name) => name === "")) throw new UsageError(`--profiles takes profile names separated by commas, got ${JSON.stringify(profiles)}`);
@@ -64,12 +61,12 @@ function portOf(given: string): number {
   return port;
 }
 
-/** `IMPACTKIT_MCP_TOKEN`, checked: a bearer token (RFC 6750 §2.1) long enough not to be guessed; unset, one is drawn at random. */
-function fixedToken(env: NodeJS.ProcessEnv): string | undefined {
+/** `IMPACTKIT_MCP_TOKEN`, checked as `serveHttp` checks a token (`bearerTokenProblem`); unset, one is drawn at random. */
+function fixedToken(env: NodeJS.ProcessEnv, problemOf: (token: string) => string | undefined): string | undefined {
   const token = env["IMPACTKIT_MCP_TOKEN"];
   if (!token) return undefined;
-  if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(token) || token.length < 32)
-    throw new UsageError("IMPACTKIT_MCP_TOKEN must be at least 32 characters of letters, digits and - . _ ~ + / (unset, a random token is drawn)");
+  const problem = problemOf(token);
+  if (problem) throw new UsageError(`IMPACTKIT_MCP_TOKEN ${problem} (unset, a random token is drawn)`);
   return token;
 }
 
@@ -93,7 +90,7 @@ export function mcpCommand(program: Command, globals: Globals, context: CommandC
     .description("serve impact.com exports to AI agents: a Model Context Protocol server on stdio, or over HTTP with --http (needs @impactkit/mcp)")
     .requiredOption("--directory <dir>", "the folder results are downloaded into (it must exist; nothing is written outside it)")
     .option("--profiles <names>", "serve these profiles of the config file, comma-separated, each an account the tools can name")
-    .option("--first-check <duration>", "when to check a job first (later checks back off from 1s to 30s)", "6s")
+    .option(...FIRST_CHECK_OPTION)
     .option("--http <port>", "serve Streamable HTTP on 127.0.0.1:<port> (0: any free port) instead of stdio; prints the URL and a bearer token on stderr")
     .addHelpText(
       "after",
@@ -101,11 +98,11 @@ export function mcpCommand(program: Command, globals: Globals, context: CommandC
     )
     .action(async (options: { directory: string; profiles?: string; http?: string; firstCheck: string }) => {
       const directory = directoryOf(options.directory);
-      const firstDelayMs = parseDuration(options.firstCheck, "--first-check");
+      const { firstDelayMs } = firstCheckPolicy(options.firstCheck);
       const port = options.http === undefined ? undefined : portOf(options.http);
-      const token = port === undefined ? undefined : fixedToken(context.env);
       const accounts = accountsOf(globals(), context, options.profiles, firstDelayMs);
-      const { createImpactMcpServer, serveHttp, stdioTransport } = await mcpModule();
+      const { bearerTokenProblem, createImpactMcpServer, serveHttp, stdioTransport } = await mcpModule();
+      const token = port === undefined ? undefined : fixedToken(context.env, bearerTokenProblem);
       const serverOf = () => createImpactMcpServer({ accounts, directory });
       const names = Object.keys(accounts).join(", ");
       if (port === undefined) {

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { type CommandContext, type GlobalOptions, openJobs, THROUGH_ERROR_OPTION } from "../context.js";
-import { parseDuration, parseTimeout } from "../duration.js";
+import { type CommandContext, type GlobalOptions, openJobs, THROUGH_ERROR_OPTION, FIRST_CHECK_OPTION, firstCheckPolicy } from "../context.js";
+import { parseTimeout } from "../duration.js";
 import { rowsTarget, writeRows } from "../rows-output.js";
 
 /** `impactkit records <jobId>`: a finished job's rows, on stdout or in a Parquet file. */
@@ -13,7 +13,7 @@ export function recordsCommand(program: Command, globals: () => GlobalOptions, c
     .option("--overwrite", "replace the -o file if it exists")
     .option("--stream", "ask for the bytes directly (Mode=Stream) instead of following the signed URL")
     .option("--timeout <duration>", "give up waiting for the job after this long", "1h")
-    .option("--first-check <duration>", "when to check an unfinished job first", "6s")
+    .option(...FIRST_CHECK_OPTION)
     .option(...THROUGH_ERROR_OPTION)
     .addHelpText(
       "after",
@@ -28,7 +28,7 @@ export function recordsCommand(program: Command, globals: () => GlobalOptions, c
         const settings = {
           timeoutMs: parseTimeout(options.timeout, "--timeout"),
           waitThroughError: options.throughError ?? false,
-          policy: { firstDelayMs: parseDuration(options.firstCheck, "--first-check") },
+          policy: firstCheckPolicy(options.firstCheck),
         };
         const { line, data } = await writeRows(openJobs(globals(), context, settings), jobId, context, target, options.stream ? "stream" : "redirect");
         if ("stdout" in target) context.output.notice(line);
