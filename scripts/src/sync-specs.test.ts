@@ -10,7 +10,8 @@ import { SyncError, syncSpecs } from "./sync-specs.ts";
 import { releasedScratch } from "./test-support.ts";
 
 type Json = Record<string, any>;
-type Answer = { status?: number; body: string; truncate?: boolean };
+/** `resets`: how many requests for it get their connection closed with no answer. */
+type Answer = { status?: number; body: string; truncate?: boolean; resets?: number };
 
 /**
  * A stand-in for the upstream hosts (raw.githubusercontent.com, integrations.impact.com), the way the sync
@@ -22,6 +23,10 @@ function upstream(documents: () => Map<string, Answer>): Promise<{ server: Serve
   const server = createServer((request, response) => {
     const answer = documents().get(request.url ?? "");
     if (!answer) return void response.writeHead(404).end("not found");
+    if (answer.resets) {
+      answer.resets -= 1;
+      return void request.socket.destroy();
+    }
     if (answer.truncate) {
       response.writeHead(200, { "Content-Length": String(answer.body.length * 2) });
       response.write(answer.body.slice(0, answer.body.length / 2));
@@ -146,6 +151,11 @@ describe("pnpm specs:sync against upstream documents served from a local server"
     ["a server error (503)", () => ({ status: 503, body: "busy" }), /HTTP 503/],
     ["a body cut off in the middle", (entry) => ({ body: published(entry, {}), truncate: true }), /could not fetch 1 of/],
     [
+      "a connection closed with no answer on every attempt",
+      (entry) => ({ body: published(entry, {}), resets: 3 }),
+      /could not fetch 1 of \d+ documents; nothing was changed:\n {2}https:\/\/\S+impact-radius-partner-clicks-v15\.yaml: fetch failed.*, 3 times$/,
+    ],
+    [
       "a page that is no OpenAPI document",
       () => ({ body: "<html><body>Moved</body></html>" }),
       /specs\/sources\/partner-v15\/clicks\.json#: the fetched document is no OpenAPI document/,
@@ -158,8 +168,20 @@ describe("pnpm specs:sync against upstream documents served from a local server"
     const replacement = answer(broken);
     if (replacement) answers.set(pathOf(broken.url), replacement);
     else answers.delete(pathOf(broken.url));
-    await expect(syncSpecs({ root: scratch.root, baseUrl: host.url })).rejects.toThrow(message);
+    await expect(syncSpecs({ root: scratch.root, baseUrl: host.url, sleep: async () => {} })).rejects.toThrow(message);
     expect(tree()).toBe("");
+  });
+
+  it("asks again for a document whose connection closed with no answer, after 1 s and then 2 s, and goes through", async () => {
+    change("agency-v3/jobs.json", (document) => {
+      document.paths["/Agencies/{AccountSID}/Jobs"].get.description = "Asked for twice.";
+    });
+    const flaky = entries().find((entry) => entry.file === "partner-v15/clicks.json")!;
+    answers.get(pathOf(flaky.url))!.resets = 2;
+    const slept: number[] = [];
+    const result = await syncSpecs({ root: scratch.root, baseUrl: host.url, sleep: async (ms) => void slept.push(ms) });
+    expect(result.changed).toEqual(["specs/sources/agency-v3/jobs.json"]);
+    expect(slept).toEqual([1_000, 2_000]);
   });
 
   it("changes nothing when the new sources no longer take an override, and names it", async () => {

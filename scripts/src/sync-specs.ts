@@ -12,6 +12,12 @@ import { SpecError } from "./spec-error.ts";
 
 /** How long one document may take to come. */
 const FETCH_TIMEOUT_MS = 60_000;
+/**
+ * Attempts per document: a request that gets no answer (a reset, a refused or timed-out connection) is sent
+ * again, after 1 s and then 2 s; an HTTP error status, or a body cut off, is the upstream's answer and is not.
+ */
+const FETCH_ATTEMPTS = 3;
+const RETRY_DELAY_MS = 1_000;
 
 export interface SyncOptions {
   root: string;
@@ -20,6 +26,8 @@ export interface SyncOptions {
    * documents from a local server this way).
    */
   baseUrl?: string;
+  /** Waits before a document is asked for again (default: a timer). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface SyncResult {
@@ -43,12 +51,23 @@ function location(url: string, baseUrl: string | undefined): string {
 }
 
 /** One document's text, fetched through `transport` (the proxy of HTTPS_PROXY/NO_PROXY, as every impactkit request). */
-async function fetchText(transport: Transport, entry: SourceEntry, baseUrl: string | undefined): Promise<string> {
-  const request = new Request(location(entry.url, baseUrl), {
-    signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-    headers: { Accept: "text/markdown, application/yaml, application/json, text/plain, */*" },
-  });
-  const response = await transport.fetch(request);
+async function fetchText(transport: Transport, entry: SourceEntry, options: SyncOptions): Promise<string> {
+  const { baseUrl, sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)) } = options;
+  let response: Response;
+  for (let attempt = 1; ; attempt += 1) {
+    const request = new Request(location(entry.url, baseUrl), {
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+      headers: { Accept: "text/markdown, application/yaml, application/json, text/plain, */*" },
+    });
+    try {
+      response = await transport.fetch(request);
+      break;
+    } catch (error) {
+      const code = ((error as Error).cause as { code?: unknown } | undefined)?.code;
+      if (attempt >= FETCH_ATTEMPTS) throw new Error(`${(error as Error).message}${typeof code === "string" ? ` (${code})` : ""}, ${attempt} times`);
+      await sleep(RETRY_DELAY_MS * attempt);
+    }
+  }
   if (!response.ok) {
     await response.body?.cancel();
     throw new Error(`HTTP ${response.status}`);
@@ -76,10 +95,10 @@ function restore(root: string, saved: ReadonlyMap<string, string | undefined>): 
  * `sourcesOnly` writes the sources and the manifest alone (to fix an override against new sources).
  */
 export async function syncSpecs(options: SyncOptions & { sourcesOnly?: boolean }): Promise<SyncResult> {
-  const { root, baseUrl } = options;
+  const { root } = options;
   const manifest = loadManifest(root);
   const transport = createTransport();
-  const fetched = await Promise.allSettled(manifest.sources.map((entry) => fetchText(transport, entry, baseUrl)));
+  const fetched = await Promise.allSettled(manifest.sources.map((entry) => fetchText(transport, entry, options)));
   const failures = fetched.flatMap((outcome, index) =>
     outcome.status === "rejected" ? [`${manifest.sources[index]!.url}: ${(outcome.reason as Error).message}`] : [],
   );
