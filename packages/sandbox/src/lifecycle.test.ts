@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SANDBOX_START } from "./clock.js";
 import { startSandbox, type Sandbox } from "./sandbox.js";
 import { clientsFor, queuedJobId } from "./testing/support.js";
 
@@ -96,6 +97,7 @@ describe("job lifecycle on the manual clock", () => {
   });
 
   it("runs a 10-minute job in well under a second with a time scale", async () => {
+    const before = performance.now();
     const fast = await startSandbox({ clock: { timeScale: 6_000 }, job: { queueMs: 0, runMs: 600_000 } });
     try {
       const client = clientsFor(fast).brand;
@@ -104,8 +106,13 @@ describe("job lifecycle on the manual clock", () => {
       await new Promise((resolve) => setTimeout(resolve, 150));
       const { data: job } = await client.GET("/Jobs/{JobId}", { params: { path: { JobId: id } } });
       expect(job).toMatchObject({ Status: "COMPLETED" });
-      // Its time starts at SANDBOX_START, not at the machine's date.
-      expect((job as { CreatedDate: string }).CreatedDate).toMatch(/^2026-11-25T12:0\d:\d\d\+00:00$/);
+      // Its time starts at SANDBOX_START, not at the machine's date: the job was created between SANDBOX_START and
+      // now on the sandbox's clock, which has run no more than 6,000 times the real time since it was started.
+      const now = fast.control.clock.now();
+      const created = Date.parse((job as { CreatedDate: string }).CreatedDate);
+      expect(created).toBeGreaterThanOrEqual(SANDBOX_START);
+      expect(created).toBeLessThanOrEqual(now);
+      expect(now - SANDBOX_START).toBeLessThanOrEqual((performance.now() - before) * 6_000 + 1_000);
     } finally {
       await fast.close();
     }
